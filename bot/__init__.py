@@ -1,0 +1,1 @@
+"""Storykeeper: a bot that knows a story by heart."""

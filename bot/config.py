@@ -1,0 +1,162 @@
+"""config.yaml -> frozen, validated settings. One clear error for a bad key or value."""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.errors import ConfigError
+
+GENDERS = ("male", "female", "unknown")
+
+
+@dataclass(frozen=True)
+class CharacterSetting:
+    """A character the config adds or corrects: canonical name, extra aliases, gender."""
+
+    name: str
+    aliases: tuple[str, ...] = ()
+    gender: str | None = None
+
+
+@dataclass(frozen=True)
+class StorySetting:
+    """Per-story settings: where the file is, and character corrections."""
+
+    name: str
+    path: Path | None = None
+    characters: tuple[CharacterSetting, ...] = ()
+    ignore: tuple[str, ...] = ()
+
+    def fingerprint(self) -> str:
+        """A stable digest of everything here that changes how the index is built."""
+        data = {
+            "characters": [[c.name, list(c.aliases), c.gender] for c in self.characters],
+            "ignore": list(self.ignore),
+        }
+        return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything config.yaml can set. Paths are resolved against the config file's folder."""
+
+    root: Path
+    seeds_dir: Path
+    cache_dir: Path
+    default_story: str | None = None
+    stories: dict[str, StorySetting] = field(default_factory=dict)
+    max_story_mb: float = 50.0
+
+    def story(self, name: str) -> StorySetting:
+        """The settings for story ``name`` (empty settings when the config names none)."""
+        return self.stories.get(name) or StorySetting(name=name)
+
+
+TOP_KEYS = {"default_story", "seeds_dir", "cache_dir", "stories", "max_story_mb"}
+STORY_KEYS = {"path", "characters", "ignore"}
+CHARACTER_KEYS = {"aliases", "gender"}
+
+
+def _check_keys(where: str, data: dict[str, Any], allowed: set[str]) -> None:
+    for key in data:
+        if key not in allowed:
+            raise ConfigError(
+                f"config: unknown key {key!r} in {where}; allowed keys are {', '.join(sorted(allowed))}"
+            )
+
+
+def _str_list(where: str, value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise ConfigError(f"config: {where} must be a list of non-empty strings")
+    return tuple(v.strip() for v in value)
+
+
+def _parse_characters(story: str, value: Any) -> tuple[CharacterSetting, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, dict):
+        raise ConfigError(
+            f"config: stories.{story}.characters must map each character's name to its settings"
+        )
+    result = []
+    for name, spec in value.items():
+        where = f"stories.{story}.characters.{name}"
+        if not isinstance(name, str) or not name.strip():
+            raise ConfigError(f"config: a character name in stories.{story}.characters is empty")
+        spec = spec or {}
+        if not isinstance(spec, dict):
+            raise ConfigError(f"config: {where} must be a mapping with 'aliases' and/or 'gender'")
+        _check_keys(where, spec, CHARACTER_KEYS)
+        gender = spec.get("gender")
+        if gender is not None and gender not in GENDERS:
+            raise ConfigError(f"config: {where}.gender must be one of {', '.join(GENDERS)}")
+        aliases = _str_list(f"{where}.aliases", spec.get("aliases"))
+        result.append(CharacterSetting(name=name.strip(), aliases=aliases, gender=gender))
+    return tuple(result)
+
+
+def from_dict(data: dict[str, Any], root: Path) -> Settings:
+    """Validate a parsed config mapping; raise ConfigError naming the first bad key."""
+    if not isinstance(data, dict):
+        raise ConfigError("config: the file must be a YAML mapping of keys to values")
+    _check_keys("the top level", data, TOP_KEYS)
+    stories: dict[str, StorySetting] = {}
+    raw_stories = data.get("stories") or {}
+    if not isinstance(raw_stories, dict):
+        raise ConfigError("config: 'stories' must map story names to their settings")
+    for name, spec in raw_stories.items():
+        spec = spec or {}
+        if not isinstance(spec, dict):
+            raise ConfigError(f"config: stories.{name} must be a mapping")
+        _check_keys(f"stories.{name}", spec, STORY_KEYS)
+        path = spec.get("path")
+        if path is not None and not isinstance(path, str):
+            raise ConfigError(f"config: stories.{name}.path must be a file path")
+        stories[str(name)] = StorySetting(
+            name=str(name),
+            path=(root / path) if path else None,
+            characters=_parse_characters(str(name), spec.get("characters")),
+            ignore=_str_list(f"stories.{name}.ignore", spec.get("ignore")),
+        )
+    max_mb = data.get("max_story_mb", 50)
+    if not isinstance(max_mb, (int, float)) or max_mb <= 0:
+        raise ConfigError("config: max_story_mb must be a positive number")
+    default = data.get("default_story")
+    if default is not None and not isinstance(default, str):
+        raise ConfigError("config: default_story must be a story name")
+    return Settings(
+        root=root,
+        seeds_dir=root / str(data.get("seeds_dir") or "seeds"),
+        cache_dir=root / str(data.get("cache_dir") or ".cache/storykeeper"),
+        default_story=default,
+        stories=stories,
+        max_story_mb=float(max_mb),
+    )
+
+
+def load(path: Path | None = None) -> Settings:
+    """Read config.yaml (``path``, or the one in the working directory; none means defaults)."""
+    if path is None:
+        path = Path("config.yaml")
+        if not path.exists():
+            return from_dict({}, Path.cwd())
+    elif not path.exists():
+        raise ConfigError(f"config: {path} does not exist; pass an existing file with --config")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark else ""
+        raise ConfigError(f"config: {path} is not valid YAML{where}; fix the syntax there") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"config: cannot read {path} ({exc}); check the file") from exc
+    return from_dict(data, path.resolve().parent)

@@ -1,0 +1,1 @@
+"""The story core: loading, indexing and searching. Never imports discord."""

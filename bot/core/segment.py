@@ -1,0 +1,422 @@
+"""Split a story's body into paragraphs, chapters, scenes and passages, all with exact offsets."""
+from __future__ import annotations
+
+import re
+import statistics
+from dataclasses import dataclass
+
+from bot.core.loader import Story
+from bot.core.text import nice_case, sentences
+
+PASSAGE_MAX = 600
+SHORT_PARAGRAPH = 200
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    start: int
+    end: int
+    blank_before: int  # blank lines between this paragraph and the previous one
+
+
+@dataclass(frozen=True, slots=True)
+class Chapter:
+    id: int
+    title: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A run of paragraphs: a scene before it gets its title and characters."""
+
+    chapter: int
+    paragraphs: tuple[int, ...]  # indexes into the paragraph list
+    start: int
+    end: int
+    heading: str | None = None
+    cause: str = "start"  # what opened it: start, chapter, break, blank, time, flashback, return, place
+
+
+# --- paragraphs ---------------------------------------------------------------------------
+
+_BLANK_RUN = re.compile(r"\n(?:[ \t]*\n)+")
+
+
+def paragraphs(text: str, start: int, end: int) -> list[Paragraph]:
+    """Paragraphs between ``start`` and ``end``: blocks between blank lines, or lines where a
+    file puts one paragraph on each line with no blank lines between them."""
+    blocks: list[tuple[int, int, int]] = []
+    pos, blanks = start, 0
+    for match in _BLANK_RUN.finditer(text, start, end):
+        blocks.append((pos, match.start(), blanks))
+        blanks = match.group().count("\n") - 1
+        pos = match.end()
+    blocks.append((pos, end, blanks))
+    lines_per_block = [text.count("\n", s, e) + 1 for s, e, _ in blocks if s < e]
+    line_lengths = [len(line) for line in text[start:end].split("\n") if line.strip()]
+    one_per_line = (
+        lines_per_block
+        and statistics.mean(lines_per_block) > 3
+        and line_lengths
+        and statistics.median(line_lengths) > 110
+    )
+    result = []
+    for s, e, blank in blocks:
+        pieces = [(s, e)]
+        if one_per_line:
+            pieces, p = [], s
+            for line in text[s:e].split("\n"):
+                pieces.append((p, p + len(line)))
+                p += len(line) + 1
+        for i, (ps, pe) in enumerate(pieces):
+            while ps < pe and text[ps].isspace():
+                ps += 1
+            while pe > ps and text[pe - 1].isspace():
+                pe -= 1
+            if ps < pe:
+                result.append(Paragraph(ps, pe, blank if i == 0 else 0))
+    return result
+
+
+# --- headings and breaks ----------------------------------------------------------------
+
+_NUMBER_WORDS = (
+    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+    r"sixteen|seventeen|eighteen|nineteen|twenty|first|second|third|fourth|fifth|sixth|seventh|"
+    r"eighth|ninth|tenth|last|final"
+)
+_NUMBER = rf"(?:[IVXLCDM]+|\d+|(?:{_NUMBER_WORDS})(?:[- ](?:{_NUMBER_WORDS}))?)"
+_PART = re.compile(rf"^(?:book|part|volume|vol\.)\s+{_NUMBER}\b.*$", re.IGNORECASE)
+_EPILOGUE = re.compile(rf"^(?:(?:{_NUMBER_WORDS})\s+)?(?:epilogue|prologue|interlude|afterword)\b.{{0,60}}$", re.IGNORECASE)
+_CHAPTER = re.compile(rf"^chapter\s+{_NUMBER}\b.*$", re.IGNORECASE)
+_NUMERAL = re.compile(r"^(?:[IVXLC]+|\d{1,3})\.?$")
+_NUMERAL_TITLED = re.compile(r"^(?:[IVXLC]+|\d{1,3})\.\s+[A-Z][^.!?]{1,70}$")
+_MARKDOWN = re.compile(r"^(#{1,6})\s+(\S.*?)\s*#*$")
+_SEPARATOR = re.compile(r"^(?:[*~#=_•·+\-\s]{1,40}|o0o|oOo|0o0|xXx|-x-|\*x\*)$", re.IGNORECASE)
+_CAPS_TITLE = re.compile(r"^[A-Z0-9][A-Z0-9 ,'’&:\-]{2,60}$")
+
+
+def heading_kind(line: str) -> str | None:
+    """What kind of heading a one-line paragraph is, if any."""
+    line = line.strip()
+    if len(line) > 90 or "\n" in line:
+        return None
+    if _MARKDOWN.match(line):
+        return "markdown"
+    if _SEPARATOR.match(line):
+        return "separator"
+    if _CHAPTER.match(line):
+        return "chapter"
+    if _PART.match(line):
+        return "part"
+    if _EPILOGUE.match(line):
+        return "epilogue"
+    if _NUMERAL.match(line):
+        return "numeral"
+    if _NUMERAL_TITLED.match(line):
+        return "numeral_titled"
+    if _CAPS_TITLE.match(line) and any(c.isalpha() for c in line) and len(line.split()) <= 10:
+        return "caps"
+    return None
+
+
+# Leading lines that are not the story: its title, byline, producer credits.
+_FRONT = re.compile(
+    r"^(?:by\b|produced by|transcribed|prepared by|e-?text|character set|this e-?book|"
+    r"the millennium fulcrum|translated by|illustrat|contents$|table of contents)",
+    re.IGNORECASE,
+)
+
+
+def _is_front_matter(text: str) -> bool:
+    if "\n" in text.strip() and len(text) > 200:
+        return False
+    if _FRONT.match(text):
+        return True
+    return len(text) <= 80 and not re.search(r"[.!?\"”’:;,]$", text) and text[:1] not in "\"“‘'"
+
+
+# --- implicit scene breaks ----------------------------------------------------------------
+
+_TIME_JUMP = re.compile(
+    r"^(?:(?:the|that|on the) (?:next|following|same) (?:morning|day|night|evening|afternoon|week|month|year)"
+    r"|(?:early |late )?(?:the )?next (?:morning|day|night|evening|afternoon|week)"
+    r"|(?:that|this) (?:night|evening|morning|afternoon)\b"
+    r"|later(?: that| in the| on|,)"
+    r"|(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|several|a few|many|some) "
+    r"(?:hours?|days?|weeks?|months?|years?|minutes?) (?:later|after|passed|went by)"
+    r"|(?:hours|days|weeks|months|years) (?:later|passed|went by)"
+    r"|meanwhile|in the meantime|at (?:dawn|daybreak|dusk|midnight|noon)"
+    r"|when (?:he|she|they|i) (?:woke|awoke)|the morning after|by the time)\b",
+    re.IGNORECASE,
+)
+# A flashback opens in the past perfect with a time anchor ("Caroline had asked one day").
+_PAST_PERFECT = re.compile(
+    r"\bhad\s+(?:\w+ly\s+)?(?!(?:a|an|the|to|no|not|nothing|his|her|their|its|my|your|our|some|any|"
+    r"this|that|these|those|one|two|enough|more|much|many|little|few|every|each|all|both|such|it|them|him|me|us|you)\b)"
+    r"[a-z]{2,}\b",
+    re.IGNORECASE,
+)
+_ANCHOR = re.compile(
+    r"\b(?:one day|one night|one evening|one morning|that day|the day that|the day when|years ago|"
+    r"(?:weeks|months|days|years) (?:ago|before|earlier)|long ago|once,|back then|the night before|"
+    r"the first time|a while ago|as a child|when (?:he|she|they|i) (?:was|were) (?:young|a child|little))\b",
+    re.IGNORECASE,
+)
+_RETURN = re.compile(r"\b(?:continued|still|now|again|back in the present|present day)\b", re.IGNORECASE)
+_PLACES = (
+    "bar|pub|tavern|inn|studio|kitchen|bedroom|bathroom|hall|ballroom|garden|park|street|road|"
+    "church|chapel|cathedral|house|mansion|manor|cottage|apartment|flat|office|library|school|"
+    "classroom|hospital|restaurant|cafe|café|club|shop|store|market|square|station|platform|"
+    "forest|woods|wood|field|meadow|river|lake|beach|shore|sea|harbour|harbor|bridge|castle|palace|"
+    "tower|dungeon|cellar|attic|basement|porch|balcony|roof|yard|courtyard|stable|barn|farm|camp|"
+    "battlefield|drawing room|dining room|living room|sitting room|parlour|parlor|study|corridor|"
+    "stairs|staircase|gallery|theatre|theater|museum|court|courtroom|prison|cell|carriage|coach|"
+    "car|train|ship|boat|deck|cabin|tent|cave|hill|mountain|village|town|city|cemetery|graveyard|"
+    "alley|lobby|hotel|motel|room|ward|chamber|terrace|lawn|orchard|lane|avenue|quarter|compound"
+)
+_PLACE = re.compile(
+    rf"\b(?:at|in|into|inside|outside|to|toward|towards|across|entered|reached|out of|from)\s+"
+    rf"(?:the|a|his|her|their|my|our)\s+((?:[a-z]+\s)?(?:{_PLACES}))\b",
+    re.IGNORECASE,
+)
+_EXIT = re.compile(
+    rf"\b(?:out of|left|fled|leaving|stalked out|stormed out|walked out)\s+(?:of\s+)?(?:the|his|her)\s+(?:{_PLACES})\b",
+    re.IGNORECASE,
+)
+
+
+def places(text: str) -> list[str]:
+    """Place phrases ('the bar', 'the drawing room') a passage mentions, in order."""
+    return ["the " + m.group(1).lower().split()[-1] if m.group(1).lower().split()[0] not in _PLACES.split("|")
+            and len(m.group(1).split()) > 1 and f"{m.group(1).lower()}" not in _PLACES.split("|")
+            else "the " + m.group(1).lower() for m in _PLACE.finditer(text)]
+
+
+def _first_sentence(text: str) -> str:
+    for s, e in sentences(text):
+        return text[s:e]
+    return text
+
+
+def _narration(text: str) -> str:
+    """The paragraph with quoted speech removed."""
+    return re.sub(r"[\"“][^\"”]*[\"”]?", " ", text)
+
+
+# --- chapters and scenes ------------------------------------------------------------------
+
+
+def _choose_chapter_kinds(kinds: list[str | None], paras: list[Paragraph], text: str) -> tuple[set[str], set[str]]:
+    """Which heading kinds start chapters, and which (inside chapters) start scenes."""
+    present = {k for k in kinds if k}
+    count = {k: kinds.count(k) for k in present}
+    if "chapter" in present:
+        return {"chapter", "epilogue"}, {"numeral", "numeral_titled", "markdown"}
+    if count.get("numeral_titled", 0) >= 2:
+        return {"numeral_titled", "epilogue"}, {"numeral", "markdown"}
+    if count.get("markdown", 0) >= 1:
+        return {"markdown"}, {"numeral"}
+    if count.get("numeral", 0) >= 2:
+        return {"numeral", "epilogue"}, set()
+    if count.get("part", 0) >= 2:
+        return {"part", "epilogue"}, set()
+    if count.get("caps", 0) >= 2:
+        return {"caps"}, set()
+    return set(), set()
+
+
+def _words_between(paras: list[Paragraph], text: str, i: int, j: int) -> int:
+    return sum(text.count(" ", p.start, p.end) + 1 for p in paras[i:j])
+
+
+def chapters_and_spans(story: Story) -> tuple[list[Paragraph], list[Chapter], list[Span]]:
+    """Find chapters and scene spans. Heading and separator paragraphs are left out of both."""
+    text = story.text
+    paras = paragraphs(text, story.start, story.end)
+    kinds = [heading_kind(text[p.start : p.end]) for p in paras]
+    chapter_kinds, scene_kinds = _choose_chapter_kinds(kinds, paras, text)
+    # Markdown: the deepest heading level used becomes scenes only when several levels exist.
+    md_levels = sorted({len(_MARKDOWN.match(text[p.start:p.end]).group(1)) for p, k in zip(paras, kinds) if k == "markdown"})
+    chapter_md_level = md_levels[0] if md_levels else 0
+    if md_levels and kinds and kinds[0] == "markdown" and sum(1 for k in kinds if k == "markdown") > 1:
+        first_level = len(_MARKDOWN.match(text[paras[0].start:paras[0].end]).group(1))
+        deeper = [lv for lv in md_levels if lv > first_level]
+        if first_level == md_levels[0] and [len(_MARKDOWN.match(text[p.start:p.end]).group(1)) for p, k in zip(paras, kinds) if k == "markdown"].count(first_level) == 1 and deeper:
+            chapter_md_level = deeper[0]
+
+    def md_level(i: int) -> int:
+        return len(_MARKDOWN.match(text[paras[i].start : paras[i].end]).group(1))
+
+    # Candidate chapter headings; drop those with almost nothing under them (tables of contents).
+    heads = []
+    for i, kind in enumerate(kinds):
+        if kind in chapter_kinds and not (kind == "markdown" and md_level(i) != chapter_md_level):
+            heads.append(i)
+    structural = [i for i, k in enumerate(kinds) if k in chapter_kinds or k == "part"]
+    real_heads = []
+    for i in heads:
+        nxt = next((j for j in structural if j > i), len(paras))
+        if _words_between(paras, text, i + 1, nxt) >= 25:
+            real_heads.append(i)
+    chapters: list[Chapter] = []
+    spans: list[Span] = []
+    if not real_heads:
+        # One chapter: the whole story after its title lines.
+        first = 0
+        while first < len(paras) - 1 and (kinds[first] in ("markdown", "caps", "part") or _is_front_matter(text[paras[first].start:paras[first].end])):
+            first += 1
+        bounds = [(first, len(paras), story.title)]
+    else:
+        bounds = []
+        first_words = _words_between(paras, text, 0, real_heads[0])
+        if first_words >= 150:
+            start = 0
+            while start < real_heads[0] and _is_front_matter(text[paras[start].start:paras[start].end]):
+                start += 1
+            bounds.append((start, real_heads[0], "Opening"))
+        for n, i in enumerate(real_heads):
+            end = real_heads[n + 1] if n + 1 < len(real_heads) else len(paras)
+            title = nice_case(re.sub(r"\s+", " ", text[paras[i].start : paras[i].end]).strip().lstrip("#").strip())
+            part = next((j for j in range(i - 1, -1, -1) if kinds[j] == "part"), None)
+            if kinds[i] == "chapter" and part is not None and part > (real_heads[n - 1] if n else -1) - 10_000_000:
+                title = f"{nice_case(text[paras[part].start:paras[part].end].strip())}, {title}"
+            # A part heading right before the next chapter belongs to that chapter, not this one.
+            while end - 1 > i and kinds[end - 1] in ("part", "caps", "separator"):
+                end -= 1
+            bounds.append((i + 1, end, title))
+    for cid, (first, last, title) in enumerate(bounds, start=1):
+        idx = [j for j in range(first, last)]
+        body = [j for j in idx if kinds[j] is None or (kinds[j] not in ("separator",) and kinds[j] not in scene_kinds and not (kinds[j] == "markdown"))]
+        if not body:
+            continue
+        start, end = paras[body[0]].start, paras[body[-1]].end
+        chapters.append(Chapter(len(chapters) + 1, title, start, end))
+        spans.extend(_scene_spans(text, paras, kinds, idx, scene_kinds, len(chapters)))
+    return paras, chapters, spans
+
+
+def _scene_spans(text: str, paras: list[Paragraph], kinds: list[str | None], idx: list[int],
+                 scene_kinds: set[str], chapter: int) -> list[Span]:
+    blank_runs = [paras[j].blank_before for j in idx[1:]]
+    usual_blank = statistics.median(blank_runs) if blank_runs else 1
+    spans: list[Span] = []
+    current: list[int] = []
+    cause = "chapter"
+    heading = None
+    in_flashback = False
+
+    def close(next_cause: str, next_heading: str | None = None) -> None:
+        nonlocal current, cause, heading
+        if current:
+            spans.append(Span(chapter, tuple(current), paras[current[0]].start, paras[current[-1]].end, heading, cause))
+            current = []
+        cause, heading = next_cause, next_heading
+
+    def words_in(js: list[int]) -> int:
+        return sum(text.count(" ", paras[j].start, paras[j].end) + 1 for j in js)
+
+    for n, j in enumerate(idx):
+        kind = kinds[j]
+        para = text[paras[j].start : paras[j].end]
+        if kind == "separator" or kind in scene_kinds or (kind == "markdown"):
+            if kind in scene_kinds and kind != "separator":
+                close("break", nice_case(para.strip().lstrip("#").strip()))
+            else:
+                close("break")
+            in_flashback = False
+            continue
+        if not current:
+            current.append(j)
+            continue
+        big_enough = len(current) >= 2 and words_in(current) >= 60
+        first = _first_sentence(para)
+        narration_first = _narration(first)
+        if paras[j].blank_before > max(usual_blank, 1):
+            close("blank")
+            in_flashback = False
+        elif big_enough and _TIME_JUMP.match(narration_first.strip(" \"“,")) :
+            close("time")
+            in_flashback = False
+        elif big_enough and not in_flashback and _PAST_PERFECT.search(_narration(para)[:240]) and _ANCHOR.search(para):
+            close("flashback")
+            in_flashback = True
+        elif in_flashback and big_enough and _new_place(text, paras, current, para):
+            close("place")
+            in_flashback = False
+        elif in_flashback and big_enough and _RETURN.search(_narration(first)):
+            close("return")
+            in_flashback = False
+        elif big_enough and _EXIT.search(text[paras[current[-1]].start : paras[current[-1]].end][-160:]):
+            close("place")
+        elif big_enough and len(current) >= 4 and _new_place(text, paras, current, para):
+            close("place")
+        current.append(j)
+    close("end")
+    return spans
+
+
+def _new_place(text: str, paras: list[Paragraph], current: list[int], para: str) -> bool:
+    """A paragraph that puts people somewhere the scene so far has not been."""
+    found = places(_narration(para))
+    if not found:
+        return False
+    seen = set()
+    for j in current:
+        seen.update(places(text[paras[j].start : paras[j].end]))
+    return found[0] not in seen and not seen
+
+
+# --- passages -----------------------------------------------------------------------------
+
+
+def passage_bounds(text: str, paras: list[Paragraph], span: Span) -> list[tuple[int, int]]:
+    """Cut a scene into passages of at most about PASSAGE_MAX characters.
+
+    Long paragraphs are split at sentence ends; runs of short paragraphs (one-line dialogue)
+    are grouped while they fit.
+    """
+    pieces: list[tuple[int, int, bool]] = []  # start, end, short?
+    for j in span.paragraphs:
+        p = paras[j]
+        if p.end - p.start <= PASSAGE_MAX:
+            pieces.append((p.start, p.end, p.end - p.start < SHORT_PARAGRAPH))
+            continue
+        chunk_start = chunk_end = None
+        for s, e in sentences(text[p.start : p.end], p.start):
+            if chunk_start is None:
+                chunk_start, chunk_end = s, e
+            elif e - chunk_start <= PASSAGE_MAX:
+                chunk_end = e
+            else:
+                pieces.append((chunk_start, chunk_end, False))
+                chunk_start, chunk_end = s, e
+        if chunk_start is not None:
+            pieces.append((chunk_start, chunk_end, False))
+    out: list[tuple[int, int]] = []
+    group_start = group_end = None
+    for s, e, short in pieces:
+        if group_start is not None and short and e - group_start <= PASSAGE_MAX:
+            group_end = e
+            continue
+        if group_start is not None:
+            out.append((group_start, group_end))
+            group_start = group_end = None
+        if short:
+            group_start, group_end = s, e
+        else:
+            out.append((s, e))
+    if group_start is not None:
+        out.append((group_start, group_end))
+    # Hard cap: a single "sentence" longer than the limit is cut at a word boundary.
+    final = []
+    for s, e in out:
+        while e - s > PASSAGE_MAX + 100:
+            cut = text.rfind(" ", s, s + PASSAGE_MAX)
+            cut = cut if cut > s else s + PASSAGE_MAX
+            final.append((s, cut))
+            s = cut + 1
+        final.append((s, e))
+    return final

@@ -1,0 +1,63 @@
+"""Small text helpers shared by the core: sentences, words, quote characters."""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+OPEN_QUOTES = "\"“‘'«"
+WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ]+(?:['’][A-Za-z]+)*")
+
+# Abbreviations after which a full stop does not end a sentence.
+_ABBREVIATIONS = {
+    "mr", "mrs", "ms", "dr", "st", "mt", "jr", "sr", "prof", "capt", "col", "gen", "lt", "sgt",
+    "rev", "hon", "messrs", "mme", "mlle", "vs", "etc", "no", "vol", "ch", "fig", "esq", "gov",
+}
+_SENTENCE_END = re.compile(r"[.!?…]+[\"”’')\]]*(?=\s+[\"“‘'(\[]?[A-Z0-9À-Ö])|[.!?…]+[\"”’')\]]*$")
+
+
+def sentences(text: str, offset: int = 0) -> Iterator[tuple[int, int]]:
+    """Yield (start, end) of each sentence in ``text``, shifted by ``offset``.
+
+    >>> [ "Mr. Darcy came. He left!"[s:e] for s, e in sentences("Mr. Darcy came. He left!") ]
+    ['Mr. Darcy came.', 'He left!']
+    """
+    start = 0
+    n = len(text)
+    while start < n and text[start].isspace():
+        start += 1
+    for match in _SENTENCE_END.finditer(text):
+        end = match.end()
+        if end <= start:
+            continue
+        if match.group().startswith(".") and match.group() == "." * len(match.group().rstrip("\"”’')]")):
+            word = re.search(r"(\w+)\.$", text[max(start, match.start() - 12) : match.start() + 1])
+            if word and (word.group(1).lower() in _ABBREVIATIONS or len(word.group(1)) == 1 and word.group(1).isupper()):
+                continue
+        yield start + offset, end + offset
+        start = end
+        while start < n and text[start].isspace():
+            start += 1
+    if start < n:
+        end = n
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if end > start:
+            yield start + offset, end + offset
+
+
+def words(text: str) -> list[str]:
+    """Word tokens (letters and inner apostrophes)."""
+    return WORD.findall(text)
+
+
+def nice_case(heading: str) -> str:
+    """'CHAPTER XII. THE BALL' -> 'Chapter XII. The Ball'; mixed-case text is kept."""
+    if heading != heading.upper():
+        return heading
+    out = []
+    for token in heading.split(" "):
+        if re.fullmatch(r"[IVXLCDM]+[.:]?", token):
+            out.append(token)
+        else:
+            out.append(token.capitalize())
+    return " ".join(out)
