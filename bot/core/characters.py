@@ -1,0 +1,376 @@
+"""Find a story's characters without configuration, merge their name variants, count mentions."""
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from bot.config import StorySetting
+
+# Words before a name that are part of how people are called.
+TITLES = {
+    "Mr": "male", "Mister": "male", "Sir": "male", "Lord": "male", "Prince": "male", "Count": "male",
+    "King": "male", "Duke": "male", "Baron": "male", "Father": "male", "Uncle": "male", "Monsieur": "male",
+    "Herr": "male", "Señor": "male", "Brother": "male", "Master": "male",
+    "Mrs": "female", "Miss": "female", "Ms": "female", "Lady": "female", "Princess": "female",
+    "Countess": "female", "Queen": "female", "Duchess": "female", "Baroness": "female",
+    "Madame": "female", "Mme": "female", "Mademoiselle": "female", "Mlle": "female", "Aunt": "female",
+    "Mother": "female", "Sister": "female", "Dame": "female", "Frau": "female", "Señora": "female",
+    "Dr": None, "Doctor": None, "Professor": None, "Prof": None, "Captain": None, "Capt": None,
+    "Colonel": None, "Col": None, "General": None, "Major": None, "Lieutenant": None, "Sergeant": None,
+    "Inspector": None, "Detective": None, "Judge": None, "Officer": None, "Saint": None, "St": None,
+}
+# Capitalised words that are not names even when they recur mid-sentence.
+NOT_NAMES = set("""
+I I'm I've I'll I'd Me My Mine We Us Our You Your He Him His She Her Hers It Its They Them Their
+The A An And But Or Nor For Yet So If Then Than That This These Those There Here Where When What
+Who Whom Whose Why How Which While Yes No Not Oh Ah Eh Aye Nay Well Now Just Still Even Only
+Also Too Very Much Many Some Any All Both Each Every Either Neither None Nothing Something
+Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June
+July August September October November December Christmas Easter God Lord Heaven Hell Bible
+Chapter Book Part Volume Epilogue Prologue Mr Mrs Ms Dr Sir Madam Madame Miss Lady Mister OK Okay
+English French German Russian Italian Spanish American British Irish Scottish Austrian Prussian
+Polish Swedish Dutch Greek Roman Latin Turkish Chinese Japanese Indian European African Asian
+Christian Catholic Protestant Jewish Muslim Emperor Empress King Queen Prince Princess Count
+Countess Duke Duchess Baron General Colonel Captain Major Doctor Professor Father Mother Uncle
+Aunt Brother Sister Master Mistress Majesty Highness Excellency Honour Honor Grace Street Road
+Square House Hall Park Court Place Lane Avenue Hotel Church College Bridge River Lake Mount
+Station North South East West Northern Southern Eastern Western New Old Great Little Saint
+Project Gutenberg Ebook EBook Internet Archive TV Mrs. Dear Good Poor Please Thank Thanks Sorry
+Hello Goodbye Good-bye Alas Hush Hurrah Bravo Indeed Perhaps Maybe Of In On At To From By With
+Without After Before Again Once Twice Never Ever Always Don't Didn't Can't Won't Isn't Wasn't
+Let Come Go Look See Tell Say Take Give Get Make Do Does Did Is Are Was Were Be Been Being Has
+Have Had Will Would Shall Should Can Could May Might Must Ought Quite Rather Sure Certainly
+One Two Three Four Five Six Seven Eight Nine Ten First Second Third Last Next Other Another
+Such Same Own Mademoiselle Monsieur Herr Frau Mamma Papa Mama Mummy Daddy Frenchman Frenchmen
+Englishman Englishmen Sire Monseigneur Bah Pooh Humph Ha Ho Hm Hmm Um Uh Wow Hey Hi
+""".split())
+SPEECH_VERBS = (
+    "said|says|say|asked|asks|replied|replies|answered|answers|cried|cries|exclaimed|whispered|"
+    "shouted|muttered|murmured|added|continued|repeated|observed|remarked|returned|rejoined|"
+    "began|went on|called|yelled|screamed|snapped|growled|hissed|sighed|laughed|groaned|"
+    "stammered|demanded|insisted|declared|explained|suggested|inquired|enquired|interrupted|"
+    "protested|retorted|responded|told|agreed|admitted|conceded|pleaded|begged|urged|"
+    "breathed|gasped|sobbed|moaned|grumbled|mumbled|thought|wondered|verified|confirmed|"
+    "announced|ordered|commanded|warned|assured|corrected|persisted|resumed|concluded|"
+    "exclaims|shrieked|roared|bellowed|faltered|drawled|sneered|scoffed|teased|joked|"
+    "promised|offered|countered|echoed|queried|ventured|said softly|spoke|smiled|nodded|"
+    "hesitated|chuckled|grinned|shrugged|frowned|cut in|put in|broke in|burst out"
+)
+_PERSON_VERB = re.compile(
+    rf"^(?:'s|’s|’|')?\s*(?:\w+ly\s+)?(?:{SPEECH_VERBS}|looked|turned|took|felt|knew|saw|went|came|"
+    r"stood|sat|was|had|did|could|would|walked|ran|smiled|nodded|shook|watched|let|found|gave|"
+    r"made|opened|closed|kept|pulled|pushed|put|got|tried|wanted|seemed|heard|reached|"
+    r"stared|glanced|raised|lifted|held|stepped|moved|began|placed|jumped|rose|entered|left)\b"
+)
+_CAP_RUN = re.compile(
+    r"(?<![\w’'-])(?:(?:Mr|Mrs|Ms|Dr|St|Mme|Mlle|Capt|Col|Prof)\.?\s+)?"
+    r"[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+(?:-[A-ZÀ-ÖØ-Þ]?[a-zß-öø-ÿ]+)*"
+    r"(?:[ \t]+(?:de |von |van |du |la |le |St\. )?[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+(?:-[A-ZÀ-ÖØ-Þ]?[a-zß-öø-ÿ]+)*)*"
+)
+_SENTENCE_START = re.compile(r"(?:^|[.!?…:;]\s*[\"”’'»)]*\s*|[\"“‘'«(—]\s*|\n\s*\n\s*)$")
+_PLACE_BEFORE = re.compile(r"\b(?:in|at|from|to|into|near|towards?|through|across|of)\s+$", re.IGNORECASE)
+_PRONOUNS = re.compile(r"\b(he|him|his|himself|she|her|hers|herself)\b", re.IGNORECASE)
+
+
+@dataclass
+class Character:
+    """A character: canonical name, every alias that refers to them, counts, first appearance."""
+
+    name: str
+    aliases: list[str]
+    mentions: int = 0
+    first: int | None = None  # offset of the first mention
+    gender: str | None = None  # "male", "female" or None when the text does not tell
+    from_config: bool = False
+
+    def to_dict(self) -> dict:
+        return {"name": self.name, "aliases": self.aliases, "mentions": self.mentions,
+                "first": self.first, "gender": self.gender}
+
+
+@dataclass
+class _Form:
+    count: int = 0
+    initial: int = 0  # occurrences at a sentence start
+    person: int = 0  # next to a verb of speech or action, or possessive
+    place: int = 0  # after in/at/from/to
+    titled: Counter = field(default_factory=Counter)
+
+
+def _split_title(words: list[str]) -> tuple[str | None, list[str]]:
+    first = words[0].rstrip(".")
+    if first in TITLES and len(words) > 1:
+        return first, words[1:]
+    return None, words
+
+
+def find_candidates(text: str, start: int, end: int) -> tuple[dict[str, _Form], Counter]:
+    """Capitalised name-like runs with evidence of being people; plus lowercase word counts."""
+    lower = Counter(m.group().lower() for m in re.finditer(r"(?<![\w’'])[a-z][a-z]+(?![\w])", text[start:end]))
+    forms: dict[str, _Form] = defaultdict(_Form)
+    for m in _CAP_RUN.finditer(text, start, end):
+        words = m.group().split()
+        # Drop leading non-name words ("When Klaus" -> "Klaus").
+        offset = m.start()
+        while words and words[0] in NOT_NAMES and words[0].rstrip(".") not in TITLES:
+            offset = text.index(words[0], offset) + len(words[0])
+            words = words[1:]
+        while words and words[-1] in NOT_NAMES:
+            words = words[:-1]
+        if not words:
+            continue
+        form = " ".join(w for w in words)
+        f = forms[form]
+        f.count += 1
+        before = text[max(start, offset - 40) : offset] if offset == m.start() else ""
+        if offset == m.start() and _SENTENCE_START.search(before):
+            f.initial += 1
+        after = text[m.end() : m.end() + 40]
+        if _PERSON_VERB.match(after.lstrip(" ,")) or after.startswith(("'s", "’s")):
+            f.person += 1
+        if re.search(rf"\b(?:{SPEECH_VERBS})\s*,?\s*$", before, re.IGNORECASE):
+            f.person += 1
+        if _PLACE_BEFORE.search(before):
+            f.place += 1
+    return forms, lower
+
+
+def _is_name_word(word: str, f: _Form, lower: Counter) -> bool:
+    """Not a stop word, and rarely written in lower case (so not an ordinary word)."""
+    if word in NOT_NAMES:
+        return False
+    return lower.get(word.lower(), 0) <= max(1, 0.2 * (f.count - f.initial))
+
+
+def detect(text: str, start: int, end: int, setting: StorySetting | None = None) -> list[Character]:
+    """Characters of the text between ``start`` and ``end``, most mentioned first."""
+    setting = setting or StorySetting(name="")
+    ignore = {w.lower() for w in setting.ignore}
+    forms, lower = find_candidates(text, start, end)
+    n_words = max(1, (end - start) // 6)
+    min_count = 2 if n_words < 50_000 else 3 if n_words < 200_000 else 4
+
+    # Keep forms that look like people's names.
+    people: dict[str, _Form] = {}
+    for form, f in forms.items():
+        title, words = _split_title(form.split())
+        if not all(_is_name_word(w, f, lower) for w in words):
+            continue
+        if form.lower() in ignore or " ".join(words).lower() in ignore:
+            continue
+        if len(words) == 1 and words[0].endswith("s") and (words[0][:-1] in forms or words[0][:-1] in NOT_NAMES):
+            continue  # a plural: "the Rostovs", "Cossacks"
+        mid = f.count - f.initial
+        evidence = f.person + (f.count if title else 0)
+        if f.count < min_count and not (title and f.count >= 1 and n_words < 50_000):
+            continue
+        if mid == 0 and not title:
+            continue  # only ever capitalised at a sentence start: an ordinary word
+        if evidence == 0 or f.place > max(1, evidence):
+            continue
+        people[form] = f
+
+    # Cluster: full names first; single words and titled forms attach to the full name they complete.
+    bare: dict[str, Counter] = defaultdict(Counter)  # bare form (no title) -> titles used
+    counts: Counter = Counter()
+    for form, f in people.items():
+        title, words = _split_title(form.split())
+        key = " ".join(words)
+        counts[key] += f.count
+        if title:
+            bare[key][title] += f.count
+        else:
+            bare[key]
+    multi = sorted((k for k in bare if " " in k), key=lambda k: -counts[k])
+    clusters: dict[str, set[str]] = {}
+    owner: dict[str, str] = {}
+    for k in sorted(multi, key=lambda k: (-len(k.split()), -counts[k])):
+        # A longer full name absorbs a shorter one it contains ("Anna Pavlovna" in "Anna Pavlovna Scherer").
+        host = next((h for h in clusters if f" {k} " in f" {h} "), None)
+        if host:
+            clusters[host].add(k)
+            owner[k] = host
+        else:
+            clusters[k] = {k}
+            owner[k] = k
+    for k in sorted((k for k in bare if " " not in k), key=lambda k: -counts[k]):
+        hosts = Counter()
+        for h in clusters:
+            if k in h.split():
+                hosts[h] = sum(counts[x] for x in clusters[h])
+        total = sum(hosts.values())
+        if hosts:
+            best, n = hosts.most_common(1)[0]
+            if n >= 0.6 * total:
+                clusters[best].add(k)
+                owner[k] = best
+                continue
+        clusters[k] = {k}
+        owner[k] = k
+
+    characters: list[Character] = []
+    for host, members in clusters.items():
+        aliases: set[str] = set()
+        gender_votes: Counter = Counter()
+        for k in members:
+            aliases.add(k)
+            for title, n in bare[k].items():
+                aliases.add(f"{title}. {k}" if title in ("Mr", "Mrs", "Ms", "Dr", "St", "Mme", "Mlle") else f"{title} {k}")
+                if TITLES.get(title):
+                    gender_votes[TITLES[title]] += n
+        # Full-name canonical form only when it is really used.
+        multis = [k for k in members if " " in k]
+        total = sum(counts[k] for k in members)
+        best_multi = max(multis, key=lambda k: counts[k]) if multis else None
+        if best_multi and counts[best_multi] >= 2:
+            name = best_multi
+        else:
+            name = max(members, key=lambda k: counts[k])
+        characters.append(Character(name=name, aliases=sorted(aliases, key=lambda a: (-len(a), a)),
+                                    mentions=total, gender=_vote(gender_votes)))
+    characters = _apply_config(characters, setting)
+    count_mentions(text, start, end, characters)
+    _guess_genders(text, start, end, characters)
+    characters = [c for c in characters if c.mentions >= min_count or c.from_config]
+    characters.sort(key=lambda c: (-c.mentions, c.name))
+    return characters
+
+
+def _vote(votes: Counter) -> str | None:
+    if not votes:
+        return None
+    (g, n), *rest = votes.most_common()
+    return g if not rest or n >= 2 * rest[0][1] else None
+
+
+def _apply_config(characters: list[Character], setting: StorySetting) -> list[Character]:
+    for cs in setting.characters:
+        wanted = {cs.name, *cs.aliases}
+        merged = [c for c in characters if wanted & ({c.name} | set(c.aliases))]
+        aliases = set(wanted)
+        gender = cs.gender
+        for c in merged:
+            aliases.update(c.aliases)
+            aliases.add(c.name)
+            gender = gender or c.gender
+        characters = [c for c in characters if c not in merged]
+        characters.append(Character(name=cs.name, aliases=sorted(aliases, key=lambda a: (-len(a), a)),
+                                    gender=None if gender == "unknown" else gender, from_config=True))
+    return characters
+
+
+def alias_table(characters: list[Character]) -> dict[str, int]:
+    """Alias -> character index; an alias two characters share is left out (it is ambiguous)."""
+    table: dict[str, int] = {}
+    clash: set[str] = set()
+    for i, c in enumerate(characters):
+        for a in {c.name, *c.aliases}:
+            if a in table and table[a] != i:
+                clash.add(a)
+            table[a] = i
+    for a in clash:
+        # The config's own characters win a clash with detected ones.
+        owners = [i for i, c in enumerate(characters) if a in c.aliases or a == c.name]
+        cfg = [i for i in owners if characters[i].from_config]
+        if len(cfg) == 1:
+            table[a] = cfg[0]
+        else:
+            del table[a]
+    return table
+
+
+def alias_pattern(table: dict[str, int]) -> re.Pattern[str] | None:
+    """One regex matching any alias as a whole word, longest first."""
+    if not table:
+        return None
+    parts = []
+    for a in sorted(table, key=len, reverse=True):
+        esc = re.escape(a)
+        if a[:4].lower() == "the ":
+            esc = "[Tt]he " + re.escape(a[4:])
+        parts.append(esc)
+    return re.compile(r"(?<![\w’'])(?:" + "|".join(parts) + r")(?![\w])")
+
+
+def find_mentions(text: str, start: int, end: int, characters: list[Character]) -> list[tuple[int, int, int]]:
+    """(start, end, character index) of every mention, in text order."""
+    table = alias_table(characters)
+    lookup = {(a if a[:4].lower() != "the " else "the " + a[4:]): i for a, i in table.items()}
+    pattern = alias_pattern(table)
+    if pattern is None:
+        return []
+    out = []
+    for m in pattern.finditer(text, start, end):
+        key = m.group()
+        if key[:4] == "The ":
+            key = "the " + key[4:]
+        i = lookup.get(key)
+        if i is not None:
+            out.append((m.start(), m.end(), i))
+    return out
+
+
+def count_mentions(text: str, start: int, end: int, characters: list[Character]) -> None:
+    """Set each character's mention count and first appearance from the text itself."""
+    for c in characters:
+        c.mentions, c.first = 0, None
+    for s, _e, i in find_mentions(text, start, end, characters):
+        c = characters[i]
+        c.mentions += 1
+        if c.first is None:
+            c.first = s
+
+
+_SUBJECT_PRONOUN = re.compile(r"(?:^|[.!?;:]\s+|\band\s+|\bthen\s+|,\s+)(he|she)\b", re.IGNORECASE)
+_QUOTED = re.compile(r"[\"“][^\"”]*[\"”]?|‘[^’]*’")
+_name_genders = None
+
+
+def _name_gender(name: str) -> str | None:
+    """Gender a given name usually has (gender-guesser's tables), or None when unclear."""
+    global _name_genders
+    if _name_genders is None:
+        import gender_guesser.detector
+
+        _name_genders = gender_guesser.detector.Detector(case_sensitive=False)
+    g = _name_genders.get_gender(name)
+    return g if g in ("male", "female") else None
+
+
+def _guess_genders(text: str, start: int, end: int, characters: list[Character]) -> None:
+    """Gender from titles (already set), the given name, and the pronouns of paragraphs
+    where the character is the only one named."""
+    mentions = find_mentions(text, start, end, characters)
+    votes: dict[int, Counter] = defaultdict(Counter)
+    k = 0
+    for m in re.finditer(r"[^\n]+(?:\n(?!\s*\n)[^\n]*)*", text[start:end]):
+        ps, pe = m.start() + start, m.end() + start
+        named = set()
+        while k < len(mentions) and mentions[k][0] < pe:
+            if mentions[k][0] >= ps:
+                named.add(mentions[k][2])
+            k += 1
+        if len(named) != 1:
+            continue
+        narration = _QUOTED.sub(" ", m.group())
+        for p in _SUBJECT_PRONOUN.finditer(narration):
+            votes[next(iter(named))]["male" if p.group(1).lower() == "he" else "female"] += 1
+    for i, c in enumerate(characters):
+        v = votes[i]
+        text_gender = None
+        if v["male"] >= 2 * v["female"] + 2:
+            text_gender = "male"
+        elif v["female"] >= 2 * v["male"] + 2:
+            text_gender = "female"
+        if c.gender:
+            continue
+        given = None
+        for alias in sorted({c.name, *c.aliases}, key=len):
+            words = alias.split()
+            if len(words) == 1 or (len(words) > 1 and words[0].rstrip(".") not in TITLES):
+                given = _name_gender(words[0])
+                if given:
+                    break
+        strong_text = text_gender and max(v.values()) >= 6 and max(v.values()) >= 4 * min(v["male"], v["female"])
+        c.gender = text_gender if strong_text else (given or text_gender)

@@ -1,0 +1,332 @@
+"""Find every line of dialogue and attribute it to its speaker.
+
+Signals, strongest first: a speech tag next to the quote ("said Klaus", "she asked", "the
+Original growled"); the paragraph's acting character ('Caroline smiled. "Yes."'); the turn-taking
+of a two-person exchange. A name inside the quote is taken as the person spoken to. When nothing
+tells, the speaker is None rather than a guess.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from bot.core.characters import SPEECH_VERBS, TITLES, Character
+from bot.core.segment import Paragraph
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One utterance: the words inside the quotation marks, possibly in several parts."""
+
+    text: str
+    start: int
+    end: int
+    spans: tuple[tuple[int, int], ...]
+    paragraph: int
+    speaker: int | None  # index into the character list
+    how: str  # explicit, anaphoric, actor, turn, vocative-other, none
+    addressee: int | None = None
+
+
+# --- finding quotes -----------------------------------------------------------------------
+
+
+def quote_style(text: str) -> str:
+    """'double' or 'single': which marks open dialogue in this text."""
+    double = text.count("“") + text.count('"')
+    single = len(re.findall(r"(?:^|(?<=[\s(\[—–-]))‘(?=\S)", text)) + len(
+        re.findall(r"(?:^|(?<=\s))'(?=[A-Z])", text))
+    return "single" if single > double else "double"
+
+
+_DOUBLE_MARK = re.compile(r"[“”\"]")
+_SINGLE_MARK = re.compile(r"(?:(?<=^)|(?<=[\s(\[—–\-]))[‘'](?=\S)|(?<=\S)[’'](?=$|[\s.,;:!?)\]—–\-])")
+
+
+def quote_parts(text: str, start: int, end: int, style: str) -> tuple[list[tuple[int, int]], bool]:
+    """Spans inside quotation marks in text[start:end]; and whether the last one is left open
+    (a speech that runs on into the next paragraph)."""
+    parts: list[tuple[int, int]] = []
+    open_at: int | None = None
+    segment = text[start:end]
+    if style == "double":
+        for m in _DOUBLE_MARK.finditer(segment):
+            ch, pos = m.group(), m.start() + start
+            if ch == "“":
+                if open_at is not None and pos > open_at:
+                    parts.append((open_at, pos))
+                open_at = pos + 1
+            elif ch == "”":
+                if open_at is not None:
+                    parts.append((open_at, pos))
+                    open_at = None
+            elif open_at is None:
+                open_at = pos + 1
+            else:
+                parts.append((open_at, pos))
+                open_at = None
+    else:
+        for m in _SINGLE_MARK.finditer(segment):
+            ch, pos = m.group(), m.start() + start
+            is_open = ch == "‘" or (ch == "'" and (pos == start or not text[pos - 1].isalnum()) and open_at is None)
+            if is_open and open_at is None:
+                open_at = pos + 1
+            elif not is_open and open_at is not None:
+                parts.append((open_at, pos))
+                open_at = None
+    left_open = open_at is not None
+    if left_open and end > open_at:
+        parts.append((open_at, end))
+    parts = [(s, e) for s, e in parts if text[s:e].strip()]
+    return [(s + (len(text[s:e]) - len(text[s:e].lstrip())), e - (len(text[s:e]) - len(text[s:e].rstrip()))) for s, e in parts], left_open
+
+
+# --- attribution --------------------------------------------------------------------------
+
+_VERB = rf"(?:{SPEECH_VERBS})"
+_ADV = r"(?:\w+ly\s+|again\s+|then\s+|now\s+|at last\s+|at once\s+)?"
+_PRONOUN_SUBJ = {"he": "male", "she": "female", "i": "narrator"}
+_NOUN_GENDER = {
+    "wife": "female", "woman": "female", "girl": "female", "lady": "female", "mother": "female",
+    "sister": "female", "aunt": "female", "daughter": "female", "mistress": "female", "blonde": "female",
+    "princess": "female", "countess": "female", "queen": "female", "widow": "female", "maid": "female",
+    "husband": "male", "man": "male", "boy": "male", "gentleman": "male", "father": "male",
+    "brother": "male", "uncle": "male", "son": "male", "master": "male", "prince": "male",
+    "count": "male", "king": "male", "fellow": "male", "lad": "male", "youth": "male", "officer": "male",
+}
+_EPITHET = r"(?:the|his|her|my|our|their)\s+(?:[a-z]+\s+){0,2}?(" + "|".join(_NOUN_GENDER) + r")\b"
+_AFTER_VERB_FIRST = re.compile(rf"^[\s,;:—–-]*{_ADV}{_VERB}\s+{_ADV}(?P<subj>[A-Z][\w.’']*(?:\s+[A-Z][\w’']*)*|he|she|I|{_EPITHET})", re.IGNORECASE)
+_AFTER_SUBJ_FIRST = re.compile(rf"^[\s,;:—–-]*(?P<subj>[A-Z][\w.’']*(?:\s+[A-Z][\w’']*)*|he|she|I|{_EPITHET})\s+{_ADV}{_VERB}\b", re.IGNORECASE)
+_BEFORE = re.compile(rf"(?P<subj>[A-Z][\w.’']*(?:\s+[A-Z][\w’']*)*|\b[Hh]e|\b[Ss]he|\bI|{_EPITHET})\s+{_ADV}{_VERB}\b[^.!?“”\"]{{0,60}}[,:]?\s*$")
+_ACTOR = re.compile(r"(?:^|(?<=[.!?]\s)|(?<=[.!?][”\"’]\s))\s*(?P<subj>[A-Z][\w’']+(?:\s+[A-Z][\w’']+)*|He|She)(?:['’]s?\s+\w+)?\s+(?:\w+ly\s+)?[a-z]+(?:ed|s)?\b")
+
+
+class _Attributor:
+    def __init__(self, text: str, characters: list[Character], mentions: list[tuple[int, int, int]],
+                 narration: list[tuple[int, int, int]]):
+        self.text = text
+        self.characters = characters
+        self.mentions = mentions
+        self.mention_starts = [m[0] for m in mentions]
+        # Pronouns refer back to people named in narration, not to names spoken in quotes.
+        self.narration = narration
+        self.narration_starts = [m[0] for m in narration]
+        self.genders = [c.gender for c in characters]
+
+    def mention_at(self, pos: int, end: int) -> int | None:
+        """The character mentioned in text[pos:end], if one mention starts there."""
+        i = bisect.bisect_left(self.mention_starts, pos)
+        if i < len(self.mentions) and self.mentions[i][0] < end:
+            return self.mentions[i][2]
+        return None
+
+    def mentions_in(self, start: int, end: int) -> list[tuple[int, int, int]]:
+        i = bisect.bisect_left(self.mention_starts, start)
+        j = bisect.bisect_left(self.mention_starts, end)
+        return self.mentions[i:j]
+
+    def recent(self, before: int, gender: str | None, exclude: set[int], horizon: int = 3000) -> int | None:
+        """The character of ``gender`` mentioned most recently before ``before``."""
+        i = bisect.bisect_left(self.narration_starts, before) - 1
+        fallback = None
+        while i >= 0 and self.narration[i][0] > before - horizon:
+            c = self.narration[i][2]
+            if c not in exclude:
+                g = self.genders[c]
+                if gender is None or g == gender:
+                    return c
+                if g is None and fallback is None:
+                    fallback = c
+            i -= 1
+        return fallback
+
+    def subject(self, match: re.Match[str], quote_pos: int, exclude: set[int]) -> tuple[int | None, str]:
+        subj = match.group("subj")
+        s = match.start("subj")
+        word = subj.lower()
+        if word in _PRONOUN_SUBJ:
+            if word == "i":
+                return None, "narrator"
+            return self.recent(quote_pos, _PRONOUN_SUBJ[word], exclude), "anaphoric"
+        c = self.mention_at(s, match.end("subj") + 1)
+        if c is not None:
+            return c, "explicit"
+        epithet = re.search(_EPITHET, subj, re.IGNORECASE) if subj[:1].islower() or subj.split()[0].lower() in ("the", "his", "her", "my", "our", "their") else None
+        if epithet:
+            return self.recent(quote_pos, _NOUN_GENDER[epithet.group(1).lower()], exclude), "anaphoric"
+        title = subj.split()[0].rstrip(".")
+        if title in TITLES and TITLES[title]:
+            return self.recent(quote_pos, TITLES[title], exclude), "anaphoric"
+        return None, "unknown"
+
+
+def extract(text: str, paras: list[Paragraph], characters: list[Character],
+            mentions: list[tuple[int, int, int]], style: str | None = None) -> list[Line]:
+    """Every utterance in the paragraphs, in order, each with its attributed speaker (or None)."""
+    if style is None:
+        sample = "".join(text[p.start : p.end] for p in paras[: min(len(paras), 4000)])
+        style = quote_style(sample)
+    all_parts = [quote_parts(text, p.start, p.end, style) for p in paras]
+    spans = sorted(span for parts, _ in all_parts for span in parts)
+    span_starts = [s for s, _ in spans]
+    narration = []
+    for m in mentions:
+        k = bisect.bisect_right(span_starts, m[0]) - 1
+        if k < 0 or spans[k][1] <= m[0]:
+            narration.append(m)
+    att = _Attributor(text, characters, mentions, narration)
+    lines: list[Line] = []
+    prev_open = False
+    last_speakers: list[int | None] = []  # speakers of the last utterances in this exchange
+    last_addressee: int | None = None
+    gap = 0  # paragraphs since the last one with dialogue
+    for pi, p in enumerate(paras):
+        parts, left_open = all_parts[pi]
+        if not parts:
+            prev_open = False
+            gap += 1
+            if gap >= 2 or p.end - p.start > 400:
+                last_speakers, last_addressee = [], None
+            continue
+        gap = 0
+        groups = _group(text, parts, p)
+        para_speaker: int | None = None
+        for gi, group in enumerate(groups):
+            quote_mentions = {m[2] for s, e in group for m in att.mentions_in(s, e)}
+            speaker, how = _tagged(att, text, p, parts, group, quote_mentions)
+            continued = gi == 0 and prev_open and text[p.start] in "“\"‘'"
+            if speaker is None and how != "narrator" and continued and lines:
+                speaker, how = lines[-1].speaker, "continued"
+            if speaker is None and how != "narrator" and para_speaker is not None:
+                speaker, how = para_speaker, "same-paragraph"
+            if speaker is None and how != "narrator":
+                speaker, how = _actor(att, text, p, parts, quote_mentions)
+            if speaker is None and how != "narrator":
+                speaker, how = _turn(att, last_speakers, last_addressee, quote_mentions, group[0][0])
+            addressee = _vocative(att, group)
+            if speaker is not None and speaker == addressee and how not in ("explicit",):
+                other = [s for s in last_speakers[-3:] if s is not None and s != speaker]
+                speaker, how = (other[-1], "vocative-other") if other else (None, "none")
+            lines.append(Line(
+                text=" ".join(re.sub(r"\s+", " ", text[s:e]) for s, e in group),
+                start=group[0][0], end=group[-1][1], spans=tuple(group), paragraph=pi,
+                speaker=speaker, how=how if speaker is not None else "none", addressee=addressee,
+            ))
+            para_speaker = speaker if speaker is not None else para_speaker
+            if not (continued and last_speakers and last_speakers[-1] == speaker):
+                last_speakers.append(speaker)
+            last_addressee = addressee
+        prev_open = left_open
+    return lines
+
+
+def _group(text: str, parts: list[tuple[int, int]], p: Paragraph) -> list[list[tuple[int, int]]]:
+    """Join the parts of one utterance split by a tag ('"No," said X, "never."')."""
+    groups: list[list[tuple[int, int]]] = []
+    for s, e in parts:
+        if groups:
+            ps, pe = groups[-1][-1]
+            between = text[pe:s]
+            between = between.strip(" \n”\"’'“‘")
+            prev = text[ps:pe].rstrip()
+            if len(between) <= 120 and (
+                prev.endswith((",", "—", "–", "-", ";")) or (between.endswith((",", ":")) and re.search(_VERB, between, re.IGNORECASE))
+                or (between and between[0].islower() and not prev.endswith(("!", "?", ".")))
+            ):
+                groups[-1].append((s, e))
+                continue
+        groups.append([(s, e)])
+    return groups
+
+
+def _tagged(att: _Attributor, text: str, p: Paragraph, parts: list[tuple[int, int]],
+            group: list[tuple[int, int]], exclude: set[int]) -> tuple[int | None, str]:
+    """A speech tag right after a part of the utterance or right before it."""
+    for s, e in group:
+        nxt = next((ps for ps, _ in parts if ps > e), p.end)
+        after = text[e + 1 : nxt - 1] if e < p.end else ""
+        after_first = re.split(r"(?<=[.!?])\s", after, maxsplit=1)[0]
+        for pattern in (_AFTER_VERB_FIRST, _AFTER_SUBJ_FIRST):
+            m = pattern.match(after_first)
+            if m:
+                speaker, how = att.subject(_shift(m, e + 1), e, exclude)
+                if speaker is not None or how == "narrator":
+                    return speaker, how
+    s = group[0][0]
+    prv = max([pe for _, pe in parts if pe < s], default=p.start - 1)
+    before = text[prv + 1 : s - 1]
+    m = _BEFORE.search(before)
+    if m and before.rstrip().endswith((",", ":", "")) :
+        speaker, how = att.subject(_shift(m, prv + 1), s, exclude)
+        if speaker is not None or how == "narrator":
+            return speaker, how
+    return None, "none"
+
+
+class _Shifted:
+    """A regex match whose offsets are moved into the text's coordinates."""
+
+    def __init__(self, m: re.Match[str], offset: int):
+        self.m, self.offset = m, offset
+
+    def group(self, name: str) -> str:
+        return self.m.group(name)
+
+    def start(self, name: str) -> int:
+        return self.m.start(name) + self.offset
+
+    def end(self, name: str) -> int:
+        return self.m.end(name) + self.offset
+
+
+def _shift(m: re.Match[str], offset: int) -> _Shifted:
+    return _Shifted(m, offset)
+
+
+def _actor(att: _Attributor, text: str, p: Paragraph, parts: list[tuple[int, int]],
+           exclude: set[int]) -> tuple[int | None, str]:
+    """The character acting in the paragraph's narration ('Caroline smiled. "Yes."')."""
+    pos = p.start
+    bounds = [(p.start, p.start)] + [(s - 1, e + 1) for s, e in parts] + [(p.end, p.end)]
+    for (_, a), (b, _) in zip(bounds, bounds[1:]):
+        narration = text[a:b]
+        if len(narration.strip()) < 3:
+            continue
+        for m in _ACTOR.finditer(narration):
+            speaker, how = att.subject(_shift(m, a), a + m.start("subj"), exclude)
+            if speaker is not None:
+                return speaker, "actor"
+        for s, e, c in att.mentions_in(a, b):
+            if c not in exclude:
+                return c, "actor"
+    return None, "none"
+
+
+def _turn(att: _Attributor, last: list[int | None], last_addressee: int | None, exclude: set[int],
+          pos: int) -> tuple[int | None, str]:
+    """Alternate between the two people of an exchange."""
+    prev = last[-1] if last else None
+    if last_addressee is not None and last_addressee != prev:
+        return last_addressee, "turn"
+    if len(last) >= 2 and last[-2] is not None and last[-2] != prev:
+        return last[-2], "turn"
+    if prev is not None:
+        other = att.recent(pos, None, {prev} | exclude, horizon=1500)
+        if other is not None:
+            return other, "turn"
+    return None, "none"
+
+
+def _vocative(att: _Attributor, group: list[tuple[int, int]]) -> int | None:
+    """A character named inside the quote, taken as the one spoken to."""
+    for s, e in group:
+        found = att.mentions_in(s, e)
+        if found:
+            return found[0][2]
+    return None
+
+
+def speaker_counts(lines: list[Line]) -> Counter:
+    return Counter(l.speaker for l in lines if l.speaker is not None)
