@@ -171,69 +171,102 @@ def detect(text: str, start: int, end: int, setting: StorySetting | None = None)
             continue
         people[form] = f
 
-    # Cluster: full names first; single words and titled forms attach to the full name they complete.
-    bare: dict[str, Counter] = defaultdict(Counter)  # bare form (no title) -> titles used
-    counts: Counter = Counter()
-    for form, f in people.items():
-        title, words = _split_title(form.split())
-        key = " ".join(words)
-        counts[key] += f.count
-        if title:
-            bare[key][title] += f.count
-        else:
-            bare[key]
-    multi = sorted((k for k in bare if " " in k), key=lambda k: -counts[k])
-    clusters: dict[str, set[str]] = {}
-    owner: dict[str, str] = {}
-    for k in sorted(multi, key=lambda k: (-len(k.split()), -counts[k])):
-        # A longer full name absorbs a shorter one it contains ("Anna Pavlovna" in "Anna Pavlovna Scherer").
-        host = next((h for h in clusters if f" {k} " in f" {h} "), None)
-        if host:
-            clusters[host].add(k)
-            owner[k] = host
-        else:
-            clusters[k] = {k}
-            owner[k] = k
-    for k in sorted((k for k in bare if " " not in k), key=lambda k: -counts[k]):
-        hosts = Counter()
-        for h in clusters:
-            if k in h.split():
-                hosts[h] = sum(counts[x] for x in clusters[h])
-        total = sum(hosts.values())
-        if hosts:
-            best, n = hosts.most_common(1)[0]
-            if n >= 0.6 * total:
-                clusters[best].add(k)
-                owner[k] = best
-                continue
-        clusters[k] = {k}
-        owner[k] = k
-
-    characters: list[Character] = []
-    for host, members in clusters.items():
-        aliases: set[str] = set()
-        gender_votes: Counter = Counter()
-        for k in members:
-            aliases.add(k)
-            for title, n in bare[k].items():
-                aliases.add(f"{title}. {k}" if title in ("Mr", "Mrs", "Ms", "Dr", "St", "Mme", "Mlle") else f"{title} {k}")
-                if TITLES.get(title):
-                    gender_votes[TITLES[title]] += n
-        # Full-name canonical form only when it is really used.
-        multis = [k for k in members if " " in k]
-        total = sum(counts[k] for k in members)
-        best_multi = max(multis, key=lambda k: counts[k]) if multis else None
-        if best_multi and counts[best_multi] >= 2:
-            name = best_multi
-        else:
-            name = max(members, key=lambda k: counts[k])
-        characters.append(Character(name=name, aliases=sorted(aliases, key=lambda a: (-len(a), a)),
-                                    mentions=total, gender=_vote(gender_votes)))
+    characters = _cluster(people)
     characters = _apply_config(characters, setting)
     count_mentions(text, start, end, characters)
     _guess_genders(text, start, end, characters)
     characters = [c for c in characters if c.mentions >= min_count or c.from_config]
     characters.sort(key=lambda c: (-c.mentions, c.name))
+    return characters
+
+
+_SHORT_TITLES = ("Mr", "Mrs", "Ms", "Dr", "St", "Mme", "Mlle", "Capt", "Col", "Prof")
+
+
+def _titled(title: str, key: str) -> str:
+    return f"{title}. {key}" if title in _SHORT_TITLES else f"{title} {key}"
+
+
+def _cluster(people: dict[str, _Form]) -> list[Character]:
+    """Group name forms into characters.
+
+    Full names come first; a titled surname ("Mr. Knightley") joins the one full name it
+    completes when the title's gender fits and it is not far more common than that full name
+    (else it is a person of its own: the head of the family); a bare word joins the cluster
+    that mostly uses it.
+    """
+    counts: Counter = Counter()
+    titles: dict[str, Counter] = defaultdict(Counter)  # bare key -> titles used with it
+    for form, f in people.items():
+        title, words = _split_title(form.split())
+        key = " ".join(words)
+        if title and len(words) == 1:
+            counts[_titled(title, key)] += f.count
+            titles[_titled(title, key)][title] += f.count
+        else:
+            counts[key] += f.count
+            if title:
+                titles[key][title] += f.count
+    members: dict[str, set[str]] = {}
+    words_of: dict[str, set[str]] = {}
+
+    def gender(host: str) -> str | None:
+        votes: Counter = Counter()
+        for k in members[host]:
+            for t, n in titles[k].items():
+                if TITLES.get(t):
+                    votes[TITLES[t]] += n
+        if votes:
+            return _vote(votes)
+        first = host.split()[0]
+        return _name_gender(first) if " " in host and first.rstrip(".") not in TITLES else None
+
+    def add(host: str, key: str) -> None:
+        members.setdefault(host, set()).add(key)
+        words_of.setdefault(host, set()).update(w for w in key.split() if w.rstrip(".") not in TITLES)
+
+    multi = [k for k in counts if " " in k and k.split()[0].rstrip(".") not in TITLES]
+    for k in sorted(multi, key=lambda k: (-len(k.split()), -counts[k])):
+        # A longer full name absorbs a shorter one it contains ("Anna Pavlovna" in "Anna Pavlovna Scherer").
+        host = next((h for h in members if f" {k} " in f" {h} "), None)
+        add(host or k, k)
+    titled = [k for k in counts if k.split()[0].rstrip(".") in TITLES and " " in k]
+    for k in sorted(titled, key=lambda k: -counts[k]):
+        word = k.split()[-1]
+        g = TITLES.get(k.split()[0].rstrip("."))
+        hosts = {h: sum(counts[x] for x in members[h]) for h in members
+                 if word in words_of[h] and " " in h and (g is None or gender(h) in (None, g))}
+        if len(hosts) == 1:
+            (h, n), = hosts.items()
+            if counts[k] <= 3 * n + 5:
+                add(h, k)
+                continue
+        add(k, k)
+    for k in sorted((k for k in counts if " " not in k), key=lambda k: -counts[k]):
+        hosts = Counter({h: sum(counts[x] for x in members[h]) for h in members if k in words_of[h]})
+        if hosts:
+            best, n = hosts.most_common(1)[0]
+            if n >= 0.6 * sum(hosts.values()):
+                add(best, k)
+                continue
+        add(k, k)
+
+    characters = []
+    for host, keys in members.items():
+        aliases = set(keys)
+        for k in keys:
+            for t in titles[k]:
+                if " " in k and k.split()[0].rstrip(".") not in TITLES:
+                    aliases.add(_titled(t, k))
+        total = sum(counts[k] for k in keys)
+        full = [k for k in keys if " " in k and k.split()[0].rstrip(".") not in TITLES]
+        best_full = max(full, key=lambda k: counts[k]) if full else None
+        if best_full and counts[best_full] >= 2:
+            name = best_full
+        else:
+            name = max(keys, key=lambda k: counts[k])
+        characters.append(Character(name=name, aliases=sorted(aliases, key=lambda a: (-len(a), a)),
+                                    mentions=total, gender=gender(host) if any(titles[k] for k in keys) else None))
     return characters
 
 
