@@ -131,6 +131,8 @@ def find_candidates(text: str, start: int, end: int) -> tuple[dict[str, _Form], 
             f.person += 1
         if re.search(rf"\b(?:{SPEECH_VERBS})\s*,?\s*$", before, re.IGNORECASE):
             f.person += 1
+        elif re.search(r"(?:,|\bdear|\bmy)\s*$", before) and after[:1] in (",", "!", "?", ".", ";"):
+            f.person += 1  # spoken to: "my dear Watson,"
         if _PLACE_BEFORE.search(before):
             f.place += 1
     return forms, lower

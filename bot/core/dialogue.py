@@ -114,6 +114,7 @@ class _Attributor:
         self.narration = narration
         self.narration_starts = [m[0] for m in narration]
         self.genders = [c.gender for c in characters]
+        self.narrator: int | None = None
 
     def mention_at(self, pos: int, end: int) -> int | None:
         """The character mentioned in text[pos:end], if one mention starts there."""
@@ -148,7 +149,7 @@ class _Attributor:
         word = subj.lower()
         if word in _PRONOUN_SUBJ:
             if word == "i":
-                return None, "narrator"
+                return self.narrator, "narrator"
             return self.recent(quote_pos, _PRONOUN_SUBJ[word], exclude), "anaphoric"
         c = self.mention_at(s, match.end("subj") + 1)
         if c is not None:
@@ -177,6 +178,7 @@ def extract(text: str, paras: list[Paragraph], characters: list[Character],
         if k < 0 or spans[k][1] <= m[0]:
             narration.append(m)
     att = _Attributor(text, characters, mentions, narration)
+    att.narrator = _narrator(text, paras, all_parts, mentions, narration)
     lines: list[Line] = []
     prev_open = False
     last_speakers: list[int | None] = []  # speakers of the last utterances in this exchange
@@ -220,6 +222,32 @@ def extract(text: str, paras: list[Paragraph], characters: list[Character],
             last_addressee = addressee
         prev_open = left_open
     return lines
+
+
+def _narrator(text: str, paras: list[Paragraph], all_parts: list, mentions: list[tuple[int, int, int]],
+              narration: list[tuple[int, int, int]]) -> int | None:
+    """In a first-person story, the character who tells it: often called by name in others'
+    speech, seldom named in the narration."""
+    first_person = 0
+    words = 0
+    for p, (parts, _) in zip(paras[:3000], all_parts[:3000]):
+        chunk = text[p.start : p.end]
+        for s, e in reversed(parts):
+            chunk = chunk[: s - p.start] + chunk[e - p.start :]
+        first_person += len(re.findall(r"\b(?:I|me|my)\b", chunk))
+        words += chunk.count(" ") + 1
+    if words == 0 or first_person / words < 0.015:
+        return None
+    narrated = set(narration)
+    vocatives = Counter(
+        m[2] for m in mentions
+        if m not in narrated and re.search(r"(?:,|\bdear|\bmy|[“\"‘])\s*$", text[max(0, m[0] - 8) : m[0]])
+        and text[m[1] : m[1] + 1] in (",", "!", "?", ".", ";")
+    )
+    in_narration = Counter(m[2] for m in narration)
+    scored = [(q - 2 * in_narration[c], c) for c, q in vocatives.items() if q >= 3]
+    best = max(scored, default=None)
+    return best[1] if best and best[0] > 0 else None
 
 
 def _group(text: str, parts: list[tuple[int, int]], p: Paragraph) -> list[list[tuple[int, int]]]:
