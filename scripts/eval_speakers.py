@@ -56,8 +56,7 @@ def nearest_name(text: str, start: int, end: int, mentions: list[tuple[int, int,
 def evaluate(story: loader.Story, gold_quotes: list[dict], gold_chars: dict[str, list[str]],
              show_errors: int = 0) -> dict[str, Counter]:
     paras, _, _ = segment.chapters_and_spans(story)
-    characters = chars.detect(story.text, story.start, story.end)
-    mentions = chars.find_mentions(story.text, story.start, story.end, characters)
+    characters, mentions = chars.detect(story.text, story.start, story.end)
     lines = dialogue.extract(story.text, paras, characters, mentions)
     mapping = map_characters(characters, gold_chars)
     starts = [l.start for l in lines]

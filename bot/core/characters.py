@@ -68,7 +68,9 @@ _CAP_RUN = re.compile(
     r"[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+(?:-[A-ZÀ-ÖØ-Þ]?[a-zß-öø-ÿ]+)*"
     r"(?:[ \t]+(?:de |von |van |du |la |le |St\. )?[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+(?:-[A-ZÀ-ÖØ-Þ]?[a-zß-öø-ÿ]+)*)*"
 )
-_SENTENCE_START = re.compile(r"(?:^|[.!?…:;]\s*[\"”’'»)]*\s*|[\"“‘'«(—]\s*|\n\s*\n\s*)$")
+_LOWER_WORD = re.compile(r"(?<![\w’'])[a-z][a-z]+(?![\w])")
+_SPEECH_SET = set(SPEECH_VERBS.split("|"))
+_PLACE_WORDS = {"in", "at", "from", "to", "into", "near", "toward", "towards", "through", "across", "of"}
 _PLACE_BEFORE = re.compile(r"\b(?:in|at|from|to|into|near|towards?|through|across|of)\s+$", re.IGNORECASE)
 _PRONOUNS = re.compile(r"\b(he|him|his|himself|she|her|hers|herself)\b", re.IGNORECASE)
 
@@ -107,7 +109,7 @@ def _split_title(words: list[str]) -> tuple[str | None, list[str]]:
 
 def find_candidates(text: str, start: int, end: int) -> tuple[dict[str, _Form], Counter]:
     """Capitalised name-like runs with evidence of being people; plus lowercase word counts."""
-    lower = Counter(m.group().lower() for m in re.finditer(r"(?<![\w’'])[a-z][a-z]+(?![\w])", text[start:end]))
+    lower = Counter(_LOWER_WORD.findall(text, start, end))
     forms: dict[str, _Form] = defaultdict(_Form)
     for m in _CAP_RUN.finditer(text, start, end):
         words = m.group().split()
@@ -124,16 +126,20 @@ def find_candidates(text: str, start: int, end: int) -> tuple[dict[str, _Form], 
         f = forms[form]
         f.count += 1
         before = text[max(start, offset - 40) : offset] if offset == m.start() else ""
-        if offset == m.start() and _SENTENCE_START.search(before):
-            f.initial += 1
+        tail = before.rstrip()
+        last_char = tail[-1:] if tail else ""
+        last_word = tail.rstrip(",").rsplit(None, 1)[-1].lower() if tail else ""
+        if offset == m.start() and (not tail or last_char in ".!?…:;\"“‘'«(—”’»)" or "\n\n" in before[-4:]):
+            if last_char not in "”’»)" or (len(tail) > 1 and tail[-2] in ".!?"):
+                f.initial += 1
         after = text[m.end() : m.end() + 40]
         if _PERSON_VERB.match(after.lstrip(" ,")) or after.startswith(("'s", "’s")):
             f.person += 1
-        if re.search(rf"\b(?:{SPEECH_VERBS})\s*,?\s*$", before, re.IGNORECASE):
+        if last_word in _SPEECH_SET:
             f.person += 1
-        elif re.search(r"(?:,|\bdear|\bmy)\s*$", before) and after[:1] in (",", "!", "?", ".", ";"):
+        elif (last_char == "," or last_word in ("dear", "my")) and after[:1] in (",", "!", "?", ".", ";"):
             f.person += 1  # spoken to: "my dear Watson,"
-        if _PLACE_BEFORE.search(before):
+        if last_word in _PLACE_WORDS and last_char.isalpha():
             f.place += 1
     return forms, lower
 
@@ -145,8 +151,10 @@ def _is_name_word(word: str, f: _Form, lower: Counter) -> bool:
     return lower.get(word.lower(), 0) <= max(1, 0.2 * (f.count - f.initial))
 
 
-def detect(text: str, start: int, end: int, setting: StorySetting | None = None) -> list[Character]:
-    """Characters of the text between ``start`` and ``end``, most mentioned first."""
+def detect(text: str, start: int, end: int, setting: StorySetting | None = None
+           ) -> tuple[list[Character], list[tuple[int, int, int]]]:
+    """Characters of the text between ``start`` and ``end``, most mentioned first, and every
+    mention of them as (start, end, character index)."""
     setting = setting or StorySetting(name="")
     ignore = {w.lower() for w in setting.ignore}
     forms, lower = find_candidates(text, start, end)
@@ -175,11 +183,14 @@ def detect(text: str, start: int, end: int, setting: StorySetting | None = None)
 
     characters = _cluster(people)
     characters = _apply_config(characters, setting)
-    count_mentions(text, start, end, characters)
-    _guess_genders(text, start, end, characters)
-    characters = [c for c in characters if c.mentions >= min_count or c.from_config]
-    characters.sort(key=lambda c: (-c.mentions, c.name))
-    return characters
+    mentions = find_mentions(text, start, end, characters)
+    count_mentions(characters, mentions)
+    _guess_genders(text, start, end, characters, mentions)
+    keep = sorted((i for i, c in enumerate(characters) if c.mentions >= min_count or c.from_config),
+                  key=lambda i: (-characters[i].mentions, characters[i].name))
+    new_index = {old: new for new, old in enumerate(keep)}
+    mentions = [(s, e, new_index[i]) for s, e, i in mentions if i in new_index]
+    return [characters[i] for i in keep], mentions
 
 
 _SHORT_TITLES = ("Mr", "Mrs", "Ms", "Dr", "St", "Mme", "Mlle", "Capt", "Col", "Prof")
@@ -346,11 +357,11 @@ def find_mentions(text: str, start: int, end: int, characters: list[Character]) 
     return out
 
 
-def count_mentions(text: str, start: int, end: int, characters: list[Character]) -> None:
-    """Set each character's mention count and first appearance from the text itself."""
+def count_mentions(characters: list[Character], mentions: list[tuple[int, int, int]]) -> None:
+    """Set each character's mention count and first appearance from their mentions."""
     for c in characters:
         c.mentions, c.first = 0, None
-    for s, _e, i in find_mentions(text, start, end, characters):
+    for s, _e, i in mentions:
         c = characters[i]
         c.mentions += 1
         if c.first is None:
@@ -373,10 +384,10 @@ def _name_gender(name: str) -> str | None:
     return g if g in ("male", "female") else None
 
 
-def _guess_genders(text: str, start: int, end: int, characters: list[Character]) -> None:
+def _guess_genders(text: str, start: int, end: int, characters: list[Character],
+                   mentions: list[tuple[int, int, int]]) -> None:
     """Gender from titles (already set), the given name, and the pronouns of paragraphs
     where the character is the only one named."""
-    mentions = find_mentions(text, start, end, characters)
     votes: dict[int, Counter] = defaultdict(Counter)
     k = 0
     for m in re.finditer(r"[^\n]+(?:\n(?!\s*\n)[^\n]*)*", text[start:end]):

@@ -188,11 +188,21 @@ _EXIT = re.compile(
 )
 
 
+_PLACE_SET = set(_PLACES.split("|"))
+
+
 def places(text: str) -> list[str]:
-    """Place phrases ('the bar', 'the drawing room') a passage mentions, in order."""
-    return ["the " + m.group(1).lower().split()[-1] if m.group(1).lower().split()[0] not in _PLACES.split("|")
-            and len(m.group(1).split()) > 1 and f"{m.group(1).lower()}" not in _PLACES.split("|")
-            else "the " + m.group(1).lower() for m in _PLACE.finditer(text)]
+    """Place phrases ('the bar', 'the drawing room') a passage mentions, in order.
+
+    An adjective before the place word is dropped ('the crowded bar' -> 'the bar').
+    """
+    out = []
+    for m in _PLACE.finditer(text):
+        phrase = m.group(1).lower()
+        if phrase not in _PLACE_SET and " " in phrase:
+            phrase = phrase.split()[-1]
+        out.append("the " + phrase)
+    return out
 
 
 def _first_sentence(text: str) -> str:
@@ -307,6 +317,12 @@ def _scene_spans(text: str, paras: list[Paragraph], kinds: list[str | None], idx
     cause = "chapter"
     heading = None
     in_flashback = False
+    place_cache: dict[int, list[str]] = {}
+
+    def para_places(j: int) -> list[str]:
+        if j not in place_cache:
+            place_cache[j] = places(text[paras[j].start : paras[j].end])
+        return place_cache[j]
 
     def close(next_cause: str, next_heading: str | None = None) -> None:
         nonlocal current, cause, heading
@@ -343,7 +359,7 @@ def _scene_spans(text: str, paras: list[Paragraph], kinds: list[str | None], idx
         elif big_enough and not in_flashback and _PAST_PERFECT.search(_narration(para)[:240]) and _ANCHOR.search(para):
             close("flashback")
             in_flashback = True
-        elif in_flashback and big_enough and _new_place(text, paras, current, para):
+        elif in_flashback and big_enough and _new_place(para_places, current, para):
             close("place")
             in_flashback = False
         elif in_flashback and big_enough and _RETURN.search(_narration(first)):
@@ -351,21 +367,21 @@ def _scene_spans(text: str, paras: list[Paragraph], kinds: list[str | None], idx
             in_flashback = False
         elif big_enough and _EXIT.search(text[paras[current[-1]].start : paras[current[-1]].end][-160:]):
             close("place")
-        elif big_enough and len(current) >= 4 and _new_place(text, paras, current, para):
+        elif big_enough and len(current) >= 4 and _new_place(para_places, current, para):
             close("place")
         current.append(j)
     close("end")
     return spans
 
 
-def _new_place(text: str, paras: list[Paragraph], current: list[int], para: str) -> bool:
+def _new_place(para_places, current: list[int], para: str) -> bool:
     """A paragraph that puts people somewhere the scene so far has not been."""
     found = places(_narration(para))
     if not found:
         return False
     seen = set()
     for j in current:
-        seen.update(places(text[paras[j].start : paras[j].end]))
+        seen.update(para_places(j))
     return found[0] not in seen and not seen
 
 

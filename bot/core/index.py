@@ -1,0 +1,292 @@
+"""Build a story's index (chapters, scenes, passages, characters, dialogue) and cache it on disk."""
+from __future__ import annotations
+
+import hashlib
+import logging
+import math
+import os
+import pickle
+import re
+import tempfile
+from collections import Counter, defaultdict
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from bot.config import StorySetting
+from bot.core import characters as chars
+from bot.core import dialogue, segment
+from bot.core.loader import Story
+from bot.core.text import words as word_tokens
+
+log = logging.getLogger(__name__)
+
+FORMAT = 1  # bump when the index's shape or how it is built changes: old caches are rebuilt
+
+
+@dataclass(frozen=True, slots=True)
+class Scene:
+    id: int
+    chapter: int
+    title: str
+    start: int
+    end: int
+    characters: tuple[str, ...]
+    places: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    id: int
+    scene: int
+    chapter: int
+    start: int
+    end: int
+    characters: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DialogueLine:
+    text: str
+    start: int
+    end: int
+    speaker: str | None
+    addressee: str | None
+    passage: int
+    spans: tuple[tuple[int, int], ...]
+    how: str
+
+
+@dataclass
+class StoryIndex:
+    """Everything the bot knows about one story. Offsets point into ``text``."""
+
+    name: str
+    path: str
+    title: str
+    author: str | None
+    encoding: str
+    text: str
+    start: int
+    end: int
+    words: int
+    chapters: list[segment.Chapter]
+    scenes: list[Scene]
+    passages: list[Passage]
+    characters: list[chars.Character]
+    dialogue: list[DialogueLine]
+    format: int = FORMAT
+    extra: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        """The JSON shape of ``storykeeper inspect --json``."""
+        return {
+            "story": {"name": self.name, "title": self.title, "author": self.author, "path": self.path,
+                      "words": self.words, "encoding": self.encoding, "start": self.start, "end": self.end},
+            "chapters": [asdict(c) for c in self.chapters],
+            "scenes": [{"id": s.id, "chapter": s.chapter, "title": s.title, "start": s.start, "end": s.end,
+                        "characters": list(s.characters), "places": list(s.places)} for s in self.scenes],
+            "passages": [{"id": p.id, "scene": p.scene, "chapter": p.chapter, "start": p.start, "end": p.end,
+                          "characters": list(p.characters)} for p in self.passages],
+            "characters": [c.to_dict() for c in self.characters],
+            "dialogue": [{"text": d.text, "start": d.start, "end": d.end, "speaker": d.speaker,
+                          "addressee": d.addressee, "spans": [list(s) for s in d.spans]} for d in self.dialogue],
+        }
+
+
+# --- building -----------------------------------------------------------------------------
+
+_STOP = set("""
+a about above after again against all almost also although always am an and another any are
+around as at away back be because been before being below between both but by came can could did
+do does doing done down during each even ever every few for from further get got had has have
+having he her here hers herself him himself his how however i if in into is it its itself just
+know knew like made make many may me might more most much must my myself never no nor not now of
+off on once one only or other our ours out over own said same say see seemed she should so some
+still such than that the their theirs them themselves then there these they this those though
+through thought to too toward towards under until up upon us very was way we well went were what
+when where which while who whom whose why will with without would yet you your yours yourself
+looked look turned back eyes face hand hands head time thing things little long something nothing
+going come came told asked again just really even felt feel take took let go gone tell
+""".split())
+
+
+_stemmer = None
+
+
+def stem(words: list[str]) -> list[str]:
+    """Snowball (Porter 2) stems, from PyStemmer's C implementation."""
+    global _stemmer
+    if _stemmer is None:
+        import Stemmer
+
+        _stemmer = Stemmer.Stemmer("english")
+    return _stemmer.stemWords(words)
+
+
+def _keywords(tokens: list[str], stems: dict[str, str], df: Counter, n_docs: int, exclude: set[str],
+              k: int = 3) -> list[str]:
+    """The scene's most distinctive words (by stem, tf-idf), shown in their commonest form."""
+    tf: Counter = Counter()
+    surface: dict[str, Counter] = defaultdict(Counter)
+    for w in tokens:
+        if len(w) > 3 and w[0].islower() and w not in _STOP and w not in exclude:
+            s = stems[w]
+            tf[s] += 1
+            surface[s][w] += 1
+    scored = sorted(((count >= 2, count * math.log((n_docs + 1) / (df[s] + 0.5)), s) for s, count in tf.items()),
+                    reverse=True)
+    return [surface[s].most_common(1)[0][0] for _, _, s in scored[:k]]
+
+
+_PROPER_PLACE = re.compile(r"\b(?:in|to|at|from|near|into|across)\s+((?:(?:[A-Z][a-z]+|St\.)\s){0,2}[A-Z][a-z]+)")
+_PLACE_WORDS_OK = {"New", "Old", "Great", "Little", "North", "South", "East", "West", "Saint", "Mount", "Lake"}
+
+
+def build(story: Story, setting: StorySetting | None = None) -> StoryIndex:
+    """Index a loaded story. Pure: reads nothing but its arguments."""
+    setting = setting or StorySetting(name=story.name)
+    text = story.text
+    paras, chapters, spans = segment.chapters_and_spans(story)
+    characters, mentions = chars.detect(text, story.start, story.end, setting)
+    lines = dialogue.extract(text, paras, characters, mentions)
+    names = [c.name for c in characters]
+
+    # Passages, tagged with characters named in them or plainly referred to.
+    passages: list[Passage] = []
+    passage_of_scene: list[list[int]] = []
+    mention_starts = [m[0] for m in mentions]
+    import bisect
+
+    line_starts = [l.start for l in lines]
+    for sid, span in enumerate(spans, start=1):
+        ids = []
+        for ps, pe in segment.passage_bounds(text, paras, span):
+            i, j = bisect.bisect_left(mention_starts, ps), bisect.bisect_left(mention_starts, pe)
+            found = Counter(mentions[k][2] for k in range(i, j))
+            li, lj = bisect.bisect_left(line_starts, ps), bisect.bisect_left(line_starts, pe)
+            for line in lines[li:lj]:
+                if line.speaker is not None:
+                    found[line.speaker] += 1
+            if not found:
+                ref = _referent(text[ps:pe], mentions, mention_starts, ps, span.start, characters)
+                if ref is not None:
+                    found[ref] += 1
+            passages.append(Passage(len(passages) + 1, sid, span.chapter, ps, pe,
+                                    tuple(names[c] for c, _ in found.most_common())))
+            ids.append(len(passages))
+        passage_of_scene.append(ids)
+
+    # Scenes: characters in order of presence, a title from the place or the scene's own words.
+    scene_texts = [text[s.start : s.end] for s in spans]
+    scene_tokens = [word_tokens(t) for t in scene_texts]
+    vocabulary = sorted({w for tokens in scene_tokens for w in tokens})
+    stems = dict(zip(vocabulary, stem(vocabulary)))
+    df: Counter = Counter()
+    for tokens in scene_tokens:
+        df.update({stems[w] for w in tokens})
+    name_words = {w.lower() for c in characters for a in [c.name, *c.aliases] for w in a.split()}
+    scenes: list[Scene] = []
+    for sid, (span, t) in enumerate(zip(spans, scene_texts), start=1):
+        present: Counter = Counter()
+        for pid in passage_of_scene[sid - 1]:
+            for rank, name in enumerate(passages[pid - 1].characters):
+                present[name] += 2 if rank == 0 else 1
+        place_list = segment.places(t) + [
+            m.group(1) for m in _PROPER_PLACE.finditer(t)
+            if not (set(m.group(1).lower().split()) & name_words) and m.group(1).split()[0] not in chars.NOT_NAMES - _PLACE_WORDS_OK
+        ]
+        top_place = Counter(place_list).most_common(1)[0][0] if place_list else None
+        keys = _keywords(scene_tokens[sid - 1], stems, df, len(spans),
+                         name_words | {w for p in place_list for w in p.split()})
+        if span.heading:
+            title = span.heading
+        elif top_place and keys:
+            title = f"{top_place}: {keys[0]}"
+        elif top_place:
+            title = top_place
+        elif keys:
+            title = ", ".join(keys[:2])
+        else:
+            title = f"scene {sid}"
+        scenes.append(Scene(sid, span.chapter, title, span.start, span.end,
+                            tuple(n for n, _ in present.most_common()), tuple(dict.fromkeys(place_list))))
+
+    # Dialogue lines with names instead of indexes, and the passage each falls in.
+    pstarts = [p.start for p in passages]
+    dlines = []
+    for line in lines:
+        pid = bisect.bisect_right(pstarts, line.start)
+        dlines.append(DialogueLine(
+            line.text, line.start, line.end,
+            names[line.speaker] if line.speaker is not None else None,
+            names[line.addressee] if line.addressee is not None else None,
+            pid, line.spans, line.how,
+        ))
+    return StoryIndex(
+        name=story.name, path=story.path, title=story.title, author=story.author,
+        encoding=story.encoding, text=text, start=story.start, end=story.end,
+        words=len(text[story.start : story.end].split()), chapters=chapters, scenes=scenes,
+        passages=passages, characters=characters, dialogue=dlines,
+    )
+
+
+_PRONOUN = re.compile(r"\b(he|him|his|she|her|hers)\b", re.IGNORECASE)
+
+
+def _referent(passage: str, mentions, starts, pos: int, scene_start: int, characters) -> int | None:
+    """Who a passage naming nobody is about: the last person of the pronoun's gender named
+    earlier in the same scene."""
+    m = _PRONOUN.search(passage)
+    if not m:
+        return None
+    gender = "male" if m.group(1).lower() in ("he", "him", "his") else "female"
+    import bisect
+
+    i = bisect.bisect_left(starts, pos) - 1
+    while i >= 0 and mentions[i][0] >= scene_start:
+        c = mentions[i][2]
+        if characters[c].gender == gender:
+            return c
+        i -= 1
+    return None
+
+
+# --- cache --------------------------------------------------------------------------------
+
+
+def cache_key(story: Story, setting: StorySetting) -> str:
+    digest = hashlib.sha256()
+    digest.update(story.text.encode("utf-8"))
+    digest.update(setting.fingerprint().encode())
+    digest.update(f"format={FORMAT}".encode())
+    return digest.hexdigest()[:24]
+
+
+def load_or_build(story: Story, setting: StorySetting, cache_dir: Path | None) -> StoryIndex:
+    """The cached index if it is there and sound, else a fresh build (cached for next time)."""
+    if cache_dir is None:
+        return build(story, setting)
+    safe = re.sub(r"[^\w.-]+", "_", story.name)[:60]
+    path = cache_dir / f"{safe}-{cache_key(story, setting)}.pickle"
+    if path.exists():
+        try:
+            with path.open("rb") as fh:
+                index = pickle.load(fh)
+            if isinstance(index, StoryIndex) and index.format == FORMAT and index.text == story.text:
+                return index
+            log.warning("index cache %s is stale; rebuilding", path.name)
+        except Exception as exc:  # any unreadable cache is rebuilt, never fatal
+            log.warning("index cache %s is unreadable (%s); rebuilding", path.name, type(exc).__name__)
+    index = build(story, setting)
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=cache_dir, suffix=".tmp")
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(index, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+        for old in cache_dir.glob(f"{safe}-*.pickle"):
+            if old != path:
+                old.unlink(missing_ok=True)
+    except OSError as exc:
+        log.warning("cannot write the index cache in %s (%s); continuing without it", cache_dir, exc.strerror)
+    return index
