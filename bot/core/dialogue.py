@@ -195,6 +195,7 @@ def extract(text: str, paras: list[Paragraph], characters: list[Character],
         gap = 0
         groups = _group(text, parts, p)
         para_speaker: int | None = None
+        para_addressee: int | None = None
         for gi, group in enumerate(groups):
             quote_mentions = {m[2] for s, e in group for m in att.mentions_in(s, e)}
             speaker, how = _tagged(att, text, p, parts, group, quote_mentions)
@@ -219,7 +220,8 @@ def extract(text: str, paras: list[Paragraph], characters: list[Character],
             para_speaker = speaker if speaker is not None else para_speaker
             if not (continued and last_speakers and last_speakers[-1] == speaker):
                 last_speakers.append(speaker)
-            last_addressee = addressee
+            para_addressee = addressee if addressee is not None else para_addressee
+        last_addressee = para_addressee
         prev_open = left_open
     return lines
 
@@ -334,14 +336,24 @@ def _actor(att: _Attributor, text: str, p: Paragraph, parts: list[tuple[int, int
 
 def _turn(att: _Attributor, last: list[int | None], last_addressee: int | None, exclude: set[int],
           pos: int) -> tuple[int | None, str]:
-    """Alternate between the two people of an exchange."""
+    """Alternate between the two people of an exchange: the one spoken to last, else the
+    previous other speaker, else the last other person named."""
+    known = [s for s in last if s is not None]
     prev = last[-1] if last else None
     if last_addressee is not None and last_addressee != prev:
         return last_addressee, "turn"
-    if len(last) >= 2 and last[-2] is not None and last[-2] != prev:
-        return last[-2], "turn"
     if prev is not None:
+        other = next((s for s in reversed(known[-6:]) if s != prev), None)
+        if other is not None:
+            return other, "turn"
         other = att.recent(pos, None, {prev} | exclude, horizon=1500)
+        if other is None:
+            i = bisect.bisect_left(att.mention_starts, pos) - 1
+            while i >= 0 and att.mentions[i][0] > pos - 1500:
+                if att.mentions[i][2] != prev:
+                    other = att.mentions[i][2]
+                    break
+                i -= 1
         if other is not None:
             return other, "turn"
     return None, "none"

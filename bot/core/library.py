@@ -1,0 +1,65 @@
+"""The stories the bot knows: every file in seeds/ plus those config.yaml names."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from rapidfuzz import process, utils
+
+from bot.config import Settings
+from bot.core import index as index_mod
+from bot.core import loader
+from bot.errors import StoryError, StoryNotFoundError
+
+
+@dataclass(frozen=True)
+class Entry:
+    name: str
+    path: Path
+
+
+def entries(settings: Settings) -> dict[str, Entry]:
+    """Story name -> file, seeds first, then the config's own stories (which may override)."""
+    found: dict[str, Entry] = {}
+    if settings.seeds_dir.is_dir():
+        for path in sorted(settings.seeds_dir.iterdir()):
+            if path.is_file() and path.suffix.lower() in loader.STORY_SUFFIXES:
+                found[path.stem] = Entry(path.stem, path)
+    for name, story in settings.stories.items():
+        if story.path is not None:
+            found[name] = Entry(name, story.path)
+    return found
+
+
+def resolve(settings: Settings, name_or_path: str | None) -> Entry:
+    """A story by library name or file path; the default story when none is given."""
+    library = entries(settings)
+    if not name_or_path:
+        if settings.default_story:
+            name_or_path = settings.default_story
+        elif len(library) >= 1:
+            return next(iter(library.values()))
+        else:
+            raise StoryNotFoundError(
+                f"no stories in {settings.seeds_dir}; put a .txt or .md story there or pass --story PATH"
+            )
+    if name_or_path in library:
+        return library[name_or_path]
+    path = Path(name_or_path)
+    if path.exists() or path.suffix.lower() in loader.STORY_SUFFIXES or "/" in name_or_path:
+        if path.is_dir():
+            stories = [p for p in sorted(path.iterdir()) if p.suffix.lower() in loader.STORY_SUFFIXES]
+            if not stories:
+                raise StoryError(f"{path} is a folder with no .txt or .md stories in it; give a story file")
+            raise StoryError(f"{path} is a folder; give one of its stories, e.g. --story {stories[0]}")
+        return Entry(path.stem, path)
+    match = process.extractOne(name_or_path, list(library), processor=utils.default_process, score_cutoff=60)
+    hint = f"; did you mean {match[0]!r}?" if match else f"; known stories: {', '.join(library) or 'none'}"
+    raise StoryNotFoundError(f"no story called {name_or_path!r}{hint}")
+
+
+def open_index(settings: Settings, name_or_path: str | None = None) -> index_mod.StoryIndex:
+    """Load (from cache when possible) the index of a story in the library or at a path."""
+    entry = resolve(settings, name_or_path)
+    story = loader.from_path(entry.path, entry.name, settings.max_story_mb)
+    return index_mod.load_or_build(story, settings.story(entry.name), settings.cache_dir)
