@@ -66,7 +66,7 @@ _PERSON_VERB = re.compile(
 _CAP_RUN = re.compile(
     r"(?<![\w’'-])(?:(?:Mr|Mrs|Ms|Dr|St|Mme|Mlle|Capt|Col|Prof)\.?\s+)?"
     r"[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+(?:-[A-ZÀ-ÖØ-Þ]?[a-zß-öø-ÿ]+)*"
-    r"(?:[ \t]+(?:de |von |van |du |la |le |St\. )?[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+(?:-[A-ZÀ-ÖØ-Þ]?[a-zß-öø-ÿ]+)*)*"
+    r"(?:(?:[ \t]+|[ \t]*\n[ \t]*)(?:de |von |van |du |la |le |St\.\s)?[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+(?:-[A-ZÀ-ÖØ-Þ]?[a-zß-öø-ÿ]+)*)*"
 )
 _LOWER_WORD = re.compile(r"(?<![\w’'])[a-z][a-z]+(?![\w])")
 _SPEECH_SET = set(SPEECH_VERBS.split("|"))
@@ -335,7 +335,7 @@ def alias_pattern(table: dict[str, int]) -> re.Pattern[str] | None:
         esc = re.escape(a)
         if a[:4].lower() == "the ":
             esc = "[Tt]he " + re.escape(a[4:])
-        parts.append(esc)
+        parts.append(esc.replace(r"\ ", r"\s+"))
     return re.compile(r"(?<![\w’'])(?:" + "|".join(parts) + r")(?![\w])")
 
 
@@ -348,7 +348,7 @@ def find_mentions(text: str, start: int, end: int, characters: list[Character]) 
         return []
     out = []
     for m in pattern.finditer(text, start, end):
-        key = m.group()
+        key = " ".join(m.group().split())
         if key[:4] == "The ":
             key = "the " + key[4:]
         i = lookup.get(key)

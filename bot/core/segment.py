@@ -239,7 +239,7 @@ def _choose_chapter_kinds(kinds: list[str | None], paras: list[Paragraph], text:
 
 
 def _words_between(paras: list[Paragraph], text: str, i: int, j: int) -> int:
-    return sum(text.count(" ", p.start, p.end) + 1 for p in paras[i:j])
+    return sum(len(text[p.start : p.end].split()) for p in paras[i:j])
 
 
 def chapters_and_spans(story: Story) -> tuple[list[Paragraph], list[Chapter], list[Span]]:
@@ -338,7 +338,7 @@ def _scene_spans(text: str, paras: list[Paragraph], kinds: list[str | None], idx
         kind = kinds[j]
         para = text[paras[j].start : paras[j].end]
         if kind == "separator" or kind in scene_kinds or (kind == "markdown"):
-            if kind in scene_kinds and kind != "separator":
+            if kind == "markdown" or (kind == "numeral_titled"):
                 close("break", nice_case(para.strip().lstrip("#").strip()))
             else:
                 close("break")

@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+from bot.core import loader, segment
+
+from conftest import build_text
+
+PARA = "Anna walked along the river and thought about the letter she had sent. " * 3
+
+
+def chapters(text: str) -> list[str]:
+    story = loader.from_text(text, "t")
+    _, chs, _ = segment.chapters_and_spans(story)
+    return [c.title for c in chs]
+
+
+def test_chapter_headings_of_several_kinds() -> None:
+    assert chapters(f"CHAPTER I\n\n{PARA}\n\nCHAPTER II\n\n{PARA}\n") == ["Chapter I", "Chapter II"]
+    assert chapters(f"Chapter 12: The Ball\n\n{PARA}\n\nChapter 13: After\n\n{PARA}\n") == [
+        "Chapter 12: The Ball", "Chapter 13: After"]
+    assert chapters(f"I.\n\n{PARA}\n\nII.\n\n{PARA}\n") == ["I.", "II."]
+    assert chapters(f"# Story\n\n## One\n\n{PARA}\n\n## Two\n\n{PARA}\n") == ["One", "Two"]
+
+
+def test_book_and_chapter_and_table_of_contents() -> None:
+    toc = "CONTENTS\n\nBOOK ONE: 1805\n\nCHAPTER I\n\nCHAPTER II\n\n"
+    text = f"{toc}BOOK ONE: 1805\n\nCHAPTER I\n\n{PARA}\n\nCHAPTER II\n\n{PARA}\n\nBOOK TWO: 1806\n\nCHAPTER I\n\n{PARA}\n"
+    assert chapters(text) == ["Book One: 1805, Chapter I", "Book One: 1805, Chapter II", "Book Two: 1806, Chapter I"]
+
+
+def test_a_story_without_headings_is_one_chapter_without_its_title_line() -> None:
+    story = loader.from_text(f"Short Story\n\n{PARA}\n", "t")
+    _, chs, _ = segment.chapters_and_spans(story)
+    assert len(chs) == 1 and story.text[chs[0].start :].startswith("Anna walked")
+
+
+def test_explicit_scene_breaks() -> None:
+    for sep in ("***", "* * *", "~~~", "---", "#", "o0o"):
+        ix = build_text(f"{PARA}\n\n{PARA}\n\n{sep}\n\n{PARA}\n\n{PARA}\n")
+        assert len(ix.scenes) == 2, sep
+        assert sep not in ix.text[ix.scenes[1].start : ix.scenes[1].end]
+
+
+def test_implicit_scene_breaks_time_jump_and_flashback() -> None:
+    text = (f"{PARA}\n\n{PARA}\n\nThe next morning, Anna woke early and went to the market. {PARA}\n\n{PARA}\n\n"
+            f"“Will you stay?” Anna had asked him one day, long before the war. {PARA}\n\n{PARA}\n\n"
+            f"\n\nNow she stood at the window again. {PARA}\n")
+    ix = build_text(text)
+    starts = [ix.text[s.start : s.start + 20] for s in ix.scenes]
+    assert len(ix.scenes) == 4, starts
+    assert starts[1].startswith("The next morning")
+    assert starts[2].startswith("“Will you stay?”")
+
+
+def test_passages_are_short_and_cover_long_paragraphs() -> None:
+    long_para = " ".join(f"Sentence number {i} is here." for i in range(200))
+    ix = build_text(f"{long_para}\n\n“Hi.”\n\n“Hello.”\n\n“Bye.”\n")
+    assert all(p.end - p.start <= 700 for p in ix.passages)
+    grouped = [p for p in ix.passages if "“Hi.”" in ix.text[p.start : p.end]]
+    assert grouped and "“Bye.”" in ix.text[grouped[0].start : grouped[0].end]
+    covered = "".join(ix.text[p.start : p.end] for p in ix.passages)
+    assert "Sentence number 199 is here." in covered
+
+
+def test_shipped_story_scenes_a_reader_recognises(root) -> None:
+    from bot import config
+    from bot.core import index
+
+    settings = config.load(root / "config.yaml")
+    story = loader.from_path(root / "seeds" / "always-you.txt", "always-you")
+    ix = index.build(story, settings.story("always-you"))
+    assert len(ix.chapters) == 1
+    titles = " | ".join(s.title for s in ix.scenes)
+    assert "the bar" in titles and "the studio" in titles
+    assert 5 <= len(ix.scenes) <= 10
+    studio = next(s for s in ix.scenes if "studio" in s.title)
+    assert ix.text[studio.start :].startswith("“Will you wait for me?”".replace("“", '"').replace("”", '"'))
+    assert set(studio.characters) == {"Klaus Mikaelson", "Caroline Forbes"}
