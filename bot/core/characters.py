@@ -42,6 +42,7 @@ Without After Before Again Once Twice Never Ever Always Don't Didn't Can't Won't
 Let Come Go Look See Tell Say Take Give Get Make Do Does Did Is Are Was Were Be Been Being Has
 Have Had Will Would Shall Should Can Could May Might Must Ought Quite Rather Sure Certainly
 One Two Three Four Five Six Seven Eight Nine Ten First Second Third Last Next Other Another
+Later Soon Suddenly Finally Meanwhile Afterwards Today Tonight Tomorrow Yesterday
 Such Same Own Mademoiselle Monsieur Herr Frau Mamma Papa Mama Mummy Daddy Frenchman Frenchmen
 Englishman Englishmen Sire Monseigneur Bah Pooh Humph Ha Ho Hm Hmm Um Uh Wow Hey Hi
 """.split())
@@ -61,7 +62,8 @@ _PERSON_VERB = re.compile(
     rf"^(?:'s|’s|’|')?\s*(?:\w+ly\s+)?(?:{SPEECH_VERBS}|looked|turned|took|felt|knew|saw|went|came|"
     r"stood|sat|was|had|did|could|would|walked|ran|smiled|nodded|shook|watched|let|found|gave|"
     r"made|opened|closed|kept|pulled|pushed|put|got|tried|wanted|seemed|heard|reached|"
-    r"stared|glanced|raised|lifted|held|stepped|moved|began|placed|jumped|rose|entered|left)\b"
+    r"stared|glanced|raised|lifted|held|stepped|moved|began|placed|jumped|rose|entered|left|"
+    r"[a-z]{3,}ed)\b"
 )
 _CAP_RUN = re.compile(
     r"(?<![\w’'-])(?:(?:Mr|Mrs|Ms|Dr|St|Mme|Mlle|Capt|Col|Prof)\.?\s+)?"
@@ -115,7 +117,8 @@ def find_candidates(text: str, start: int, end: int) -> tuple[dict[str, _Form], 
         words = m.group().split()
         # Drop leading non-name words ("When Klaus" -> "Klaus").
         offset = m.start()
-        while words and words[0] in NOT_NAMES and words[0].rstrip(".") not in TITLES:
+        while words and words[0].rstrip(".") not in TITLES and (
+                words[0] in NOT_NAMES or (len(words) > 1 and (words[0].endswith("ly") or lower.get(words[0].lower(), 0) > 2))):
             offset = text.index(words[0], offset) + len(words[0])
             words = words[1:]
         while words and words[-1] in NOT_NAMES:
@@ -177,6 +180,8 @@ def detect(text: str, start: int, end: int, setting: StorySetting | None = None
             continue
         if mid == 0 and not title:
             continue  # only ever capitalised at a sentence start: an ordinary word
+        if len(words) > 1 and f.place == 0:
+            evidence += 1  # "John Reed": two names together
         if evidence == 0 or f.place > max(1, evidence):
             continue
         people[form] = f

@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from conftest import build_text
+
+CAST = ("Emma Hart and John Reed met at the inn. Emma smiled; she was tired. John frowned, and he sat.\n\n"
+        "Later John Reed and Emma Hart ate.\n\n")
+
+
+def lines(text: str) -> list[tuple[str, str | None]]:
+    ix = build_text(CAST + text)
+    return [(d.text, d.speaker) for d in ix.dialogue]
+
+
+def test_explicit_tags_in_either_order_and_split_quotes() -> None:
+    got = lines("“Good evening,” said John. “Will you sit?”\n\n"
+                "“No,” Emma replied, “I would rather stand.”\n\n"
+                '"Straight quotes," John said, "work too."\n')
+    assert got == [("Good evening, Will you sit?", "John Reed"),
+                   ("No, I would rather stand.", "Emma Hart"), ("Straight quotes, work too.", "John Reed")]
+
+
+def test_pronoun_tags_resolve_by_gender() -> None:
+    got = lines("John looked at Emma. “You look pale,” she said.\n\n“I am fine,” he answered.\n")
+    assert got == [("You look pale,", "Emma Hart"), ("I am fine,", "John Reed")]
+
+
+def test_turn_taking_and_name_inside_quote_is_the_listener() -> None:
+    got = lines("“Emma, are you coming?” asked John.\n\n“Not yet.”\n\n“Why not?”\n\n“Because, John, it is raining.”\n")
+    assert [s for _, s in got] == ["John Reed", "Emma Hart", "John Reed", "Emma Hart"]
+
+
+def test_speech_over_several_paragraphs_is_one_speaker() -> None:
+    got = lines("“It began long ago,” said Emma. “We were young.\n\n“Then the war came.”\n")
+    assert got[-1] == ("Then the war came.", "Emma Hart")
+
+
+def test_single_quote_style_and_apostrophes() -> None:
+    text = "‘I can’t go,’ said Emma. ‘It’s late.’\n\n‘Then stay,’ said John.\n"
+    ix = build_text(CAST + text)
+    assert [(d.text, d.speaker) for d in ix.dialogue] == [
+        ("I can’t go, It’s late.", "Emma Hart"), ("Then stay,", "John Reed")]
+
+
+def test_unknown_speaker_is_null_not_a_guess() -> None:
+    ix = build_text("The fog came down over the valley and the town was quiet.\n\n“Who goes there?”\n")
+    assert [d.speaker for d in ix.dialogue] == [None]
+
+
+def test_offsets_point_at_the_quoted_words() -> None:
+    ix = build_text(CAST + "“No,” Emma replied, “I would rather stand.”\n")
+    d = ix.dialogue[0]
+    assert ix.text[d.start : d.start + 3] == "No,"
+    assert ix.text[d.spans[-1][0] : d.end] == "I would rather stand."
