@@ -54,9 +54,9 @@ def nearest_name(text: str, start: int, end: int, mentions: list[tuple[int, int,
 
 
 def evaluate(story: loader.Story, gold_quotes: list[dict], gold_chars: dict[str, list[str]],
-             show_errors: int = 0) -> dict[str, Counter]:
+             show_errors: int = 0, setting=None) -> dict[str, Counter]:
     paras, _, _ = segment.chapters_and_spans(story)
-    characters, mentions = chars.detect(story.text, story.start, story.end)
+    characters, mentions = chars.detect(story.text, story.start, story.end, setting)
     lines = dialogue.extract(story.text, paras, characters, mentions)
     mapping = map_characters(characters, gold_chars)
     starts = [l.start for l in lines]
@@ -108,7 +108,7 @@ def shipped() -> tuple[loader.Story, list[dict], dict[str, list[str]]]:
         pos = s + 1
     setting = settings.story("always-you")
     gold = {c.name: list(c.aliases) for c in setting.characters}
-    return story, quotes, gold
+    return story, quotes, gold, setting
 
 
 def main() -> None:
@@ -147,8 +147,8 @@ def main() -> None:
               f"**{acc(o, 'overall')}** | {acc(o, 'explicit')} | {acc(o, 'anaphoric')} | {acc(o, 'implicit')} | "
               f"{acc(total['baseline'], 'overall')} |")
     if (ROOT / "scripts" / "always-you.speakers.json").exists() and not args.novel:
-        story, quotes, gold = shipped()
-        r = evaluate(story, quotes, gold, args.errors)
+        story, quotes, gold, setting = shipped()
+        r = evaluate(story, quotes, gold, args.errors, setting)
         o = r["ours"]
         print(f"| Always You (shipped) | {o['overall', 'n']} | {r['found']['quotes', 'n'] / o['overall', 'n']:.2f} | "
               f"{acc(o, 'overall')} | {acc(o, 'explicit')} | {acc(o, 'anaphoric')} | {acc(o, 'implicit')} | "

@@ -129,18 +129,20 @@ class _Attributor:
         return self.mentions[i:j]
 
     def recent(self, before: int, gender: str | None, exclude: set[int], horizon: int = 3000) -> int | None:
-        """The character of ``gender`` mentioned most recently before ``before``."""
-        i = bisect.bisect_left(self.narration_starts, before) - 1
+        """The character of ``gender`` named most recently before ``before``: in narration
+        first, else anywhere (a name only spoken so far still counts)."""
         fallback = None
-        while i >= 0 and self.narration[i][0] > before - horizon:
-            c = self.narration[i][2]
-            if c not in exclude:
-                g = self.genders[c]
-                if gender is None or g == gender:
-                    return c
-                if g is None and fallback is None:
-                    fallback = c
-            i -= 1
+        for mentions, starts in ((self.narration, self.narration_starts), (self.mentions, self.mention_starts)):
+            i = bisect.bisect_left(starts, before) - 1
+            while i >= 0 and mentions[i][0] > before - horizon:
+                c = mentions[i][2]
+                if c not in exclude:
+                    g = self.genders[c]
+                    if gender is None or g == gender:
+                        return c
+                    if g is None and fallback is None:
+                        fallback = c
+                i -= 1
         return fallback
 
     def subject(self, match: re.Match[str], quote_pos: int, exclude: set[int]) -> tuple[int | None, str]:

@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+import ast
+import logging
+import pickle
+from pathlib import Path
+
+from bot.config import StorySetting
+from bot.core import index, loader
+
+BOT = Path(__file__).resolve().parents[1] / "bot"
+STORY = "Anna Lee met Tom Hale at the bar.\n\n“Hello,” said Tom. Anna Lee laughed.\n\n***\n\nTom Hale left. Anna stayed.\n"
+
+
+def test_cache_is_reused_and_keyed_by_content_and_config(tmp_path: Path) -> None:
+    story = loader.from_text(STORY, "t")
+    first = index.load_or_build(story, StorySetting("t"), tmp_path)
+    files = list(tmp_path.glob("*.pickle"))
+    assert len(files) == 1
+    again = index.load_or_build(story, StorySetting("t"), tmp_path)
+    assert again.to_dict() == first.to_dict()
+    other = StorySetting("t", ignore=("Tom",))
+    assert index.cache_key(story, other) != index.cache_key(story, StorySetting("t"))
+    changed = loader.from_text(STORY + "More.\n", "t")
+    assert index.cache_key(changed, StorySetting("t")) != index.cache_key(story, StorySetting("t"))
+
+
+def test_corrupt_or_stale_cache_is_rebuilt_with_one_log_line(tmp_path: Path, caplog) -> None:
+    story = loader.from_text(STORY, "t")
+    index.load_or_build(story, StorySetting("t"), tmp_path)
+    (path,) = tmp_path.glob("*.pickle")
+    path.write_bytes(b"not a pickle")
+    with caplog.at_level(logging.WARNING):
+        rebuilt = index.load_or_build(story, StorySetting("t"), tmp_path)
+    assert rebuilt.characters and len(caplog.records) == 1 and "rebuilding" in caplog.text
+    stale = index.build(story)
+    stale.format = -1
+    path.write_bytes(pickle.dumps(stale))
+    caplog.clear()
+    with caplog.at_level(logging.WARNING):
+        assert index.load_or_build(story, StorySetting("t"), tmp_path).format == index.FORMAT
+    assert "stale" in caplog.text
+
+
+def test_every_offset_finds_its_text() -> None:
+    ix = index.build(loader.from_text(STORY, "t"))
+    data = ix.to_dict()
+    for d in data["dialogue"]:
+        assert ix.text[d["start"] : d["end"]].startswith(d["text"].split()[0])
+    for p in data["passages"]:
+        assert ix.text[p["start"] : p["end"]].strip() == ix.text[p["start"] : p["end"]]
+    assert [s["characters"] for s in data["scenes"]][0][:2] in (["Tom Hale", "Anna Lee"], ["Anna Lee", "Tom Hale"])
+
+
+def test_core_never_imports_discord() -> None:
+    for path in (BOT / "core").rglob("*.py"):
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                assert not any(a.name.split(".")[0] == "discord" for a in node.names), path
+            elif isinstance(node, ast.ImportFrom):
+                assert (node.module or "").split(".")[0] != "discord", path
