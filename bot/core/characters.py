@@ -33,8 +33,8 @@ English French German Russian Italian Spanish American British Irish Scottish Au
 Polish Swedish Dutch Greek Roman Latin Turkish Chinese Japanese Indian European African Asian
 Christian Catholic Protestant Jewish Muslim Emperor Empress King Queen Prince Princess Count
 Countess Duke Duchess Baron General Colonel Captain Major Doctor Professor Father Mother Uncle
-Aunt Brother Sister Master Mistress Majesty Highness Excellency Honour Honor Grace Street Road
-Square House Hall Park Court Place Lane Avenue Hotel Church College Bridge River Lake Mount
+Aunt Brother Sister Master Mistress Majesty Highness Excellency Honour Honor Street Road
+Square House Park Court Place Avenue Hotel College Bridge River Lake Mount
 Station North South East West Northern Southern Eastern Western New Old Great Little Saint
 Project Gutenberg Ebook EBook Internet Archive TV Mrs. Dear Good Poor Please Thank Thanks Sorry
 Hello Goodbye Good-bye Alas Hush Hurrah Bravo Indeed Perhaps Maybe Of In On At To From By With
@@ -168,8 +168,8 @@ def detect(text: str, start: int, end: int, setting: StorySetting | None = None
     people: dict[str, _Form] = {}
     for form, f in forms.items():
         title, words = _split_title(form.split())
-        if not all(_is_name_word(w, f, lower) for w in words):
-            continue
+        if title and any(w in NOT_NAMES for w in words) or not title and not all(_is_name_word(w, f, lower) for w in words):
+            continue  # a title makes "Mrs. Hall" a name even where "hall" is also a word
         if form.lower() in ignore or " ".join(words).lower() in ignore:
             continue
         if len(words) == 1 and words[0].endswith("s") and (words[0][:-1] in forms or words[0][:-1] in NOT_NAMES):
@@ -186,7 +186,8 @@ def detect(text: str, start: int, end: int, setting: StorySetting | None = None
             continue
         people[form] = f
 
-    characters = _cluster(people)
+    characters = _cluster(people) + _epithet_speakers(text, start, end, ignore, names={
+        w.lower() for form in people for w in form.split()})
     characters = _apply_config(characters, setting)
     mentions = find_mentions(text, start, end, characters)
     count_mentions(characters, mentions)
@@ -196,6 +197,32 @@ def detect(text: str, start: int, end: int, setting: StorySetting | None = None
     new_index = {old: new for new, old in enumerate(keep)}
     mentions = [(s, e, new_index[i]) for s, e, i in mentions if i in new_index]
     return [characters[i] for i in keep], mentions
+
+
+# Descriptions too general to stand for one person ("the man" is whoever was last a man).
+_GENERIC = set("""
+man woman men women boy girl lad other others latter former first second third last rest two three
+voice lady gentleman person people child one fellow young old stranger's visitor's crowd company
+party group whole latter's same former's youth
+""".split())
+_EPITHET_TAG = re.compile(
+    rf"[”\"’',!?]\s*(?:{SPEECH_VERBS})\s+(?P<a>[Tt]he\s+(?:[a-z-]+\s+)?[A-Za-z-]+)\b"
+    rf"|[”\"’',!?]\s*(?P<b>[Tt]he\s+(?:[a-z-]+\s+)?[A-Za-z-]+)\s+(?:\w+ly\s+)?(?:{SPEECH_VERBS})\b"
+)
+
+
+def _epithet_speakers(text: str, start: int, end: int, ignore: set[str], names: set[str]) -> list[Character]:
+    """People a story calls by a description when they speak ("said the stranger", "the
+    Hatter said"), when it does so often enough to be sure it is one person."""
+    counts: Counter = Counter()
+    for m in _EPITHET_TAG.finditer(text, start, end):
+        phrase = " ".join((m.group("a") or m.group("b")).split())
+        phrase = "the " + phrase[4:]
+        noun = phrase.split()[-1].lower()
+        if noun in _GENERIC or noun in names or noun in _SPEECH_SET or phrase.lower() in ignore:
+            continue
+        counts[phrase] += 1
+    return [Character(name=p, aliases=[p], mentions=n) for p, n in counts.items() if n >= 3]
 
 
 _SHORT_TITLES = ("Mr", "Mrs", "Ms", "Dr", "St", "Mme", "Mlle", "Capt", "Col", "Prof")

@@ -96,7 +96,8 @@ _NOUN_GENDER = {
     "brother": "male", "uncle": "male", "son": "male", "master": "male", "prince": "male",
     "count": "male", "king": "male", "fellow": "male", "lad": "male", "youth": "male", "officer": "male",
 }
-_EPITHET = r"(?:the|his|her|my|our|their)\s+(?:[a-z]+\s+){0,2}?(" + "|".join(_NOUN_GENDER) + r")\b"
+_EPITHET = (r"(?:the|his|her|my|our|their)\s+(?:[a-z]+\s+){0,2}?(" + "|".join(_NOUN_GENDER) + r")\b"
+            r"|[Tt]he\s+(?:[a-z-]+\s+)?[A-Za-z-]+")
 _AFTER_VERB_FIRST = re.compile(rf"^[\s,;:—–-]*{_ADV}{_VERB}\s+{_ADV}(?P<subj>[A-Z][\w.’']*(?:\s+[A-Z][\w’']*)*|he|she|I|{_EPITHET})", re.IGNORECASE)
 _AFTER_SUBJ_FIRST = re.compile(rf"^[\s,;:—–-]*(?P<subj>[A-Z][\w.’']*(?:\s+[A-Z][\w’']*)*|he|she|I|{_EPITHET})\s+{_ADV}{_VERB}\b", re.IGNORECASE)
 _BEFORE = re.compile(rf"(?P<subj>[A-Z][\w.’']*(?:\s+[A-Z][\w’']*)*|\b[Hh]e|\b[Ss]he|\bI|{_EPITHET})\s+{_ADV}{_VERB}\b[^.!?“”\"]{{0,60}}[,:]?\s*$")
@@ -157,7 +158,7 @@ class _Attributor:
         if c is not None:
             return c, "explicit"
         epithet = re.search(_EPITHET, subj, re.IGNORECASE) if subj[:1].islower() or subj.split()[0].lower() in ("the", "his", "her", "my", "our", "their") else None
-        if epithet:
+        if epithet and epithet.group(1):
             return self.recent(quote_pos, _NOUN_GENDER[epithet.group(1).lower()], exclude), "anaphoric"
         title = subj.split()[0].rstrip(".")
         if title in TITLES and TITLES[title]:
