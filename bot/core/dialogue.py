@@ -187,6 +187,7 @@ def extract(text: str, paras: list[Paragraph], characters: list[Character],
     last_speakers: list[int | None] = []  # speakers of the last utterances in this exchange
     last_addressee: int | None = None
     gap = 0  # paragraphs since the last one with dialogue
+    lead: tuple[int, bool] | None = None  # who the previous paragraph's narration leads into speech
     for pi, p in enumerate(paras):
         parts, left_open = all_parts[pi]
         if not parts:
@@ -194,6 +195,7 @@ def extract(text: str, paras: list[Paragraph], characters: list[Character],
             gap += 1
             if gap >= 2 or p.end - p.start > 400:
                 last_speakers, last_addressee = [], None
+            lead = _lead_in(att, text, p.start, p.end, True)
             continue
         gap = 0
         groups = _group(text, parts, p)
@@ -203,12 +205,17 @@ def extract(text: str, paras: list[Paragraph], characters: list[Character],
             quote_mentions = {m[2] for s, e in group for m in att.mentions_in(s, e)}
             speaker, how = _tagged(att, text, p, parts, group, quote_mentions)
             continued = gi == 0 and prev_open and text[p.start] in "“\"‘'"
+            opening = gi == 0 and lead is not None and group[0][0] - p.start <= 2
+            if speaker is None and how != "narrator" and opening and lead[1] and lead[0] not in quote_mentions:
+                speaker, how = lead[0], "lead-in"
             if speaker is None and how != "narrator" and continued and lines:
                 speaker, how = lines[-1].speaker, "continued"
             if speaker is None and how != "narrator" and para_speaker is not None:
                 speaker, how = para_speaker, "same-paragraph"
             if speaker is None and how != "narrator":
                 speaker, how = _actor(att, text, p, parts, quote_mentions)
+            if speaker is None and how != "narrator" and opening and not last_speakers and lead[0] not in quote_mentions:
+                speaker, how = lead[0], "lead-in"
             if speaker is None and how != "narrator":
                 speaker, how = _turn(att, last_speakers, last_addressee, quote_mentions, group[0][0])
             addressee = _vocative(att, group)
@@ -226,6 +233,7 @@ def extract(text: str, paras: list[Paragraph], characters: list[Character],
             para_addressee = addressee if addressee is not None else para_addressee
         last_addressee = para_addressee
         prev_open = left_open
+        lead = _lead_in(att, text, parts[-1][1] + 1, p.end, False)
     return lines
 
 
@@ -253,6 +261,34 @@ def _narrator(text: str, paras: list[Paragraph], all_parts: list, mentions: list
     scored = [(q - 2 * in_narration[c], c) for c, q in vocatives.items() if q >= 3]
     best = max(scored, default=None)
     return best[1] if best and best[0] > 0 else None
+
+
+_BY_NAME = re.compile(r"\bby\s*$")
+
+
+def _lead_in(att: _Attributor, text: str, start: int, end: int, whole: bool) -> tuple[int, bool] | None:
+    """The person a narration leads into speech ('Mr. Darcy, drawing near, said,--'): the
+    subject of its last sentence; strong when it ends in a comma, colon or dash."""
+    narration = text[start:end].rstrip(" \n”\"’'")
+    if len(narration.strip()) < 3:
+        return None
+    strong = narration.endswith((",", ":", "—", "–", "-", ";"))
+    if not strong and not whole:
+        return None
+    last = narration
+    for m in re.finditer(r"[.!?]\s+(?=[A-Z“\"‘])", narration[:-1]):
+        last = narration[m.end():]
+    offset = start + len(narration) - len(last)
+    found = att.mentions_in(offset, start + len(narration))
+    if found:
+        by = [m for m in found if _BY_NAME.search(text[max(offset, m[0] - 6) : m[0]])]
+        return (by[-1][2] if by else found[0][2]), strong
+    m = re.match(r"\s*(He|She)\b", last)
+    if m:
+        who = att.recent(offset, _PRONOUN_SUBJ[m.group(1).lower()], set())
+        if who is not None:
+            return who, strong
+    return None
 
 
 def _group(text: str, parts: list[tuple[int, int]], p: Paragraph) -> list[list[tuple[int, int]]]:
