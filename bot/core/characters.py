@@ -205,6 +205,7 @@ man woman men women boy girl lad other others latter former first second third l
 voice lady gentleman person people child one fellow young old stranger's visitor's crowd company
 party group whole latter's same former's youth
 """.split())
+_FUNCTION_WORDS = {"in", "of", "with", "who", "at", "on", "to", "from", "by", "and", "that", "which", "as", "for"}
 _EPITHET_TAG = re.compile(
     rf"[”\"’',!?]\s*(?:{SPEECH_VERBS})\s+(?P<a>[Tt]he\s+(?:[a-z-]+\s+)?[A-Za-z-]+)\b"
     rf"|[”\"’',!?]\s*(?P<b>[Tt]he\s+(?:[a-z-]+\s+)?[A-Za-z-]+)\s+(?:\w+ly\s+)?(?:{SPEECH_VERBS})\b"
@@ -219,7 +220,7 @@ def _epithet_speakers(text: str, start: int, end: int, ignore: set[str], names: 
         phrase = " ".join((m.group("a") or m.group("b")).split())
         phrase = "the " + phrase[4:]
         noun = phrase.split()[-1].lower()
-        if noun in _GENERIC or noun in names or noun in _SPEECH_SET or phrase.lower() in ignore:
+        if noun in _GENERIC or noun in _FUNCTION_WORDS or noun in names or noun in _SPEECH_SET or phrase.lower() in ignore:
             continue
         counts[phrase] += 1
     return [Character(name=p, aliases=[p], mentions=n) for p, n in counts.items() if n >= 3]

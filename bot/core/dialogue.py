@@ -399,11 +399,15 @@ def _turn(att: _Attributor, last: list[int | None], last_addressee: int | None, 
 
 
 def _vocative(att: _Attributor, group: list[tuple[int, int]]) -> int | None:
-    """A character named inside the quote, taken as the one spoken to."""
+    """The person spoken to: a name used as a vocative inside the quote ("Klaus, wait!",
+    "..., my dear Watson.")."""
     for s, e in group:
-        found = att.mentions_in(s, e)
-        if found:
-            return found[0][2]
+        for ms, me, c in att.mentions_in(s, e):
+            before = att.text[max(s, ms - 12) : ms]
+            after = att.text[me : me + 1]
+            opens = ms == s or re.search(r"(?:[,;!?—–-]|\b[Oo]h|\bdear|\bdearest|\bmy)\s*$", before)
+            if opens and (after in (",", "!", "?", ".", ";", "—", "–", "-") or me >= e):
+                return c
     return None
 
 
