@@ -290,6 +290,10 @@ def _cluster(people: dict[str, _Form]) -> list[Character]:
         add(k, k)
     for k in sorted((k for k in counts if " " not in k), key=lambda k: -counts[k]):
         hosts = Counter({h: sum(counts[x] for x in members[h]) for h in members if k in words_of[h]})
+        heads = [h for h in hosts if h.split()[0].rstrip(".") in ("Mr", "Monsieur", "Herr") and h.endswith(f" {k}")]
+        if len(heads) == 1:
+            add(heads[0], k)  # a bare surname most often means the head of the family
+            continue
         if hosts:
             best, n = hosts.most_common(1)[0]
             if n >= 0.6 * sum(hosts.values()):

@@ -160,7 +160,14 @@ class _Attributor:
         epithet = re.search(_EPITHET, subj, re.IGNORECASE) if subj[:1].islower() or subj.split()[0].lower() in ("the", "his", "her", "my", "our", "their") else None
         if epithet and epithet.group(1):
             return self.recent(quote_pos, _NOUN_GENDER[epithet.group(1).lower()], exclude), "anaphoric"
-        title = subj.split()[0].rstrip(".")
+        words = subj.split()
+        title = words[-1 if words[0].lower() == "the" and len(words) == 2 else 0].rstrip(".")
+        if title in TITLES and (len(words) == 1 or words[0].lower() == "the"):
+            # A title alone ("said Mademoiselle", "the Doctor") means the one person who bears it.
+            bearers = [i for i, c in enumerate(self.characters)
+                       if any(a.split()[0].rstrip(".") == title for a in c.aliases if " " in a)]
+            if len(bearers) == 1:
+                return bearers[0], "explicit"
         if title in TITLES and TITLES[title]:
             return self.recent(quote_pos, TITLES[title], exclude), "anaphoric"
         return None, "unknown"
