@@ -186,7 +186,9 @@ def detect(text: str, start: int, end: int, setting: StorySetting | None = None
             continue
         people[form] = f
 
-    characters = _cluster(people) + _epithet_speakers(text, start, end, ignore, names={
+    characters = _cluster(people)
+    _adopt_bare_surnames(characters, forms)
+    characters = characters + _epithet_speakers(text, start, end, ignore, names={
         w.lower() for form in people for w in form.split()})
     characters = _apply_config(characters, setting)
     mentions = find_mentions(text, start, end, characters)
@@ -318,6 +320,25 @@ def _cluster(people: dict[str, _Form]) -> list[Character]:
         characters.append(Character(name=name, aliases=sorted(aliases, key=lambda a: (-len(a), a)),
                                     mentions=total, gender=gender(host) if any(titles[k] for k in keys) else None))
     return characters
+
+
+def _adopt_bare_surnames(characters: list[Character], forms: dict[str, _Form]) -> None:
+    """"said Hall": a surname that is also an ordinary word ("hall") still names the family's
+    titled member when it is capitalised mid-sentence and never used as a place."""
+    taken = {a for c in characters for a in c.aliases}
+    by_surname: dict[str, list[Character]] = defaultdict(list)
+    for c in characters:
+        words = c.name.split()
+        if len(words) == 2 and words[0].rstrip(".") in TITLES:
+            by_surname[words[1]].append(c)
+    for surname, owners in by_surname.items():
+        f = forms.get(surname)
+        if surname in taken or not f or f.count - f.initial < 2 or f.place * 4 > f.person:
+            continue
+        heads = [c for c in owners if c.name.split()[0].rstrip(".") in ("Mr", "Monsieur", "Herr")]
+        owner = heads[0] if len(heads) == 1 else owners[0] if len(owners) == 1 else None
+        if owner is not None:
+            owner.aliases.append(surname)
 
 
 def _vote(votes: Counter) -> str | None:

@@ -197,6 +197,7 @@ def extract(text: str, paras: list[Paragraph], characters: list[Character],
     lead: tuple[int, bool] | None = None  # who the previous paragraph's narration leads into speech
     for pi, p in enumerate(paras):
         parts, left_open = all_parts[pi]
+        parts = [(qs, qe) for qs, qe in parts if not _is_mention_not_speech(text, qs, qe, p)]
         if not parts:
             prev_open = False
             gap += 1
@@ -304,17 +305,29 @@ def _group(text: str, parts: list[tuple[int, int]], p: Paragraph) -> list[list[t
     for s, e in parts:
         if groups:
             ps, pe = groups[-1][-1]
-            between = text[pe:s]
-            between = between.strip(" \n”\"’'“‘")
+            raw = text[pe:s]
+            between = raw.strip(" \n”\"’'“‘")
             prev = text[ps:pe].rstrip()
+            tag = _AFTER_VERB_FIRST.match(raw.lstrip("”\"’'")) or _AFTER_SUBJ_FIRST.match(raw.lstrip("”\"’'"))
             if len(between) <= 120 and (
-                prev.endswith((",", "—", "–", "-", ";")) or (between.endswith((",", ":")) and re.search(_VERB, between, re.IGNORECASE))
-                or (between and between[0].islower() and not prev.endswith(("!", "?", ".")))
+                (prev.endswith((",", "—", "–", "-", ";")) and (tag or len(between) <= 60))
+                or (tag and between.endswith((",", ":", ";", "—", "–", "-")))
             ):
                 groups[-1].append((s, e))
                 continue
         groups.append([(s, e)])
     return groups
+
+
+def _is_mention_not_speech(text: str, s: int, e: int, p: Paragraph) -> bool:
+    """A few quoted words inside a sentence ('asked after "poor Isabella" and her children')
+    are a mention or a title, not something said."""
+    quoted = text[s:e]
+    if len(quoted.split()) > 4 or quoted.rstrip().endswith(("!", "?", ".", ",", "…", "—")):
+        return False
+    before = text[max(p.start, s - 3) : s - 1].rstrip()
+    after = text[e + 1 : e + 4].lstrip()
+    return bool(before) and before[-1:].isalpha() and bool(after) and (after[0].islower() or after[0] in ",;")
 
 
 def _tagged(att: _Attributor, text: str, p: Paragraph, parts: list[tuple[int, int]],
