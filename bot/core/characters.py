@@ -186,6 +186,7 @@ def detect(text: str, start: int, end: int, setting: StorySetting | None = None
             continue
         people[form] = f
 
+    _load_name_genders({w for form in people for w in form.split() if w.rstrip(".") not in TITLES})
     characters = _cluster(people)
     _adopt_bare_surnames(characters, forms)
     characters = characters + _epithet_speakers(text, start, end, ignore, names={
@@ -428,18 +429,42 @@ def count_mentions(characters: list[Character], mentions: list[tuple[int, int, i
 
 _SUBJECT_PRONOUN = re.compile(r"(?:^|[.!?;:]\s+|\band\s+|\bthen\s+|,\s+)(he|she)\b", re.IGNORECASE)
 _QUOTED = re.compile(r"[\"“][^\"”]*[\"”]?|‘[^’]*’")
-_name_genders = None
+_name_genders: dict[str, str | None] = {}
+
+
+def _load_name_genders(names: set[str]) -> None:
+    """Look up the usual gender of each given name in gender-guesser's tables.
+
+    Parsing its whole 48,000-line table costs about 0.4 s, so only the lines for the names
+    this story uses are parsed (the file is read once as a whole)."""
+    wanted = {n.lower() for n in names} - set(_name_genders)
+    if not wanted:
+        return
+    import gender_guesser.detector
+
+    class Detector(gender_guesser.detector.Detector):
+        def _parse(self, filename: str) -> None:
+            self.names = {}
+            with open(filename, encoding="utf-8") as fh:
+                data = fh.read()
+            for line in data.splitlines():
+                parts = line.split(None, 2)
+                if len(parts) > 1 and line[0] not in "#=" and (
+                        parts[1].lower().replace("+", "") in wanted or parts[1].lower().replace("+", "-") in wanted):
+                    self._eat_name_line(line.strip())
+
+    detector = Detector(case_sensitive=False)
+    for name in wanted:
+        g = detector.get_gender(name)
+        _name_genders[name] = g if g in ("male", "female") else None
 
 
 def _name_gender(name: str) -> str | None:
-    """Gender a given name usually has (gender-guesser's tables), or None when unclear."""
-    global _name_genders
-    if _name_genders is None:
-        import gender_guesser.detector
-
-        _name_genders = gender_guesser.detector.Detector(case_sensitive=False)
-    g = _name_genders.get_gender(name)
-    return g if g in ("male", "female") else None
+    """Gender a given name usually has, or None when unclear (see _load_name_genders)."""
+    key = name.lower()
+    if key not in _name_genders:
+        _load_name_genders({key})
+    return _name_genders.get(key)
 
 
 def _guess_genders(text: str, start: int, end: int, characters: list[Character],

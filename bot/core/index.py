@@ -123,19 +123,20 @@ def stem(words: list[str]) -> list[str]:
     return _stemmer.stemWords(words)
 
 
-def _keywords(tokens: list[str], stems: dict[str, str], df: Counter, n_docs: int, exclude: set[str],
-              k: int = 3) -> list[str]:
+def _keywords(tokens: list[str], stems: dict[str, str], allowed: set[str], df: Counter, n_docs: int,
+              exclude: set[str], k: int = 3) -> list[str]:
     """The scene's most distinctive words (by stem, tf-idf), shown in their commonest form."""
+    words = Counter(w for w in tokens if w in allowed and w not in exclude)
     tf: Counter = Counter()
-    surface: dict[str, Counter] = defaultdict(Counter)
-    for w in tokens:
-        if len(w) > 3 and w[0].islower() and w not in _STOP and w not in exclude:
-            s = stems[w]
-            tf[s] += 1
-            surface[s][w] += 1
+    surface: dict[str, tuple[int, str]] = {}
+    for w, n in words.items():
+        s = stems[w]
+        tf[s] += n
+        if n > surface.get(s, (0, ""))[0]:
+            surface[s] = (n, w)
     scored = sorted(((count >= 2, count * math.log((n_docs + 1) / (df[s] + 0.5)), s) for s, count in tf.items()),
                     reverse=True)
-    return [surface[s].most_common(1)[0][0] for _, _, s in scored[:k]]
+    return [surface[s][1] for _, _, s in scored[:k]]
 
 
 _PROPER_PLACE = re.compile(r"\b(?:in|to|at|from|near|into|across)\s+((?:(?:[A-Z][a-z]+|St\.)\s){0,2}[A-Z][a-z]+)")
@@ -181,6 +182,7 @@ def build(story: Story, setting: StorySetting | None = None) -> StoryIndex:
     scene_tokens = [word_tokens(t) for t in scene_texts]
     vocabulary = sorted({w for tokens in scene_tokens for w in tokens})
     stems = dict(zip(vocabulary, stem(vocabulary)))
+    allowed = {w for w in vocabulary if len(w) > 3 and w[0].islower() and w not in _STOP}
     df: Counter = Counter()
     for tokens in scene_tokens:
         df.update({stems[w] for w in tokens})
@@ -196,7 +198,7 @@ def build(story: Story, setting: StorySetting | None = None) -> StoryIndex:
             if not (set(m.group(1).lower().split()) & name_words) and m.group(1).split()[0] not in chars.NOT_NAMES - _PLACE_WORDS_OK
         ]
         top_place = Counter(place_list).most_common(1)[0][0] if place_list else None
-        keys = _keywords(scene_tokens[sid - 1], stems, df, len(spans),
+        keys = _keywords(scene_tokens[sid - 1], stems, allowed, df, len(spans),
                          name_words | {w for p in place_list for w in p.split()})
         if span.heading:
             title = span.heading

@@ -189,19 +189,36 @@ _EXIT = re.compile(
 
 
 _PLACE_SET = set(_PLACES.split("|"))
+_PLACE_HEADS = {p.split()[-1] for p in _PLACE_SET}
+_PLACE_PREPS = {"at", "in", "into", "inside", "outside", "to", "toward", "towards", "across", "entered",
+                "reached", "of", "from"}
+_DETERMINERS = {"the", "a", "his", "her", "their", "my", "our"}
+_LOWER_WORDS = re.compile(r"[a-zé]+")
 
 
 def places(text: str) -> list[str]:
     """Place phrases ('the bar', 'the drawing room') a passage mentions, in order.
 
-    An adjective before the place word is dropped ('the crowded bar' -> 'the bar').
+    A place word after a preposition and a determiner, with at most one word between
+    ('into the crowded bar' -> 'the bar'). Word lookups in sets, not one big regex: this runs
+    over every paragraph of a long novel.
     """
+    tokens = _LOWER_WORDS.findall(text.lower())
     out = []
-    for m in _PLACE.finditer(text):
-        phrase = m.group(1).lower()
-        if phrase not in _PLACE_SET and " " in phrase:
-            phrase = phrase.split()[-1]
-        out.append("the " + phrase)
+    for i, tok in enumerate(tokens):
+        if tok not in _PLACE_HEADS or i < 2:
+            continue
+        phrase = tok
+        if i >= 1 and f"{tokens[i - 1]} {tok}" in _PLACE_SET:
+            phrase, j = f"{tokens[i - 1]} {tok}", i - 2
+        elif tok in _PLACE_SET:
+            j = i - 1
+        else:
+            continue
+        if j >= 0 and tokens[j] not in _DETERMINERS:
+            j -= 1  # one adjective
+        if j >= 1 and tokens[j] in _DETERMINERS and tokens[j - 1] in _PLACE_PREPS:
+            out.append("the " + phrase)
     return out
 
 
