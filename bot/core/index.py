@@ -275,6 +275,7 @@ def load_or_build(story: Story, setting: StorySetting, cache_dir: Path | None) -
             with path.open("rb") as fh:
                 index = pickle.load(fh)
             if isinstance(index, StoryIndex) and index.format == FORMAT and index.text == story.text:
+                index.name, index.path = story.name, story.path  # the same text may live elsewhere
                 return index
             log.warning("index cache %s is stale; rebuilding", path.name)
         except Exception as exc:  # any unreadable cache is rebuilt, never fatal

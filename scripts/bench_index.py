@@ -1,0 +1,76 @@
+"""Index speed and memory on a real novel (default: War and Peace from ../shared/corpora).
+
+Reports medians over repeated runs, next to a plain baseline measured in the same run (read the
+file, split paragraphs, count words: the least any indexer must do).
+
+    python scripts/bench_index.py [PATH] [--runs N]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT = ROOT.parent / "shared" / "corpora" / "war-and-peace.txt"
+
+CHILD = r"""
+import json, resource, sys, time
+from pathlib import Path
+from bot.config import StorySetting
+from bot.core import index, loader
+t = time.perf_counter()
+story = loader.from_path(Path(sys.argv[1]))
+ix = index.load_or_build(story, StorySetting(story.name), Path(sys.argv[2]))
+secs = time.perf_counter() - t
+print(json.dumps({"secs": secs, "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  "chapters": len(ix.chapters), "scenes": len(ix.scenes), "passages": len(ix.passages),
+                  "characters": len(ix.characters), "dialogue": len(ix.dialogue)}))
+"""
+
+
+def child(path: Path, cache: Path) -> dict:
+    out = subprocess.run([sys.executable, "-c", CHILD, str(path), str(cache)], capture_output=True,
+                         text=True, check=True, cwd=ROOT)
+    return json.loads(out.stdout)
+
+
+def baseline(path: Path) -> float:
+    t = time.perf_counter()
+    text = path.read_bytes().decode("utf-8-sig").replace("\r\n", "\n")
+    paragraphs = [p for p in text.split("\n\n") if p.strip()]
+    sum(len(re.findall(r"\w+", p)) for p in paragraphs)
+    return time.perf_counter() - t
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("path", nargs="?", type=Path, default=DEFAULT)
+    ap.add_argument("--runs", type=int, default=5)
+    args = ap.parse_args()
+    cold, warm, base = [], [], []
+    for _ in range(args.runs):
+        with tempfile.TemporaryDirectory() as cache:
+            cold.append(child(args.path, Path(cache)))
+            warm.append(child(args.path, Path(cache)))
+        base.append(baseline(args.path))
+    med = lambda rows, key: statistics.median(r[key] for r in rows)  # noqa: E731
+    b = statistics.median(base)
+    print(f"{args.path.name}: {cold[0]['chapters']} chapters, {cold[0]['scenes']} scenes, "
+          f"{cold[0]['passages']} passages, {cold[0]['characters']} characters, {cold[0]['dialogue']} dialogue lines")
+    print(f"| measure ({args.runs} runs, median) | storykeeper | plain baseline |")
+    print("|---|---|---|")
+    print(f"| build the index, cold (process start to index) | {med(cold, 'secs'):.2f} s | {b:.2f} s (read + split + count) |")
+    print(f"| load the index from the cache | {med(warm, 'secs'):.2f} s | |")
+    print(f"| peak resident memory, cold build | {med(cold, 'rss_mb'):.0f} MB | |")
+    print(f"| peak resident memory, cache load | {med(warm, 'rss_mb'):.0f} MB | |")
+
+
+if __name__ == "__main__":
+    main()
