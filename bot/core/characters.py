@@ -208,6 +208,8 @@ man woman men women boy girl lad other others latter former first second third l
 voice lady gentleman person people child one fellow young old stranger's visitor's crowd company
 party group whole latter's same former's youth
 """.split())
+_TITLE_NOUNS = {"emperor", "empress", "tsar", "czar", "officer", "soldier", "general", "colonel", "captain",
+                "sergeant", "corporal", "adjutant", "doctor", "priest", "servant", "footman", "coachman"}
 _FUNCTION_WORDS = {"in", "of", "with", "who", "at", "on", "to", "from", "by", "and", "that", "which", "as", "for"}
 _EPITHET_TAG = re.compile(
     rf"[”\"’',!?]\s*(?:{SPEECH_VERBS})\s+(?P<a>[Tt]he\s+(?:[a-z-]+\s+)?[A-Za-z-]+)\b"
@@ -223,7 +225,8 @@ def _epithet_speakers(text: str, start: int, end: int, ignore: set[str], names: 
         phrase = " ".join((m.group("a") or m.group("b")).split())
         phrase = "the " + phrase[4:]
         noun = phrase.split()[-1].lower()
-        if noun in _GENERIC or noun in _FUNCTION_WORDS or noun in names or noun in _SPEECH_SET or phrase.lower() in ignore:
+        if (noun in _GENERIC or noun in _FUNCTION_WORDS or noun in names or noun.endswith("s")
+                or noun.capitalize() in TITLES or noun.capitalize() in NOT_NAMES or noun in _TITLE_NOUNS) or noun in _SPEECH_SET or phrase.lower() in ignore:
             continue
         counts[phrase] += 1
     return [Character(name=p, aliases=[p], mentions=n) for p, n in counts.items() if n >= 3]
@@ -285,8 +288,15 @@ def _cluster(people: dict[str, _Form]) -> list[Character]:
         g = TITLES.get(k.split()[0].rstrip("."))
         hosts = {h: sum(counts[x] for x in members[h]) for h in members
                  if word in words_of[h] and " " in h and (g is None or gender(h) in (None, g))}
+        title = k.split()[0].rstrip(".")
+        given = [h for h in hosts if h.split()[0] == word and (
+            title in titles[h] or any(_titled(title, x) in counts for x in h.split()[1:]))]
+        if len(given) == 1:
+            add(given[0], k)  # "Prince Andrew" is "Prince Andrew Bolkonski"
+            continue
         if len(hosts) == 1:
             (h, n), = hosts.items()
+            # "Mr. Knightley" far more common than "John Knightley" is his brother, not him.
             if counts[k] <= 3 * n + 5:
                 add(h, k)
                 continue
