@@ -1,0 +1,466 @@
+"""Questions, keywords and names -> ranked passages, scenes and quotes.
+
+A staged pipeline: analyse (words -> lemmas -> stems, typos fixed against the story's own words
+and names), retrieve (BM25 over passages, with bm25s), rerank (neighbouring passages, the
+characters and speech the question asks about, the kind of question), and cut the quote a
+person will read out of the winning passage.
+"""
+from __future__ import annotations
+
+import bisect
+import math
+import random
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+
+from bot.core.index import StoryIndex, stem
+from bot.core.text import sentences
+
+QUOTE_MAX = 600
+
+# --- analysis -----------------------------------------------------------------------------
+
+_TOKEN = re.compile(r"[a-z0-9]+(?:['’][a-z]+)*")
+_STOP: frozenset[str] = frozenset()
+# Words of a question that say what is asked, not what it is about.
+_QUESTION_ONLY = frozenset("""
+who whom whose what which where when why how did does do doing done happen happens happened
+story tell me please anyone anybody someone somebody thing things kind sort name called
+would could should might really actually exactly ever also
+""".split())
+
+
+def _stopwords() -> frozenset[str]:
+    global _STOP
+    if not _STOP:
+        from bm25s.stopwords import STOPWORDS_EN_PLUS
+
+        _STOP = frozenset(STOPWORDS_EN_PLUS) | {"would", "could", "also", "us", "upon", "shall"}
+    return _STOP
+
+
+@lru_cache(maxsize=200_000)
+def term(word: str) -> str:
+    """The index term of a lower-case word: its lemma (simplemma: 'saw' -> 'see'), stemmed."""
+    import simplemma
+
+    lemma = simplemma.lemmatize(word, lang="en").lower()
+    return stem([lemma])[0]
+
+
+def words(text: str) -> list[str]:
+    """Lower-case word tokens, possessive 's dropped."""
+    out = []
+    for w in _TOKEN.findall(text.lower()):
+        if w.endswith(("'s", "’s")):
+            w = w[:-2]
+        out.append(w.replace("’", "'"))
+    return out
+
+
+def analyse(text: str) -> list[str]:
+    """Index terms of a text: stop words out, lemmatised and stemmed."""
+    stop = _stopwords()
+    return [term(w) for w in words(text) if w not in stop and len(w) > 1]
+
+
+# --- results ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One answer: the quote to show and where it sits in the story."""
+
+    quote: str
+    start: int
+    end: int
+    passage: int
+    scene: int
+    chapter: int
+    characters: tuple[str, ...]
+    speaker: str | None
+    score: float
+
+    def to_dict(self) -> dict:
+        return {"quote": self.quote, "start": self.start, "end": self.end, "passage": self.passage,
+                "scene": self.scene, "chapter": self.chapter, "characters": list(self.characters),
+                "speaker": self.speaker, "score": round(self.score, 3)}
+
+
+@dataclass(frozen=True)
+class AskResult:
+    question: str
+    confident: bool
+    answers: list[Answer]
+    suggestions: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {"question": self.question, "confident": self.confident,
+                "answers": [a.to_dict() for a in self.answers], "suggestions": self.suggestions}
+
+
+@dataclass(frozen=True)
+class SceneHit:
+    id: int
+    title: str
+    start: int
+    end: int
+    chapter: int
+    characters: tuple[str, ...]
+    excerpt: str
+    score: float
+
+    def to_dict(self) -> dict:
+        return {"id": self.id, "title": self.title, "start": self.start, "end": self.end,
+                "chapter": self.chapter, "characters": list(self.characters), "excerpt": self.excerpt,
+                "score": round(self.score, 3)}
+
+
+@dataclass(frozen=True)
+class Quote:
+    quote: str
+    start: int
+    end: int
+    speaker: str | None
+    scene: int
+    chapter: int
+
+    def to_dict(self) -> dict:
+        return {"quote": self.quote, "start": self.start, "end": self.end, "speaker": self.speaker,
+                "scene": self.scene, "chapter": self.chapter}
+
+
+@dataclass(frozen=True)
+class Question:
+    """What a question asks: its kind, the characters it names, whose words it wants."""
+
+    text: str
+    kind: str
+    terms: list[str]
+    characters: list[str]
+    speaker: str | None
+    corrected: dict[str, str]
+
+
+# --- the searcher -------------------------------------------------------------------------
+
+_KIND = re.compile(
+    r"\b(?P<kind>who|whom|whose|where|when|why|how many|how much|how old|how long|how|"
+    r"what colou?r|which|what)\b", re.IGNORECASE)
+_YES_NO = re.compile(r"^\s*(?:did|does|do|is|was|were|are|has|had|can|could|will|would)\b", re.IGNORECASE)
+_SPEECH = re.compile(r"\b(?:say|said|says|saying|tell|told|tells|ask|asked|asks|reply|replied|answer|"
+                     r"answered|words?|quote|line|call|called|calls|promise|promised|threaten|threatened)\b")
+_COLOURS = re.compile(r"\b(?:red|blue|green|gold|golden|black|white|grey|gray|brown|yellow|pink|purple|"
+                      r"silver|blond|blonde|dark|pale|scarlet|crimson)\b", re.IGNORECASE)
+_REASON = re.compile(r"\b(?:because|since|so that|reason|why|for fear|in order to)\b", re.IGNORECASE)
+_TIME = re.compile(r"\b(?:day|night|morning|evening|year|week|month|hour|time|ago|later|when|before|after|"
+                   r"then|once|until|o'clock|spring|summer|autumn|winter)\b", re.IGNORECASE)
+_NUMBER = re.compile(r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|"
+                     r"thirty|forty|fifty|hundred|thousand|dozen|first|second|third)\b", re.IGNORECASE)
+
+
+class Searcher:
+    """Search over one story's index. Build once per story; every query after is fast."""
+
+    def __init__(self, ix: StoryIndex):
+        import bm25s
+        from rapidfuzz import process
+
+        self._process = process
+        self.ix = ix
+        self.passage_terms = [analyse(ix.text[p.start : p.end]) for p in ix.passages]
+        self.bm25 = bm25s.BM25(k1=1.2, b=0.75)
+        self.bm25.index(self.passage_terms or [["_"]], show_progress=False)
+        self.known_terms = set(self.bm25.vocab_dict)
+        self.df = Counter(t for terms in self.passage_terms for t in set(terms))
+        self.n = max(1, len(self.passage_terms))
+        # The story's own words, for fixing typos in questions.
+        vocab = Counter(w for p in ix.passages for w in words(ix.text[p.start : p.end]))
+        self.vocabulary = sorted(w for w in vocab if len(w) > 2)
+        self.vocabulary_set = set(self.vocabulary)
+        # Names: every alias word, lower-cased -> canonical name.
+        self.name_words: dict[str, str] = {}
+        self.aliases: dict[str, str] = {}
+        for c in ix.characters:
+            for alias in {c.name, *c.aliases}:
+                self.aliases[alias.lower()] = c.name
+                for w in words(alias):
+                    if w not in _stopwords() and len(w) > 2:
+                        self.name_words.setdefault(w, c.name)
+        self.passage_scene = np.array([p.scene for p in ix.passages] or [0])
+        self.passage_chars = [set(p.characters) for p in ix.passages]
+        self.passage_starts = [p.start for p in ix.passages]
+        self.lines_by_passage: dict[int, list] = {}
+        for d in ix.dialogue:
+            self.lines_by_passage.setdefault(d.passage, []).append(d)
+        self.has_place = np.array([bool(re.search(r"\b(?:at|in|into|inside|outside|across)\s+the\s+\w+",
+                                                  ix.text[p.start:p.end])) for p in ix.passages] or [False])
+        self._scene_bm25 = None
+
+    # -- understanding -------------------------------------------------------------------
+
+    def resolve_character(self, name: str) -> tuple[str | None, list[str]]:
+        """A character by any alias, fuzzily. Returns (name, []) when sure, else (None, guesses)."""
+        from rapidfuzz import fuzz, utils
+
+        key = " ".join(words(name))
+        if not key:
+            return None, []
+        if key in self.aliases:
+            return self.aliases[key], []
+        for w in key.split():
+            if w in self.name_words and len(key.split()) == 1:
+                return self.name_words[w], []
+        choices = list(self.aliases)
+        found = self._process.extract(key, choices, scorer=fuzz.WRatio, processor=utils.default_process, limit=5)
+        by_name: dict[str, float] = {}
+        for alias, score, _ in found:
+            by_name.setdefault(self.aliases[alias], score)
+        ranked = sorted(by_name.items(), key=lambda kv: -kv[1])
+        if ranked and ranked[0][1] >= 90 and (len(ranked) == 1 or ranked[0][1] - ranked[1][1] >= 10):
+            return ranked[0][0], []
+        return None, [n for n, s in ranked if s >= 60][:5]
+
+    def understand(self, question: str) -> Question:
+        from rapidfuzz import fuzz
+
+        raw = words(question)
+        stop = _stopwords()
+        kind_match = _KIND.search(question)
+        kind = kind_match.group("kind").lower() if kind_match else ("yes-no" if _YES_NO.match(question) else "other")
+        kind = "what colour" if kind.startswith("what colo") else kind
+        corrected: dict[str, str] = {}
+        characters: list[str] = []
+        fixed: list[str] = []
+        for w in raw:
+            base = w[:-1] if w.endswith("s") and w[:-1] in self.name_words else w
+            if base in self.name_words:
+                characters.append(self.name_words[base])
+                fixed.append(base)
+                continue
+            if w in stop or w in _QUESTION_ONLY or len(w) < 2:
+                fixed.append(w)
+                continue
+            if w in self.vocabulary_set or term(w) in self.known_terms or len(w) < 4:
+                fixed.append(w)
+                continue
+            # A misspelled name first ("marcell", "carolines"), then any word of the story.
+            hit = self._process.extractOne(w, list(self.name_words), scorer=fuzz.ratio, score_cutoff=80)
+            if hit:
+                corrected[w] = hit[0]
+                characters.append(self.name_words[hit[0]])
+                fixed.append(hit[0])
+                continue
+            hit = self._process.extractOne(w, self.vocabulary, scorer=fuzz.ratio, score_cutoff=80)
+            if hit:
+                corrected[w] = hit[0]
+                fixed.append(hit[0])
+            else:
+                fixed.append(w)
+        speaker = None
+        if characters and _SPEECH.search(question.lower()):
+            # "what did Klaus say about Marcel": the speaker is the name before the verb.
+            m = re.search(r"\b(\w+)(?:'s|’s)?\s+(?:\w+\s+)?(?:say|said|says|saying|tell|told|tells|ask|asked|"
+                          r"reply|replied|answer|answered|words|call|called|calls|promise|promised|threaten|threatened)\b",
+                          " ".join(fixed))
+            if m and m.group(1) in self.name_words:
+                speaker = self.name_words[m.group(1)]
+        terms = [term(w) for w in fixed if w not in stop and w not in _QUESTION_ONLY and len(w) > 1]
+        return Question(question, kind, terms, list(dict.fromkeys(characters)), speaker, corrected)
+
+    # -- answering ------------------------------------------------------------------------
+
+    def _idf(self, t: str) -> float:
+        df = self.df.get(t, 0)
+        return math.log(1 + (self.n - df + 0.5) / (df + 0.5))
+
+    def scores(self, q: Question) -> np.ndarray:
+        """A score for every passage."""
+        terms = [t for t in q.terms if t in self.known_terms]
+        if not terms or not self.ix.passages:
+            return np.zeros(len(self.ix.passages))
+        base = self.bm25.get_scores(terms).astype(np.float64)
+        # A passage next to a strong one in the same scene shares a little of its score.
+        smoothed = base.copy()
+        if len(base) > 1:
+            same_prev = self.passage_scene[1:] == self.passage_scene[:-1]
+            smoothed[1:] += 0.25 * base[:-1] * same_prev
+            smoothed[:-1] += 0.25 * base[1:] * same_prev
+        boost = np.ones(len(base))
+        if q.characters:
+            wanted = set(q.characters)
+            boost *= np.array([1.0 + 0.15 * len(wanted & chars) / len(wanted) for chars in self.passage_chars])
+        if q.speaker:
+            speaks = np.array([any(d.speaker == q.speaker for d in self.lines_by_passage.get(i + 1, ()))
+                               for i in range(len(base))])
+            boost *= np.where(speaks, 1.3, 1.0)
+        if q.kind == "where":
+            boost *= np.where(self.has_place, 1.1, 1.0)
+        return smoothed * boost
+
+    def ask(self, question: str, top: int = 3) -> AskResult:
+        """Answer a question with the quotes that show the answer, best first."""
+        question = question.strip()[:1000]
+        q = self.understand(question)
+        suggestions = [f"{w} -> {c}" for w, c in q.corrected.items()]
+        scores = self.scores(q)
+        if not len(scores) or scores.max() <= 0:
+            return AskResult(question, False, [], suggestions or self._suggest(q))
+        k = min(top, len(scores))
+        order = np.argpartition(-scores, k - 1)[:k]
+        order = order[np.argsort(-scores[order])]
+        answers = [self._answer(int(i), q, float(scores[i])) for i in order if scores[i] > 0]
+        confident = self._confident(q, int(order[0]))
+        if not confident:
+            suggestions = suggestions + self._suggest(q)
+        return AskResult(question, confident, answers, suggestions)
+
+    def _confident(self, q: Question, best: int) -> bool:
+        """Sure when the answer passage holds most of what the question is about."""
+        content = [t for t in dict.fromkeys(q.terms)]
+        if not content:
+            return False
+        present = set(self.passage_terms[best])
+        nearby = set(present)
+        for j in (best - 1, best + 1):
+            if 0 <= j < len(self.passage_terms):
+                nearby.update(self.passage_terms[j])
+        names = {term(w) for w in self.name_words}
+        topical = [t for t in content if t not in names]
+        weight = sum(self._idf(t) for t in content) or 1.0
+        covered = sum(self._idf(t) for t in content if t in nearby) / weight
+        return covered >= 0.5 and (not topical or any(t in nearby for t in topical))
+
+    def _suggest(self, q: Question) -> list[str]:
+        """Offer what we can: a scene that shares the question's words."""
+        hits = self.scenes(" ".join(q.terms), top=1) if q.terms else []
+        return [f"scene: {h.title}" for h in hits]
+
+    def _answer(self, i: int, q: Question, score: float) -> Answer:
+        p = self.ix.passages[i]
+        start, end = self.best_quote(p.start, p.end, q)
+        lines = self.lines_by_passage.get(p.id, [])
+        speaker = None
+        for d in lines:
+            if d.start < end and d.end > start:
+                speaker = d.speaker
+                if q.speaker is None or d.speaker == q.speaker:
+                    break
+        return Answer(self.ix.text[start:end], start, end, p.id, p.scene, p.chapter, p.characters,
+                      speaker, score)
+
+    def best_quote(self, start: int, end: int, q: Question) -> tuple[int, int]:
+        """The sentence or few sentences of text[start:end] that hold the question's words."""
+        text = self.ix.text
+        spans = list(sentences(text[start:end], start))
+        if not spans:
+            return start, end
+        wanted = {t: self._idf(t) for t in q.terms}
+        speaker_spans = []
+        if q.speaker:
+            speaker_spans = [(d.start, d.end) for d in self.ix.dialogue
+                             if d.speaker == q.speaker and d.start < end and d.end > start]
+
+        def value(s: int, e: int) -> float:
+            found = set(analyse(text[s:e])) & wanted.keys()
+            v = sum(wanted[t] for t in found)
+            if any(ds < e and de > s for ds, de in speaker_spans):
+                v += 2.0
+            return v
+
+        values = [value(s, e) for s, e in spans]
+        best = max(range(len(spans)), key=lambda i: values[i])
+        lo = hi = best
+        # Grow around the best sentence while the neighbours add matched words or it is too short.
+        while True:
+            cur = spans[hi][1] - spans[lo][0]
+            options = []
+            if lo > 0 and spans[hi][1] - spans[lo - 1][0] <= QUOTE_MAX:
+                options.append((values[lo - 1], lo - 1, hi))
+            if hi + 1 < len(spans) and spans[hi + 1][1] - spans[lo][0] <= QUOTE_MAX:
+                options.append((values[hi + 1], lo, hi + 1))
+            if not options:
+                break
+            v, nlo, nhi = max(options)
+            if v > 0 or cur < 80:
+                lo, hi = nlo, nhi
+            else:
+                break
+        return spans[lo][0], min(spans[hi][1], spans[lo][0] + QUOTE_MAX)
+
+    # -- scenes and quotes -------------------------------------------------------------------
+
+    def scenes(self, keywords: str, top: int = 5) -> list[SceneHit]:
+        """Scenes ranked by their title, places, people and words."""
+        import bm25s
+
+        ix = self.ix
+        if self._scene_bm25 is None:
+            docs = []
+            for s in ix.scenes:
+                # The title and places count three times: they are what a reader remembers.
+                head = " ".join([s.title, *s.places] * 3)
+                docs.append(analyse(head + " " + ix.text[s.start : s.end]) or ["_"])
+            self._scene_bm25 = bm25s.BM25(k1=1.2, b=0.5)
+            self._scene_bm25.index(docs or [["_"]], show_progress=False)
+        q = self.understand(keywords)
+        terms = [t for t in q.terms if t in self._scene_bm25.vocab_dict]
+        if not terms or not ix.scenes:
+            return []
+        scores = self._scene_bm25.get_scores(terms).astype(np.float64)
+        if q.characters:
+            wanted = set(q.characters)
+            scores *= np.array([1.0 + 0.3 * len(wanted & set(s.characters)) / len(wanted) for s in ix.scenes])
+        order = [int(i) for i in np.argsort(-scores)[:top] if scores[i] > 0]
+        out = []
+        for i in order:
+            s = ix.scenes[i]
+            first = next((p for p in ix.passages if p.scene == s.id), None)
+            a, b = self.best_quote(first.start if first else s.start, s.end, q) if terms else (s.start, s.end)
+            out.append(SceneHit(s.id, s.title, s.start, s.end, s.chapter, s.characters,
+                                _trim(ix.text[a:b], 300), float(scores[i])))
+        return out
+
+    def quote(self, character: str | None = None, about: str | None = None,
+              seed: int | None = None) -> Quote | None:
+        """A random memorable line of dialogue, optionally by a character and/or about a topic."""
+        lines = list(self.ix.dialogue)
+        if character:
+            name, _ = self.resolve_character(character)
+            lines = [d for d in lines if d.speaker == name] if name else []
+        if about and lines:
+            q = self.understand(about)
+            wanted = set(q.terms)
+            scored = []
+            for d in lines:
+                p = self.ix.passages[d.passage - 1] if 0 < d.passage <= len(self.ix.passages) else None
+                own = set(analyse(d.text))
+                context = set(self.passage_terms[d.passage - 1]) if p else set()
+                s = 2 * len(own & wanted) + len(context & wanted)
+                if s:
+                    scored.append((s, d))
+            if scored:
+                best = max(s for s, _ in scored)
+                lines = [d for s, d in scored if s >= best / 2]
+            else:
+                lines = []
+        if not lines:
+            return None
+        memorable = [d for d in lines if len(d.text.split()) >= 6] or lines
+        rng = random.Random(seed)
+        weights = [min(len(d.text.split()), 40) for d in memorable]
+        d = rng.choices(memorable, weights=weights, k=1)[0]
+        p = self.ix.passages[d.passage - 1] if 0 < d.passage <= len(self.ix.passages) else None
+        return Quote(d.text, d.start, d.end, d.speaker, p.scene if p else 0, p.chapter if p else 0)
+
+
+def _trim(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0]
+    return cut + " …"

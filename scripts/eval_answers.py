@@ -1,0 +1,124 @@
+"""Answer quality: the shipped story's question set and FairytaleQA, against plain BM25.
+
+    python scripts/eval_answers.py [--split val|train] [--misses N] [--only shipped|fairytale]
+
+Shipped story: a hit when the answer quote contains one of the expected strings
+(scripts/questions/always-you.yaml). FairytaleQA (../shared/eval-data/fairytaleqa): each story's
+sections joined into one text, every question asked, a hit when the answer's offsets fall inside
+a gold section. The baseline, run in the same pass, is a plain BM25 (English stop words, Snowball
+stems) over the same text's sections, the dataset's usual yardstick.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import bm25s
+import yaml
+
+from bot import config
+from bot.core import index, library, loader, search
+
+ROOT = Path(__file__).resolve().parents[1]
+FTQA = ROOT.parent / "shared" / "eval-data" / "fairytaleqa"
+
+
+def shipped(misses: int) -> tuple[float, float, int]:
+    settings = config.load(ROOT / "config.yaml")
+    ix = library.open_index(settings, "always-you")
+    searcher = search.Searcher(ix)
+    questions = yaml.safe_load((ROOT / "scripts" / "questions" / "always-you.yaml").read_text())
+    h1 = h3 = 0
+    for item in questions:
+        result = searcher.ask(item["q"], top=3)
+        quotes = [a.quote for a in result.answers]
+        ok = [any(e in q for e in item["expect"]) for q in quotes]
+        h1 += bool(ok[:1] and ok[0])
+        h3 += any(ok)
+        if misses and not (ok[:1] and ok[0]):
+            misses -= 1
+            print(f"  miss: {item['q']!r} expected {item['expect']}; got {quotes[:1]}", file=sys.stderr)
+    return h1 / len(questions), h3 / len(questions), len(questions)
+
+
+def plain_bm25(sections: list[str]):
+    stemmer = __import__("Stemmer").Stemmer("english")
+    retriever = bm25s.BM25()
+    retriever.index(bm25s.tokenize(sections, stopwords="en", stemmer=stemmer, show_progress=False,
+                                   return_ids=False), show_progress=False)
+    return retriever, stemmer
+
+
+def fairytale(split: str, misses: int) -> dict[str, float]:
+    stories = {}
+    for line in (FTQA / "stories.jsonl").open(encoding="utf-8"):
+        s = json.loads(line)
+        if s["split"] == split:
+            stories[s["story"]] = s
+    questions = defaultdict(list)
+    for line in (FTQA / "questions.jsonl").open(encoding="utf-8"):
+        q = json.loads(line)
+        if q["split"] == split and q["story"] in stories:
+            questions[q["story"]].append(q)
+    counts: Counter = Counter()
+    by_kind: Counter = Counter()
+    for name, story in stories.items():
+        texts = [sec["text"].strip() for sec in story["sections"]]
+        ids = [sec["id"] for sec in story["sections"]]
+        text, bounds, pos = "", [], 0
+        for t in texts:
+            bounds.append((len(text), len(text) + len(t)))
+            text += t + "\n\n"
+        ix = index.build(loader.from_text(text, name))
+        searcher = search.Searcher(ix)
+        retriever, stemmer = plain_bm25(texts)
+        for q in questions[name]:
+            gold = {i for i, sid in enumerate(ids) if sid in q["gold_sections"]}
+            result = searcher.ask(q["question"], top=3)
+            hits = [any(bounds[g][0] <= a.start < bounds[g][1] for g in gold) for a in result.answers]
+            counts["n"] += 1
+            counts["hit1"] += bool(hits[:1] and hits[0])
+            counts["hit3"] += any(hits)
+            by_kind[q["attribute"], "n"] += 1
+            by_kind[q["attribute"], "hit1"] += bool(hits[:1] and hits[0])
+            tokens = bm25s.tokenize([q["question"]], stopwords="en", stemmer=stemmer, show_progress=False,
+                                    return_ids=False)[0]
+            scores = retriever.get_scores([t for t in tokens if t in retriever.vocab_dict])
+            top = list(scores.argsort()[::-1][:3])
+            counts["base1"] += top[0] in gold
+            counts["base3"] += any(t in gold for t in top)
+            if misses and not (hits[:1] and hits[0]):
+                misses -= 1
+                got = result.answers[0].quote[:120] if result.answers else None
+                print(f"  miss [{name}] {q['question']!r} -> {got!r}", file=sys.stderr)
+    n = counts["n"]
+    out = {k: counts[k] / n for k in ("hit1", "hit3", "base1", "base3")}
+    out["n"] = n
+    out["kinds"] = {k: by_kind[k, "hit1"] / by_kind[k, "n"] for k, _ in sorted({(k, 0) for k, _ in by_kind})}
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--split", default="val", choices=["val", "train"])
+    ap.add_argument("--misses", type=int, default=0)
+    ap.add_argument("--only", choices=["shipped", "fairytale"])
+    args = ap.parse_args()
+    if args.only != "fairytale":
+        h1, h3, n = shipped(args.misses)
+        print(f"Always You, {n} questions: hit@1 {h1:.2f}, hit@3 {h3:.2f}")
+    if args.only != "shipped" and FTQA.exists():
+        t = time.perf_counter()
+        r = fairytale(args.split, args.misses)
+        print(f"FairytaleQA {args.split}, {r['n']} questions: hit@1 {r['hit1']:.3f}, hit@3 {r['hit3']:.3f}; "
+              f"plain BM25 over sections: hit@1 {r['base1']:.3f}, hit@3 {r['base3']:.3f} "
+              f"({time.perf_counter() - t:.0f} s)")
+        print("  hit@1 by question attribute: " + ", ".join(f"{k} {v:.2f}" for k, v in r["kinds"].items()))
+
+
+if __name__ == "__main__":
+    main()
