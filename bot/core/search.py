@@ -68,6 +68,31 @@ def analyse(text: str) -> list[str]:
     return [term(w) for w in words(text) if w not in stop and len(w) > 1]
 
 
+_TAG_START = None
+
+
+def utterances(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sentence spans with a quote and its speech tag kept together:
+    '"Will you wait for me?" Caroline had asked one day' is one unit, not two."""
+    global _TAG_START
+    if _TAG_START is None:
+        from bot.core.characters import SPEECH_VERBS
+
+        _TAG_START = re.compile(
+            rf"^(?:[A-Z][\w’'.]+(?:\s+[A-Z][\w’']+)?|[Hh]e|[Ss]he|I|[Tt]hey|[Tt]he\s+\w+)\s+"
+            rf"(?:\w+ly\s+)?(?:had\s+)?(?:{SPEECH_VERBS})\b")
+    out: list[tuple[int, int]] = []
+    for a, b in spans:
+        if out:
+            pa, pb = out[-1]
+            prev = text[pa:pb].rstrip()
+            if prev.endswith(("”", '"', "’", "'")) and _TAG_START.match(text[a:b]):
+                out[-1] = (pa, b)
+                continue
+        out.append((a, b))
+    return out
+
+
 # --- results ------------------------------------------------------------------------------
 
 
@@ -163,6 +188,46 @@ _NUMBER = re.compile(r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten
                      r"thirty|forty|fifty|hundred|thousand|dozen|first|second|third)\b", re.IGNORECASE)
 
 
+# What a question's words point to: a category of words an answer holds, though the question
+# does not use them ("what was she wearing" -> a garment; "where" -> a place).
+_CATEGORIES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
+    name: (re.compile(trigger, re.IGNORECASE), re.compile(answer, re.IGNORECASE))
+    for name, trigger, answer in [
+        ("colour", r"\bcolou?rs?\b|\bwhat shade\b",
+         r"\b(?:red|blue|green|gold|golden|black|white|grey|gray|brown|yellow|pink|purple|silver|scarlet|"
+         r"crimson|orange|violet|blond|blonde|auburn|dark|pale)\b"),
+        ("clothing", r"\b(?:wear|wears|wearing|wore|worn|dressed|clothes|clothing|outfit|garment)\b",
+         r"\b(?:dress|gown|nightgown|coat|shirt|hat|cap|cloak|suit|skirt|jacket|boots?|shoes?|slippers?|robe|"
+         r"uniform|apron|scarf|gloves?|veil|trousers|breeches|waistcoat|petticoat|shawl|bonnet|jeans|"
+         r"sweater|hood|cape|ring|necklace|crown|wore|wearing|dressed)\b"),
+        ("place", r"^\s*where\b|\bwhere (?:did|does|do|was|were|is|are|had)\b|\bwhat place\b",
+         r"\b(?:at|in|into|inside|outside|across|to|from|near|under|behind|through|of)\s+(?:the|a|his|her|their)\s+\w+"),
+        ("time", r"^\s*when\b|\bwhat time\b|\bhow long\b",
+         r"\b(?:day|night|morning|evening|afternoon|year|week|month|hour|ago|later|before|after|once|until|"
+         r"o'clock|spring|summer|autumn|winter|dawn|midnight|noon|today|tomorrow|yesterday)\b"),
+        ("number", r"\bhow (?:many|much|old|far)\b",
+         r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|"
+         r"fifty|hundred|thousand|dozen|several|few)\b"),
+        ("feeling", r"\b(?:feel|feels|felt|feeling|mood|react|reacted|reaction|emotion|happy|sad|angry)\b",
+         r"\b(?:happy|happiness|glad|joy|sad|sadness|sorrow|angry|anger|angrier|furious|fury|rage|jealous|"
+         r"afraid|fear|frightened|scared|terrified|love|loved|hurt|pain|surprised?|shock|astonish\w*|"
+         r"disappoint\w*|ashamed|proud|lonely|worried|anxious|delighted|pleased|grief|cried|wept|tears|"
+         r"laughed|smiled|frustrat\w*|betray\w*|relieved|nervous|excited|dumbstruck|incredulous\w*)\b"),
+        ("reason", r"^\s*why\b|\bwhat (?:made|makes|caused|causes)\b|\breason\b|\bhow come\b",
+         r"\b(?:because|since|so that|reason|for fear|in order to|as a result|so\b|therefore|that's why)\b"),
+        ("relation", r"\brelat(?:ed|ion|ionship)\b|\bwho is \w+ to\b|\bconnection\b",
+         r"\b(?:friend|sire|brother|sister|wife|husband|father|mother|son|daughter|lover|enemy|cousin|"
+         r"uncle|aunt|servant|master|mistress|king|queen|prince|princess|fianc[ée]e?|sweetheart|partner|"
+         r"ally|rival|grandmother|grandfather|parents?|children|child|family|niece|nephew)\b"),
+    ]
+}
+
+
+_COMMON = ["what", "who", "where", "when", "why", "how", "which", "whose", "does", "did", "was", "were",
+           "the", "and", "about", "with", "their", "there", "they", "this", "that", "have", "said"]
+_FULLNAME = re.compile(r"\b(?:surname|last name|full name|family name|first name|real name)\b", re.IGNORECASE)
+
+
 class Searcher:
     """Search over one story's index. Build once per story; every query after is fast."""
 
@@ -200,6 +265,50 @@ class Searcher:
         self.has_place = np.array([bool(re.search(r"\b(?:at|in|into|inside|outside|across)\s+the\s+\w+",
                                                   ix.text[p.start:p.end])) for p in ix.passages] or [False])
         self._scene_bm25 = None
+        # Sentence windows: each sentence with its neighbours in the passage; the sentence
+        # itself counts twice. Answers are ranked by window, then shown from the sentence out.
+        self.units: list[tuple[int, int, int]] = []  # start, end, passage index
+        unit_terms: list[list[str]] = []
+        for pi, p in enumerate(ix.passages):
+            spans = utterances(ix.text, list(sentences(ix.text[p.start : p.end], p.start)))
+            terms = [analyse(ix.text[a:b]) for a, b in spans]
+            for k, (a, b) in enumerate(spans):
+                window = terms[k] * 2
+                if k > 0:
+                    window = window + terms[k - 1]
+                if k + 1 < len(spans):
+                    window = window + terms[k + 1]
+                self.units.append((a, b, pi))
+                unit_terms.append(window or ["_"])
+        self.unit_bm25 = bm25s.BM25(k1=1.2, b=0.75)
+        self.unit_bm25.index(unit_terms or [["_"]], show_progress=False)
+        self.unit_passage = np.array([u[2] for u in self.units] or [0])
+        unit_text = [ix.text[a:b] for a, b, _ in self.units]
+        from bot.core import characters as chars
+
+        pattern = chars.alias_pattern(chars.alias_table(ix.characters))
+        canonical = {a.lower(): c.name for c in ix.characters for a in [c.name, *c.aliases]}
+        self.unit_names: list[set[str]] = []
+        for t in unit_text:
+            found = {canonical.get(" ".join(m.group().split()).lower()) for m in pattern.finditer(t)} if pattern else set()
+            found.discard(None)
+            self.unit_names.append(found)
+        line_starts = [d.start for d in ix.dialogue]
+        self.unit_speakers: list[set[str]] = []
+        for a, b, _ in self.units:
+            i = max(0, bisect.bisect_left(line_starts, a) - 1)
+            who = set()
+            while i < len(ix.dialogue) and ix.dialogue[i].start < b:
+                d = ix.dialogue[i]
+                if d.end > a and d.speaker:
+                    who.add(d.speaker)
+                i += 1
+            self.unit_speakers.append(who)
+        self.unit_fullname = np.array([any(" " in canonical_alias for canonical_alias in
+                                           (" ".join(m.group().split()) for m in pattern.finditer(t)))
+                                       for t in unit_text] if pattern else [False] * len(unit_text))
+        self.unit_category = {name: np.array([bool(answer.search(t)) for t in unit_text] or [False])
+                              for name, (_, answer) in _CATEGORIES.items()}
 
     # -- understanding -------------------------------------------------------------------
 
@@ -242,12 +351,19 @@ class Searcher:
                 characters.append(self.name_words[base])
                 fixed.append(base)
                 continue
-            if w in stop or w in _QUESTION_ONLY or len(w) < 2:
+            if w in stop or w in _QUESTION_ONLY or len(w) < 3:
                 fixed.append(w)
                 continue
-            if w in self.vocabulary_set or term(w) in self.known_terms or len(w) < 4:
+            if w in self.vocabulary_set or term(w) in self.known_terms:
                 fixed.append(w)
                 continue
+            if len(w) <= 5:
+                # "wat", "waht": a misspelled question word, not a word of the story.
+                hit = self._process.extractOne(w, _COMMON, scorer=fuzz.ratio, score_cutoff=74)
+                if hit:
+                    corrected[w] = hit[0]
+                    fixed.append(hit[0])
+                    continue
             # A misspelled name first ("marcell", "carolines"), then any word of the story.
             hit = self._process.extractOne(w, list(self.name_words), scorer=fuzz.ratio, score_cutoff=80)
             if hit:
@@ -264,11 +380,12 @@ class Searcher:
         speaker = None
         if characters and _SPEECH.search(question.lower()):
             # "what did Klaus say about Marcel": the speaker is the name before the verb.
-            m = re.search(r"\b(\w+)(?:'s|’s)?\s+(?:\w+\s+)?(?:say|said|says|saying|tell|told|tells|ask|asked|"
-                          r"reply|replied|answer|answered|words|call|called|calls|promise|promised|threaten|threatened)\b",
-                          " ".join(fixed))
-            if m and m.group(1) in self.name_words:
-                speaker = self.name_words[m.group(1)]
+            verbs = (r"say|said|says|saying|tell|told|tells|ask|asked|reply|replied|answer|answered|words|"
+                     r"call|called|calls|promise|promised|threaten|threatened|hiss|hissed|shout|shouted|whisper|whispered")
+            for m in re.finditer(rf"\b(\w+)\s+(?:(?:\w+ly|first|then|just|really)\s+)?(?:{verbs})\b", " ".join(fixed)):
+                if m.group(1) in self.name_words:
+                    speaker = self.name_words[m.group(1)]
+                    break
         terms = [term(w) for w in fixed if w not in stop and w not in _QUESTION_ONLY and len(w) > 1]
         return Question(question, kind, terms, list(dict.fromkeys(characters)), speaker, corrected)
 
@@ -302,19 +419,48 @@ class Searcher:
             boost *= np.where(self.has_place, 1.1, 1.0)
         return smoothed * boost
 
+    UNIT_WEIGHT = 1.0
+    PASSAGE_WEIGHT = 0.5
+    CATEGORY_WEIGHT = 1.0
+    NAME_WEIGHT = 0.5
+    SPEAKER_WEIGHT = 1.5
+
     def ask(self, question: str, top: int = 3) -> AskResult:
         """Answer a question with the quotes that show the answer, best first."""
         question = question.strip()[:1000]
         q = self.understand(question)
         suggestions = [f"{w} -> {c}" for w, c in q.corrected.items()]
-        scores = self.scores(q)
-        if not len(scores) or scores.max() <= 0:
+        pscores = self.scores(q)
+        if not len(pscores) or pscores.max() <= 0:
             return AskResult(question, False, [], suggestions or self._suggest(q))
-        k = min(top, len(scores))
-        order = np.argpartition(-scores, k - 1)[:k]
-        order = order[np.argsort(-scores[order])]
-        answers = [self._answer(int(i), q, float(scores[i])) for i in order if scores[i] > 0]
-        confident = self._confident(q, int(order[0]))
+        terms = [t for t in q.terms if t in self.unit_bm25.vocab_dict]
+        uscores = self.unit_bm25.get_scores(terms).astype(np.float64) if terms else np.zeros(len(self.units))
+        combined = self.UNIT_WEIGHT * uscores + self.PASSAGE_WEIGHT * pscores[self.unit_passage]
+        for name, (trigger, _) in _CATEGORIES.items():
+            if trigger.search(question):
+                combined = combined + self.CATEGORY_WEIGHT * self.unit_category[name] * (combined > 0)
+        if _FULLNAME.search(question):
+            combined = combined + self.CATEGORY_WEIGHT * self.unit_fullname * (combined > 0)
+        if q.characters:
+            wanted = set(q.characters)
+            named = np.array([len(wanted & (names | spk)) / len(wanted)
+                              for names, spk in zip(self.unit_names, self.unit_speakers)])
+            combined = combined + self.NAME_WEIGHT * named * (combined > 0)
+        if q.speaker:
+            speaks = np.array([q.speaker in spk for spk in self.unit_speakers])
+            combined = combined + self.SPEAKER_WEIGHT * speaks * (combined > 0)
+        order = np.argsort(-combined)
+        answers: list[Answer] = []
+        seen: set[int] = set()
+        for u in order[: top * 20]:
+            pi = int(self.unit_passage[u])
+            if pi in seen or combined[u] <= 0:
+                continue
+            seen.add(pi)
+            answers.append(self._answer(pi, q, float(combined[u]), self.units[u]))
+            if len(answers) >= top:
+                break
+        confident = self._confident(q, answers[0].passage - 1) if answers else False
         if not confident:
             suggestions = suggestions + self._suggest(q)
         return AskResult(question, confident, answers, suggestions)
@@ -340,9 +486,9 @@ class Searcher:
         hits = self.scenes(" ".join(q.terms), top=1) if q.terms else []
         return [f"scene: {h.title}" for h in hits]
 
-    def _answer(self, i: int, q: Question, score: float) -> Answer:
+    def _answer(self, i: int, q: Question, score: float, unit: tuple[int, int, int] | None = None) -> Answer:
         p = self.ix.passages[i]
-        start, end = self.best_quote(p.start, p.end, q)
+        start, end = self.best_quote(p.start, p.end, q, around=unit[0] if unit else None)
         lines = self.lines_by_passage.get(p.id, [])
         speaker = None
         for d in lines:
@@ -353,10 +499,10 @@ class Searcher:
         return Answer(self.ix.text[start:end], start, end, p.id, p.scene, p.chapter, p.characters,
                       speaker, score)
 
-    def best_quote(self, start: int, end: int, q: Question) -> tuple[int, int]:
+    def best_quote(self, start: int, end: int, q: Question, around: int | None = None) -> tuple[int, int]:
         """The sentence or few sentences of text[start:end] that hold the question's words."""
         text = self.ix.text
-        spans = list(sentences(text[start:end], start))
+        spans = utterances(text, list(sentences(text[start:end], start)))
         if not spans:
             return start, end
         wanted = {t: self._idf(t) for t in q.terms}
@@ -374,6 +520,8 @@ class Searcher:
 
         values = [value(s, e) for s, e in spans]
         best = max(range(len(spans)), key=lambda i: values[i])
+        if around is not None:
+            best = next((i for i, (s, e) in enumerate(spans) if s <= around < e), best)
         lo = hi = best
         # Grow around the best sentence while the neighbours add matched words or it is too short.
         while True:
