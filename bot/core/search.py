@@ -30,7 +30,7 @@ _STOP: frozenset[str] = frozenset()
 _QUESTION_ONLY = frozenset("""
 who whom whose what which where when why how did does do doing done happen happens happened
 story tell me please anyone anybody someone somebody thing things kind sort name called
-would could should might really actually exactly ever also
+would could should might really actually exactly ever also like colour color colours colors shade
 """.split())
 
 
@@ -231,6 +231,13 @@ _FULLNAME = re.compile(r"\b(?:surname|last name|full name|family name|first name
 class Searcher:
     """Search over one story's index. Build once per story; every query after is fast."""
 
+    # Ranking weights, tuned on FairytaleQA train (scripts/tune_answers.py).
+    WINDOW = 1  # neighbouring sentences on each side in a sentence window
+    CENTER_REPEAT = 2
+    UNIT_K1 = 1.2
+    UNIT_B = 0.75
+    SMOOTH = 0.25
+
     def __init__(self, ix: StoryIndex):
         import bm25s
         from rapidfuzz import process
@@ -273,14 +280,13 @@ class Searcher:
             spans = utterances(ix.text, list(sentences(ix.text[p.start : p.end], p.start)))
             terms = [analyse(ix.text[a:b]) for a, b in spans]
             for k, (a, b) in enumerate(spans):
-                window = terms[k] * 2
-                if k > 0:
-                    window = window + terms[k - 1]
-                if k + 1 < len(spans):
-                    window = window + terms[k + 1]
+                window = terms[k] * self.CENTER_REPEAT
+                for j in range(max(0, k - self.WINDOW), min(len(spans), k + self.WINDOW + 1)):
+                    if j != k:
+                        window = window + terms[j]
                 self.units.append((a, b, pi))
                 unit_terms.append(window or ["_"])
-        self.unit_bm25 = bm25s.BM25(k1=1.2, b=0.75)
+        self.unit_bm25 = bm25s.BM25(k1=self.UNIT_K1, b=self.UNIT_B)
         self.unit_bm25.index(unit_terms or [["_"]], show_progress=False)
         self.unit_passage = np.array([u[2] for u in self.units] or [0])
         unit_text = [ix.text[a:b] for a, b, _ in self.units]
@@ -339,12 +345,10 @@ class Searcher:
 
         raw = words(question)
         stop = _stopwords()
-        kind_match = _KIND.search(question)
-        kind = kind_match.group("kind").lower() if kind_match else ("yes-no" if _YES_NO.match(question) else "other")
-        kind = "what colour" if kind.startswith("what colo") else kind
         corrected: dict[str, str] = {}
         characters: list[str] = []
         fixed: list[str] = []
+        names = list(self.name_words)
         for w in raw:
             base = w[:-1] if w.endswith("s") and w[:-1] in self.name_words else w
             if base in self.name_words:
@@ -354,6 +358,14 @@ class Searcher:
             if w in stop or w in _QUESTION_ONLY or len(w) < 3:
                 fixed.append(w)
                 continue
+            if w not in self.vocabulary_set:
+                # A misspelled name ("marcell", "carolin", "carolines") before anything else.
+                hit = self._process.extractOne(w, names, scorer=fuzz.ratio, score_cutoff=82)
+                if hit:
+                    corrected[w] = hit[0]
+                    characters.append(self.name_words[hit[0]])
+                    fixed.append(hit[0])
+                    continue
             if w in self.vocabulary_set or term(w) in self.known_terms:
                 fixed.append(w)
                 continue
@@ -364,19 +376,16 @@ class Searcher:
                     corrected[w] = hit[0]
                     fixed.append(hit[0])
                     continue
-            # A misspelled name first ("marcell", "carolines"), then any word of the story.
-            hit = self._process.extractOne(w, list(self.name_words), scorer=fuzz.ratio, score_cutoff=80)
-            if hit:
-                corrected[w] = hit[0]
-                characters.append(self.name_words[hit[0]])
-                fixed.append(hit[0])
-                continue
             hit = self._process.extractOne(w, self.vocabulary, scorer=fuzz.ratio, score_cutoff=80)
             if hit:
                 corrected[w] = hit[0]
                 fixed.append(hit[0])
             else:
                 fixed.append(w)
+        text = " ".join(fixed)
+        kind_match = _KIND.search(text)
+        kind = kind_match.group("kind").lower() if kind_match else ("yes-no" if _YES_NO.match(text) else "other")
+        kind = "what colour" if kind.startswith("what colo") else kind
         speaker = None
         if characters and _SPEECH.search(question.lower()):
             # "what did Klaus say about Marcel": the speaker is the name before the verb.
@@ -390,6 +399,22 @@ class Searcher:
         return Question(question, kind, terms, list(dict.fromkeys(characters)), speaker, corrected)
 
     # -- answering ------------------------------------------------------------------------
+
+    def _possessive(self, q: Question) -> np.ndarray | None:
+        """"Caroline's eyes": units that say "her eyes" (or "Caroline's eyes") score higher."""
+        for match in re.finditer(r"\b(\w+)(?:'s|’s|s|')\s+([a-z]{3,})\b", q.text.lower()):
+            owner = match.group(1)
+            owner = self.name_words.get(owner) or self.name_words.get(q.corrected.get(owner, ""))
+            if owner is None:
+                continue
+            thing = match.group(2)
+            gender = next((c.gender for c in self.ix.characters if c.name == owner), None)
+            pronoun = {"male": "his", "female": "her"}.get(gender or "", "")
+            aliases = [re.escape(a) for c in self.ix.characters if c.name == owner for a in [c.name, *c.aliases]]
+            owners = "|".join(aliases + ([pronoun] if pronoun else []))
+            pattern = re.compile(rf"\b(?:{owners})(?:'s|’s|'|’)?\s+(?:\w+\s+){{0,2}}{re.escape(thing[:-1] if thing.endswith('s') else thing)}", re.IGNORECASE)
+            return np.array([bool(pattern.search(self.ix.text[a:b])) for a, b, _ in self.units])
+        return None
 
     def _idf(self, t: str) -> float:
         df = self.df.get(t, 0)
@@ -405,8 +430,8 @@ class Searcher:
         smoothed = base.copy()
         if len(base) > 1:
             same_prev = self.passage_scene[1:] == self.passage_scene[:-1]
-            smoothed[1:] += 0.25 * base[:-1] * same_prev
-            smoothed[:-1] += 0.25 * base[1:] * same_prev
+            smoothed[1:] += self.SMOOTH * base[:-1] * same_prev
+            smoothed[:-1] += self.SMOOTH * base[1:] * same_prev
         boost = np.ones(len(base))
         if q.characters:
             wanted = set(q.characters)
@@ -422,7 +447,7 @@ class Searcher:
     UNIT_WEIGHT = 1.0
     PASSAGE_WEIGHT = 0.5
     CATEGORY_WEIGHT = 1.0
-    NAME_WEIGHT = 0.5
+    NAME_WEIGHT = 0.0
     SPEAKER_WEIGHT = 1.5
 
     def ask(self, question: str, top: int = 3) -> AskResult:
@@ -449,6 +474,9 @@ class Searcher:
         if q.speaker:
             speaks = np.array([q.speaker in spk for spk in self.unit_speakers])
             combined = combined + self.SPEAKER_WEIGHT * speaks * (combined > 0)
+        owned = self._possessive(q)
+        if owned is not None:
+            combined = combined + self.CATEGORY_WEIGHT * owned * (combined > 0)
         order = np.argsort(-combined)
         answers: list[Answer] = []
         seen: set[int] = set()
