@@ -42,10 +42,10 @@ def main() -> None:
     ix = library.open_index(config.load(ROOT / "config.yaml"), "always-you")
     items = yaml.safe_load((ROOT / "scripts" / "questions" / "always-you.yaml").read_text())
     build_grid = {
-        "WINDOW": [1, 2],
-        "CENTER_REPEAT": [1, 2, 3],
-        "UNIT_B": [0.5, 0.75],
-        "SMOOTH": [0.25, 0.5],
+        "WINDOW": [1],
+        "CENTER_REPEAT": [2],
+        "UNIT_B": [0.75],
+        "SMOOTH": [0.25],
     }
     for values in itertools.product(*build_grid.values()):
         for k, v in zip(build_grid, values):
@@ -83,10 +83,10 @@ def main() -> None:
     shipped = search.Searcher(ix)
     items = yaml.safe_load((ROOT / "scripts" / "questions" / "always-you.yaml").read_text())
     grid = {
-        "PASSAGE_WEIGHT": [0.25, 0.5, 1.0],
-        "CATEGORY_WEIGHT": [0.5, 1.0, 2.0],
-        "NAME_WEIGHT": [0.0, 0.5, 1.0],
-        "SPEAKER_WEIGHT": [1.5],
+        "PASSAGE_WEIGHT": [0.5],
+        "CATEGORY_WEIGHT": [0.1, 0.3, 0.6],
+        "NAME_WEIGHT": [0.0, 0.2, 0.5],
+        "SPEAKER_WEIGHT": [0.25, 0.5, 1.0],
     }
     rows = []
     for values in itertools.product(*grid.values()):

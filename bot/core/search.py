@@ -395,7 +395,8 @@ class Searcher:
                 if m.group(1) in self.name_words:
                     speaker = self.name_words[m.group(1)]
                     break
-        terms = [term(w) for w in fixed if w not in stop and w not in _QUESTION_ONLY and len(w) > 1]
+        terms = [term(w) for w in fixed if w not in stop and w not in _QUESTION_ONLY and len(w) > 1
+                 and not (speaker and _SPEECH.fullmatch(w))]
         return Question(question, kind, terms, list(dict.fromkeys(characters)), speaker, corrected)
 
     # -- answering ------------------------------------------------------------------------
@@ -446,9 +447,9 @@ class Searcher:
 
     UNIT_WEIGHT = 1.0
     PASSAGE_WEIGHT = 0.5
-    CATEGORY_WEIGHT = 1.0
+    CATEGORY_WEIGHT = 0.3
     NAME_WEIGHT = 0.0
-    SPEAKER_WEIGHT = 1.5
+    SPEAKER_WEIGHT = 0.5
 
     def ask(self, question: str, top: int = 3) -> AskResult:
         """Answer a question with the quotes that show the answer, best first."""
@@ -461,22 +462,24 @@ class Searcher:
         terms = [t for t in q.terms if t in self.unit_bm25.vocab_dict]
         uscores = self.unit_bm25.get_scores(terms).astype(np.float64) if terms else np.zeros(len(self.units))
         combined = self.UNIT_WEIGHT * uscores + self.PASSAGE_WEIGHT * pscores[self.unit_passage]
+        # What the question points to multiplies a window's score: its category of answer
+        # (a place, a colour), the characters it names, whose words it wants.
+        factor = np.ones(len(combined))
         for name, (trigger, _) in _CATEGORIES.items():
-            if trigger.search(question):
-                combined = combined + self.CATEGORY_WEIGHT * self.unit_category[name] * (combined > 0)
-        if _FULLNAME.search(question):
-            combined = combined + self.CATEGORY_WEIGHT * self.unit_fullname * (combined > 0)
+            if trigger.search(q.text):
+                factor += self.CATEGORY_WEIGHT * self.unit_category[name]
+        if _FULLNAME.search(q.text):
+            factor += self.CATEGORY_WEIGHT * self.unit_fullname
         if q.characters:
             wanted = set(q.characters)
-            named = np.array([len(wanted & (names | spk)) / len(wanted)
-                              for names, spk in zip(self.unit_names, self.unit_speakers)])
-            combined = combined + self.NAME_WEIGHT * named * (combined > 0)
+            factor += self.NAME_WEIGHT * np.array([len(wanted & (names | spk)) / len(wanted)
+                                                   for names, spk in zip(self.unit_names, self.unit_speakers)])
         if q.speaker:
-            speaks = np.array([q.speaker in spk for spk in self.unit_speakers])
-            combined = combined + self.SPEAKER_WEIGHT * speaks * (combined > 0)
+            factor += self.SPEAKER_WEIGHT * np.array([q.speaker in spk for spk in self.unit_speakers])
         owned = self._possessive(q)
         if owned is not None:
-            combined = combined + self.CATEGORY_WEIGHT * owned * (combined > 0)
+            factor += self.CATEGORY_WEIGHT * owned
+        combined = combined * factor
         order = np.argsort(-combined)
         answers: list[Answer] = []
         seen: set[int] = set()
@@ -561,7 +564,8 @@ class Searcher:
                 options.append((values[hi + 1], lo, hi + 1))
             if not options:
                 break
-            v, nlo, nhi = max(options)
+            # On a tie, a "why" reads better with what came before; anything else with what follows.
+            v, nlo, nhi = max(options, key=lambda o: (o[0], o[1] == lo if q.kind == "why" else o[2] != hi))
             if v > 0 or cur < 80:
                 lo, hi = nlo, nhi
             else:
