@@ -264,32 +264,44 @@ def cache_key(story: Story, setting: StorySetting) -> str:
     return digest.hexdigest()[:24]
 
 
-def load_or_build(story: Story, setting: StorySetting, cache_dir: Path | None) -> StoryIndex:
-    """The cached index if it is there and sound, else a fresh build (cached for next time)."""
+def cached(cache_dir: Path | None, name: str, key: str, kind: str, build_fn, valid) -> object:
+    """``build_fn()``, kept as a pickle under ``cache_dir`` and reused while ``valid(obj)``.
+
+    A stale or unreadable file is rebuilt with one log line; a cache that cannot be written is
+    only logged. Older files of the same story and kind are removed."""
     if cache_dir is None:
-        return build(story, setting)
-    safe = re.sub(r"[^\w.-]+", "_", story.name)[:60]
-    path = cache_dir / f"{safe}-{cache_key(story, setting)}.pickle"
+        return build_fn()
+    safe = re.sub(r"[^\w.-]+", "_", name)[:60]
+    path = cache_dir / f"{safe}-{key}.{kind}.pickle"
     if path.exists():
         try:
             with path.open("rb") as fh:
-                index = pickle.load(fh)
-            if isinstance(index, StoryIndex) and index.format == FORMAT and index.text == story.text:
-                index.name, index.path = story.name, story.path  # the same text may live elsewhere
-                return index
-            log.warning("index cache %s is stale; rebuilding", path.name)
+                obj = pickle.load(fh)
+            if valid(obj):
+                return obj
+            log.warning("%s cache %s is stale; rebuilding", kind, path.name)
         except Exception as exc:  # any unreadable cache is rebuilt, never fatal
-            log.warning("index cache %s is unreadable (%s); rebuilding", path.name, type(exc).__name__)
-    index = build(story, setting)
+            log.warning("%s cache %s is unreadable (%s); rebuilding", kind, path.name, type(exc).__name__)
+    obj = build_fn()
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=cache_dir, suffix=".tmp")
         with os.fdopen(fd, "wb") as fh:
-            pickle.dump(index, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(obj, fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
-        for old in cache_dir.glob(f"{safe}-*.pickle"):
+        for old in cache_dir.glob(f"{safe}-*.{kind}.pickle"):
             if old != path:
                 old.unlink(missing_ok=True)
     except OSError as exc:
-        log.warning("cannot write the index cache in %s (%s); continuing without it", cache_dir, exc.strerror)
+        log.warning("cannot write the %s cache in %s (%s); continuing without it", kind, cache_dir, exc.strerror)
+    return obj
+
+
+def load_or_build(story: Story, setting: StorySetting, cache_dir: Path | None) -> StoryIndex:
+    """The cached index if it is there and sound, else a fresh build (cached for next time)."""
+    index = cached(
+        cache_dir, story.name, cache_key(story, setting), "index", lambda: build(story, setting),
+        lambda obj: isinstance(obj, StoryIndex) and obj.format == FORMAT and obj.text == story.text,
+    )
+    index.name, index.path = story.name, story.path  # the same text may live elsewhere
     return index

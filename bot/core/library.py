@@ -8,7 +8,7 @@ from rapidfuzz import process, utils
 
 from bot.config import Settings
 from bot.core import index as index_mod
-from bot.core import loader
+from bot.core import loader, search
 from bot.errors import StoryError, StoryNotFoundError
 
 
@@ -63,3 +63,16 @@ def open_index(settings: Settings, name_or_path: str | None = None) -> index_mod
     entry = resolve(settings, name_or_path)
     story = loader.from_path(entry.path, entry.name, settings.max_story_mb)
     return index_mod.load_or_build(story, settings.story(entry.name), settings.cache_dir)
+
+
+def open_story(settings: Settings, name_or_path: str | None = None) -> tuple[index_mod.StoryIndex, search.Searcher]:
+    """A story's index and its searcher, each from the cache when possible."""
+    entry = resolve(settings, name_or_path)
+    story = loader.from_path(entry.path, entry.name, settings.max_story_mb)
+    setting = settings.story(entry.name)
+    ix = index_mod.load_or_build(story, setting, settings.cache_dir)
+    return ix, search.load_or_build(ix, settings.cache_dir, index_mod.cache_key(story, setting))
+
+
+def open_searcher(settings: Settings, name_or_path: str | None = None) -> search.Searcher:
+    return open_story(settings, name_or_path)[1]

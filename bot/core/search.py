@@ -17,10 +17,13 @@ from functools import lru_cache
 
 import numpy as np
 
+from rapidfuzz import process
+
 from bot.core.index import StoryIndex, stem
 from bot.core.text import sentences
 
 QUOTE_MAX = 600
+FORMAT = 1  # bump when the Searcher's state changes: cached searchers are rebuilt
 
 # --- analysis -----------------------------------------------------------------------------
 
@@ -240,9 +243,7 @@ class Searcher:
 
     def __init__(self, ix: StoryIndex):
         import bm25s
-        from rapidfuzz import process
 
-        self._process = process
         self.ix = ix
         self.passage_terms = [analyse(ix.text[p.start : p.end]) for p in ix.passages]
         self.bm25 = bm25s.BM25(k1=1.2, b=0.75)
@@ -310,11 +311,41 @@ class Searcher:
                     who.add(d.speaker)
                 i += 1
             self.unit_speakers.append(who)
+        self.char_index = {c.name: i for i, c in enumerate(ix.characters)}
+
+        def postings(rows: list[set[str]]) -> dict[str, np.ndarray]:
+            """Character -> the rows (units or passages) they are in, as an index array."""
+            found: dict[str, list[int]] = {}
+            for r, names in enumerate(rows):
+                for n in names:
+                    found.setdefault(n, []).append(r)
+            return {n: np.array(rs, dtype=np.int64) for n, rs in found.items()}
+
+        self.unit_named = postings([n | sp for n, sp in zip(self.unit_names, self.unit_speakers)])
+        self.unit_speaking = postings(self.unit_speakers)
+        self.passage_named = postings(self.passage_chars)
+        self.passage_speaking = postings([{d.speaker for d in self.lines_by_passage.get(i + 1, ()) if d.speaker}
+                                          for i in range(len(ix.passages))])
         self.unit_fullname = np.array([any(" " in canonical_alias for canonical_alias in
                                            (" ".join(m.group().split()) for m in pattern.finditer(t)))
                                        for t in unit_text] if pattern else [False] * len(unit_text))
         self.unit_category = {name: np.array([bool(answer.search(t)) for t in unit_text] or [False])
                               for name, (_, answer) in _CATEGORIES.items()}
+
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        state.pop("ix")  # the index is cached on its own; attach() puts it back
+        state["_scene_bm25"] = None
+        state["format"] = FORMAT
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self.ix = None
+
+    def attach(self, ix: StoryIndex) -> "Searcher":
+        self.ix = ix
+        return self
 
     # -- understanding -------------------------------------------------------------------
 
@@ -331,7 +362,7 @@ class Searcher:
             if w in self.name_words and len(key.split()) == 1:
                 return self.name_words[w], []
         choices = list(self.aliases)
-        found = self._process.extract(key, choices, scorer=fuzz.WRatio, processor=utils.default_process, limit=5)
+        found = process.extract(key, choices, scorer=fuzz.WRatio, processor=utils.default_process, limit=5)
         by_name: dict[str, float] = {}
         for alias, score, _ in found:
             by_name.setdefault(self.aliases[alias], score)
@@ -360,7 +391,7 @@ class Searcher:
                 continue
             if w not in self.vocabulary_set:
                 # A misspelled name ("marcell", "carolin", "carolines") before anything else.
-                hit = self._process.extractOne(w, names, scorer=fuzz.ratio, score_cutoff=82)
+                hit = process.extractOne(w, names, scorer=fuzz.ratio, score_cutoff=82)
                 if hit:
                     corrected[w] = hit[0]
                     characters.append(self.name_words[hit[0]])
@@ -371,12 +402,12 @@ class Searcher:
                 continue
             if len(w) <= 5:
                 # "wat", "waht": a misspelled question word, not a word of the story.
-                hit = self._process.extractOne(w, _COMMON, scorer=fuzz.ratio, score_cutoff=74)
+                hit = process.extractOne(w, _COMMON, scorer=fuzz.ratio, score_cutoff=74)
                 if hit:
                     corrected[w] = hit[0]
                     fixed.append(hit[0])
                     continue
-            hit = self._process.extractOne(w, self.vocabulary, scorer=fuzz.ratio, score_cutoff=80)
+            hit = process.extractOne(w, self.vocabulary, scorer=fuzz.ratio, score_cutoff=80)
             if hit:
                 corrected[w] = hit[0]
                 fixed.append(hit[0])
@@ -435,12 +466,9 @@ class Searcher:
             smoothed[:-1] += self.SMOOTH * base[1:] * same_prev
         boost = np.ones(len(base))
         if q.characters:
-            wanted = set(q.characters)
-            boost *= np.array([1.0 + 0.15 * len(wanted & chars) / len(wanted) for chars in self.passage_chars])
+            boost += 0.15 * _share(self.passage_named, q.characters, len(base))
         if q.speaker:
-            speaks = np.array([any(d.speaker == q.speaker for d in self.lines_by_passage.get(i + 1, ()))
-                               for i in range(len(base))])
-            boost *= np.where(speaks, 1.3, 1.0)
+            boost *= 1.0 + 0.3 * _share(self.passage_speaking, [q.speaker], len(base))
         if q.kind == "where":
             boost *= np.where(self.has_place, 1.1, 1.0)
         return smoothed * boost
@@ -470,17 +498,17 @@ class Searcher:
                 factor += self.CATEGORY_WEIGHT * self.unit_category[name]
         if _FULLNAME.search(q.text):
             factor += self.CATEGORY_WEIGHT * self.unit_fullname
-        if q.characters:
-            wanted = set(q.characters)
-            factor += self.NAME_WEIGHT * np.array([len(wanted & (names | spk)) / len(wanted)
-                                                   for names, spk in zip(self.unit_names, self.unit_speakers)])
+        if q.characters and self.NAME_WEIGHT:
+            factor += self.NAME_WEIGHT * _share(self.unit_named, q.characters, len(factor))
         if q.speaker:
-            factor += self.SPEAKER_WEIGHT * np.array([q.speaker in spk for spk in self.unit_speakers])
+            factor += self.SPEAKER_WEIGHT * _share(self.unit_speaking, [q.speaker], len(factor))
         owned = self._possessive(q)
         if owned is not None:
             factor += self.CATEGORY_WEIGHT * owned
         combined = combined * factor
-        order = np.argsort(-combined)
+        k = min(len(combined), top * 20)
+        order = np.argpartition(-combined, k - 1)[:k]
+        order = order[np.argsort(-combined[order])]
         answers: list[Answer] = []
         seen: set[int] = set()
         for u in order[: top * 20]:
@@ -636,6 +664,26 @@ class Searcher:
         d = rng.choices(memorable, weights=weights, k=1)[0]
         p = self.ix.passages[d.passage - 1] if 0 < d.passage <= len(self.ix.passages) else None
         return Quote(d.text, d.start, d.end, d.speaker, p.scene if p else 0, p.chapter if p else 0)
+
+
+def load_or_build(ix: StoryIndex, cache_dir, key: str) -> Searcher:
+    """A Searcher for ``ix``, from the cache when one was built for the same index."""
+    from bot.core.index import cached
+
+    searcher = cached(cache_dir, ix.name, key, "search", lambda: Searcher(ix),
+                      lambda obj: isinstance(obj, Searcher) and getattr(obj, "format", None) == FORMAT
+                      and len(obj.passage_terms) == len(ix.passages))
+    return searcher.attach(ix)
+
+
+def _share(postings: dict[str, np.ndarray], names: list[str], size: int) -> np.ndarray:
+    """For each row, the share of ``names`` found in it."""
+    out = np.zeros(size)
+    for n in names:
+        rows = postings.get(n)
+        if rows is not None:
+            out[rows] += 1.0
+    return out / max(1, len(names))
 
 
 def _trim(text: str, limit: int) -> str:
