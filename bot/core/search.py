@@ -432,7 +432,7 @@ class Searcher:
 
     # -- answering ------------------------------------------------------------------------
 
-    def _possessive(self, q: Question) -> np.ndarray | None:
+    def _possessive(self, q: Question, units: np.ndarray) -> np.ndarray | None:
         """"Caroline's eyes": units that say "her eyes" (or "Caroline's eyes") score higher."""
         for match in re.finditer(r"\b(\w+)(?:'s|’s|s|')\s+([a-z]{3,})\b", q.text.lower()):
             owner = match.group(1)
@@ -445,7 +445,7 @@ class Searcher:
             aliases = [re.escape(a) for c in self.ix.characters if c.name == owner for a in [c.name, *c.aliases]]
             owners = "|".join(aliases + ([pronoun] if pronoun else []))
             pattern = re.compile(rf"\b(?:{owners})(?:'s|’s|'|’)?\s+(?:\w+\s+){{0,2}}{re.escape(thing[:-1] if thing.endswith('s') else thing)}", re.IGNORECASE)
-            return np.array([bool(pattern.search(self.ix.text[a:b])) for a, b, _ in self.units])
+            return np.array([bool(pattern.search(self.ix.text[self.units[u][0] : self.units[u][1]])) for u in units])
         return None
 
     def _idf(self, t: str) -> float:
@@ -502,12 +502,13 @@ class Searcher:
             factor += self.NAME_WEIGHT * _share(self.unit_named, q.characters, len(factor))
         if q.speaker:
             factor += self.SPEAKER_WEIGHT * _share(self.unit_speaking, [q.speaker], len(factor))
-        owned = self._possessive(q)
-        if owned is not None:
-            factor += self.CATEGORY_WEIGHT * owned
         combined = combined * factor
-        k = min(len(combined), top * 20)
+        # The last signal reads text, so it only looks at the best few hundred windows.
+        k = min(len(combined), max(top * 20, 300))
         order = np.argpartition(-combined, k - 1)[:k]
+        owned = self._possessive(q, order)
+        if owned is not None:
+            combined[order] *= 1.0 + self.CATEGORY_WEIGHT * owned
         order = order[np.argsort(-combined[order])]
         answers: list[Answer] = []
         seen: set[int] = set()
