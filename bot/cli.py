@@ -28,6 +28,25 @@ def _parser() -> argparse.ArgumentParser:
     inspect = sub.add_parser("inspect", help="show what the index found in a story")
     inspect.add_argument("--story", help="a story name from the library, or a file path")
     inspect.add_argument("--json", action="store_true", help="print the whole index as one JSON object")
+
+    ask = sub.add_parser("ask", help="answer a question with the quote that shows the answer")
+    ask.add_argument("question", nargs="?", help="the question; without it, one question a line from standard input")
+    ask.add_argument("--story", help="a story name from the library, or a file path")
+    ask.add_argument("--top", type=int, default=3, help="how many answers (1-10, default 3)")
+    ask.add_argument("--json", action="store_true", help="one JSON object a question")
+
+    scene = sub.add_parser("scene", help="find scenes by keywords")
+    scene.add_argument("keywords", nargs="+", help="words a reader remembers the scene by")
+    scene.add_argument("--story", help="a story name from the library, or a file path")
+    scene.add_argument("--top", type=int, default=3, help="how many scenes (1-10, default 3)")
+    scene.add_argument("--json", action="store_true", help="print one JSON object")
+
+    quote = sub.add_parser("quote", help="a random memorable line of dialogue")
+    quote.add_argument("--character", help="whose line (any of their names; typos are fine)")
+    quote.add_argument("--about", help="words the line or its scene should be about")
+    quote.add_argument("--seed", type=int, help="the same seed gives the same quote")
+    quote.add_argument("--story", help="a story name from the library, or a file path")
+    quote.add_argument("--json", action="store_true", help="print one JSON object")
     return parser
 
 
@@ -76,6 +95,119 @@ def render_inspect(ix: StoryIndex) -> str:
     return "\n".join(out)
 
 
+MAX_QUESTION = 500
+
+
+def _wrap(text: str, indent: str = "  ") -> str:
+    import textwrap
+
+    paragraphs = [" ".join(p.split()) for p in text.split("\n\n")]
+    return "\n".join(textwrap.fill(p, width=88, initial_indent=indent, subsequent_indent=indent) for p in paragraphs if p)
+
+
+def _where(ix: StoryIndex, chapter: int, scene: int) -> str:
+    ch = next((c for c in ix.chapters if c.id == chapter), None)
+    sc = next((s for s in ix.scenes if s.id == scene), None)
+    parts = []
+    if ch and len(ix.chapters) > 1:
+        parts.append(ch.title)
+    if sc:
+        parts.append(f"scene {sc.id}: {sc.title}")
+    return " · ".join(parts)
+
+
+def render_answer(ix: StoryIndex, result) -> str:
+    """An answer as a person reads it in a terminal."""
+    out = [f"Q: {result.question}"]
+    if not result.answers:
+        out.append("  The story does not seem to say.")
+    elif not result.confident:
+        out.append("  I'm not sure the story says. The closest passage:")
+    for n, a in enumerate(result.answers, start=1):
+        who = f" — {a.speaker}" if a.speaker else ""
+        out.append("")
+        out.append(_wrap(a.quote) + who)
+        out.append(f"    ({_where(ix, a.chapter, a.scene)}; characters {a.start}-{a.end})")
+        if n == 1 and len(result.answers) > 1:
+            out.append("")
+            out.append("  Other places that may answer it:")
+    if result.suggestions:
+        out.append("")
+        out.append("  Did you mean / see also: " + "; ".join(result.suggestions))
+    return "\n".join(out)
+
+
+def _check_question(question: str) -> str:
+    question = question.strip()
+    if not question:
+        raise StorykeeperError('ask needs a question, e.g. storykeeper ask "who is Marcel?"')
+    if len(question) > MAX_QUESTION:
+        raise StorykeeperError(f"that question is {len(question):,} characters; ask in under {MAX_QUESTION}")
+    return question
+
+
+def _ask(args: argparse.Namespace, settings: config.Settings) -> int:
+    ix, searcher = library.open_story(settings, args.story)
+    top = max(1, min(10, args.top))
+    questions = [args.question] if args.question is not None else (line.rstrip("\n") for line in sys.stdin)
+    status = 0
+    for raw in questions:
+        if args.question is None and not raw.strip():
+            continue
+        try:
+            question = _check_question(raw)
+        except StorykeeperError as exc:
+            if args.question is not None:
+                raise
+            print(f"storykeeper: {exc}", file=sys.stderr)
+            status = 2
+            continue
+        result = searcher.ask(question, top=top)
+        if args.json:
+            print(json.dumps(result.to_dict(), ensure_ascii=False), flush=True)
+        else:
+            print(render_answer(ix, result) + "\n", flush=True)
+    return status
+
+
+def _scene(args: argparse.Namespace, settings: config.Settings) -> int:
+    ix, searcher = library.open_story(settings, args.story)
+    query = " ".join(args.keywords).strip()
+    if not query or len(query) > MAX_QUESTION:
+        raise StorykeeperError(f"give scene keywords of under {MAX_QUESTION} characters, e.g. storykeeper scene the bar")
+    hits = searcher.scenes(query, top=max(1, min(10, args.top)))
+    if args.json:
+        print(json.dumps({"query": query, "scenes": [h.to_dict() for h in hits]}, ensure_ascii=False))
+        return 0
+    if not hits:
+        print(f"No scene matches {query!r}. Try a place, a name or something that happens.")
+        return 0
+    for h in hits:
+        people = ", ".join(h.characters[:5]) or "nobody named"
+        chapter = next((c.title for c in ix.chapters if c.id == h.chapter), "") if len(ix.chapters) > 1 else ""
+        print(f"Scene {h.id}: {h.title}  [{people}]" + (f"  ({chapter})" if chapter else ""))
+        print(_wrap(h.excerpt) + "\n")
+    return 0
+
+
+def _quote(args: argparse.Namespace, settings: config.Settings) -> int:
+    ix, searcher = library.open_story(settings, args.story)
+    if args.character is not None:
+        name, guesses = searcher.resolve_character(args.character)
+        if name is None:
+            hint = f"; did you mean {' or '.join(guesses)}?" if guesses else "; see storykeeper inspect for the characters"
+            raise StorykeeperError(f"no character called {args.character!r}{hint}")
+    q = searcher.quote(character=args.character, about=args.about, seed=args.seed)
+    if q is None:
+        raise StorykeeperError("no line of dialogue matches that; try another character or topic")
+    if args.json:
+        print(json.dumps(q.to_dict(), ensure_ascii=False))
+    else:
+        who = q.speaker or "someone"
+        print(_wrap(f"“{q.quote}”") + f"\n    — {who} ({_where(ix, q.chapter, q.scene)})")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
@@ -89,6 +221,12 @@ def main(argv: list[str] | None = None) -> int:
                 sys.stdout.write("\n")
             else:
                 print(render_inspect(ix))
+        elif args.command == "ask":
+            return _ask(args, settings)
+        elif args.command == "scene":
+            return _scene(args, settings)
+        elif args.command == "quote":
+            return _quote(args, settings)
     except StorykeeperError as exc:
         print(f"storykeeper: {exc}", file=sys.stderr)
         return 2

@@ -133,8 +133,9 @@ def find_candidates(text: str, start: int, end: int) -> tuple[dict[str, _Form], 
         last_char = tail[-1:] if tail else ""
         last_word = tail.rstrip(",").rsplit(None, 1)[-1].lower() if tail else ""
         if offset == m.start() and (not tail or last_char in ".!?…:;\"“‘'«(—”’»)" or "\n\n" in before[-4:]):
-            if last_char not in "”’»)" or (len(tail) > 1 and tail[-2] in ".!?"):
-                f.initial += 1
+            closing = last_char in "”’»)" or (last_char in "\"'" and len(tail) > 1 and not tail[-2].isspace())
+            if not closing or (len(tail) > 1 and tail[-2] in ".!?"):
+                f.initial += 1  # after a closing quote only when the quote ended a sentence
         after = text[m.end() : m.end() + 40]
         if _PERSON_VERB.match(after.lstrip(" ,")) or after.startswith(("'s", "’s")):
             f.person += 1
@@ -185,6 +186,13 @@ def detect(text: str, start: int, end: int, setting: StorySetting | None = None
         if evidence == 0 or f.place > max(1, evidence):
             continue
         people[form] = f
+    # A full name said once ("Mara Quill") still names a character whose first name recurs.
+    singles = {form for form in people if " " not in form}
+    for form, f in forms.items():
+        title, words = _split_title(form.split())
+        if form not in people and len(words) > 1 and words[0] in singles and f.place == 0 \
+                and not any(w in NOT_NAMES for w in words) and form.lower() not in ignore:
+            people[form] = f
 
     _load_name_genders({w for form in people for w in form.split() if w.rstrip(".") not in TITLES})
     characters = _cluster(people)
@@ -324,7 +332,7 @@ def _cluster(people: dict[str, _Form]) -> list[Character]:
         total = sum(counts[k] for k in keys)
         full = [k for k in keys if " " in k and k.split()[0].rstrip(".") not in TITLES]
         best_full = max(full, key=lambda k: counts[k]) if full else None
-        if best_full and counts[best_full] >= 2:
+        if best_full:
             name = best_full
         else:
             name = max(keys, key=lambda k: counts[k])

@@ -8,6 +8,7 @@ person will read out of the winning passage.
 from __future__ import annotations
 
 import bisect
+import logging
 import math
 import random
 import re
@@ -35,6 +36,9 @@ who whom whose what which where when why how did does do doing done happen happe
 story tell me please anyone anybody someone somebody thing things kind sort name called
 would could should might really actually exactly ever also like colour color colours colors shade
 """.split())
+
+
+logging.getLogger("bm25s").setLevel(logging.ERROR)  # it logs every index build
 
 
 def _stopwords() -> frozenset[str]:
@@ -350,7 +354,8 @@ class Searcher:
     # -- understanding -------------------------------------------------------------------
 
     def resolve_character(self, name: str) -> tuple[str | None, list[str]]:
-        """A character by any alias, fuzzily. Returns (name, []) when sure, else (None, guesses)."""
+        """A character by any alias, typos allowed. Returns (name, []) when sure, else
+        (None, up to five "did you mean" guesses, best first)."""
         from rapidfuzz import fuzz, utils
 
         key = " ".join(words(name))
@@ -358,18 +363,18 @@ class Searcher:
             return None, []
         if key in self.aliases:
             return self.aliases[key], []
-        for w in key.split():
-            if w in self.name_words and len(key.split()) == 1:
-                return self.name_words[w], []
-        choices = list(self.aliases)
-        found = process.extract(key, choices, scorer=fuzz.WRatio, processor=utils.default_process, limit=5)
-        by_name: dict[str, float] = {}
-        for alias, score, _ in found:
-            by_name.setdefault(self.aliases[alias], score)
-        ranked = sorted(by_name.items(), key=lambda kv: -kv[1])
-        if ranked and ranked[0][1] >= 90 and (len(ranked) == 1 or ranked[0][1] - ranked[1][1] >= 10):
+        if key in self.name_words:
+            return self.name_words[key], []
+        scored: dict[str, float] = {}
+        for alias, canonical in self.aliases.items():
+            score = max(fuzz.ratio(key, alias, processor=utils.default_process),
+                        max((fuzz.ratio(key, w) for w in alias.split() if len(w) > 2), default=0))
+            scored[canonical] = max(scored.get(canonical, 0), score)
+        ranked = sorted(scored.items(), key=lambda kv: -kv[1])
+        # Answer directly only when the best match is close and far ahead of the runner-up.
+        if ranked and ranked[0][1] >= 85 and (len(ranked) == 1 or ranked[0][1] - ranked[1][1] >= 10):
             return ranked[0][0], []
-        return None, [n for n, s in ranked if s >= 60][:5]
+        return None, [n for n, sc in ranked if sc >= 65][:5]
 
     def understand(self, question: str) -> Question:
         from rapidfuzz import fuzz

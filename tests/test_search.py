@@ -1,0 +1,113 @@
+from __future__ import annotations
+
+import pytest
+
+from bot.core import search
+
+from conftest import build_text
+
+STORY = """The Lighthouse
+
+Mara Quill lived in the lighthouse on the northern cliff. Every night she climbed the
+hundred steps and lit the great lamp so the fishing boats could find the harbour.
+
+Tomas Reed was a fisherman with a red boat. He brought Mara fresh bread from the village
+bakery every Sunday, because the road along the cliff was too steep for her cart.
+
+***
+
+One winter a storm broke the lamp. Mara wept, for she knew the boats would be lost on the rocks.
+
+"I will ride to the city for a new glass," Tomas said. "Wait for me, Mara."
+
+"Hurry," she answered. "The fleet comes home on Friday."
+
+***
+
+Tomas rode through the snow for three days. In the city a glassmaker named Ada Vell sold him a
+lens as wide as a cartwheel, and he paid with his grandfather's silver watch.
+
+When he returned, Mara kissed him at the top of the hundred steps, and the lamp burned again.
+"""
+
+
+@pytest.fixture(scope="module")
+def searcher() -> search.Searcher:
+    return search.Searcher(build_text(STORY, "lighthouse"))
+
+
+def top_quote(searcher: search.Searcher, question: str) -> str:
+    result = searcher.ask(question, top=3)
+    assert result.answers, question
+    return result.answers[0].quote
+
+
+def test_paraphrased_questions_find_the_answering_lines(searcher) -> None:
+    assert "silver watch" in top_quote(searcher, "How did Tomas pay for the new lens?")
+    assert "lighthouse on the northern cliff" in top_quote(searcher, "Where did Mara live?")
+    assert "storm broke the lamp" in top_quote(searcher, "What happened to the lamp in winter?")
+    assert "fresh bread" in top_quote(searcher, "what did the fisherman bring her on sundays")
+
+
+def test_irregular_forms_and_typos(searcher) -> None:
+    # "buy" is not in the text; "sold" and "paid" are; "lense" and "glasmaker" are misspelled.
+    assert "Ada Vell" in top_quote(searcher, "who sold tomas the lense")
+    assert "Ada Vell" in top_quote(searcher, "what was the glasmaker called")
+    result = searcher.ask("what colour was tomass boat")
+    assert "red boat" in result.answers[0].quote
+
+
+def test_names_and_speech(searcher) -> None:
+    result = searcher.ask("what did Tomas say before he rode to the city?")
+    assert result.answers[0].speaker == "Tomas Reed"
+    assert "ride to the city" in result.answers[0].quote
+    q = searcher.understand("what did marra tell tomas")
+    assert q.speaker == "Mara Quill" and "Tomas Reed" in q.characters and q.corrected == {"marra": "mara"}
+
+
+def test_answers_carry_offsets_and_places(searcher) -> None:
+    ix = searcher.ix
+    a = searcher.ask("who kissed Tomas?").answers[0]
+    assert ix.text[a.start : a.end] == a.quote and "kissed" in a.quote
+    passage = ix.passages[a.passage - 1]
+    assert passage.start <= a.start < passage.end and a.scene == passage.scene
+    assert len(a.quote) <= search.QUOTE_MAX
+
+
+def test_honest_confidence(searcher) -> None:
+    assert searcher.ask("How did Tomas pay for the new lens?").confident
+    unsure = searcher.ask("what is the capital of peru")
+    assert not unsure.confident
+    nothing = searcher.ask("zzqx vrrp")
+    assert not nothing.confident and not nothing.answers
+
+
+@pytest.mark.parametrize("question", ["", "   ", "?!?!", "the of and a", "🙂🙂🙂", "Что случилось?",
+                                      "<b>who</b> **lit** the `lamp`?", "x" * 10_000, "@everyone <@123> lamp"])
+def test_bad_input_gets_a_sensible_reply(searcher, question: str) -> None:
+    result = searcher.ask(question)
+    assert isinstance(result.confident, bool) and len(result.question) <= 1000
+
+
+def test_scene_lookup_by_keyword(searcher) -> None:
+    hits = searcher.scenes("the storm")
+    assert hits and "storm" in searcher.ix.text[hits[0].start : hits[0].end]
+    hits = searcher.scenes("glassmaker city")
+    assert hits[0].id == 3 and hits[0].excerpt
+    assert searcher.scenes("") == [] and searcher.scenes("zzqx") == []
+
+
+def test_quotes_by_speaker_topic_and_seed(searcher) -> None:
+    q = searcher.quote(character="tomas", seed=1)
+    assert q.speaker == "Tomas Reed" and searcher.ix.text[q.start : q.end].startswith(q.quote[:20])
+    assert searcher.quote(character="Tomas", seed=5) == searcher.quote(character="Tomas", seed=5)
+    about = searcher.quote(about="fleet friday", seed=2)
+    assert "Friday" in about.quote and about.speaker == "Mara Quill"
+    assert searcher.quote(character="nobody at all") is None
+
+
+def test_resolve_character_did_you_mean(searcher) -> None:
+    assert searcher.resolve_character("mara") == ("Mara Quill", [])
+    assert searcher.resolve_character("Quil")[0] == "Mara Quill"
+    name, guesses = searcher.resolve_character("bob")
+    assert name is None and "Mara Quill" not in guesses
