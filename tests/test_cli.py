@@ -89,3 +89,47 @@ def test_every_config_key_is_documented() -> None:
     readme = (ROOT / "README.md").read_text()
     for key in config.TOP_KEYS | config.STORY_KEYS | config.CHARACTER_KEYS:
         assert re.search(rf"`(?:[\w.]+\.)?{key}`", readme), key
+
+
+def test_ask_json_shape_and_offsets() -> None:
+    result = run(["ask", "what did Marcel say about Caroline?", "--json", "--top", "2"])
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert set(data) == {"question", "confident", "answers", "suggestions"}
+    text = (ROOT / "seeds" / "always-you.txt").open(encoding="utf-8", newline=None).read()
+    assert 1 <= len(data["answers"]) <= 2
+    for a in data["answers"]:
+        assert set(a) >= {"quote", "start", "end", "passage", "scene", "chapter", "characters", "speaker", "score"}
+        assert text[a["start"] : a["end"]] == a["quote"]
+
+
+def test_ask_reads_questions_from_stdin_one_a_line() -> None:
+    lines = "who is Marcel?\n\n" + "x" * 600 + "\nwhere is the studio\n"
+    result = subprocess.run([sys.executable, "-m", "bot", "ask", "--json"], input=lines, cwd=ROOT,
+                            capture_output=True, text=True, timeout=120)
+    answers = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [a["question"] for a in answers] == ["who is Marcel?", "where is the studio"]
+    assert "ask in under 500" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_ask_text_output_and_bad_questions(capsys) -> None:
+    assert main(["ask", "what did Caroline ask Klaus in his studio?"]) == 0
+    out = capsys.readouterr().out
+    assert "Will you wait for me?" in out and "studio" in out
+    assert main(["ask", "   "]) == 2
+    assert "needs a question" in capsys.readouterr().err
+
+
+def test_scene_and_quote_commands(capsys) -> None:
+    assert main(["scene", "studio", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["query"] == "studio" and "studio" in data["scenes"][0]["title"]
+    assert main(["quote", "--character", "marcell", "--json"]) == 0
+    q = json.loads(capsys.readouterr().out)
+    assert q["speaker"] == "Marcel Gerard" and set(q) == {"quote", "start", "end", "speaker", "scene", "chapter"}
+    assert main(["quote", "--character", "Klaus", "--seed", "7"]) == 0
+    first = capsys.readouterr().out
+    assert main(["quote", "--character", "Klaus", "--seed", "7"]) == 0
+    assert capsys.readouterr().out == first and "Klaus Mikaelson" in first
+    assert main(["quote", "--character", "Zebedee"]) == 2
+    assert "no character called 'Zebedee'" in capsys.readouterr().err

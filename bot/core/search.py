@@ -24,7 +24,7 @@ from bot.core.index import StoryIndex, stem
 from bot.core.text import sentences
 
 QUOTE_MAX = 600
-FORMAT = 1  # bump when the Searcher's state changes: cached searchers are rebuilt
+FORMAT = 2  # bump when the Searcher's state changes: cached searchers are rebuilt
 
 # --- analysis -----------------------------------------------------------------------------
 
@@ -268,6 +268,7 @@ class Searcher:
                 for w in words(alias):
                     if w not in _stopwords() and len(w) > 2:
                         self.name_words.setdefault(w, c.name)
+        self.name_terms = {term(w) for w in self.name_words}
         self.passage_scene = np.array([p.scene for p in ix.passages] or [0])
         self.passage_chars = [set(p.characters) for p in ix.passages]
         self.passage_starts = [p.start for p in ix.passages]
@@ -276,7 +277,13 @@ class Searcher:
             self.lines_by_passage.setdefault(d.passage, []).append(d)
         self.has_place = np.array([bool(re.search(r"\b(?:at|in|into|inside|outside|across)\s+the\s+\w+",
                                                   ix.text[p.start:p.end])) for p in ix.passages] or [False])
-        self._scene_bm25 = None
+        docs = []
+        for sc in ix.scenes:
+            # The title and places count three times: they are what a reader remembers.
+            head = " ".join([sc.title, *sc.places] * 3)
+            docs.append(analyse(head + " " + ix.text[sc.start : sc.end]) or ["_"])
+        self._scene_bm25 = bm25s.BM25(k1=1.2, b=0.5)
+        self._scene_bm25.index(docs or [["_"]], show_progress=False)
         # Sentence windows: each sentence with its neighbours in the passage; the sentence
         # itself counts twice. Answers are ranked by window, then shown from the sentence out.
         self.units: list[tuple[int, int, int]] = []  # start, end, passage index
@@ -339,7 +346,6 @@ class Searcher:
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)
         state.pop("ix")  # the index is cached on its own; attach() puts it back
-        state["_scene_bm25"] = None
         state["format"] = FORMAT
         return state
 
@@ -540,7 +546,7 @@ class Searcher:
         for j in (best - 1, best + 1):
             if 0 <= j < len(self.passage_terms):
                 nearby.update(self.passage_terms[j])
-        names = {term(w) for w in self.name_words}
+        names = self.name_terms
         topical = [t for t in content if t not in names]
         weight = sum(self._idf(t) for t in content) or 1.0
         covered = sum(self._idf(t) for t in content if t in nearby) / weight
@@ -610,17 +616,7 @@ class Searcher:
 
     def scenes(self, keywords: str, top: int = 5) -> list[SceneHit]:
         """Scenes ranked by their title, places, people and words."""
-        import bm25s
-
         ix = self.ix
-        if self._scene_bm25 is None:
-            docs = []
-            for s in ix.scenes:
-                # The title and places count three times: they are what a reader remembers.
-                head = " ".join([s.title, *s.places] * 3)
-                docs.append(analyse(head + " " + ix.text[s.start : s.end]) or ["_"])
-            self._scene_bm25 = bm25s.BM25(k1=1.2, b=0.5)
-            self._scene_bm25.index(docs or [["_"]], show_progress=False)
         q = self.understand(keywords)
         terms = [t for t in q.terms if t in self._scene_bm25.vocab_dict]
         if not terms or not ix.scenes:
