@@ -42,6 +42,19 @@ class StorySetting:
 
 
 @dataclass(frozen=True)
+class DiscordSetting:
+    """How the bot behaves on Discord (and in the console)."""
+
+    prefix: str = "!"
+    message_content: bool = False
+    test_guild: int | None = None
+    cooldown_rate: int = 5
+    cooldown_seconds: float = 30.0
+    max_question_chars: int = 300
+    view_timeout: float = 300.0
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything config.yaml can set. Paths are resolved against the config file's folder."""
 
@@ -51,13 +64,16 @@ class Settings:
     default_story: str | None = None
     stories: dict[str, StorySetting] = field(default_factory=dict)
     max_story_mb: float = 50.0
+    discord: DiscordSetting = field(default_factory=DiscordSetting)
 
     def story(self, name: str) -> StorySetting:
         """The settings for story ``name`` (empty settings when the config names none)."""
         return self.stories.get(name) or StorySetting(name=name)
 
 
-TOP_KEYS = {"default_story", "seeds_dir", "cache_dir", "stories", "max_story_mb"}
+TOP_KEYS = {"default_story", "seeds_dir", "cache_dir", "stories", "max_story_mb", "discord"}
+DISCORD_KEYS = {"prefix", "message_content", "test_guild", "cooldown_rate", "cooldown_seconds",
+                "max_question_chars", "view_timeout"}
 STORY_KEYS = {"path", "characters", "ignore"}
 CHARACTER_KEYS = {"aliases", "gender"}
 
@@ -104,6 +120,32 @@ def _parse_characters(story: str, value: Any) -> tuple[CharacterSetting, ...]:
     return tuple(result)
 
 
+def _parse_discord(value: Any) -> DiscordSetting:
+    if value is None:
+        return DiscordSetting()
+    if not isinstance(value, dict):
+        raise ConfigError("config: 'discord' must be a mapping of its settings")
+    _check_keys("discord", value, DISCORD_KEYS)
+    d = DiscordSetting()
+    prefix = value.get("prefix", d.prefix)
+    if not isinstance(prefix, str) or not prefix.strip() or len(prefix) > 5 or " " in prefix:
+        raise ConfigError("config: discord.prefix must be 1 to 5 characters with no spaces, like '!'")
+    content = value.get("message_content", d.message_content)
+    if not isinstance(content, bool):
+        raise ConfigError("config: discord.message_content must be true or false")
+    guild = value.get("test_guild", d.test_guild)
+    if guild is not None and (isinstance(guild, bool) or not isinstance(guild, int) or guild <= 0):
+        raise ConfigError("config: discord.test_guild must be a server id (a number) or left out")
+    numbers = {}
+    for key, kind, low in (("cooldown_rate", int, 1), ("cooldown_seconds", (int, float), 0),
+                           ("max_question_chars", int, 20), ("view_timeout", (int, float), 10)):
+        v = value.get(key, getattr(d, key))
+        if isinstance(v, bool) or not isinstance(v, kind) or v < low:
+            raise ConfigError(f"config: discord.{key} must be a number of at least {low}")
+        numbers[key] = v
+    return DiscordSetting(prefix=prefix, message_content=content, test_guild=guild, **numbers)
+
+
 def from_dict(data: dict[str, Any], root: Path) -> Settings:
     """Validate a parsed config mapping; raise ConfigError naming the first bad key."""
     if not isinstance(data, dict):
@@ -140,6 +182,7 @@ def from_dict(data: dict[str, Any], root: Path) -> Settings:
         default_story=default,
         stories=stories,
         max_story_mb=float(max_mb),
+        discord=_parse_discord(data.get("discord")),
     )
 
 

@@ -1,0 +1,1 @@
+"""Chat front ends (Discord and a local console) over the story core."""

@@ -1,0 +1,388 @@
+"""What the bot says: every command's reply as plain data, for Discord and the console alike.
+
+A Reply is a card (title, body, fields, footer) with buttons. Buttons carry an action that
+`Conversation.press` turns into the next Reply (move through the story, other answers, the
+whole scene page by page, "did you mean" choices). Nothing here imports discord.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field, replace
+
+from bot.chat import format as fmt
+from bot.core.index import StoryIndex
+from bot.core.search import AskResult, Searcher
+
+BODY_MAX = 1800  # well under an embed's 4,096 so a reply also reads well as plain text
+SCENE_PAGE = 1500
+
+
+@dataclass(frozen=True)
+class Button:
+    label: str
+    action: str
+    disabled: bool = False
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One reply: a card and the buttons under it."""
+
+    title: str = ""
+    body: str = ""
+    fields: tuple[tuple[str, str], ...] = ()
+    footer: str = ""
+    buttons: tuple[Button, ...] = ()
+    private: bool = False  # only the person who asked sees it (slash commands)
+    error: bool = False
+
+    def text(self) -> str:
+        """The reply as plain text for a terminal: Markdown markers and escapes removed."""
+        parts = [p for p in (self.title, self.body) if p]
+        parts += [f"{name}: {value}" for name, value in self.fields]
+        if self.footer:
+            parts.append(f"({self.footer})")
+        return plain("\n".join(parts))
+
+
+def plain(text: str) -> str:
+    """Discord Markdown to plain text: '**bold**' -> 'bold', '\\*' -> '*'."""
+    import re
+
+    text = re.sub(r"(?<!\\)\*\*|(?<![\\*])\*(?!\*)", "", text)
+    return re.sub(r"\\([\\*_`~|>#\[\]])", r"\1", text).replace("\u200b", "")
+
+
+@dataclass
+class Conversation:
+    """The state behind one reply's buttons: answers, the passage on show, the scene page."""
+
+    kind: str  # "answer", "scene", "choices"
+    answers: list = field(default_factory=list)
+    index: int = 0
+    passage: int = 0  # passage id on show when moving earlier / later
+    scene: int = 0
+    page: int = -1  # -1: not paging through the scene
+    choices: list[tuple[str, str]] = field(default_factory=list)  # (label, command) for "did you mean"
+
+
+class Replies:
+    """Builds replies from a story's index and searcher."""
+
+    def __init__(self, ix: StoryIndex, searcher: Searcher, max_question: int = 300):
+        self.ix = ix
+        self.searcher = searcher
+        self.max_question = max_question
+
+    # -- helpers --------------------------------------------------------------------------
+
+    def where(self, chapter: int, scene: int) -> str:
+        parts = []
+        ch = next((c for c in self.ix.chapters if c.id == chapter), None)
+        if ch and len(self.ix.chapters) > 1:
+            parts.append(ch.title)
+        sc = next((s for s in self.ix.scenes if s.id == scene), None)
+        if sc:
+            parts.append(f"scene {sc.id}: {sc.title}")
+        return " · ".join(parts)
+
+    def _too_long(self, what: str, text: str) -> Reply | None:
+        if len(text) > self.max_question:
+            return Reply(title="That's a long one",
+                         body=f"Please keep your {what} under {self.max_question} characters "
+                              f"(yours has {len(text):,}).", private=True, error=True)
+        return None
+
+    # -- commands -------------------------------------------------------------------------
+
+    def ask(self, question: str) -> tuple[Reply, Conversation | None]:
+        question = " ".join(question.split())
+        if not question:
+            return Reply(body="Ask me something about the story, e.g. `/ask who is "
+                              f"{self._example_name()}?`", private=True, error=True), None
+        if (refusal := self._too_long("question", question)) is not None:
+            return refusal, None
+        result = self.searcher.ask(question, top=5)
+        if not result.answers:
+            return self._no_answer(question, result), None
+        state = Conversation(kind="answer", answers=result.answers, index=0,
+                             passage=result.answers[0].passage, scene=result.answers[0].scene)
+        return self._answer_card(question, result, state), state
+
+    def _no_answer(self, question: str, result: AskResult) -> Reply:
+        body = "The story doesn't seem to say."
+        if result.suggestions:
+            body += "\nMaybe: " + "; ".join(fmt.escape(s) for s in result.suggestions)
+        return Reply(title=fmt.cut(f"“{fmt.escape(question)}”", fmt.EMBED_TITLE_MAX), body=body)
+
+    def _answer_card(self, question: str, result: AskResult, state: Conversation) -> Reply:
+        a = state.answers[state.index]
+        body = fmt.cut(fmt.story_text(a.quote), BODY_MAX)
+        if a.speaker:
+            body = f"{body}\n— **{fmt.escape(a.speaker)}**"
+        if not result.confident and state.index == 0:
+            note = "I'm not sure the story says; this is the closest passage."
+            if result.suggestions:
+                note += " Maybe: " + "; ".join(fmt.escape(s) for s in result.suggestions)
+            body = f"*{note}*\n\n{body}"
+        return Reply(
+            title=fmt.cut(f"“{fmt.escape(question)}”", fmt.EMBED_TITLE_MAX),
+            body=body,
+            footer=fmt.cut(f"{self.where(a.chapter, a.scene)} · answer {state.index + 1} of {len(state.answers)}",
+                           fmt.EMBED_FOOTER_MAX),
+            buttons=self._answer_buttons(state),
+        )
+
+    def _answer_buttons(self, state: Conversation) -> tuple[Button, ...]:
+        n = len(self.ix.passages)
+        return (
+            Button("Earlier", "earlier", disabled=state.passage <= 1),
+            Button("Later", "later", disabled=state.passage >= n),
+            Button("Other answers", "other", disabled=len(state.answers) < 2),
+            Button("Whole scene", "scene"),
+        )
+
+    def quote(self, character: str | None = None, about: str | None = None,
+              seed: int | None = None) -> tuple[Reply, Conversation | None]:
+        for what, value in (("character name", character), ("topic", about)):
+            if value and (refusal := self._too_long(what, value)) is not None:
+                return refusal, None
+        name = None
+        if character:
+            name, guesses = self.searcher.resolve_character(character)
+            if name is None:
+                return self._did_you_mean(character, guesses, "quote")
+        q = self.searcher.quote(character=name, about=about, seed=seed)
+        if q is None:
+            whose = f" by {name}" if name else ""
+            topic = f" about “{fmt.escape(about)}”" if about else ""
+            return Reply(body=f"I couldn't find a line{whose}{topic}. Try another character or topic.",
+                         private=True, error=True), None
+        body = f"“{fmt.cut(fmt.story_text(q.quote), BODY_MAX)}”"
+        if q.speaker:
+            body += f"\n— **{fmt.escape(q.speaker)}**"
+        passage = next((p.id for p in self.ix.passages if p.start <= q.start < p.end), 1)
+        state = Conversation(kind="answer", passage=passage, scene=q.scene)
+        return Reply(body=body, footer=self.where(q.chapter, q.scene),
+                     buttons=(Button("Another", "another:" + (name or "") + "|" + (about or "")),
+                              Button("Whole scene", "scene"))), state
+
+    def _did_you_mean(self, typed: str, guesses: list[str], command: str) -> tuple[Reply, Conversation | None]:
+        if not guesses:
+            names = ", ".join(c.name for c in self.ix.characters[:8])
+            return Reply(body=f"I don't know anyone called “{fmt.escape(typed)}”. Characters include: "
+                              f"{fmt.escape(names)}.", private=True, error=True), None
+        state = Conversation(kind="choices", choices=[(g, f"{command}:{g}") for g in guesses])
+        return Reply(body=f"I don't know “{fmt.escape(typed)}”. Did you mean…",
+                     buttons=tuple(Button(g, f"{command}:{g}") for g in guesses[:5]), private=True), state
+
+    def scene(self, keywords: str) -> tuple[Reply, Conversation | None]:
+        keywords = " ".join(keywords.split())
+        if not keywords:
+            return Reply(body="Give me a few words to look for, e.g. `/scene the bar`.", private=True,
+                         error=True), None
+        if (refusal := self._too_long("keywords", keywords)) is not None:
+            return refusal, None
+        hits = self.searcher.scenes(keywords, top=5)
+        if not hits:
+            return Reply(body=f"No scene matches “{fmt.escape(keywords)}”. Try a place, a name or "
+                              "something that happens.", private=True, error=True), None
+        state = Conversation(kind="scene", answers=hits, index=0, scene=hits[0].id,
+                             passage=self._first_passage(hits[0].id))
+        return self._scene_card(state), state
+
+    def _first_passage(self, scene: int) -> int:
+        return next((p.id for p in self.ix.passages if p.scene == scene), 1)
+
+    def _scene_card(self, state: Conversation) -> Reply:
+        hit = state.answers[state.index]
+        people = ", ".join(hit.characters[:8]) or "nobody named"
+        return Reply(
+            title=fmt.cut(f"Scene {hit.id}: {hit.title}", fmt.EMBED_TITLE_MAX),
+            body=fmt.cut(fmt.story_text(hit.excerpt), BODY_MAX),
+            fields=(("Characters", fmt.cut(fmt.escape(people), fmt.EMBED_FIELD_VALUE_MAX)),),
+            footer=self.where(hit.chapter, hit.id) + f" · match {state.index + 1} of {len(state.answers)}",
+            buttons=(Button("Other matches", "other", disabled=len(state.answers) < 2),
+                     Button("Whole scene", "scene")),
+        )
+
+    def character(self, name: str) -> tuple[Reply, Conversation | None]:
+        name = " ".join(name.split())
+        if not name:
+            return Reply(body="Whose profile? e.g. `/character " + self._example_name() + "`", private=True,
+                         error=True), None
+        if (refusal := self._too_long("character name", name)) is not None:
+            return refusal, None
+        canonical, guesses = self.searcher.resolve_character(name)
+        if canonical is None:
+            return self._did_you_mean(name, guesses, "character")
+        c = next(c for c in self.ix.characters if c.name == canonical)
+        aliases = [a for a in c.aliases if a != c.name]
+        lines = [d for d in self.ix.dialogue if d.speaker == c.name]
+        fields = []
+        if aliases:
+            fields.append(("Also called", fmt.cut(fmt.escape(", ".join(aliases)), fmt.EMBED_FIELD_VALUE_MAX)))
+        scenes = sorted({s.id for s in self.ix.scenes if c.name in s.characters})
+        fields.append(("Appears", f"{c.mentions} mentions in {len(scenes)} of {len(self.ix.scenes)} scenes"))
+        partners = self.talks_to(c.name)
+        if partners:
+            fields.append(("Talks most to", fmt.escape(", ".join(f"{n} ({k})" for n, k in partners[:4]))))
+        if c.first is not None:
+            fields.append(("First appearance", fmt.cut(fmt.story_text(self._sentence_at(c.first)),
+                                                       fmt.EMBED_FIELD_VALUE_MAX)))
+        best = sorted(lines, key=lambda d: -min(len(d.text.split()), 30))[:2]
+        for d in sorted(best, key=lambda d: d.start):
+            fields.append(("Says", fmt.cut("“" + fmt.story_text(d.text) + "”", fmt.EMBED_FIELD_VALUE_MAX)))
+        return Reply(title=fmt.escape(c.name), body=f"{len(lines)} lines of dialogue.",
+                     fields=tuple(fields[: fmt.EMBED_FIELDS_MAX])), None
+
+    def talks_to(self, name: str) -> list[tuple[str, int]]:
+        """Who a character talks with most: the people they address and answer, and who answers them."""
+        counts: Counter = Counter()
+        lines = self.ix.dialogue
+        for i, d in enumerate(lines):
+            if d.speaker != name:
+                continue
+            if d.addressee and d.addressee != name:
+                counts[d.addressee] += 1
+            for j in (i - 1, i + 1):
+                if 0 <= j < len(lines):
+                    other = lines[j]
+                    if other.speaker and other.speaker != name and abs(other.passage - d.passage) <= 1:
+                        counts[other.speaker] += 1
+        return counts.most_common()
+
+    def _sentence_at(self, offset: int) -> str:
+        text = self.ix.text
+        start = max(text.rfind(". ", 0, offset), text.rfind("\n\n", 0, offset), self.ix.start)
+        end = len(text)
+        for mark in (". ", "? ", "! ", "\n\n"):
+            pos = text.find(mark, offset)
+            if pos != -1:
+                end = min(end, pos + 1)
+        return text[start:end].strip(" .\n") + "."
+
+    def characters(self) -> tuple[Reply, None]:
+        rows = [f"**{fmt.escape(c.name)}** — {c.mentions} mentions"
+                + (f" (also {fmt.escape(', '.join(a for a in c.aliases if a != c.name)[:80])})"
+                   if len(c.aliases) > 1 else "")
+                for c in self.ix.characters[:30]]
+        more = len(self.ix.characters) - 30
+        if more > 0:
+            rows.append(f"…and {more} more")
+        return Reply(title=f"Characters in {fmt.escape(self.ix.title)}", body=fmt.cut("\n".join(rows), BODY_MAX)), None
+
+    def story(self) -> tuple[Reply, None]:
+        ix = self.ix
+        fields = [("Length", f"{ix.words:,} words"), ("Chapters", str(len(ix.chapters))),
+                  ("Scenes", str(len(ix.scenes))), ("Characters", str(len(ix.characters))),
+                  ("Dialogue", f"{len(ix.dialogue):,} lines")]
+        if ix.author:
+            fields.insert(0, ("Author", fmt.escape(ix.author)))
+        return Reply(title=fmt.escape(ix.title), body="The story I know by heart. Try `/help`.",
+                     fields=tuple(fields)), None
+
+    def help(self, prefix: str = "/") -> tuple[Reply, None]:
+        name = self._example_name()
+        p = prefix
+        fields = (
+            (f"{p}ask question", f"Answers with the lines of the story that show it. `{p}ask who is {name}?`"),
+            (f"{p}quote [character] [about]", f"A random line, by someone or about something. `{p}quote {name}`"),
+            (f"{p}scene keywords", f"Finds a scene. `{p}scene {self._example_scene()}`"),
+            (f"{p}character name", f"Who they are in this story. `{p}character {name}`"),
+            (f"{p}characters", "Everyone in the story."),
+            (f"{p}story", "Title, author, length, chapters and scenes."),
+        )
+        return Reply(title="What I can do", body="Buttons under an answer move through the story.",
+                     fields=fields), None
+
+    def _example_name(self) -> str:
+        return self.ix.characters[0].name.split()[0] if self.ix.characters else "someone"
+
+    def _example_scene(self) -> str:
+        return self.ix.scenes[0].title.split(":")[0] if self.ix.scenes else "the ending"
+
+    # -- buttons --------------------------------------------------------------------------
+
+    def press(self, state: Conversation, action: str) -> tuple[Reply, Conversation | None]:
+        """The reply after a button: the same card moved through the story, or a new command."""
+        if action.startswith("quote:"):
+            return self.quote(character=action.split(":", 1)[1])
+        if action.startswith("character:"):
+            return self.character(action.split(":", 1)[1])
+        if action.startswith("another:"):
+            who, _, about = action.split(":", 1)[1].partition("|")
+            return self.quote(character=who or None, about=about or None)
+        if action == "other" and state.answers:
+            state = replace(state, index=(state.index + 1) % len(state.answers), page=-1)
+            current = state.answers[state.index]
+            if state.kind == "scene":
+                state = replace(state, scene=current.id, passage=self._first_passage(current.id))
+                return self._scene_card(state), state
+            state = replace(state, passage=current.passage, scene=current.scene)
+            return self._answer_card_again(state), state
+        if action in ("earlier", "later"):
+            step = -1 if action == "earlier" else 1
+            pid = min(max(1, state.passage + step), len(self.ix.passages))
+            state = replace(state, passage=pid, scene=self.ix.passages[pid - 1].scene, page=-1)
+            return self._passage_card(state), state
+        if action in ("scene", "next page", "previous page"):
+            page = 0 if action == "scene" else state.page + (1 if action == "next page" else -1)
+            state = replace(state, page=page)
+            return self._scene_page(state), state
+        return Reply(body="That button has expired; ask again.", private=True, error=True), None
+
+    def _answer_card_again(self, state: Conversation) -> Reply:
+        a = state.answers[state.index]
+        body = fmt.cut(fmt.story_text(a.quote), BODY_MAX)
+        if a.speaker:
+            body += f"\n— **{fmt.escape(a.speaker)}**"
+        return Reply(body=body, footer=f"{self.where(a.chapter, a.scene)} · answer {state.index + 1} of "
+                                       f"{len(state.answers)}", buttons=self._answer_buttons(state))
+
+    def _passage_card(self, state: Conversation) -> Reply:
+        p = self.ix.passages[state.passage - 1]
+        body = fmt.cut(fmt.story_text(self.ix.text[p.start : p.end]), BODY_MAX)
+        return Reply(body=body, footer=f"{self.where(p.chapter, p.scene)} · passage {p.id} of {len(self.ix.passages)}",
+                     buttons=self._answer_buttons(state))
+
+    def _scene_page(self, state: Conversation) -> Reply:
+        sc = self.ix.scenes[state.scene - 1]
+        all_pages = fmt.pages(fmt.story_text(self.ix.text[sc.start : sc.end]), SCENE_PAGE)
+        page = min(max(0, state.page), len(all_pages) - 1)
+        return Reply(
+            title=fmt.cut(f"Scene {sc.id}: {sc.title}", fmt.EMBED_TITLE_MAX),
+            body=all_pages[page],
+            footer=f"{self.where(sc.chapter, sc.id)} · page {page + 1} of {len(all_pages)}",
+            buttons=(Button("Previous page", "previous page", disabled=page == 0),
+                     Button("Next page", "next page", disabled=page >= len(all_pages) - 1),
+                     Button("Earlier", "earlier", disabled=state.passage <= 1),
+                     Button("Later", "later", disabled=state.passage >= len(self.ix.passages))),
+        )
+
+    # -- autocomplete ---------------------------------------------------------------------
+
+    def complete_character(self, typed: str) -> list[str]:
+        """Up to 25 character names for what has been typed so far, best first."""
+        from rapidfuzz import fuzz, process, utils
+
+        names = [c.name for c in self.ix.characters]
+        if not typed.strip():
+            return names[:25]
+        choices = {a: c.name for c in self.ix.characters for a in [c.name, *c.aliases]}
+        found = process.extract(typed, list(choices), scorer=fuzz.WRatio, processor=utils.default_process, limit=50)
+        out: list[str] = []
+        for alias, score, _ in found:
+            if score >= 50 and choices[alias] not in out:
+                out.append(choices[alias])
+        return out[:25]
+
+    def complete_scene(self, typed: str) -> list[str]:
+        """Up to 25 scene titles for what has been typed so far."""
+        from rapidfuzz import fuzz, process, utils
+
+        titles = list(dict.fromkeys(s.title for s in self.ix.scenes))
+        if not typed.strip():
+            return titles[:25]
+        found = process.extract(typed, titles, scorer=fuzz.WRatio, processor=utils.default_process, limit=25)
+        return [t for t, score, _ in found if score >= 40][:25]
