@@ -47,6 +47,13 @@ def _parser() -> argparse.ArgumentParser:
     quote.add_argument("--seed", type=int, help="the same seed gives the same quote")
     quote.add_argument("--story", help="a story name from the library, or a file path")
     quote.add_argument("--json", action="store_true", help="print one JSON object")
+
+    run = sub.add_parser("run", help="run the bot: on Discord with DISCORD_TOKEN, else a local console")
+    run.add_argument("--story", help="a story name from the library, or a file path")
+    run.add_argument("--console", action="store_true", help="the local console even when a token is set")
+
+    sync = sub.add_parser("sync", help="register the slash commands with Discord (globally, or in one server)")
+    sync.add_argument("--guild", type=int, help="a server id: sync there only, instantly")
     return parser
 
 
@@ -208,10 +215,87 @@ def _quote(args: argparse.Namespace, settings: config.Settings) -> int:
     return 0
 
 
+def _token() -> str | None:
+    """DISCORD_TOKEN from the environment, else from a .env file in the working directory."""
+    import os
+
+    from dotenv import dotenv_values
+
+    token = os.environ.get("DISCORD_TOKEN") or dotenv_values(".env").get("DISCORD_TOKEN")
+    return token.strip() if token and token.strip() else None
+
+
+def _serve(settings: config.Settings, story: str | None, token: str) -> int:
+    import asyncio
+    import signal
+
+    import discord
+
+    from bot.chat.discord_bot import StoryBot
+
+    async def serve() -> None:
+        bot = StoryBot(settings, story=story)
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, lambda: asyncio.ensure_future(bot.close()))
+        async with bot:
+            await bot.start(token)
+
+    try:
+        asyncio.run(serve())
+    except discord.LoginFailure as exc:
+        raise StorykeeperError("Discord refused the token in DISCORD_TOKEN; copy it again from the "
+                               "Developer Portal (your application -> Bot -> Reset Token)") from exc
+    except discord.PrivilegedIntentsRequired as exc:
+        raise StorykeeperError("discord.message_content is true but the Message Content intent is off; "
+                               "enable it in the Developer Portal (Bot -> Privileged Gateway Intents) "
+                               "or set message_content: false") from exc
+    logging.getLogger("storykeeper").info("stopped")
+    return 0
+
+
+def _sync(settings: config.Settings, guild: int | None, token: str | None) -> int:
+    import asyncio
+
+    import discord
+
+    from bot.chat.discord_bot import StoryBot
+
+    if not token:
+        raise StorykeeperError("sync needs the bot's token: set DISCORD_TOKEN (or put it in .env)")
+
+    async def sync() -> None:
+        bot = StoryBot(settings, sync=guild if guild else "global")
+        async with bot:
+            await bot.login(token)  # runs setup_hook, which syncs
+
+    try:
+        asyncio.run(sync())
+    except discord.LoginFailure as exc:
+        raise StorykeeperError("Discord refused the token in DISCORD_TOKEN; copy it again from the "
+                               "Developer Portal (your application -> Bot -> Reset Token)") from exc
+    print("Slash commands synced " + (f"to server {guild} (instant)." if guild else
+                                      "globally (they can take up to an hour to appear)."))
+    return 0
+
+
+def _console(settings: config.Settings, story: str | None) -> int:
+    from bot.chat.console import Console
+    from bot.chat.replies import Replies
+
+    ix, searcher = library.open_story(settings, story)
+    replies = Replies(ix, searcher, settings.discord.max_question_chars)
+    try:
+        return Console(replies, settings.discord.prefix).run()
+    except KeyboardInterrupt:
+        return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
-                        format="storykeeper: %(message)s")
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s" if args.command == "run"
+                        else "storykeeper: %(message)s", datefmt="%H:%M:%S")
     try:
         settings = config.load(args.config)
         if args.command == "inspect":
@@ -227,6 +311,14 @@ def main(argv: list[str] | None = None) -> int:
             return _scene(args, settings)
         elif args.command == "quote":
             return _quote(args, settings)
+        elif args.command == "run":
+            token = None if args.console else _token()
+            if token:
+                logging.getLogger().setLevel(logging.INFO)
+                return _serve(settings, args.story, token)
+            return _console(settings, args.story)
+        elif args.command == "sync":
+            return _sync(settings, args.guild, _token())
     except StorykeeperError as exc:
         print(f"storykeeper: {exc}", file=sys.stderr)
         return 2

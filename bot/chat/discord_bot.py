@@ -206,7 +206,8 @@ class StoryBot(commands.Bot):
         log.info("logged in as %s, telling %r in %d servers", self.user, self.replies.ix.title, len(self.guilds))
 
     async def on_command_error(self, ctx: commands.Context, error: commands.CommandError) -> None:
-        error = getattr(error, "original", error)
+        while getattr(error, "original", None) is not None:  # hybrid and invoke errors wrap the cause
+            error = error.original  # type: ignore[assignment]
         if isinstance(error, commands.CommandOnCooldown):
             text = f"You're going fast! Try again in {error.retry_after:.0f} s."
         elif isinstance(error, (commands.MissingRequiredArgument, commands.BadArgument, commands.TooManyArguments)):

@@ -1,0 +1,113 @@
+"""The bot in a terminal: the same commands and replies as on Discord, buttons as numbers.
+
+    > /ask who is Marcel?
+    > !quote Klaus
+    > 2            (presses the second button under the last reply)
+"""
+from __future__ import annotations
+
+import re
+import shlex
+import sys
+from typing import TextIO
+
+from bot.chat.replies import Conversation, Replies, Reply
+
+COMMANDS = ("ask", "quote", "scene", "character", "characters", "story", "help")
+
+
+class Console:
+    """Reads commands, prints replies. ``handle`` is the whole of it; ``run`` loops over input."""
+
+    def __init__(self, replies: Replies, prefix: str = "!"):
+        self.replies = replies
+        self.prefix = prefix
+        self.last: Reply | None = None
+        self.state: Conversation | None = None
+
+    def handle(self, line: str) -> str:
+        """The printed reply to one line of input."""
+        line = line.strip()
+        if not line:
+            return ""
+        if line.isdigit() and self.last is not None and self.last.buttons:
+            return self._press(int(line))
+        name, rest = self._split(line)
+        if name is None:
+            return (f"Type a command like /ask who is {self.replies._example_name()}? — or /help. "
+                    "Numbers press the buttons under the last reply.")
+        reply, state = self._run(name, rest)
+        return self._show(reply, state)
+
+    def _split(self, line: str) -> tuple[str | None, str]:
+        for start in ("/", self.prefix):
+            if line.startswith(start):
+                line = line[len(start):]
+                break
+        word, _, rest = line.partition(" ")
+        word = word.lower()
+        return (word if word in COMMANDS else None), rest.strip()
+
+    def _run(self, name: str, rest: str) -> tuple[Reply, Conversation | None]:
+        r = self.replies
+        if name == "ask":
+            return r.ask(rest)
+        if name == "scene":
+            return r.scene(rest)
+        if name == "character":
+            return r.character(rest)
+        if name == "characters":
+            return r.characters()
+        if name == "story":
+            return r.story()
+        if name == "help":
+            return r.help("/")
+        # quote: "/quote Klaus", "/quote Klaus about love", or "/quote character:Klaus about:love"
+        options = dict(re.findall(r"(character|about):(\"[^\"]*\"|\S+)", rest))
+        if options:
+            character = options.get("character", "").strip('"') or None
+            about = options.get("about", "").strip('"') or None
+        else:
+            character, _, about = rest.partition(" about ")
+            try:
+                words = shlex.split(character)
+            except ValueError:
+                words = character.split()
+            character = " ".join(words) or None
+            about = about.strip() or None
+        return r.quote(character, about)
+
+    def _press(self, number: int) -> str:
+        assert self.last is not None
+        if not 1 <= number <= len(self.last.buttons):
+            return f"There are {len(self.last.buttons)} buttons; type 1 to {len(self.last.buttons)}."
+        button = self.last.buttons[number - 1]
+        if button.disabled:
+            return f"“{button.label}” is not available here."
+        reply, state = self.replies.press(self.state or Conversation("answer"), button.action)
+        return self._show(reply, state)
+
+    def _show(self, reply: Reply, state: Conversation | None) -> str:
+        if reply.buttons:
+            self.last, self.state = reply, state
+        text = reply.text()
+        if reply.buttons:
+            labels = [f"[{i}] {b.label}" if not b.disabled else f"[{i}] ({b.label})"
+                      for i, b in enumerate(reply.buttons, start=1)]
+            text += "\n" + "  ".join(labels)
+        return text
+
+    def run(self, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> int:
+        interactive = stdin.isatty()
+        if interactive:
+            print(f"Storykeeper, telling {self.replies.ix.title!r}. Type /help, or Ctrl-D to leave.", file=stdout)
+        while True:
+            if interactive:
+                stdout.write("> ")
+                stdout.flush()
+            line = stdin.readline()
+            if not line or line.strip().lower() in ("quit", "exit", "/quit", "/exit"):
+                return 0
+            out = self.handle(line)
+            if out:
+                print(out + "\n", file=stdout, flush=True)

@@ -1,0 +1,50 @@
+"""The local console: the bot's commands and buttons in a terminal, driven through stdin."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from bot import config
+from bot.chat.console import Console
+from bot.chat.replies import Replies
+from bot.core import library
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def console() -> Console:
+    settings = config.load(ROOT / "config.yaml")
+    ix, searcher = library.open_story(settings, "always-you")
+    return Console(Replies(ix, searcher, settings.discord.max_question_chars), settings.discord.prefix)
+
+
+def test_commands_and_buttons_as_numbers() -> None:
+    c = console()
+    out = c.handle("/ask What did Caroline ask Klaus in his studio?")
+    assert "Will you wait for me?" in out and "[1] Earlier" in out and "[4] Whole scene" in out
+    out = c.handle("4")
+    assert "page 1 of" in out and "Scene 7" in out
+    out = c.handle("!quote marcell")
+    assert "delicious little thing" in out and "Marcel Gerard" in out
+    out = c.handle("/quote character:Klaus about:jealous")
+    assert "Klaus Mikaelson" in out
+    out = c.handle("/character Carl")
+    assert "Did you mean" in out and "[1] Caroline Forbes" in out
+    assert c.handle("1").startswith("Caroline Forbes")
+    assert "9 buttons" not in c.handle("9") and "buttons; type 1 to" in c.handle("9")
+    assert "Type a command like /ask" in c.handle("hello there")
+    assert "under 300 characters" in c.handle("/ask " + "why " * 200)
+
+
+def test_run_without_a_token_starts_the_console_on_stdin(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "DISCORD_TOKEN"}
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "--config", str(ROOT / "config.yaml"), "run"],
+        input="/story\n/scene the bar\n2\nquit\n", capture_output=True, text=True, cwd=tmp_path, env=env,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Always You" in result.stdout and "Scene 3" in result.stdout and "page 1 of" in result.stdout
+    assert "Traceback" not in result.stderr
