@@ -87,7 +87,7 @@ def test_every_config_key_is_documented() -> None:
     import re
 
     readme = (ROOT / "README.md").read_text()
-    for key in config.TOP_KEYS | config.STORY_KEYS | config.CHARACTER_KEYS:
+    for key in config.TOP_KEYS | config.STORY_KEYS | config.CHARACTER_KEYS | config.DISCORD_KEYS:
         assert re.search(rf"`(?:[\w.]+\.)?{key}`", readme), key
 
 
