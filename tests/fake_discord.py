@@ -1,0 +1,236 @@
+"""A small fake Discord on 127.0.0.1: enough REST and gateway for the real `Bot.start(token)`.
+
+It logs the bot in, takes its IDENTIFY, answers heartbeats, sends READY and GUILD_CREATE, and
+lets a test deliver MESSAGE_CREATE and INTERACTION_CREATE events. Everything the bot sends is
+recorded. Mistakes (unknown routes, bad bodies) get a 4xx and are recorded too: a 5xx would make
+discord.py retry with back-off and a test would look like a hang.
+"""
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import socket
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import WSMsgType, abc, web
+
+DISCORD_EPOCH_MS = 1420070400000
+_counter = itertools.count(1)
+
+
+def snowflake() -> str:
+    """A time-based id: Discord treats interactions with old ids as expired."""
+    return str(((int(time.time() * 1000) - DISCORD_EPOCH_MS) << 22) | (next(_counter) & 0xFFF))
+
+
+class LoopbackOnly(abc.AbstractResolver):
+    """A resolver that refuses every host but the loopback, so nothing can leave the machine."""
+
+    async def resolve(self, host: str, port: int = 0, family: int = socket.AF_INET) -> list[dict[str, Any]]:
+        if host not in ("127.0.0.1", "localhost"):
+            raise OSError(f"refusing to resolve {host!r}: tests stay on loopback")
+        return [{"hostname": host, "host": "127.0.0.1", "port": port, "family": socket.AF_INET,
+                 "proto": 0, "flags": socket.AI_NUMERICHOST}]
+
+    async def close(self) -> None:
+        return None
+
+
+@dataclass
+class Recorded:
+    method: str
+    path: str
+    query: dict[str, str]
+    body: Any
+
+
+def _user(uid: str, name: str, bot: bool = False) -> dict[str, Any]:
+    return {"id": uid, "username": name, "discriminator": "0", "global_name": name, "avatar": None,
+            "bot": bot, "public_flags": 0, "flags": 0}
+
+
+@dataclass
+class FakeDiscord:
+    heartbeat_ms: int = 250
+    app_id: str = field(default_factory=snowflake)
+    guild_id: str = field(default_factory=snowflake)
+    channel_id: str = field(default_factory=snowflake)
+    requests: list[Recorded] = field(default_factory=list)
+    mistakes: list[Recorded] = field(default_factory=list)
+    identified: bool = False
+    heartbeats: int = 0
+
+    def __post_init__(self) -> None:
+        self.bot = _user(snowflake(), "Storykeeper", bot=True)
+        self.human = _user(snowflake(), "alice")
+        self._ws: web.WebSocketResponse | None = None
+        self._seq = 0
+        self._runner: web.AppRunner | None = None
+        self._posted: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        self.port = 0
+
+    # -- server ---------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_get("/gateway", self._gateway)
+        app.router.add_route("*", "/api/v10/{tail:.*}", self._rest)
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+
+    async def stop(self) -> None:
+        if self._ws is not None and not self._ws.closed:
+            await self._ws.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api/v10"
+
+    @property
+    def gateway_url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}/gateway"
+
+    @staticmethod
+    def _json(data: Any, status: int = 200) -> web.Response:
+        # Exactly application/json: with a charset, discord.py's login fails.
+        return web.Response(body=json.dumps(data).encode(), status=status, content_type="application/json")
+
+    def _member(self, user: dict[str, Any]) -> dict[str, Any]:
+        return {"user": user, "roles": [], "joined_at": "2024-01-01T00:00:00+00:00", "deaf": False,
+                "mute": False, "flags": 0, "nick": None, "avatar": None, "pending": False}
+
+    def _message(self, body: dict[str, Any], author: dict[str, Any] | None = None) -> dict[str, Any]:
+        return {"id": snowflake(), "channel_id": self.channel_id, "guild_id": self.guild_id,
+                "author": author or self.bot, "content": body.get("content") or "", "timestamp":
+                "2024-01-01T00:00:00+00:00", "edited_timestamp": None, "tts": False, "mention_everyone": False,
+                "mentions": [], "mention_roles": [], "attachments": [], "embeds": body.get("embeds") or [],
+                "components": body.get("components") or [], "pinned": False, "type": 0,
+                "flags": body.get("flags") or 0}
+
+    async def _rest(self, request: web.Request) -> web.Response:
+        tail = request.match_info["tail"]
+        body = await request.json() if request.can_read_body else None
+        record = Recorded(request.method, "/" + tail, dict(request.query), body)
+        self.requests.append(record)
+        method = request.method
+        if method == "GET" and tail == "users/@me":
+            return self._json(self.bot)
+        if method == "GET" and tail == "oauth2/applications/@me":
+            return self._json({"id": self.app_id, "name": "Storykeeper", "icon": None, "description": "",
+                               "rpc_origins": [], "bot_public": True, "bot_require_code_grant": False,
+                               "owner": self.human, "summary": "", "verify_key": "0" * 64, "team": None,
+                               "flags": 0, "bot": self.bot})
+        if method == "PUT" and tail == f"applications/{self.app_id}/commands":
+            echoed = [dict(c, id=snowflake(), application_id=self.app_id, version=snowflake()) for c in body or []]
+            return self._json(echoed)
+        if method == "POST" and tail == f"channels/{self.channel_id}/messages":
+            message = self._message(body or {})
+            await self._posted.put({"kind": "message", "body": body, "message": message})
+            return self._json(message)
+        if method == "POST" and tail.startswith("interactions/") and tail.endswith("/callback"):
+            interaction_id = tail.split("/")[1]
+            data = (body or {}).get("data") or {}
+            kind = (body or {}).get("type")
+            message = self._message(data)
+            await self._posted.put({"kind": "callback", "type": kind, "body": body, "message": message})
+            # with_response=1: discord.py wants the created message back, as JSON (not 204).
+            return self._json({"interaction": {"id": interaction_id, "type": 2, "response_message_id": message["id"],
+                                               "response_message_loading": False,
+                                               "response_message_ephemeral": bool((data.get("flags") or 0) & 64)},
+                               "resource": {"type": kind, "message": message}})
+        if method == "PATCH" and tail.startswith("webhooks/"):
+            message = self._message(body or {})
+            await self._posted.put({"kind": "edit", "body": body, "message": message})
+            return self._json(message)
+        self.mistakes.append(record)
+        return self._json({"message": f"fake Discord has no {method} /{tail}", "code": 0}, status=404)
+
+    async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        self._ws = ws
+        await ws.send_str(json.dumps({"op": 10, "d": {"heartbeat_interval": self.heartbeat_ms}, "s": None, "t": None}))
+        async for msg in ws:
+            if msg.type != WSMsgType.TEXT:
+                continue
+            payload = json.loads(msg.data)
+            if payload["op"] == 1:  # every heartbeat needs its ACK
+                self.heartbeats += 1
+                await ws.send_str(json.dumps({"op": 11, "d": None, "s": None, "t": None}))
+            elif payload["op"] == 2:
+                self.identified = True
+                await self.dispatch("READY", {
+                    "v": 10, "user": self.bot, "guilds": [{"id": self.guild_id, "unavailable": True}],
+                    "session_id": "fake-session", "resume_gateway_url": self.gateway_url,
+                    "application": {"id": self.app_id, "flags": 0}, "private_channels": [],
+                    "relationships": [], "user_settings": {}, "shard": [0, 1]})
+                await self.dispatch("GUILD_CREATE", self._guild())
+        return ws
+
+    def _guild(self) -> dict[str, Any]:
+        everyone = {"id": self.guild_id, "name": "@everyone", "permissions": str(0x7FFFFFFFFFF), "position": 0,
+                    "color": 0, "hoist": False, "managed": False, "mentionable": False, "flags": 0}
+        channel = {"id": self.channel_id, "type": 0, "name": "general", "position": 0, "guild_id": self.guild_id,
+                   "permission_overwrites": [], "nsfw": False, "parent_id": None, "topic": None,
+                   "last_message_id": None, "rate_limit_per_user": 0, "flags": 0}
+        return {"id": self.guild_id, "name": "Readers", "icon": None, "owner_id": self.human["id"],
+                "roles": [everyone], "channels": [channel], "threads": [],
+                "members": [self._member(self.bot), self._member(self.human)], "member_count": 2,
+                "emojis": [], "stickers": [], "features": [], "large": False, "unavailable": False,
+                "presences": [], "voice_states": [], "stage_instances": [], "guild_scheduled_events": [],
+                "soundboard_sounds": [], "verification_level": 0, "default_message_notifications": 0,
+                "explicit_content_filter": 0, "mfa_level": 0, "system_channel_flags": 0, "premium_tier": 0,
+                "preferred_locale": "en-US", "nsfw_level": 0, "afk_timeout": 300, "afk_channel_id": None,
+                "system_channel_id": None, "rules_channel_id": None, "public_updates_channel_id": None,
+                "joined_at": "2024-01-01T00:00:00+00:00", "application_id": None}
+
+    # -- what a test does -----------------------------------------------------------------
+
+    async def dispatch(self, event: str, data: dict[str, Any]) -> None:
+        assert self._ws is not None, "the bot has not connected"
+        self._seq += 1
+        await self._ws.send_str(json.dumps({"op": 0, "t": event, "s": self._seq, "d": data}))
+
+    async def say(self, content: str) -> None:
+        """alice posts a message in #general."""
+        message = self._message({"content": content}, author=self.human)
+        message["member"] = {k: v for k, v in self._member(self.human).items() if k != "user"}
+        if f"<@{self.bot['id']}>" in content:
+            message["mentions"] = [dict(self.bot, member={k: v for k, v in self._member(self.bot).items() if k != "user"})]
+        await self.dispatch("MESSAGE_CREATE", message)
+
+    def _interaction(self, kind: int, data: dict[str, Any], message: dict[str, Any] | None = None) -> dict[str, Any]:
+        payload = {"id": snowflake(), "application_id": self.app_id, "type": kind, "data": data,
+                   "guild_id": self.guild_id, "channel_id": self.channel_id,
+                   "channel": {"id": self.channel_id, "type": 0, "guild_id": self.guild_id, "name": "general",
+                               "position": 0, "permission_overwrites": [], "nsfw": False, "flags": 0},
+                   "member": dict(self._member(self.human), permissions=str(0x7FFFFFFFFFF)),
+                   "token": f"token-{snowflake()}", "version": 1, "app_permissions": str(0x7FFFFFFFFFF),
+                   "locale": "en-US", "guild_locale": "en-US", "entitlements": [],
+                   "authorizing_integration_owners": {"0": self.guild_id}, "context": 0,
+                   "attachment_size_limit": 8388608}
+        if message is not None:
+            payload["message"] = message
+        return payload
+
+    async def slash(self, name: str, **options: str) -> None:
+        data = {"id": snowflake(), "name": name, "type": 1,
+                "options": [{"name": k, "type": 3, "value": v} for k, v in options.items()]}
+        await self.dispatch("INTERACTION_CREATE", self._interaction(2, data))
+
+    async def click(self, message: dict[str, Any], label: str) -> None:
+        button = next(c for row in message["components"] for c in row["components"] if c.get("label") == label)
+        data = {"custom_id": button["custom_id"], "component_type": 2}
+        await self.dispatch("INTERACTION_CREATE", self._interaction(3, data, message))
+
+    async def next_post(self, timeout: float = 10.0) -> dict[str, Any]:
+        """The next thing the bot sent: a channel message, an interaction callback, or an edit."""
+        return await asyncio.wait_for(self._posted.get(), timeout)

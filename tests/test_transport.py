@@ -1,0 +1,65 @@
+"""The real discord.py transport (REST over aiohttp, the gateway websocket) against a fake
+Discord on 127.0.0.1: log in, identify, heartbeat, answer a message, a slash command and a button."""
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import aiohttp
+import discord
+import pytest
+import yarl
+
+from bot import config
+from bot.chat.discord_bot import StoryBot
+from bot.chat.replies import Replies
+from bot.core import library
+from fake_discord import FakeDiscord, LoopbackOnly
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+async def fake(monkeypatch):
+    server = FakeDiscord()
+    await server.start()
+    monkeypatch.setattr(discord.http.Route, "BASE", server.base)
+    monkeypatch.setattr(discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(server.gateway_url))
+    yield server
+    await server.stop()
+
+
+async def test_bot_start_over_loopback(fake) -> None:
+    settings = config.load(ROOT / "config.yaml")
+    ix, searcher = library.open_story(settings, "always-you")
+    bot = StoryBot(settings, sync="global", replies=Replies(ix, searcher),
+                   connector=aiohttp.TCPConnector(resolver=LoopbackOnly()), guild_ready_timeout=0.1)
+    runner = asyncio.create_task(bot.start("fake-token"))
+    try:
+        await asyncio.wait_for(bot.wait_until_ready(), 15)
+        assert fake.identified and bot.user is not None and bot.user.id == int(fake.bot["id"])
+        synced = [r for r in fake.requests if r.method == "PUT" and r.path.endswith("/commands")]
+        assert {c["name"] for c in synced[0].body} >= {"ask", "quote", "scene", "character", "story", "help"}
+
+        await fake.say(f"<@{fake.bot['id']}> quote Marcel")
+        post = await fake.next_post()
+        assert post["kind"] == "message" and "delicious little thing" in post["body"]["embeds"][0]["description"]
+        assert post["body"]["allowed_mentions"] == {"parse": []} or post["body"]["allowed_mentions"].get("parse") == []
+
+        await fake.slash("ask", question="What did Caroline ask Klaus in his studio?")
+        post = await fake.next_post()
+        assert post["kind"] == "callback" and post["type"] == 4
+        assert "Will you wait for me?" in post["body"]["data"]["embeds"][0]["description"]
+        answer = post["message"]
+
+        await fake.click(answer, "Whole scene")
+        post = await fake.next_post()
+        assert post["kind"] == "callback" and post["type"] == 7  # the same message, edited
+        assert "page 1 of" in post["body"]["data"]["embeds"][0]["footer"]["text"]
+
+        await asyncio.sleep(0.6)
+        assert fake.heartbeats >= 1
+        assert not fake.mistakes, fake.mistakes
+    finally:
+        await bot.close()
+        await asyncio.wait_for(runner, 10)
