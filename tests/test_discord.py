@@ -124,10 +124,36 @@ async def test_commands_by_mention_without_message_content(world) -> None:
 @pytest.mark.parametrize("simcord_bot", [{"message_content": True}], indirect=True)
 async def test_plain_prefix_commands_when_message_content_is_on(world) -> None:
     env, channel, alice, _ = world
-    await alice.send(channel, "!scene studio")
-    assert "studio" in channel.last_message.embeds[0].title
-    await alice.send(channel, "!help")
-    assert any("!ask" in f.name for f in channel.last_message.embeds[0].fields)
+    expected = {
+        "!ask what did Caroline ask Klaus in his studio?": "Will you wait for me?",
+        "!quote Marcel": "delicious little thing",
+        "!scene studio": "studio",
+        "!character Caroline": "Caroline Forbes",
+        "!characters": "Marcel Gerard",
+        "!story": "Always You",
+        "!help": "!ask",
+    }
+    for command, text in expected.items():
+        await alice.send(channel, command)
+        embed = channel.last_message.embeds[0]
+        shown = " ".join([embed.title or "", embed.description or ""] + [f.name + f.value for f in embed.fields])
+        assert text in shown, command
+    assert_never_pings(env)
+
+
+async def test_paging_and_another_quote_buttons(world) -> None:
+    env, channel, alice, _ = world
+    result = await alice.slash(channel, "scene", keywords="jealous")
+    click = await alice.click(result.response, label="Whole scene")
+    assert "page 1 of 3" in click.response.embeds[0].footer.text
+    click = await alice.click(click.response, label="Next page")
+    assert "page 2 of 3" in click.response.embeds[0].footer.text
+    click = await alice.click(click.response, label="Previous page")
+    assert "page 1 of 3" in click.response.embeds[0].footer.text
+    result = await alice.slash(channel, "quote", character="Klaus")
+    click = await alice.click(result.response, label="Another")
+    assert "Klaus Mikaelson" in click.response.embeds[0].description
+    assert_within_limits(env)
 
 
 async def test_autocomplete_names_and_scenes(world) -> None:

@@ -101,6 +101,11 @@ class StoryCog(commands.Cog, name="Story"):
 
     def __init__(self, bot: StoryBot):
         self.bot = bot
+        # discord.py keeps a cooldown's buckets on the decorated function, so every bot in one
+        # process would share them; give this bot's commands their own.
+        for command in self.get_commands():
+            if command._buckets.valid:
+                command._buckets = commands.DynamicCooldownMapping(_cooldown, commands.BucketType.user)
 
     @property
     def replies(self) -> Replies:
