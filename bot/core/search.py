@@ -232,6 +232,7 @@ _CATEGORIES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
 
 _COMMON = ["what", "who", "where", "when", "why", "how", "which", "whose", "does", "did", "was", "were",
            "the", "and", "about", "with", "their", "there", "they", "this", "that", "have", "said"]
+_WHEN = re.compile(r"\b(?:when|after|once|as soon as)\b", re.IGNORECASE)
 _FULLNAME = re.compile(r"\b(?:surname|last name|full name|family name|first name|real name)\b", re.IGNORECASE)
 
 
@@ -443,6 +444,27 @@ class Searcher:
 
     # -- answering ------------------------------------------------------------------------
 
+    def _reply_after(self, q: Question, combined: np.ndarray) -> int | None:
+        """For "what did X say/answer/ask when ...": the window holding X's first line after the
+        best match for the "when" clause, in the same scene."""
+        if not q.speaker or not _WHEN.search(q.text):
+            return None
+        clause = _WHEN.split(q.text, maxsplit=1)[-1]
+        terms = [t for t in analyse(clause) if t in self.unit_bm25.vocab_dict]
+        if not terms:
+            return None
+        scores = self.unit_bm25.get_scores(terms)
+        moment = int(np.argmax(scores))
+        if scores[moment] <= 0:
+            return None
+        scene = self.passage_scene[self.unit_passage[moment]]
+        for u in range(moment + 1, min(len(self.units), moment + 12)):
+            if self.passage_scene[self.unit_passage[u]] != scene:
+                break
+            if q.speaker in self.unit_speakers[u]:
+                return u
+        return None
+
     def _possessive(self, q: Question, units: np.ndarray) -> np.ndarray | None:
         """"Caroline's eyes": units that say "her eyes" (or "Caroline's eyes") score higher."""
         for match in re.finditer(r"\b(\w+)(?:'s|’s|s|')\s+([a-z]{3,})\b", q.text.lower()):
@@ -521,6 +543,12 @@ class Searcher:
         if owned is not None:
             combined[order] *= 1.0 + self.CATEGORY_WEIGHT * owned
         order = order[np.argsort(-combined[order])]
+        reply = self._reply_after(q, combined)
+        if reply is not None:
+            # "What did Klaus say when Marcel asked about her?": the speaker's next line after
+            # the moment the question describes comes first.
+            order = np.concatenate([[reply], order[order != reply]])
+            combined[reply] = max(combined[reply], float(combined[order[1]]) if len(order) > 1 else 1.0)
         answers: list[Answer] = []
         seen: set[int] = set()
         for u in order[: top * 20]:
