@@ -195,7 +195,7 @@ def detect(text: str, start: int, end: int, setting: StorySetting | None = None
             people[form] = f
 
     _load_name_genders({w for form in people for w in form.split() if w.rstrip(".") not in TITLES})
-    characters = _cluster(people)
+    characters = _cluster(people, min_full=max(1, min_count - 1))
     _adopt_bare_surnames(characters, forms)
     characters = characters + _epithet_speakers(text, start, end, ignore, names={
         w.lower() for form in people for w in form.split()})
@@ -247,7 +247,7 @@ def _titled(title: str, key: str) -> str:
     return f"{title}. {key}" if title in _SHORT_TITLES else f"{title} {key}"
 
 
-def _cluster(people: dict[str, _Form]) -> list[Character]:
+def _cluster(people: dict[str, _Form], min_full: int = 1) -> list[Character]:
     """Group name forms into characters.
 
     Full names come first; a titled surname ("Mr. Knightley") joins the one full name it
@@ -299,9 +299,11 @@ def _cluster(people: dict[str, _Form]) -> list[Character]:
         title = k.split()[0].rstrip(".")
         given = [h for h in hosts if h.split()[0] == word and (
             title in titles[h] or any(_titled(title, x) in counts for x in h.split()[1:]))]
-        if len(given) == 1:
-            add(given[0], k)  # "Prince Andrew" is "Prince Andrew Bolkonski"
-            continue
+        if given:
+            best = max(given, key=lambda h: hosts[h])
+            if hosts[best] >= 0.6 * sum(hosts[h] for h in given):
+                add(best, k)  # "Prince Andrew" is "Prince Andrew Bolkonski"
+                continue
         if len(hosts) == 1:
             (h, n), = hosts.items()
             # "Mr. Knightley" far more common than "John Knightley" is his brother, not him.
@@ -332,7 +334,7 @@ def _cluster(people: dict[str, _Form]) -> list[Character]:
         total = sum(counts[k] for k in keys)
         full = [k for k in keys if " " in k and k.split()[0].rstrip(".") not in TITLES]
         best_full = max(full, key=lambda k: counts[k]) if full else None
-        if best_full:
+        if best_full and counts[best_full] >= min_full:
             name = best_full
         else:
             name = max(keys, key=lambda k: counts[k])

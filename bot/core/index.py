@@ -20,7 +20,7 @@ from bot.core.text import words as word_tokens
 
 log = logging.getLogger(__name__)
 
-FORMAT = 3  # bump when the index's shape or how it is built changes: old caches are rebuilt
+FORMAT = 5  # bump when the index's shape or how it is built changes: old caches are rebuilt
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,194 @@
+"""Extractive summaries: the story's own sentences that carry a scene's events, people and place.
+
+Nothing is invented: a summary is a handful of sentences picked from the text (with their
+offsets), in story order, under a line that says who is present and where it happens.
+Summarisation libraries were considered (sumy needs NLTK data downloaded at run time), so the
+scoring is built on the index's own signals instead.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from bot.core.index import StoryIndex, stem
+from bot.core.text import sentences, words
+
+SCENE_SENTENCES = 5
+CHAPTER_SENTENCES = 8
+
+_STOP = set("""
+a an the and or but if then so as at by for from in into of on onto to with without about above after
+again against all am are was were be been being have has had having do does did doing i me my we our
+you your he him his she her it its they them their what which who whom this that these those there
+here when where why how not no nor only own same than too very can will just should now said says say
+would could one upon out up down off over under more most some such any each few other both very
+""".split())
+_ACTION = re.compile(r"\b\w+ed\b|\b(?:went|came|saw|took|gave|found|left|ran|fell|stood|sat|told|said|knew|"
+                     r"thought|felt|made|got|kissed|killed|died|married|turned|threw|held|broke|began)\b")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Summary:
+    """A scene's or chapter's summary: its heading, who is there, where, and its key sentences."""
+
+    title: str
+    start: int
+    end: int
+    characters: tuple[str, ...]
+    places: tuple[str, ...]
+    sentences: tuple[Sentence, ...] = field(default_factory=tuple)
+
+    def to_dict(self) -> dict:
+        return {"title": self.title, "start": self.start, "end": self.end, "characters": list(self.characters),
+                "places": list(self.places),
+                "sentences": [{"start": s.start, "end": s.end, "text": s.text} for s in self.sentences]}
+
+
+@dataclass(frozen=True)
+class OutlineLine:
+    id: int
+    kind: str  # "scene" or "chapter"
+    title: str
+    characters: tuple[str, ...]
+    line: str  # the sentence that best stands for it
+
+    def to_dict(self) -> dict:
+        return {"id": self.id, "kind": self.kind, "title": self.title, "characters": list(self.characters),
+                "line": self.line}
+
+
+class Summariser:
+    """Summaries of one story. Builds word statistics once, then each summary is quick."""
+
+    def __init__(self, ix: StoryIndex):
+        self.ix = ix
+        names = {w.lower() for c in ix.characters for a in [c.name, *c.aliases] for w in a.split()}
+        self.names = names
+        df: Counter = Counter()
+        for s in ix.scenes:
+            df.update(set(self._stems(ix.text[s.start : s.end])))
+        self.df = df
+        self.n = max(1, len(ix.scenes))
+        from bot.core import characters as chars
+
+        self.alias_pattern = chars.alias_pattern(chars.alias_table(ix.characters))
+        self.canonical = {" ".join(a.split()).lower(): c.name for c in ix.characters for a in [c.name, *c.aliases]}
+
+    def _stems(self, text: str) -> list[str]:
+        tokens = [w.lower() for w in words(text)]
+        return stem([w for w in tokens if w not in _STOP and len(w) > 2])
+
+    def _idf(self, s: str) -> float:
+        return math.log((self.n + 1) / (self.df.get(s, 0) + 0.5))
+
+    def _characters_in(self, text: str) -> list[str]:
+        if self.alias_pattern is None:
+            return []
+        found = (self.canonical.get(" ".join(m.group().split()).lower()) for m in self.alias_pattern.finditer(text))
+        return list(dict.fromkeys(n for n in found if n))
+
+    def pick(self, start: int, end: int, limit: int) -> list[Sentence]:
+        """The ``limit`` sentences of text[start:end] that carry most, in story order."""
+        text = self.ix.text
+        from bot.core.search import utterances
+
+        spans = utterances(text, list(sentences(text[start:end], start)))
+        if not spans:
+            return []
+        local = Counter(s for a, b in spans for s in self._stems(text[a:b]))
+        scored = []
+        for i, (a, b) in enumerate(spans):
+            sentence = text[a:b]
+            n_words = len(sentence.split())
+            stems = set(self._stems(sentence))
+            weight = sum(math.log(1 + local[s]) * self._idf(s) for s in stems) / (1 + math.log(1 + len(stems)))
+            weight += 1.0 * len(self._characters_in(sentence))
+            weight += 0.5 * bool(_ACTION.search(sentence)) + 0.5 * bool(re.search(
+                r"\b(?:at|in|into|inside|outside|to|across)\s+the\s+\w+", sentence))
+            if sentence.lstrip()[:1] in "\"“‘'" and sentence.rstrip()[-1:] in "\"”’'":
+                weight *= 0.6  # a line of dialogue alone says less about what happens
+            if n_words < 5:
+                weight *= 0.3
+            elif n_words > 60:
+                weight *= 0.7
+            if i == 0:
+                weight *= 1.2  # a scene's first sentence usually sets it
+            scored.append((weight, i, stems))
+        chosen: list[tuple[int, set]] = []
+        for weight, i, stems in sorted(scored, key=lambda x: -x[0]):
+            if len(chosen) >= limit:
+                break
+            # Leave out a sentence that mostly repeats one already chosen.
+            if any(len(stems & other) > 0.6 * max(1, len(stems)) for _, other in chosen):
+                continue
+            chosen.append((i, stems))
+        return [Sentence(spans[i][0], spans[i][1], " ".join(text[spans[i][0]:spans[i][1]].split()))
+                for i, _ in sorted(chosen)]
+
+    def scene(self, scene_id: int, limit: int = SCENE_SENTENCES) -> Summary:
+        s = self.ix.scenes[scene_id - 1]
+        return Summary(f"Scene {s.id}: {s.title}", s.start, s.end, s.characters, s.places[:3],
+                       tuple(self.pick(s.start, s.end, min(limit, SCENE_SENTENCES))))
+
+    def chapter(self, chapter_id: int, limit: int = CHAPTER_SENTENCES) -> Summary:
+        c = self.ix.chapters[chapter_id - 1]
+        scenes = [s for s in self.ix.scenes if s.chapter == c.id]
+        present: Counter = Counter()
+        places: list[str] = []
+        for s in scenes:
+            present.update({name: len(s.characters) - i for i, name in enumerate(s.characters)})
+            places += [p for p in s.places if p not in places]
+        # A long chapter: pick within each scene, then keep the best overall, in order.
+        picked: list[Sentence] = []
+        per_scene = max(1, math.ceil(limit / max(1, len(scenes))) + 1)
+        for s in scenes or []:
+            picked += self.pick(s.start, s.end, per_scene)
+        if len(picked) > limit:
+            keep = {id(x) for x in self._rank(picked)[:limit]}
+            picked = [x for x in picked if id(x) in keep]
+        return Summary(c.title, c.start, c.end, tuple(n for n, _ in present.most_common()), tuple(places[:3]),
+                       tuple(picked))
+
+    def _rank(self, picked: list[Sentence]) -> list[Sentence]:
+        def weight(x: Sentence) -> float:
+            stems = set(self._stems(x.text))
+            return sum(self._idf(s) for s in stems) / (1 + len(stems)) + len(self._characters_in(x.text))
+        return sorted(picked, key=weight, reverse=True)
+
+    def outline(self) -> list[OutlineLine]:
+        """One line per scene (per chapter for a long book) that a reader would recognise."""
+        if len(self.ix.scenes) <= 60:
+            return [OutlineLine(s.id, "scene", s.title, s.characters[:4],
+                                next(iter(self.pick(s.start, s.end, 1)), Sentence(0, 0, "")).text)
+                    for s in self.ix.scenes]
+        out = []
+        for c in self.ix.chapters:
+            scenes = [s for s in self.ix.scenes if s.chapter == c.id]
+            people = tuple(dict.fromkeys(n for s in scenes for n in s.characters[:2]))[:4]
+            first = next(iter(self.pick(c.start, min(c.end, c.start + 6000), 1)), Sentence(0, 0, ""))
+            out.append(OutlineLine(c.id, "chapter", c.title, people, first.text))
+        return out
+
+    def find_chapter(self, ref: str) -> int | None:
+        """A chapter by number ("3", "III") or by its title, fuzzily."""
+        ref = ref.strip()
+        if ref.isdigit() and 1 <= int(ref) <= len(self.ix.chapters):
+            return int(ref)
+        from rapidfuzz import fuzz, process, utils
+
+        titles = {c.title: c.id for c in self.ix.chapters}
+        for c in self.ix.chapters:
+            if re.search(rf"\b(?:chapter\s+)?{re.escape(ref)}\b\.?$", c.title, re.IGNORECASE):
+                return c.id
+        hit = process.extractOne(ref, list(titles), scorer=fuzz.WRatio, processor=utils.default_process,
+                                 score_cutoff=75)
+        return titles[hit[0]] if hit else None
