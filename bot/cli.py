@@ -48,6 +48,19 @@ def _parser() -> argparse.ArgumentParser:
     quote.add_argument("--story", help="a story name from the library, or a file path")
     quote.add_argument("--json", action="store_true", help="print one JSON object")
 
+    summary = sub.add_parser("summary", help="what happens in a scene, a chapter or the whole story")
+    summary.add_argument("what", nargs="?", default="story", choices=["scene", "chapter", "story"])
+    summary.add_argument("which", nargs="*", help="the scene's keywords, or the chapter's number or title")
+    summary.add_argument("--story", help="a story name from the library, or a file path")
+    summary.add_argument("--json", action="store_true", help="print one JSON object")
+
+    for name, text in (("timeline", "a picture of where characters appear"), ("relations", "a picture of who talks to whom")):
+        picture = sub.add_parser(name, help=text)
+        if name == "timeline":
+            picture.add_argument("characters", nargs="*", help="names (default: the main characters)")
+        picture.add_argument("--out", type=Path, default=Path(f"{name}.png"), help=f"PNG file (default: {name}.png)")
+        picture.add_argument("--story", help="a story name from the library, or a file path")
+
     run = sub.add_parser("run", help="run the bot: on Discord with DISCORD_TOKEN, else a local console")
     run.add_argument("--story", help="a story name from the library, or a file path")
     run.add_argument("--console", action="store_true", help="the local console even when a token is set")
@@ -215,6 +228,70 @@ def _quote(args: argparse.Namespace, settings: config.Settings) -> int:
     return 0
 
 
+def _summary(args: argparse.Namespace, settings: config.Settings) -> int:
+    from bot.core.summarise import Summariser
+
+    ix, searcher = library.open_story(settings, args.story)
+    summariser = Summariser(ix)
+    which = " ".join(args.which)
+    if args.what == "story":
+        lines = summariser.outline()
+        if args.json:
+            print(json.dumps({"story": ix.title, "outline": [o.to_dict() for o in lines]}, ensure_ascii=False))
+        else:
+            print(f"{ix.title}: the story so far\n")
+            for o in lines:
+                who = f" ({', '.join(o.characters[:3])})" if o.characters else ""
+                print(f"{o.id}. {o.title}{who}\n{_wrap(o.line, '    ')}")
+        return 0
+    if args.what == "scene":
+        hits = searcher.scenes(which, top=1) if which.strip() else []
+        if not hits:
+            raise StorykeeperError(f"no scene matches {which!r}; give words a reader remembers it by")
+        summary = summariser.scene(hits[0].id)
+    else:
+        number = summariser.find_chapter(which) if which else (1 if len(ix.chapters) == 1 else None)
+        if number is None:
+            raise StorykeeperError(f"no chapter {which!r}; give a number from 1 to {len(ix.chapters)} or a title")
+        summary = summariser.chapter(number)
+    if args.json:
+        print(json.dumps(summary.to_dict(), ensure_ascii=False))
+    else:
+        print(summary.title)
+        if summary.characters:
+            print("Who: " + ", ".join(summary.characters[:6]))
+        if summary.places:
+            print("Where: " + ", ".join(summary.places))
+        print()
+        print(_wrap(" ".join(s.text for s in summary.sentences)))
+    return 0
+
+
+def _picture(args: argparse.Namespace, settings: config.Settings) -> int:
+    from bot.core import pictures
+
+    ix, searcher = library.open_story(settings, args.story)
+    if args.command == "timeline":
+        names = []
+        for typed in " ".join(args.characters).split(","):
+            if not typed.strip():
+                continue
+            name, guesses = searcher.resolve_character(typed)
+            if name is None:
+                hint = f"; did you mean {' or '.join(guesses[:3])}?" if guesses else ""
+                raise StorykeeperError(f"no character called {typed.strip()!r}{hint}")
+            names.append(name)
+        picture = pictures.timeline(ix, names or None)
+    else:
+        picture = pictures.relations(ix)
+    try:
+        args.out.write_bytes(picture.png)
+    except OSError as exc:
+        raise StorykeeperError(f"cannot write {args.out} ({exc.strerror}); choose another --out") from exc
+    print(f"Wrote {args.out} ({picture.width}x{picture.height}): {', '.join(picture.shows)}")
+    return 0
+
+
 def _token() -> str | None:
     """DISCORD_TOKEN from the environment, else from a .env file in the working directory."""
     import os
@@ -311,6 +388,10 @@ def main(argv: list[str] | None = None) -> int:
             return _scene(args, settings)
         elif args.command == "quote":
             return _quote(args, settings)
+        elif args.command == "summary":
+            return _summary(args, settings)
+        elif args.command in ("timeline", "relations"):
+            return _picture(args, settings)
         elif args.command == "run":
             token = None if args.console else _token()
             if token:

@@ -181,7 +181,8 @@ async def test_buttons_move_through_the_story_for_the_asker_only(world) -> None:
     click = await alice.click(click.response, label="Whole scene")
     assert "page 1 of" in click.response.embeds[0].footer.text
     before = len(sent_payloads(env))
-    hint = await bob.click(click.response, label="Earlier")
+    enabled = next(c["label"] for row in click.response.components for c in row["components"] if not c.get("disabled"))
+    hint = await bob.click(click.response, label=enabled)
     assert hint.ephemeral and "belong to whoever asked" in hint.response.content
     assert len(sent_payloads(env)) >= before
     assert_never_pings(env)
@@ -263,3 +264,22 @@ async def test_story_text_with_mentions_stays_inert(mention_replies) -> None:
         result = await alice.slash(channel, "ask", question="<@123> what did Tom shout @everyone?")
         assert "@everyone" not in result.response.embeds[0].title
         assert_never_pings(env)
+
+
+async def test_summary_and_pictures(world) -> None:
+    env, channel, alice, _ = world
+    result = await alice.slash(channel, "summary", what="scene", which="studio")
+    embed = result.response.embeds[0]
+    assert "studio" in embed.title and "**Who:**" in embed.description and "Will you wait" in embed.description
+    result = await alice.slash(channel, "summary", what="story")
+    assert "the story so far" in result.response.embeds[0].title
+    result = await alice.slash(channel, "timeline", characters="Klaus, marcel")
+    assert [a.filename for a in result.response.attachments] == ["timeline.png"]
+    assert result.response.embeds[0].image.url.endswith("timeline.png")
+    assert "Klaus Mikaelson" in result.response.embeds[0].title
+    result = await alice.slash(channel, "relations")
+    assert [a.filename for a in result.response.attachments] == ["relations.png"]
+    await alice.send(channel, f"{env.bot.user.mention} summary chapter 1")
+    assert "Who:" in channel.last_message.embeds[0].description
+    assert_never_pings(env)
+    assert_within_limits(env)

@@ -9,18 +9,21 @@ from __future__ import annotations
 import re
 import shlex
 import sys
+from pathlib import Path
 from typing import TextIO
 
 from bot.chat.replies import Conversation, Replies, Reply
 
-COMMANDS = ("ask", "quote", "scene", "character", "characters", "story", "help")
+COMMANDS = ("ask", "quote", "scene", "character", "characters", "story", "help", "summary", "timeline",
+            "relations")
 
 
 class Console:
     """Reads commands, prints replies. ``handle`` is the whole of it; ``run`` loops over input."""
 
-    def __init__(self, replies: Replies, prefix: str = "!"):
+    def __init__(self, replies: Replies, prefix: str = "!", picture_dir: Path | None = None):
         self.replies = replies
+        self.picture_dir = picture_dir or Path.cwd()
         self.prefix = prefix
         self.last: Reply | None = None
         self.state: Conversation | None = None
@@ -62,6 +65,15 @@ class Console:
             return r.story()
         if name == "help":
             return r.help("/")
+        if name == "summary":
+            what, _, which = rest.partition(" ")
+            if what.lower() not in ("scene", "chapter", "story"):
+                what, which = "story", rest
+            return r.summary(what.lower(), which)
+        if name == "timeline":
+            return r.timeline(rest)
+        if name == "relations":
+            return r.relations()
         # quote: "/quote Klaus", "/quote Klaus about love", or "/quote character:Klaus about:love"
         options = dict(re.findall(r"(character|about):(\"[^\"]*\"|\S+)", rest))
         if options:
@@ -91,6 +103,11 @@ class Console:
         if reply.buttons:
             self.last, self.state = reply, state
         text = reply.text()
+        if reply.image is not None:
+            name, png = reply.image
+            path = self.picture_dir / name
+            path.write_bytes(png)
+            text += f"\n[picture saved to {path}]"
         if reply.buttons:
             labels = [f"[{i}] {b.label}" if not b.disabled else f"[{i}] ({b.label})"
                       for i, b in enumerate(reply.buttons, start=1)]

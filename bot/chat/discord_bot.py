@@ -7,8 +7,9 @@ text cut to fit, buttons only for the person who asked.
 from __future__ import annotations
 
 import asyncio
+import io
 import logging
-from typing import Any
+from typing import Any, Literal
 
 import discord
 from discord import app_commands
@@ -116,7 +117,12 @@ class StoryCog(commands.Cog, name="Story"):
         if reply.buttons:
             view = ReplyView(self.replies, reply, state, ctx.author.id, self.bot.settings.discord.view_timeout)
         ephemeral = reply.private and ctx.interaction is not None
-        kwargs: dict[str, Any] = {"embed": to_embed(reply), "ephemeral": ephemeral, "allowed_mentions": NO_PINGS}
+        embed = to_embed(reply)
+        kwargs: dict[str, Any] = {"embed": embed, "ephemeral": ephemeral, "allowed_mentions": NO_PINGS}
+        if reply.image is not None:
+            name, png = reply.image
+            kwargs["file"] = discord.File(io.BytesIO(png), filename=name)
+            embed.set_image(url=f"attachment://{name}")
         if view is not None:
             kwargs["view"] = view
         message = await ctx.send(**kwargs)
@@ -151,6 +157,28 @@ class StoryCog(commands.Cog, name="Story"):
         """Who a character is in this story."""
         await self.send(ctx, *await asyncio.to_thread(self.replies.character, name))
 
+    @commands.hybrid_command(name="summary")
+    @app_commands.describe(what="A scene, a chapter, or the whole story",
+                           which="The scene's keywords, or the chapter's number or title")
+    @commands.dynamic_cooldown(_cooldown, commands.BucketType.user)
+    async def summary(self, ctx: commands.Context, what: Literal["scene", "chapter", "story"] = "story", *,
+                      which: str = "") -> None:
+        """What happens, in the story's own words."""
+        await self.send(ctx, *await asyncio.to_thread(self.replies.summary, what, which))
+
+    @commands.hybrid_command(name="timeline")
+    @app_commands.describe(characters="Names separated by commas (default: the main characters)")
+    @commands.dynamic_cooldown(_cooldown, commands.BucketType.user)
+    async def timeline(self, ctx: commands.Context, *, characters: str = "") -> None:
+        """A picture of where characters appear across the story."""
+        await self.send(ctx, *await asyncio.to_thread(self.replies.timeline, characters))
+
+    @commands.hybrid_command(name="relations")
+    @commands.dynamic_cooldown(_cooldown, commands.BucketType.user)
+    async def relations(self, ctx: commands.Context) -> None:
+        """A picture of who talks to whom."""
+        await self.send(ctx, *await asyncio.to_thread(self.replies.relations))
+
     @commands.hybrid_command(name="characters")
     async def characters(self, ctx: commands.Context) -> None:
         """Everyone in the story."""
@@ -172,6 +200,7 @@ class StoryCog(commands.Cog, name="Story"):
     async def _complete_character(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
         return [app_commands.Choice(name=n[:100], value=n[:100]) for n in self.replies.complete_character(current[:100])]
 
+    @summary.autocomplete("which")
     @scene.autocomplete("keywords")
     async def _complete_scene(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
         return [app_commands.Choice(name=t[:100], value=t[:100]) for t in self.replies.complete_scene(current[:100])]

@@ -6,6 +6,7 @@ whole scene page by page, "did you mean" choices). Nothing here imports discord.
 """
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
@@ -35,6 +36,7 @@ class Reply:
     buttons: tuple[Button, ...] = ()
     private: bool = False  # only the person who asked sees it (slash commands)
     error: bool = False
+    image: tuple[str, bytes] | None = None  # (file name, PNG) shown in the card
 
     def text(self) -> str:
         """The reply as plain text for a terminal: Markdown markers and escapes removed."""
@@ -64,15 +66,19 @@ class Conversation:
     scene: int = 0
     page: int = -1  # -1: not paging through the scene
     choices: list[tuple[str, str]] = field(default_factory=list)  # (label, command) for "did you mean"
+    pages: list[str] = field(default_factory=list)  # an outline, page by page
 
 
 class Replies:
     """Builds replies from a story's index and searcher."""
 
     def __init__(self, ix: StoryIndex, searcher: Searcher, max_question: int = 300):
+        from bot.core.summarise import Summariser
+
         self.ix = ix
         self.searcher = searcher
         self.max_question = max_question
+        self.summariser = Summariser(ix)
 
     # -- helpers --------------------------------------------------------------------------
 
@@ -224,6 +230,10 @@ class Replies:
             fields.append(("Also called", fmt.cut(fmt.escape(", ".join(aliases)), fmt.EMBED_FIELD_VALUE_MAX)))
         scenes = sorted({s.id for s in self.ix.scenes if c.name in s.characters})
         fields.append(("Appears", f"{c.mentions} mentions in {len(scenes)} of {len(self.ix.scenes)} scenes"))
+        titles = [f"{s.id}. {s.title}" for s in self.ix.scenes if s.id in scenes]
+        if titles:
+            fields.append(("Where", fmt.cut(fmt.escape("; ".join(titles[:8]) + (" …" if len(titles) > 8 else "")),
+                                            fmt.EMBED_FIELD_VALUE_MAX)))
         partners = self.talks_to(c.name)
         if partners:
             fields.append(("Talks most to", fmt.escape(", ".join(f"{n} ({k})" for n, k in partners[:4]))))
@@ -235,6 +245,86 @@ class Replies:
             fields.append(("Says", fmt.cut("“" + fmt.story_text(d.text) + "”", fmt.EMBED_FIELD_VALUE_MAX)))
         return Reply(title=fmt.escape(c.name), body=f"{len(lines)} lines of dialogue.",
                      fields=tuple(fields[: fmt.EMBED_FIELDS_MAX])), None
+
+    def summary(self, what: str = "story", which: str = "") -> tuple[Reply, Conversation | None]:
+        """A scene (by keywords), a chapter (by number or title), or the whole story (an outline)."""
+        from bot.core.summarise import CHAPTER_SENTENCES, SCENE_SENTENCES
+
+        what = (what or "story").strip().lower()
+        which = " ".join((which or "").split())
+        if (refusal := self._too_long("words", which)) is not None:
+            return refusal, None
+        if what == "scene":
+            if not which:
+                return Reply(body="Which scene? e.g. `/summary scene the bar`", private=True, error=True), None
+            hits = self.searcher.scenes(which, top=1)
+            if not hits:
+                return Reply(body=f"No scene matches “{fmt.escape(which)}”.", private=True, error=True), None
+            summary = self.summariser.scene(hits[0].id, SCENE_SENTENCES)
+            scene = hits[0].id
+        elif what == "chapter":
+            number = self.summariser.find_chapter(which) if which else (1 if len(self.ix.chapters) == 1 else None)
+            if number is None:
+                return Reply(body=f"No chapter “{fmt.escape(which)}”; there are {len(self.ix.chapters)}. "
+                                  "Give a number or a title.", private=True, error=True), None
+            summary = self.summariser.chapter(number, CHAPTER_SENTENCES)
+            scene = next((s.id for s in self.ix.scenes if s.chapter == number), 1)
+        elif what == "story":
+            return self._outline(0)
+        else:
+            return Reply(body="Summarise a `scene`, a `chapter` or the `story`.", private=True, error=True), None
+        head = []
+        if summary.characters:
+            head.append("**Who:** " + fmt.escape(", ".join(summary.characters[:6])))
+        if summary.places:
+            head.append("**Where:** " + fmt.escape(", ".join(summary.places)))
+        text = " ".join(x.text for x in summary.sentences)
+        body = "\n".join(head) + ("\n\n" if head else "") + fmt.cut(fmt.story_text(text), BODY_MAX)
+        state = Conversation(kind="answer", scene=scene, passage=self._first_passage(scene))
+        return Reply(title=fmt.cut(fmt.escape(summary.title), fmt.EMBED_TITLE_MAX), body=body,
+                     footer="In the story's own words", buttons=(Button("Whole scene", "scene"),)), state
+
+    def _outline(self, page: int) -> tuple[Reply, Conversation]:
+        lines = []
+        for o in self.summariser.outline():
+            who = f" ({', '.join(o.characters[:3])})" if o.characters else ""
+            lines.append(f"**{o.id}. {fmt.escape(o.title)}**{fmt.escape(who)} — {fmt.cut(fmt.story_text(o.line), 160)}")
+        pages = fmt.pages("\n".join(lines), BODY_MAX)
+        state = Conversation(kind="outline", pages=pages, page=page)
+        return self._outline_page(state), state
+
+    def _outline_page(self, state: Conversation) -> Reply:
+        page = min(max(0, state.page), len(state.pages) - 1)
+        buttons = ()
+        if len(state.pages) > 1:
+            buttons = (Button("Previous page", "previous page", disabled=page == 0),
+                       Button("Next page", "next page", disabled=page >= len(state.pages) - 1))
+        return Reply(title=f"{fmt.escape(self.ix.title)}: the story so far", body=state.pages[page],
+                     footer=f"page {page + 1} of {len(state.pages)}", buttons=buttons)
+
+    def timeline(self, names: str = "") -> tuple[Reply, None]:
+        """A picture of where characters appear; by default the main ones."""
+        from bot.core import pictures
+
+        chosen: list[str] = []
+        for part in [p for p in re.split(r"[,;]|\band\b", names or "") if p.strip()]:
+            name, guesses = self.searcher.resolve_character(part)
+            if name is None:
+                hint = f" Did you mean {', '.join(guesses[:3])}?" if guesses else ""
+                return Reply(body=f"I don't know “{fmt.escape(part.strip())}”.{hint}", private=True, error=True), None
+            if name not in chosen:
+                chosen.append(name)
+        picture = pictures.timeline(self.ix, chosen or None)
+        return Reply(title=f"Where {fmt.escape(', '.join(picture.shows[:4]))} appear",
+                     footer=f"{fmt.escape(self.ix.title)} · bigger dots: more passages",
+                     image=("timeline.png", picture.png)), None
+
+    def relations(self) -> tuple[Reply, None]:
+        from bot.core import pictures
+
+        picture = pictures.relations(self.ix)
+        return Reply(title="Who talks to whom", footer=f"{fmt.escape(self.ix.title)} · thicker lines: more talk",
+                     image=("relations.png", picture.png)), None
 
     def talks_to(self, name: str) -> list[tuple[str, int]]:
         """Who a character talks with most: the people they address and answer, and who answers them."""
@@ -291,6 +381,10 @@ class Replies:
             (f"{p}scene keywords", f"Finds a scene. `{p}scene {self._example_scene()}`"),
             (f"{p}character name", f"Who they are in this story. `{p}character {name}`"),
             (f"{p}characters", "Everyone in the story."),
+            (f"{p}summary [scene|chapter|story] [which]", f"What happens, in the story's own words. "
+                                                           f"`{p}summary scene {self._example_scene()}`"),
+            (f"{p}timeline [characters]", f"A picture of where characters appear. `{p}timeline {name}`"),
+            (f"{p}relations", "A picture of who talks to whom."),
             (f"{p}story", "Title, author, length, chapters and scenes."),
         )
         return Reply(title="What I can do", body="Buttons under an answer move through the story.",
@@ -326,6 +420,9 @@ class Replies:
             pid = min(max(1, state.passage + step), len(self.ix.passages))
             state = replace(state, passage=pid, scene=self.ix.passages[pid - 1].scene, page=-1)
             return self._passage_card(state), state
+        if state.kind == "outline" and action in ("next page", "previous page"):
+            state = replace(state, page=state.page + (1 if action == "next page" else -1))
+            return self._outline_page(state), state
         if action in ("scene", "next page", "previous page"):
             page = 0 if action == "scene" else state.page + (1 if action == "next page" else -1)
             state = replace(state, page=page)

@@ -24,7 +24,7 @@ from bot.core.index import StoryIndex, stem
 from bot.core.text import sentences
 
 QUOTE_MAX = 600
-FORMAT = 2  # bump when the Searcher's state changes: cached searchers are rebuilt
+FORMAT = 3  # bump when the Searcher's state changes: cached searchers are rebuilt
 
 # --- analysis -----------------------------------------------------------------------------
 
@@ -36,9 +36,6 @@ who whom whose what which where when why how did does do doing done happen happe
 story tell me please anyone anybody someone somebody thing things kind sort name called
 would could should might really actually exactly ever also like colour color colours colors shade
 """.split())
-
-
-logging.getLogger("bm25s").setLevel(logging.ERROR)  # it logs every index build
 
 
 def _stopwords() -> frozenset[str]:
@@ -78,7 +75,7 @@ def analyse(text: str) -> list[str]:
 _TAG_START = None
 
 
-def utterances(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def utterances(text: str, spans: list[tuple[int, int]], whole_quotes: bool = False) -> list[tuple[int, int]]:
     """Sentence spans with a quote and its speech tag kept together:
     '"Will you wait for me?" Caroline had asked one day' is one unit, not two."""
     global _TAG_START
@@ -93,8 +90,10 @@ def utterances(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]
         if out:
             pa, pb = out[-1]
             prev = text[pa:pb].rstrip()
-            if prev.endswith(("”", '"', "’", "'")) and _TAG_START.match(text[a:b]):
-                out[-1] = (pa, b)
+            before = text[out[0][0] : a]
+            inside = whole_quotes and ((before.count('"') % 2 == 1) or before.count("“") > before.count("”"))
+            if inside or (prev.endswith(("”", '"', "’", "'")) and _TAG_START.match(text[a:b])):
+                out[-1] = (pa, b)  # a sentence inside a quote, or the tag after one
                 continue
         out.append((a, b))
     return out
@@ -249,6 +248,7 @@ class Searcher:
     def __init__(self, ix: StoryIndex):
         import bm25s
 
+        logging.getLogger("bm25s").setLevel(logging.ERROR)  # it logs every index build at DEBUG
         self.ix = ix
         self.passage_terms = [analyse(ix.text[p.start : p.end]) for p in ix.passages]
         self.bm25 = bm25s.BM25(k1=1.2, b=0.75)

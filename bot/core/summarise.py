@@ -101,7 +101,7 @@ class Summariser:
         text = self.ix.text
         from bot.core.search import utterances
 
-        spans = utterances(text, list(sentences(text[start:end], start)))
+        spans = utterances(text, list(sentences(text[start:end], start)), whole_quotes=True)
         if not spans:
             return []
         local = Counter(s for a, b in spans for s in self._stems(text[a:b]))

@@ -1,0 +1,118 @@
+"""Summaries, outlines, profiles and pictures on the shipped story and a Gutenberg short story."""
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+
+from bot import config
+from bot.chat.replies import Replies
+from bot.core import library, pictures
+from bot.core.summarise import CHAPTER_SENTENCES, SCENE_SENTENCES, Summariser
+
+ROOT = Path(__file__).resolve().parents[1]
+SETTINGS = config.load(ROOT / "config.yaml")
+
+
+@pytest.fixture(scope="module", params=["always-you", str(ROOT / "tests" / "data" / "gift-of-the-magi.txt")])
+def story(request):
+    ix, searcher = library.open_story(SETTINGS, request.param)
+    return ix, searcher, Summariser(ix)
+
+
+def squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_every_summary_sentence_is_the_story_s_own_text(story) -> None:
+    ix, _, summariser = story
+    for scene in ix.scenes:
+        summary = summariser.scene(scene.id)
+        assert 1 <= len(summary.sentences) <= SCENE_SENTENCES
+        assert summary.characters == scene.characters  # who is present heads the summary
+        for s in summary.sentences:
+            assert scene.start <= s.start < s.end <= scene.end
+            assert squash(ix.text[s.start : s.end]) == s.text
+        starts = [s.start for s in summary.sentences]
+        assert starts == sorted(starts)  # in story order
+    for chapter in ix.chapters:
+        summary = summariser.chapter(chapter.id)
+        assert 1 <= len(summary.sentences) <= CHAPTER_SENTENCES
+        assert all(squash(ix.text[s.start : s.end]) == s.text for s in summary.sentences)
+
+
+def test_summaries_pick_what_carries_the_scene(story) -> None:
+    ix, _, summariser = story
+    if ix.title == "Always You":
+        studio = summariser.scene(next(s.id for s in ix.scenes if "studio" in s.title))
+        text = " ".join(s.text for s in studio.sentences)
+        assert "Will you wait for me?" in text and "studio" in text and studio.places == ("the studio",)
+    else:
+        text = " ".join(s.text for s in summariser.chapter(1).sentences)
+        assert "Della" in text and "Jim" in text
+
+
+def test_story_outline_has_a_line_per_scene(story) -> None:
+    ix, _, summariser = story
+    outline = summariser.outline()
+    assert [o.id for o in outline] == [s.id for s in ix.scenes]
+    assert all(o.line and squash(o.line) in squash(ix.text) for o in outline)
+
+
+def test_chapters_by_number_or_title() -> None:
+    ix, _ = library.open_story(SETTINGS, str(ROOT / "tests" / "data" / "owl-creek-bridge.txt"))
+    summariser = Summariser(ix)
+    assert summariser.find_chapter("2") == 2 and summariser.find_chapter("III") == 3
+    assert summariser.find_chapter("99") is None
+
+
+def test_summary_replies_fit_and_name_who_and_where(story) -> None:
+    ix, searcher, _ = story
+    replies = Replies(ix, searcher)
+    reply, _ = replies.summary("scene", ix.scenes[-1].title.split(":")[0])
+    assert reply.body.startswith("**Who:**") and len(reply.body) <= 4096
+    reply, state = replies.summary("story")
+    assert reply.title.endswith("the story so far") and all(len(p) <= 1800 for p in state.pages)
+    reply, _ = replies.summary("chapter", "999")
+    assert reply.error and "no chapter" in reply.body.lower()
+
+
+def test_character_profile(story) -> None:
+    ix, searcher, _ = story
+    main = ix.characters[0]
+    reply, _ = Replies(ix, searcher).character(main.name.split()[0])
+    fields = dict(reply.fields)
+    assert reply.title.replace("\\", "") == main.name
+    assert "mentions" in fields["Appears"] and fields["First appearance"]
+    if any(d.speaker == main.name for d in ix.dialogue):
+        assert "Says" in fields and "Talks most to" in fields
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    from PIL import Image
+
+    return Image.open(io.BytesIO(data)).size
+
+
+def test_pictures_are_pngs_of_the_right_size_showing_who_was_asked(story) -> None:
+    ix, _, _ = story
+    asked = [c.name for c in ix.characters[:2]]
+    picture = pictures.timeline(ix, asked)
+    assert picture.png.startswith(b"\x89PNG") and png_size(picture.png) == (1200, 675)
+    assert picture.shows == tuple(asked)
+    default = pictures.timeline(ix)
+    assert default.shows == tuple(c.name for c in ix.characters[:6])
+    rel = pictures.relations(ix)
+    assert png_size(rel.png) == (1200, 675)
+    speakers = {d.speaker for d in ix.dialogue if d.speaker}
+    assert set(rel.shows) <= speakers and rel.shows
+
+
+def test_presence_counts_follow_the_passages() -> None:
+    ix, _ = library.open_story(SETTINGS, "always-you")
+    labels, rows = pictures.presence(ix, ["Marcel Gerard"])
+    assert len(labels) == len(ix.scenes)
+    marcel_scenes = {p.scene for p in ix.passages if "Marcel Gerard" in p.characters}
+    assert {i + 1 for i, v in enumerate(rows["Marcel Gerard"]) if v} == marcel_scenes
