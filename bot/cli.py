@@ -61,6 +61,12 @@ def _parser() -> argparse.ArgumentParser:
         picture.add_argument("--out", type=Path, default=Path(f"{name}.png"), help=f"PNG file (default: {name}.png)")
         picture.add_argument("--story", help="a story name from the library, or a file path")
 
+    character = sub.add_parser("character", help="who a character is in this story")
+    character.add_argument("name", nargs="+", help="any of their names (typos are fine)")
+    character.add_argument("--story", help="a story name from the library, or a file path")
+    for name, text in (("characters", "everyone in the story"), ("story", "title, author, length, chapters, scenes")):
+        sub.add_parser(name, help=text).add_argument("--story", help="a story name from the library, or a file path")
+
     run = sub.add_parser("run", help="run the bot: on Discord with DISCORD_TOKEN, else a local console")
     run.add_argument("--story", help="a story name from the library, or a file path")
     run.add_argument("--console", action="store_true", help="the local console even when a token is set")
@@ -292,6 +298,18 @@ def _picture(args: argparse.Namespace, settings: config.Settings) -> int:
     return 0
 
 
+def _card(args: argparse.Namespace, settings: config.Settings) -> int:
+    """/character, /characters and /story, as the console shows them."""
+    from bot.chat.console import Console
+    from bot.chat.replies import Replies
+
+    ix, searcher = library.open_story(settings, args.story)
+    console = Console(Replies(ix, searcher, settings.discord.max_question_chars))
+    line = f"/{args.command} " + " ".join(getattr(args, "name", []))
+    print(console.handle(line))
+    return 0
+
+
 def _token() -> str | None:
     """DISCORD_TOKEN from the environment, else from a .env file in the working directory."""
     import os
@@ -392,6 +410,8 @@ def main(argv: list[str] | None = None) -> int:
             return _summary(args, settings)
         elif args.command in ("timeline", "relations"):
             return _picture(args, settings)
+        elif args.command in ("character", "characters", "story"):
+            return _card(args, settings)
         elif args.command == "run":
             token = None if args.console else _token()
             if token:

@@ -133,3 +133,19 @@ def test_scene_and_quote_commands(capsys) -> None:
     assert capsys.readouterr().out == first and "Klaus Mikaelson" in first
     assert main(["quote", "--character", "Zebedee"]) == 2
     assert "no character called 'Zebedee'" in capsys.readouterr().err
+
+
+def test_every_bot_command_also_works_on_the_command_line(tmp_path: Path, capsys) -> None:
+    assert main(["character", "carolin"]) == 0 and "Caroline Forbes" in capsys.readouterr().out
+    assert main(["characters"]) == 0 and "Marcel Gerard" in capsys.readouterr().out
+    assert main(["story"]) == 0 and "1,611 words" in capsys.readouterr().out
+    assert main(["summary", "scene", "the", "bar", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["characters"][0] == "Marcel Gerard" and len(data["sentences"]) <= 5
+    out = tmp_path / "t.png"
+    assert main(["timeline", "Klaus,", "Marcel", "--out", str(out)]) == 0
+    assert out.read_bytes().startswith(b"\x89PNG") and "Klaus Mikaelson, Marcel Gerard" in capsys.readouterr().out
+    assert main(["timeline", "Zebedee", "--out", str(out)]) == 2
+    assert "no character called 'Zebedee'" in capsys.readouterr().err
+    assert main(["relations", "--out", str(tmp_path / "missing" / "r.png")]) == 2
+    assert "cannot write" in capsys.readouterr().err
