@@ -260,7 +260,7 @@ def cache_key(story: Story, setting: StorySetting) -> str:
     digest = hashlib.sha256()
     digest.update(story.text.encode("utf-8"))
     digest.update(setting.fingerprint().encode())
-    digest.update(f"format={FORMAT}".encode())
+    digest.update(f"format={FORMAT};span={story.start}-{story.end}".encode())
     return digest.hexdigest()[:24]
 
 
@@ -301,7 +301,8 @@ def load_or_build(story: Story, setting: StorySetting, cache_dir: Path | None) -
     """The cached index if it is there and sound, else a fresh build (cached for next time)."""
     index = cached(
         cache_dir, story.name, cache_key(story, setting), "index", lambda: build(story, setting),
-        lambda obj: isinstance(obj, StoryIndex) and obj.format == FORMAT and obj.text == story.text,
+        lambda obj: isinstance(obj, StoryIndex) and obj.format == FORMAT and obj.text == story.text
+        and obj.end == story.end,
     )
     index.name, index.path = story.name, story.path  # the same text may live elsewhere
     return index

@@ -1,7 +1,7 @@
 """The stories the bot knows: every file in seeds/ plus those config.yaml names."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from rapidfuzz import process, utils
@@ -65,13 +65,25 @@ def open_index(settings: Settings, name_or_path: str | None = None) -> index_mod
     return index_mod.load_or_build(story, settings.story(entry.name), settings.cache_dir)
 
 
-def open_story(settings: Settings, name_or_path: str | None = None) -> tuple[index_mod.StoryIndex, search.Searcher]:
-    """A story's index and its searcher, each from the cache when possible."""
+def open_story(settings: Settings, name_or_path: str | None = None,
+               upto_chapter: int | None = None) -> tuple[index_mod.StoryIndex, search.Searcher]:
+    """A story's index and its searcher, each from the cache when possible.
+
+    ``upto_chapter`` is a reader's spoiler horizon: the story is indexed as if it ended with
+    that chapter, so nothing after it (text, scenes, characters not yet met) exists at all.
+    """
     entry = resolve(settings, name_or_path)
     story = loader.from_path(entry.path, entry.name, settings.max_story_mb)
     setting = settings.story(entry.name)
+    if upto_chapter is not None:
+        full = index_mod.load_or_build(story, setting, settings.cache_dir)
+        if 1 <= upto_chapter < len(full.chapters):
+            end = full.chapters[upto_chapter - 1].end
+            story = replace(story, name=f"{story.name}@{upto_chapter}", end=end)
     ix = index_mod.load_or_build(story, setting, settings.cache_dir)
-    return ix, search.load_or_build(ix, settings.cache_dir, index_mod.cache_key(story, setting))
+    searcher = search.load_or_build(ix, settings.cache_dir, index_mod.cache_key(story, setting))
+    ix.name = entry.name  # "story@3" named only the cache files
+    return ix, searcher
 
 
 def open_searcher(settings: Settings, name_or_path: str | None = None) -> search.Searcher:
