@@ -1,0 +1,145 @@
+"""Settings that last: per-server, per-channel and per-reader, in SQLite (WAL, versioned schema).
+
+Every write is one transaction, so a killed process loses nothing that was committed. A damaged
+database or one written by a newer Storykeeper gets a clear StoreError, never silent loss.
+The methods are blocking; the bot calls them through asyncio.to_thread.
+"""
+from __future__ import annotations
+
+import sqlite3
+import threading
+from pathlib import Path
+
+from bot.errors import StorykeeperError
+
+SCHEMA_VERSION = 1
+MIGRATIONS: dict[int, list[str]] = {
+    # version -> statements that bring the schema from version - 1 to it
+    1: [
+        """CREATE TABLE guild_settings (
+               guild_id INTEGER NOT NULL, key TEXT NOT NULL, value TEXT,
+               PRIMARY KEY (guild_id, key))""",
+        """CREATE TABLE channel_settings (
+               channel_id INTEGER NOT NULL, key TEXT NOT NULL, value TEXT,
+               PRIMARY KEY (channel_id, key))""",
+        """CREATE TABLE reading_progress (
+               guild_id INTEGER NOT NULL, user_id INTEGER NOT NULL, story TEXT NOT NULL, chapter INTEGER NOT NULL,
+               PRIMARY KEY (guild_id, user_id, story))""",
+    ],
+}
+
+
+class StoreError(StorykeeperError):
+    """The settings database cannot be used as it is."""
+
+
+class Store:
+    """One SQLite file of settings. Safe to use from several threads (one connection, a lock)."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=10)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=FULL")
+            check = self._db.execute("PRAGMA quick_check").fetchone()[0]
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"the settings database {path} is damaged ({exc}); move it aside and restart, "
+                             "or restore it from a backup") from exc
+        except OSError as exc:
+            raise StoreError(f"cannot open the settings database {path} ({exc.strerror}); check data_dir") from exc
+        if check != "ok":
+            raise StoreError(f"the settings database {path} is damaged ({check}); move it aside and restart")
+        self._lock = threading.Lock()
+        self._migrate()
+
+    def _migrate(self) -> None:
+        version = self._db.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise StoreError(f"the settings database {self.path} was written by a newer Storykeeper "
+                             f"(schema {version}, this one knows {SCHEMA_VERSION}); upgrade Storykeeper")
+        for target in range(version + 1, SCHEMA_VERSION + 1):
+            with self._lock:
+                self._db.execute("BEGIN IMMEDIATE")
+                try:
+                    for statement in MIGRATIONS[target]:
+                        self._db.execute(statement)
+                    self._db.execute(f"PRAGMA user_version = {target}")
+                    self._db.execute("COMMIT")
+                except BaseException:
+                    self._db.execute("ROLLBACK")
+                    raise
+
+    def close(self) -> None:
+        self._db.close()
+
+    def _write(self, sql: str, args: tuple) -> None:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                self._db.execute(sql, args)
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+
+    def _read(self, sql: str, args: tuple) -> list[tuple]:
+        with self._lock:
+            return self._db.execute(sql, args).fetchall()
+
+    # -- servers and channels ---------------------------------------------------------------
+
+    def set_guild(self, guild_id: int, key: str, value: str | None) -> None:
+        if value is None:
+            self._write("DELETE FROM guild_settings WHERE guild_id = ? AND key = ?", (guild_id, key))
+        else:
+            self._write("INSERT INTO guild_settings (guild_id, key, value) VALUES (?, ?, ?) "
+                        "ON CONFLICT (guild_id, key) DO UPDATE SET value = excluded.value", (guild_id, key, value))
+
+    def guild(self, guild_id: int, key: str) -> str | None:
+        rows = self._read("SELECT value FROM guild_settings WHERE guild_id = ? AND key = ?", (guild_id, key))
+        return rows[0][0] if rows else None
+
+    def set_channel(self, channel_id: int, key: str, value: str | None) -> None:
+        if value is None:
+            self._write("DELETE FROM channel_settings WHERE channel_id = ? AND key = ?", (channel_id, key))
+        else:
+            self._write("INSERT INTO channel_settings (channel_id, key, value) VALUES (?, ?, ?) "
+                        "ON CONFLICT (channel_id, key) DO UPDATE SET value = excluded.value",
+                        (channel_id, key, value))
+
+    def channel(self, channel_id: int, key: str) -> str | None:
+        rows = self._read("SELECT value FROM channel_settings WHERE channel_id = ? AND key = ?", (channel_id, key))
+        return rows[0][0] if rows else None
+
+    # -- readers ------------------------------------------------------------------------------
+
+    def set_progress(self, guild_id: int, user_id: int, story: str, chapter: int | None) -> None:
+        if chapter is None:
+            self._write("DELETE FROM reading_progress WHERE guild_id = ? AND user_id = ? AND story = ?",
+                        (guild_id, user_id, story))
+        else:
+            self._write("INSERT INTO reading_progress (guild_id, user_id, story, chapter) VALUES (?, ?, ?, ?) "
+                        "ON CONFLICT (guild_id, user_id, story) DO UPDATE SET chapter = excluded.chapter",
+                        (guild_id, user_id, story, chapter))
+
+    def progress(self, guild_id: int, user_id: int, story: str) -> int | None:
+        rows = self._read("SELECT chapter FROM reading_progress WHERE guild_id = ? AND user_id = ? AND story = ?",
+                          (guild_id, user_id, story))
+        return rows[0][0] if rows else None
+
+    # -- the spoiler horizon ------------------------------------------------------------------
+
+    def horizon(self, guild_id: int, channel_id: int, user_id: int, story: str) -> int | None:
+        """The last chapter this reader may see here: the lowest of their progress (or the
+        server's default for readers who set none), the server's ceiling and the channel's."""
+        limits = []
+        progress = self.progress(guild_id, user_id, story)
+        if progress is None:
+            default = self.guild(guild_id, f"default_progress:{story}")
+            progress = int(default) if default else None
+        for value in (progress, self.guild(guild_id, f"ceiling:{story}"), self.channel(channel_id, f"ceiling:{story}")):
+            if value is not None:
+                limits.append(int(value))
+        return min(limits) if limits else None
