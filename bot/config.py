@@ -64,6 +64,7 @@ class Settings:
     default_story: str | None = None
     stories: dict[str, StorySetting] = field(default_factory=dict)
     max_story_mb: float = 50.0
+    data_dir: Path = Path("data")
     discord: DiscordSetting = field(default_factory=DiscordSetting)
 
     def story(self, name: str) -> StorySetting:
@@ -71,7 +72,7 @@ class Settings:
         return self.stories.get(name) or StorySetting(name=name)
 
 
-TOP_KEYS = {"default_story", "seeds_dir", "cache_dir", "stories", "max_story_mb", "discord"}
+TOP_KEYS = {"default_story", "seeds_dir", "cache_dir", "stories", "max_story_mb", "discord", "data_dir"}
 DISCORD_KEYS = {"prefix", "message_content", "test_guild", "cooldown_rate", "cooldown_seconds",
                 "max_question_chars", "view_timeout"}
 STORY_KEYS = {"path", "characters", "ignore"}
@@ -179,6 +180,7 @@ def from_dict(data: dict[str, Any], root: Path) -> Settings:
         root=root,
         seeds_dir=root / str(data.get("seeds_dir") or "seeds"),
         cache_dir=root / str(data.get("cache_dir") or ".cache/storykeeper"),
+        data_dir=root / str(data.get("data_dir") or "data"),
         default_story=default,
         stories=stories,
         max_story_mb=float(max_mb),

@@ -10,8 +10,7 @@ from discord.ext import commands
 
 from bot import config
 from bot.chat.discord_bot import StoryBot
-from bot.chat.replies import Replies
-from bot.core import index, library, loader, search
+from bot.chat.stories import StoryLibrary
 
 ROOT = Path(__file__).resolve().parents[1]
 SETTINGS = config.load(ROOT / "config.yaml")
@@ -25,20 +24,20 @@ Ann Lee laughed at Tom. "You will wake the whole street, Tom Hale," said Ann Lee
 
 
 @pytest.fixture(scope="module")
-def replies() -> Replies:
-    ix, searcher = library.open_story(SETTINGS, "always-you")
-    return Replies(ix, searcher, SETTINGS.discord.max_question_chars)
+def stories() -> StoryLibrary:
+    return StoryLibrary(SETTINGS)
 
 
-def make_bot(replies: Replies, **discord_overrides) -> StoryBot:
-    settings = replace(SETTINGS, discord=replace(SETTINGS.discord, **discord_overrides))
-    return StoryBot(settings, sync="global", replies=replies)
+def make_bot(stories: StoryLibrary, data_dir: Path, **discord_overrides) -> StoryBot:
+    settings = replace(SETTINGS, data_dir=data_dir, discord=replace(SETTINGS.discord, **discord_overrides))
+    stories.settings = settings
+    return StoryBot(settings, sync="global", library=stories)
 
 
 @pytest.fixture
-def simcord_bot(request, replies):
+def simcord_bot(request, stories, tmp_path):
     """The bot under test; parametrize indirectly with discord settings to change them."""
-    return make_bot(replies, **getattr(request, "param", {}))
+    return make_bot(stories, tmp_path, **getattr(request, "param", {}))
 
 
 @pytest.fixture
@@ -102,7 +101,7 @@ async def test_every_command_as_slash(world) -> None:
     assert {f.name for f in embed.fields} >= {"Also called", "Appears", "Talks most to", "First appearance", "Says"}
     result = await alice.slash(channel, "characters")
     assert "Caroline Forbes" in result.response.embeds[0].description
-    result = await alice.slash(channel, "story")
+    result = await alice.slash(channel, "story info")
     assert result.response.embeds[0].title == "Always You"
     result = await alice.slash(channel, "help")
     assert any("/ask" in f.name for f in result.response.embeds[0].fields)
@@ -231,7 +230,7 @@ async def test_other_bots_are_ignored(world) -> None:
 
 async def test_errors_reach_the_user_briefly_and_the_bot_keeps_running(world, monkeypatch, caplog) -> None:
     env, channel, alice, _ = world
-    replies = env.bot.replies
+    replies = env.bot.library.get("always-you")
 
     def broken(question: str):
         raise RuntimeError("index exploded")
@@ -242,18 +241,17 @@ async def test_errors_reach_the_user_briefly_and_the_bot_keeps_running(world, mo
     assert "index exploded" in caplog.text
     simcord.assert_error(env, contains="index exploded")
     monkeypatch.undo()
-    result = await alice.slash(channel, "story")
+    result = await alice.slash(channel, "story info")
     assert result.response.embeds[0].title == "Always You"
 
 
-@pytest.fixture
-def mention_replies() -> Replies:
-    ix = index.build(loader.from_text(MENTION_STORY, "party"))
-    return Replies(ix, search.Searcher(ix))
-
-
-async def test_story_text_with_mentions_stays_inert(mention_replies) -> None:
-    bot = StoryBot(SETTINGS, sync="global", replies=mention_replies)
+async def test_story_text_with_mentions_stays_inert(tmp_path) -> None:
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "party.txt").write_text(MENTION_STORY)
+    settings = replace(SETTINGS, seeds_dir=seeds, default_story="party", cache_dir=tmp_path / "cache",
+                       data_dir=tmp_path / "data")
+    bot = StoryBot(settings, sync="global")
     async with simcord.run(bot) as env:
         guild = env.create_guild()
         channel = guild.create_text_channel("general")
@@ -264,22 +262,3 @@ async def test_story_text_with_mentions_stays_inert(mention_replies) -> None:
         result = await alice.slash(channel, "ask", question="<@123> what did Tom shout @everyone?")
         assert "@everyone" not in result.response.embeds[0].title
         assert_never_pings(env)
-
-
-async def test_summary_and_pictures(world) -> None:
-    env, channel, alice, _ = world
-    result = await alice.slash(channel, "summary", what="scene", which="studio")
-    embed = result.response.embeds[0]
-    assert "studio" in embed.title and "**Who:**" in embed.description and "Will you wait" in embed.description
-    result = await alice.slash(channel, "summary", what="story")
-    assert "the story so far" in result.response.embeds[0].title
-    result = await alice.slash(channel, "timeline", characters="Klaus, marcel")
-    assert [a.filename for a in result.response.attachments] == ["timeline.png"]
-    assert result.response.embeds[0].image.url.endswith("timeline.png")
-    assert "Klaus Mikaelson" in result.response.embeds[0].title
-    result = await alice.slash(channel, "relations")
-    assert [a.filename for a in result.response.attachments] == ["relations.png"]
-    await alice.send(channel, f"{env.bot.user.mention} summary chapter 1")
-    assert "Who:" in channel.last_message.embeds[0].description
-    assert_never_pings(env)
-    assert_within_limits(env)

@@ -12,8 +12,7 @@ import yarl
 
 from bot import config
 from bot.chat.discord_bot import StoryBot
-from bot.chat.replies import Replies
-from bot.core import library
+from dataclasses import replace
 from fake_discord import FakeDiscord, LoopbackOnly
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -29,10 +28,9 @@ async def fake(monkeypatch):
     await server.stop()
 
 
-async def test_bot_start_over_loopback(fake) -> None:
-    settings = config.load(ROOT / "config.yaml")
-    ix, searcher = library.open_story(settings, "always-you")
-    bot = StoryBot(settings, sync="global", replies=Replies(ix, searcher),
+async def test_bot_start_over_loopback(fake, tmp_path) -> None:
+    settings = replace(config.load(ROOT / "config.yaml"), data_dir=tmp_path)
+    bot = StoryBot(settings, sync="global",
                    connector=aiohttp.TCPConnector(resolver=LoopbackOnly()), guild_ready_timeout=0.1)
     runner = asyncio.create_task(bot.start("fake-token"))
     try:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
-from typing import Any, Literal
+from typing import Any, Literal, Optional
 
 import discord
 from discord import app_commands
@@ -17,8 +17,9 @@ from discord.ext import commands
 
 from bot.chat import format as fmt
 from bot.chat.replies import Conversation, Replies, Reply
+from bot.chat.stories import StoryLibrary
+from bot.chat.store import Store
 from bot.config import Settings
-from bot.core import library
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +50,7 @@ def to_embed(reply: Reply) -> discord.Embed:
 class ReplyView(discord.ui.View):
     """The buttons under a reply. They work for the person who asked and stop after a timeout."""
 
-    def __init__(self, replies: Replies, reply: Reply, state: Conversation | None, owner: int, timeout: float):
+    def __init__(self, replies: Replies | None, reply: Reply, state: Conversation | None, owner: int, timeout: float):
         super().__init__(timeout=timeout)
         self.replies = replies
         self.state = state
@@ -97,6 +98,19 @@ def _cooldown(ctx: commands.Context) -> commands.Cooldown | None:
     return commands.Cooldown(s.cooldown_rate, s.cooldown_seconds)
 
 
+class StoryName(commands.Converter):
+    """A story of the library, by name."""
+
+    async def convert(self, ctx: commands.Context, argument: str) -> str:
+        names = ctx.bot.library.names()
+        if argument in names:
+            return argument
+        raise commands.BadArgument(f"No story called “{fmt.escape(argument[:60])}”; `/story list` shows them.")
+
+
+Story = Optional[StoryName]
+
+
 class StoryCog(commands.Cog, name="Story"):
     """Ask about the story, get quotes, find scenes, meet the characters."""
 
@@ -105,17 +119,40 @@ class StoryCog(commands.Cog, name="Story"):
         # discord.py keeps a cooldown's buckets on the decorated function, so every bot in one
         # process would share them; give this bot's commands their own.
         for command in self.get_commands():
-            if command._buckets.valid:
-                command._buckets = commands.DynamicCooldownMapping(_cooldown, commands.BucketType.user)
+            for sub in [command, *getattr(command, "commands", [])]:
+                if sub._buckets.valid:
+                    sub._buckets = commands.DynamicCooldownMapping(_cooldown, commands.BucketType.user)
 
-    @property
-    def replies(self) -> Replies:
-        return self.bot.replies
+    # -- where a reader is ------------------------------------------------------------------
 
-    async def send(self, ctx: commands.Context, reply: Reply, state: Conversation | None) -> None:
+    async def story_name(self, ctx: commands.Context | discord.Interaction, story: str | None) -> str:
+        if story:
+            return story
+        guild = ctx.guild
+        if guild is not None:
+            chosen = await asyncio.to_thread(self.bot.store.guild, guild.id, "story")
+            if chosen in self.bot.library.names():
+                return chosen
+        return self.bot.library.default()
+
+    async def horizon(self, ctx: commands.Context | discord.Interaction, story: str) -> int | None:
+        if ctx.guild is None or ctx.channel is None:
+            return None
+        user = ctx.author if isinstance(ctx, commands.Context) else ctx.user
+        return await asyncio.to_thread(self.bot.store.horizon, ctx.guild.id, ctx.channel.id, user.id, story)
+
+    async def replies_for(self, ctx: commands.Context | discord.Interaction, story: str | None) -> Replies:
+        """The story this reader is asking about, cut at their spoiler horizon."""
+        name = await self.story_name(ctx, story)
+        horizon = await self.horizon(ctx, name)
+        if isinstance(ctx, commands.Context) and ctx.interaction and not self.bot.library.has(name, horizon):
+            await ctx.defer()  # indexing a story at a new horizon can take a few seconds
+        return await asyncio.to_thread(self.bot.library.get, name, horizon)
+
+    async def send(self, ctx: commands.Context, replies: Replies, reply: Reply, state: Conversation | None) -> None:
         view = None
         if reply.buttons:
-            view = ReplyView(self.replies, reply, state, ctx.author.id, self.bot.settings.discord.view_timeout)
+            view = ReplyView(replies, reply, state, ctx.author.id, self.bot.settings.discord.view_timeout)
         ephemeral = reply.private and ctx.interaction is not None
         embed = to_embed(reply)
         kwargs: dict[str, Any] = {"embed": embed, "ephemeral": ephemeral, "allowed_mentions": NO_PINGS}
@@ -129,88 +166,199 @@ class StoryCog(commands.Cog, name="Story"):
         if view is not None:
             view.message = message
 
+    async def run(self, ctx: commands.Context, story: str | None, method: str, *args: Any) -> None:
+        replies = await self.replies_for(ctx, story)
+        reply, state = await asyncio.to_thread(getattr(replies, method), *args)
+        await self.send(ctx, replies, reply, state)
+
+    # -- commands -----------------------------------------------------------------------------
+
     @commands.hybrid_command(name="ask")
-    @app_commands.describe(question="Your question about the story, in your own words")
+    @app_commands.describe(question="Your question about the story, in your own words",
+                           story="Which story (default: this server's)")
     @commands.dynamic_cooldown(_cooldown, commands.BucketType.user)
-    async def ask(self, ctx: commands.Context, *, question: str) -> None:
+    async def ask(self, ctx: commands.Context, *, question: str, story: Story = None) -> None:
         """Ask a question; I answer with the lines of the story that show it."""
-        await self.send(ctx, *await asyncio.to_thread(self.replies.ask, question))
+        await self.run(ctx, story, "ask", question)
 
     @commands.hybrid_command(name="quote")
-    @app_commands.describe(character="Whose line (any of their names)", about="What the line should be about")
+    @app_commands.describe(character="Whose line (any of their names)", about="What the line should be about",
+                           story="Which story (default: this server's)")
     @commands.dynamic_cooldown(_cooldown, commands.BucketType.user)
-    async def quote(self, ctx: commands.Context, character: str | None = None, *, about: str | None = None) -> None:
+    async def quote(self, ctx: commands.Context, character: str | None = None, *, about: str | None = None,
+                    story: Story = None) -> None:
         """A random memorable quote, optionally by a character or about a topic."""
-        await self.send(ctx, *await asyncio.to_thread(self.replies.quote, character, about))
+        await self.run(ctx, story, "quote", character, about)
 
     @commands.hybrid_command(name="scene")
-    @app_commands.describe(keywords="Words you remember the scene by: a place, people, what happens")
+    @app_commands.describe(keywords="Words you remember the scene by: a place, people, what happens",
+                           story="Which story (default: this server's)")
     @commands.dynamic_cooldown(_cooldown, commands.BucketType.user)
-    async def scene(self, ctx: commands.Context, *, keywords: str) -> None:
+    async def scene(self, ctx: commands.Context, *, keywords: str, story: Story = None) -> None:
         """Find a scene by keywords."""
-        await self.send(ctx, *await asyncio.to_thread(self.replies.scene, keywords))
+        await self.run(ctx, story, "scene", keywords)
 
     @commands.hybrid_command(name="character")
-    @app_commands.describe(name="The character's name (any of their names)")
+    @app_commands.describe(name="The character's name (any of their names)", story="Which story (default: this server's)")
     @commands.dynamic_cooldown(_cooldown, commands.BucketType.user)
-    async def character(self, ctx: commands.Context, *, name: str) -> None:
+    async def character(self, ctx: commands.Context, *, name: str, story: Story = None) -> None:
         """Who a character is in this story."""
-        await self.send(ctx, *await asyncio.to_thread(self.replies.character, name))
+        await self.run(ctx, story, "character", name)
+
+    @commands.hybrid_command(name="characters")
+    @app_commands.describe(story="Which story (default: this server's)")
+    async def characters(self, ctx: commands.Context, story: Story = None) -> None:
+        """Everyone in the story."""
+        await self.run(ctx, story, "characters")
 
     @commands.hybrid_command(name="summary")
     @app_commands.describe(what="A scene, a chapter, or the whole story",
-                           which="The scene's keywords, or the chapter's number or title")
+                           which="The scene's keywords, or the chapter's number or title",
+                           story="Which story (default: this server's)")
     @commands.dynamic_cooldown(_cooldown, commands.BucketType.user)
     async def summary(self, ctx: commands.Context, what: Literal["scene", "chapter", "story"] = "story", *,
-                      which: str = "") -> None:
+                      which: str = "", story: Story = None) -> None:
         """What happens, in the story's own words."""
-        await self.send(ctx, *await asyncio.to_thread(self.replies.summary, what, which))
+        await self.run(ctx, story, "summary", what, which)
 
     @commands.hybrid_command(name="timeline")
-    @app_commands.describe(characters="Names separated by commas (default: the main characters)")
+    @app_commands.describe(characters="Names separated by commas (default: the main characters)",
+                           story="Which story (default: this server's)")
     @commands.dynamic_cooldown(_cooldown, commands.BucketType.user)
-    async def timeline(self, ctx: commands.Context, *, characters: str = "") -> None:
+    async def timeline(self, ctx: commands.Context, *, characters: str = "", story: Story = None) -> None:
         """A picture of where characters appear across the story."""
-        await self.send(ctx, *await asyncio.to_thread(self.replies.timeline, characters))
+        await self.run(ctx, story, "timeline", characters)
 
     @commands.hybrid_command(name="relations")
+    @app_commands.describe(story="Which story (default: this server's)")
     @commands.dynamic_cooldown(_cooldown, commands.BucketType.user)
-    async def relations(self, ctx: commands.Context) -> None:
+    async def relations(self, ctx: commands.Context, story: Story = None) -> None:
         """A picture of who talks to whom."""
-        await self.send(ctx, *await asyncio.to_thread(self.replies.relations))
+        await self.run(ctx, story, "relations")
 
-    @commands.hybrid_command(name="characters")
-    async def characters(self, ctx: commands.Context) -> None:
-        """Everyone in the story."""
-        await self.send(ctx, *self.replies.characters())
-
-    @commands.hybrid_command(name="story")
-    async def story(self, ctx: commands.Context) -> None:
+    @commands.hybrid_group(name="story", fallback="info")
+    @app_commands.describe(story="Which story (default: this server's)")
+    async def story(self, ctx: commands.Context, story: Story = None) -> None:
         """Title, author, length, chapters and scenes."""
-        await self.send(ctx, *self.replies.story())
+        await self.run(ctx, story, "story")
+
+    @story.command(name="list")
+    async def story_list(self, ctx: commands.Context) -> None:
+        """The stories I know, and which one this server reads."""
+        current = await self.story_name(ctx, None)
+        rows = []
+        for name in self.bot.library.names():
+            marker = " ← this server's" if name == current else ""
+            rows.append(f"`{name}`{marker}")
+        await self.send(ctx, None, Reply(title="Stories", body="\n".join(rows) + "\n\nSwitch with `/story use`."), None)
+
+    @story.command(name="use")
+    @app_commands.describe(story="The story this server reads from now on")
+    @commands.guild_only()
+    @commands.has_permissions(manage_guild=True)
+    async def story_use(self, ctx: commands.Context, story: StoryName) -> None:
+        """Choose the story this server reads (needs Manage Server)."""
+        await asyncio.to_thread(self.bot.store.set_guild, ctx.guild.id, "story", story)
+        await self.send(ctx, None, Reply(body=f"This server now reads `{story}`."), None)
+
+    @commands.hybrid_command(name="progress")
+    @app_commands.describe(chapter="The last chapter you have read (0 to see everything)",
+                           story="Which story (default: this server's)")
+    @commands.guild_only()
+    async def progress(self, ctx: commands.Context, chapter: int | None = None, story: Story = None) -> None:
+        """Tell me how far you have read, and I will never show you anything past it."""
+        name = await self.story_name(ctx, story)
+        total = await asyncio.to_thread(self.bot.library.chapters, name)
+        if chapter is None:
+            current = await asyncio.to_thread(self.bot.store.progress, ctx.guild.id, ctx.author.id, name)
+            text = (f"You're at chapter {current} of {total} in `{name}`." if current
+                    else f"You haven't set your progress in `{name}` ({total} chapters).")
+            await self.send(ctx, None, Reply(body=text, private=True), None)
+            return
+        if not 0 <= chapter <= total:
+            await self.send(ctx, None, Reply(body=f"`{name}` has chapters 1 to {total}; 0 clears your progress.",
+                                             private=True, error=True), None)
+            return
+        value = chapter if chapter > 0 else None  # having read it all still beats a server default
+        await asyncio.to_thread(self.bot.store.set_progress, ctx.guild.id, ctx.author.id, name, value)
+        text = (f"Got it: I'll only show you `{name}` up to the end of chapter {chapter}." if value and value < total
+                else f"I'll show you all of `{name}`.")
+        await self.send(ctx, None, Reply(body=text, private=True), None)
+
+    @commands.hybrid_command(name="ceiling")
+    @app_commands.describe(chapter="The last chapter anyone here may see (0 removes the limit)",
+                           scope="server: everyone here; channel: this channel only; default: readers with no progress",
+                           story="Which story (default: this server's)")
+    @commands.guild_only()
+    async def ceiling(self, ctx: commands.Context, chapter: int,
+                      scope: Literal["server", "channel", "default"] = "server", story: Story = None) -> None:
+        """A spoiler limit for everyone in this server or channel (needs Manage Server / Manage Channels)."""
+        perms = ctx.author.guild_permissions if scope != "channel" else ctx.channel.permissions_for(ctx.author)
+        needed = "Manage Channels" if scope == "channel" else "Manage Server"
+        if not (perms.manage_channels if scope == "channel" else perms.manage_guild):
+            await self.send(ctx, None, Reply(body=f"Sorry, setting a {scope} limit needs the {needed} permission.",
+                                             private=True, error=True), None)
+            return
+        name = await self.story_name(ctx, story)
+        total = await asyncio.to_thread(self.bot.library.chapters, name)
+        if not 0 <= chapter <= total:
+            await self.send(ctx, None, Reply(body=f"`{name}` has chapters 1 to {total}; 0 removes the limit.",
+                                             private=True, error=True), None)
+            return
+        value = str(chapter) if 0 < chapter < total else None
+        if scope == "channel":
+            await asyncio.to_thread(self.bot.store.set_channel, ctx.channel.id, f"ceiling:{name}", value)
+        else:
+            key = f"default_progress:{name}" if scope == "default" else f"ceiling:{name}"
+            await asyncio.to_thread(self.bot.store.set_guild, ctx.guild.id, key, value)
+        where = {"server": "everyone in this server", "channel": "this channel",
+                 "default": "readers who haven't set their progress"}[scope]
+        text = f"{where.capitalize()} will see `{name}` up to chapter {chapter}." if value else \
+            f"No limit for {where} in `{name}` now."
+        await self.send(ctx, None, Reply(body=text), None)
 
     @commands.hybrid_command(name="help")
     async def help(self, ctx: commands.Context) -> None:
         """What I can do, with examples."""
         prefix = "/" if ctx.interaction else (ctx.clean_prefix or "/")
-        await self.send(ctx, *self.replies.help(prefix))
+        await self.run(ctx, None, "help", prefix)
+
+    # -- autocomplete -------------------------------------------------------------------------
+
+    async def _interaction_replies(self, interaction: discord.Interaction) -> Replies:
+        story = getattr(interaction.namespace, "story", None)
+        name = await self.story_name(interaction, story if story in self.bot.library.names() else None)
+        return await asyncio.to_thread(self.bot.library.get, name, await self.horizon(interaction, name))
 
     @quote.autocomplete("character")
     @character.autocomplete("name")
     async def _complete_character(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
-        return [app_commands.Choice(name=n[:100], value=n[:100]) for n in self.replies.complete_character(current[:100])]
+        replies = await self._interaction_replies(interaction)
+        return [app_commands.Choice(name=n[:100], value=n[:100]) for n in replies.complete_character(current[:100])]
 
     @summary.autocomplete("which")
     @scene.autocomplete("keywords")
     async def _complete_scene(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
-        return [app_commands.Choice(name=t[:100], value=t[:100]) for t in self.replies.complete_scene(current[:100])]
+        replies = await self._interaction_replies(interaction)
+        return [app_commands.Choice(name=t[:100], value=t[:100]) for t in replies.complete_scene(current[:100])]
+
+
+async def _complete_story(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+    names = interaction.client.library.names()  # type: ignore[attr-defined]
+    return [app_commands.Choice(name=n, value=n) for n in names if current.lower() in n.lower()][:25]
+
+
+for _command in (StoryCog.ask, StoryCog.quote, StoryCog.scene, StoryCog.character, StoryCog.characters,
+                 StoryCog.summary, StoryCog.timeline, StoryCog.relations, StoryCog.story, StoryCog.progress,
+                 StoryCog.ceiling, StoryCog.story_use):
+    _command.autocomplete("story")(_complete_story)
 
 
 class StoryBot(commands.Bot):
     """The bot. ``sync``: "global", a guild id, or None (sync only with `storykeeper sync`)."""
 
     def __init__(self, settings: Settings, *, story: str | None = None, sync: str | int | None = None,
-                 replies: Replies | None = None, **options: Any):
+                 library: StoryLibrary | None = None, store: Store | None = None, **options: Any):
         ds = settings.discord
         intents = discord.Intents.default()
         intents.message_content = ds.message_content
@@ -220,13 +368,17 @@ class StoryBot(commands.Bot):
         self.settings = settings
         self.story_name = story
         self.sync_target = sync if sync is not None else ds.test_guild
-        self.replies = replies  # type: ignore[assignment]
+        self.library = library or StoryLibrary(settings)
+        self.store = store  # type: ignore[assignment]
+        self.story_name = story
 
     async def setup_hook(self) -> None:
-        if self.replies is None:
-            # Loading a long novel's index takes a moment: keep the event loop free meanwhile.
-            ix, searcher = await asyncio.to_thread(library.open_story, self.settings, self.story_name)
-            self.replies = Replies(ix, searcher, self.settings.discord.max_question_chars)
+        if self.store is None:
+            self.store = await asyncio.to_thread(Store, self.settings.data_dir / "settings.db")
+        # Load the default story before connecting (a long novel takes a moment), off the loop.
+        if self.story_name:
+            self.library.default = lambda: self.story_name  # type: ignore[method-assign]
+        await asyncio.to_thread(self.library.get, self.library.default(), None)
         await self.add_cog(StoryCog(self))
         if self.sync_target == "global":
             await self.tree.sync()
@@ -237,13 +389,26 @@ class StoryBot(commands.Bot):
             log.info("slash commands synced to server %s", self.sync_target)
 
     async def on_ready(self) -> None:
-        log.info("logged in as %s, telling %r in %d servers", self.user, self.replies.ix.title, len(self.guilds))
+        log.info("logged in as %s; stories: %s; in %d servers", self.user, ", ".join(self.library.names()),
+                 len(self.guilds))
+
+    async def close(self) -> None:
+        await super().close()
+        if self.store is not None:
+            self.store.close()
 
     async def on_command_error(self, ctx: commands.Context, error: commands.CommandError) -> None:
         while getattr(error, "original", None) is not None:  # hybrid and invoke errors wrap the cause
             error = error.original  # type: ignore[assignment]
         if isinstance(error, commands.CommandOnCooldown):
             text = f"You're going fast! Try again in {error.retry_after:.0f} s."
+        elif isinstance(error, commands.MissingPermissions):
+            text = "Sorry, that needs the " + " and ".join(p.replace("_", " ").replace("guild", "server").title()
+                                                           for p in error.missing_permissions) + " permission."
+        elif isinstance(error, commands.NoPrivateMessage):
+            text = "That works in a server, not in direct messages."
+        elif isinstance(error, commands.BadArgument) and str(error).startswith("No story called"):
+            text = str(error)
         elif isinstance(error, (commands.MissingRequiredArgument, commands.BadArgument, commands.TooManyArguments)):
             text = f"That command needs something more. Try `{ctx.clean_prefix}help`."
         elif isinstance(error, commands.CommandNotFound):

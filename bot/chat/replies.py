@@ -385,7 +385,11 @@ class Replies:
                                                            f"`{p}summary scene {self._example_scene()}`"),
             (f"{p}timeline [characters]", f"A picture of where characters appear. `{p}timeline {name}`"),
             (f"{p}relations", "A picture of who talks to whom."),
-            (f"{p}story", "Title, author, length, chapters and scenes."),
+            (f"{p}story info | list | use", "This story's title, length and chapters; the stories I know; "
+                                           "choosing one for the server (Manage Server)."),
+            (f"{p}progress [chapter]", f"How far you have read: I never show you anything past it. `{p}progress 3`"),
+            (f"{p}ceiling chapter [server|channel|default]", "A spoiler limit for everyone here "
+                                                             "(Manage Server / Manage Channels)."),
         )
         return Reply(title="What I can do", body="Buttons under an answer move through the story.",
                      fields=fields), None

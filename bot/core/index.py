@@ -253,6 +253,31 @@ def _referent(passage: str, mentions, starts, pos: int, scene_start: int, charac
     return None
 
 
+def truncate(ix: StoryIndex, chapters: int) -> StoryIndex:
+    """The index as a reader who has read ``chapters`` chapters knows it: nothing after the end
+    of that chapter exists, and characters who have not appeared yet are not there at all."""
+    import copy
+
+    if not 1 <= chapters < len(ix.chapters):
+        return ix
+    end = ix.chapters[chapters - 1].end
+    met = [copy.copy(c) for c in ix.characters if c.first is not None and c.first < end]
+    for c in met:
+        c.aliases = list(c.aliases)
+    chars.count_mentions(met, chars.find_mentions(ix.text, ix.start, end, met))
+    met.sort(key=lambda c: (-c.mentions, c.name))
+    known = {c.name for c in met}
+    return StoryIndex(
+        name=ix.name, path=ix.path, title=ix.title, author=ix.author, encoding=ix.encoding, text=ix.text,
+        start=ix.start, end=end, words=len(ix.text[ix.start : end].split()), chapters=ix.chapters[:chapters],
+        scenes=[s for s in ix.scenes if s.chapter <= chapters],
+        passages=[p for p in ix.passages if p.chapter <= chapters],
+        characters=met,
+        dialogue=[d for d in ix.dialogue if d.start < end and (d.speaker is None or d.speaker in known)],
+        extra={"horizon": chapters},
+    )
+
+
 # --- cache --------------------------------------------------------------------------------
 
 

@@ -1,7 +1,7 @@
 """The stories the bot knows: every file in seeds/ plus those config.yaml names."""
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from rapidfuzz import process, utils
@@ -75,14 +75,14 @@ def open_story(settings: Settings, name_or_path: str | None = None,
     entry = resolve(settings, name_or_path)
     story = loader.from_path(entry.path, entry.name, settings.max_story_mb)
     setting = settings.story(entry.name)
-    if upto_chapter is not None:
-        full = index_mod.load_or_build(story, setting, settings.cache_dir)
-        if 1 <= upto_chapter < len(full.chapters):
-            end = full.chapters[upto_chapter - 1].end
-            story = replace(story, name=f"{story.name}@{upto_chapter}", end=end)
     ix = index_mod.load_or_build(story, setting, settings.cache_dir)
-    searcher = search.load_or_build(ix, settings.cache_dir, index_mod.cache_key(story, setting))
-    ix.name = entry.name  # "story@3" named only the cache files
+    key = index_mod.cache_key(story, setting)
+    if upto_chapter is not None and 1 <= upto_chapter < len(ix.chapters):
+        ix = index_mod.truncate(ix, upto_chapter)
+        ix.name = f"{entry.name}@{upto_chapter}"  # names the searcher's own cache file
+        key = f"{key}-{upto_chapter}"
+    searcher = search.load_or_build(ix, settings.cache_dir, key)
+    ix.name = entry.name
     return ix, searcher
 
 

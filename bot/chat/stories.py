@@ -1,0 +1,47 @@
+"""The stories a bot serves, each at any reader's spoiler horizon, loaded once and kept."""
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+
+from bot.chat.replies import Replies
+from bot.config import Settings
+from bot.core import library
+
+
+class StoryLibrary:
+    """Replies for (story, horizon), built on first use and kept (most recently used first)."""
+
+    def __init__(self, settings: Settings, keep: int = 24):
+        self.settings = settings
+        self.keep = keep
+        self._cache: OrderedDict[tuple[str, int | None], Replies] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def names(self) -> list[str]:
+        return list(library.entries(self.settings))
+
+    def default(self) -> str:
+        return library.resolve(self.settings, None).name
+
+    def chapters(self, story: str) -> int:
+        return len(self.get(story, None).ix.chapters)
+
+    def has(self, story: str, horizon: int | None) -> bool:
+        return (story, horizon) in self._cache
+
+    def get(self, story: str | None, horizon: int | None = None) -> Replies:
+        """Blocking: may index a story. Call it off the event loop."""
+        name = story or self.default()
+        key = (name, horizon)
+        with self._lock:
+            if key in self._cache:
+                self._cache.move_to_end(key)
+                return self._cache[key]
+        ix, searcher = library.open_story(self.settings, name, horizon)
+        replies = Replies(ix, searcher, self.settings.discord.max_question_chars)
+        with self._lock:
+            self._cache[key] = replies
+            while len(self._cache) > self.keep:
+                self._cache.popitem(last=False)
+        return replies

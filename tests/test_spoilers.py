@@ -1,0 +1,132 @@
+"""Several stories, settings that last, and a spoiler horizon for every reader (through SimCord)."""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from pathlib import Path
+
+import discord
+import pytest
+import simcord
+
+from bot import config
+from bot.chat.discord_bot import StoryBot
+from bot.chat.stories import StoryLibrary
+from bot.core import library
+
+ROOT = Path(__file__).resolve().parents[1]
+OWL = ROOT / "tests" / "data" / "owl-creek-bridge.txt"
+
+
+def settings_for(tmp_path: Path) -> config.Settings:
+    base = config.load(ROOT / "config.yaml")
+    stories = dict(base.stories)
+    stories["owl-creek"] = config.StorySetting(name="owl-creek", path=OWL)
+    return replace(base, stories=stories, data_dir=tmp_path / "data")
+
+
+@pytest.fixture
+def simcord_bot(tmp_path):
+    return StoryBot(settings_for(tmp_path), sync="global")
+
+
+@pytest.fixture
+def server(simcord_env):
+    env = simcord_env
+    guild = env.create_guild()
+    channel = guild.create_text_channel("general")
+    other = guild.create_text_channel("book-club")
+    mod_role = guild.create_role("mod", permissions=discord.Permissions(manage_guild=True, manage_channels=True))
+    mod = guild.add_member(env.create_user("mod"), roles=[mod_role])
+    early = guild.add_member(env.create_user("early"))  # has read part I only
+    done = guild.add_member(env.create_user("done"))  # has finished
+    return env, channel, other, mod, early, done
+
+
+def chapter_end(n: int) -> int:
+    ix = library.open_index(config.load(ROOT / "config.yaml"), str(OWL))
+    return ix.chapters[n - 1].end
+
+
+async def test_story_list_and_use_need_permission(server) -> None:
+    env, channel, _, mod, early, _ = server
+    listing = await early.slash(channel, "story list")
+    assert "`owl-creek`" in listing.response.embeds[0].description
+    refused = await early.slash(channel, "story use", story="owl-creek")
+    assert refused.ephemeral and "Manage Server" in refused.response.embeds[0].description
+    simcord.assert_error(env, discord.ext.commands.MissingPermissions)
+    done = await mod.slash(channel, "story use", story="owl-creek")
+    assert "now reads `owl-creek`" in done.response.embeds[0].description
+    info = await early.slash(channel, "story info")
+    assert "Owl Creek" in info.response.embeds[0].title
+
+
+async def test_two_readers_get_different_answers_and_nothing_past_their_horizon(server) -> None:
+    env, channel, _, mod, early, done = server
+    await mod.slash(channel, "story use", story="owl-creek")
+    await early.slash(channel, "progress", chapter=1)
+    await done.slash(channel, "progress", chapter=3)
+    horizon = chapter_end(1)
+    question = "What happened when Farquhar fell from the bridge?"
+    a = await early.slash(channel, "ask", question=question)
+    b = await done.slash(channel, "ask", question=question)
+    assert a.response.embeds[0].description != b.response.embeds[0].description
+    # Everything the early reader is shown must be from part I: check each command and button.
+    ix_full = library.open_index(config.load(ROOT / "config.yaml"), str(OWL))
+    late_text = ix_full.text[horizon:ix_full.end]
+    late_only = {w for w in re.findall(r"[a-z]{7,}", late_text.lower())} - \
+        {w for w in re.findall(r"[a-z]{7,}", ix_full.text[: horizon].lower())}
+    shown = [a.response]
+    click = await early.click(a.response, label="Whole scene")
+    shown.append(click.response)
+    for label in ("Next page", "Later", "Later", "Later"):
+        buttons = {c["label"]: c for row in click.response.components for c in row["components"]}
+        if label in buttons and not buttons[label].get("disabled"):
+            click = await early.click(click.response, label=label)
+            shown.append(click.response)
+    for command, options in (("quote", {}), ("scene", {"keywords": "the forest and his wife"}),
+                             ("summary", {"what": "story"}), ("characters", {}), ("story info", {})):
+        result = await early.slash(channel, command, **options)
+        shown.append(result.response)
+    for message in shown:
+        embed = message.embeds[0]
+        text = " ".join([embed.title or "", embed.description or "", embed.footer.text or ""]
+                        + [f.value for f in embed.fields]).lower()
+        leaked = {w for w in late_only if re.search(rf"\b{w}\b", text)}
+        assert not leaked, (leaked, text[:300])
+    info = await early.slash(channel, "story info")
+    assert dict((f.name, f.value) for f in info.response.embeds[0].fields)["Chapters"] == "1"
+    # The reader who finished sees all three parts.
+    info = await done.slash(channel, "story info")
+    assert dict((f.name, f.value) for f in info.response.embeds[0].fields)["Chapters"] == "3"
+    choices = await early.autocomplete(channel, "character", "name", "")
+    assert all(c["value"] in {ch.name for ch in library.open_story(env.bot.settings, str(OWL), 1)[0].characters}
+               for c in choices)
+
+
+async def test_ceilings_for_server_and_channel_and_defaults(server) -> None:
+    env, channel, other, mod, early, done = server
+    await mod.slash(channel, "story use", story="owl-creek")
+    refused = await early.slash(channel, "ceiling", chapter=1)
+    assert refused.ephemeral and "Manage Server" in refused.response.embeds[0].description
+    await mod.slash(other, "ceiling", chapter=1, scope="channel")
+    here = await done.slash(other, "story info")
+    there = await done.slash(channel, "story info")
+    chapters = lambda r: dict((f.name, f.value) for f in r.response.embeds[0].fields)["Chapters"]  # noqa: E731
+    assert chapters(here) == "1" and chapters(there) == "3"
+    await mod.slash(channel, "ceiling", chapter=2, scope="default")
+    assert chapters(await early.slash(channel, "story info")) == "2"  # no progress set: the default
+    await early.slash(channel, "progress", chapter=3)
+    assert chapters(await early.slash(channel, "story info")) == "3"
+
+
+async def test_settings_survive_a_restart(server, tmp_path) -> None:
+    env, channel, _, mod, early, _ = server
+    await mod.slash(channel, "story use", story="owl-creek")
+    await early.slash(channel, "progress", chapter=1)
+    await env.restart_bot(StoryBot(settings_for(tmp_path), sync="global"))
+    info = await early.slash(channel, "story info")
+    assert "Owl Creek" in info.response.embeds[0].title
+    assert dict((f.name, f.value) for f in info.response.embeds[0].fields)["Chapters"] == "1"
+    mine = await early.slash(channel, "progress")
+    assert "chapter 1 of 3" in mine.response.embeds[0].description
