@@ -130,3 +130,38 @@ async def test_settings_survive_a_restart(server, tmp_path) -> None:
     assert dict((f.name, f.value) for f in info.response.embeds[0].fields)["Chapters"] == "1"
     mine = await early.slash(channel, "progress")
     assert "chapter 1 of 3" in mine.response.embeds[0].description
+
+
+async def test_server_settings_channels_cooldown_and_permission(server) -> None:
+    env, channel, other, mod, early, _ = server
+    refused = await early.slash(channel, "settings cooldown", commands=1, seconds=60)
+    assert refused.ephemeral and "Manage Server" in refused.response.embeds[0].description
+    simcord.assert_error(env, discord.ext.commands.MissingPermissions)
+    await mod.slash(channel, "settings cooldown", commands=1, seconds=60)
+    await early.slash(channel, "ask", question="Who is Peyton Farquhar?")
+    slow = await early.slash(channel, "ask", question="Who is Peyton Farquhar?")
+    assert slow.ephemeral and "Try again in" in slow.response.embeds[0].description
+    simcord.assert_error(env, discord.ext.commands.CommandOnCooldown)
+    await mod.slash(other, "settings here", answer=True)  # from now on: only #book-club
+    elsewhere = await mod.slash(channel, "characters")
+    assert elsewhere.ephemeral and "not answering in this channel" in elsewhere.response.embeds[0].description
+    simcord.assert_error(env, discord.ext.commands.CheckFailure)
+    assert not (await mod.slash(other, "characters")).ephemeral
+    shown = await mod.slash(channel, "settings show")  # settings always work
+    fields = {f.name: f.value for f in shown.response.embeds[0].fields}
+    assert str(other.id) in fields["Answers in"] and fields["Cooldown"] == "1 commands per 60 s"
+
+
+@pytest.mark.parametrize("message_content", [True])
+async def test_server_prefix(tmp_path, message_content) -> None:
+    base = settings_for(tmp_path)
+    bot = StoryBot(replace(base, discord=replace(base.discord, message_content=True)), sync="global")
+    async with simcord.run(bot) as env:
+        guild = env.create_guild()
+        channel = guild.create_text_channel("general")
+        role = guild.create_role("mod", permissions=discord.Permissions(manage_guild=True))
+        mod = guild.add_member(env.create_user("mod"), roles=[role])
+        await mod.send(channel, "!settings prefix ?")
+        assert "start with `?`" in channel.last_message.embeds[0].description
+        await mod.send(channel, "?story info")
+        assert channel.last_message.embeds[0].title == "Always You"

@@ -94,8 +94,17 @@ class ReplyView(discord.ui.View):
 
 
 def _cooldown(ctx: commands.Context) -> commands.Cooldown | None:
+    """The server's own cooldown if it set one, else the config's."""
     s = ctx.bot.settings.discord
+    own = ctx.bot.server_settings.get(ctx.guild.id, {}) if ctx.guild else {}
+    if "cooldown" in own:
+        rate, per = own["cooldown"].split("/")
+        return commands.Cooldown(int(rate), float(per))
     return commands.Cooldown(s.cooldown_rate, s.cooldown_seconds)
+
+
+class NotHere(commands.CheckFailure):
+    """The server has chosen other channels for the bot."""
 
 
 class StoryName(commands.Converter):
@@ -122,6 +131,19 @@ class StoryCog(commands.Cog, name="Story"):
             for sub in [command, *getattr(command, "commands", [])]:
                 if sub._buckets.valid:
                     sub._buckets = commands.DynamicCooldownMapping(_cooldown, commands.BucketType.user)
+
+    async def bot_check_once(self, ctx: commands.Context) -> bool:
+        """Only the channels a server chose (all, if it chose none); the settings commands
+        always work, so a server can never lock itself out."""
+        if ctx.guild is None:
+            return True
+        own = await self.bot.load_server(ctx.guild.id)
+        channels = [c for c in own.get("channels", "").split(",") if c]
+        if not channels or str(ctx.channel.id) in channels:
+            return True
+        if ctx.command is not None and ctx.command.qualified_name.startswith("settings"):
+            return True
+        raise NotHere()
 
     # -- where a reader is ------------------------------------------------------------------
 
@@ -317,6 +339,63 @@ class StoryCog(commands.Cog, name="Story"):
             f"No limit for {where} in `{name}` now."
         await self.send(ctx, None, Reply(body=text), None)
 
+    @commands.hybrid_group(name="settings", fallback="show")
+    @commands.guild_only()
+    async def settings_group(self, ctx: commands.Context) -> None:
+        """This server's settings."""
+        own = await self.bot.load_server(ctx.guild.id)
+        ds = self.bot.settings.discord
+        channels = [f"<#{c}>" for c in own.get("channels", "").split(",") if c]
+        fields = (("Story", f"`{await self.story_name(ctx, None)}`"),
+                  ("Prefix", f"`{own.get('prefix', ds.prefix)}`" + ("" if ds.message_content else
+                                                                     " (typed commands are off; slash commands and mentions work)")),
+                  ("Answers in", ", ".join(channels) or "every channel"),
+                  ("Cooldown", own.get("cooldown", f"{ds.cooldown_rate}/{ds.cooldown_seconds:g}").replace("/", " commands per ") + " s"))
+        await self.send(ctx, None, Reply(title="Settings", fields=fields, private=True), None)
+
+    @settings_group.command(name="prefix")
+    @app_commands.describe(prefix="1 to 5 characters, like ! or ?")
+    @commands.guild_only()
+    @commands.has_permissions(manage_guild=True)
+    async def settings_prefix(self, ctx: commands.Context, prefix: str) -> None:
+        """The prefix for typed commands in this server (needs Manage Server)."""
+        if not 1 <= len(prefix) <= 5 or any(ch.isspace() for ch in prefix) or "@" in prefix or "<" in prefix:
+            await self.send(ctx, None, Reply(body="A prefix is 1 to 5 characters with no spaces, @ or <.",
+                                             private=True, error=True), None)
+            return
+        await self.bot.set_server(ctx.guild.id, "prefix", prefix)
+        await self.send(ctx, None, Reply(body=f"Typed commands here now start with `{fmt.escape(prefix)}`."), None)
+
+    @settings_group.command(name="here")
+    @app_commands.describe(answer="Whether I answer in this channel")
+    @commands.guild_only()
+    @commands.has_permissions(manage_channels=True)
+    async def settings_here(self, ctx: commands.Context, answer: bool) -> None:
+        """Choose the channels I answer in (needs Manage Channels). None chosen: all of them."""
+        own = await self.bot.load_server(ctx.guild.id)
+        channels = [c for c in own.get("channels", "").split(",") if c]
+        here = str(ctx.channel.id)
+        if answer and here not in channels:
+            channels.append(here)
+        if not answer:
+            if not channels:  # "not here" with no list yet: every channel but this one
+                channels = [str(c.id) for c in ctx.guild.text_channels if c.id != ctx.channel.id]
+            channels = [c for c in channels if c != here]
+        await self.bot.set_server(ctx.guild.id, "channels", ",".join(channels) or None)
+        listed = ", ".join(f"<#{c}>" for c in channels) or "every channel"
+        await self.send(ctx, None, Reply(body=f"I answer in: {listed}."), None)
+
+    @settings_group.command(name="cooldown")
+    @app_commands.describe(commands_="Commands a member may run in each period", seconds="The period in seconds")
+    @app_commands.rename(commands_="commands")
+    @commands.guild_only()
+    @commands.has_permissions(manage_guild=True)
+    async def settings_cooldown(self, ctx: commands.Context, commands_: app_commands.Range[int, 1, 100],
+                                seconds: app_commands.Range[float, 0, 3600]) -> None:
+        """How often each member may ask (needs Manage Server)."""
+        await self.bot.set_server(ctx.guild.id, "cooldown", f"{commands_}/{seconds:g}")
+        await self.send(ctx, None, Reply(body=f"Each member may now run {commands_} commands every {seconds:g} s."), None)
+
     @commands.hybrid_command(name="help")
     async def help(self, ctx: commands.Context) -> None:
         """What I can do, with examples."""
@@ -362,13 +441,15 @@ class StoryBot(commands.Bot):
         ds = settings.discord
         intents = discord.Intents.default()
         intents.message_content = ds.message_content
-        prefix = commands.when_mentioned_or(ds.prefix) if ds.message_content else commands.when_mentioned
-        super().__init__(command_prefix=prefix, intents=intents, help_command=None,
+        super().__init__(command_prefix=StoryBot._prefix, intents=intents, help_command=None,
                          allowed_mentions=NO_PINGS, **options)
         self.settings = settings
         self.story_name = story
         self.sync_target = sync if sync is not None else ds.test_guild
         self.library = library or StoryLibrary(settings)
+        # Each server's settings, read from the store once (off the loop) and kept current on
+        # every change, so the prefix and cooldown lookups never wait on the database.
+        self.server_settings: dict[int, dict[str, str]] = {}
         self.store = store  # type: ignore[assignment]
         self.story_name = story
 
@@ -388,6 +469,27 @@ class StoryBot(commands.Bot):
             await self.tree.sync(guild=guild)
             log.info("slash commands synced to server %s", self.sync_target)
 
+    async def _prefix(self, message: discord.Message) -> list[str]:
+        prefixes = commands.when_mentioned(self, message)
+        if self.settings.discord.message_content:
+            own = (await self.load_server(message.guild.id)).get("prefix") if message.guild else None
+            prefixes.append(own or self.settings.discord.prefix)
+        return prefixes
+
+    async def load_server(self, guild_id: int) -> dict[str, str]:
+        if guild_id not in self.server_settings:
+            rows = await asyncio.to_thread(self.store.guild_all, guild_id)
+            self.server_settings[guild_id] = rows
+        return self.server_settings[guild_id]
+
+    async def set_server(self, guild_id: int, key: str, value: str | None) -> None:
+        await asyncio.to_thread(self.store.set_guild, guild_id, key, value)
+        own = await self.load_server(guild_id)
+        if value is None:
+            own.pop(key, None)
+        else:
+            own[key] = value
+
     async def on_ready(self) -> None:
         log.info("logged in as %s; stories: %s; in %d servers", self.user, ", ".join(self.library.names()),
                  len(self.guilds))
@@ -405,6 +507,10 @@ class StoryBot(commands.Bot):
         elif isinstance(error, commands.MissingPermissions):
             text = "Sorry, that needs the " + " and ".join(p.replace("_", " ").replace("guild", "server").title()
                                                            for p in error.missing_permissions) + " permission."
+        elif isinstance(error, NotHere):
+            if ctx.interaction is None:
+                return  # typed commands in other channels: stay quiet
+            text = "I'm not answering in this channel; this server chose others."
         elif isinstance(error, commands.NoPrivateMessage):
             text = "That works in a server, not in direct messages."
         elif isinstance(error, commands.BadArgument) and str(error).startswith("No story called"):

@@ -101,6 +101,9 @@ class Store:
         rows = self._read("SELECT value FROM guild_settings WHERE guild_id = ? AND key = ?", (guild_id, key))
         return rows[0][0] if rows else None
 
+    def guild_all(self, guild_id: int) -> dict[str, str]:
+        return dict(self._read("SELECT key, value FROM guild_settings WHERE guild_id = ?", (guild_id,)))
+
     def set_channel(self, channel_id: int, key: str, value: str | None) -> None:
         if value is None:
             self._write("DELETE FROM channel_settings WHERE channel_id = ? AND key = ?", (channel_id, key))
