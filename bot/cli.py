@@ -16,8 +16,8 @@ from bot.errors import StorykeeperError
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # one line and exit 2, as for every other bad input
-        self.exit(2, f"storykeeper: {message}; see 'storykeeper {self.prog.split()[-1]} --help'\n"
-                     if " " in self.prog else f"storykeeper: {message}; see 'storykeeper --help'\n")
+        command = self.prog.split()[-1] + " " if " " in self.prog else ""
+        self.exit(2, f"storykeeper: {message}; see 'storykeeper {command}--help'\n")
 
 
 def _parser() -> argparse.ArgumentParser:

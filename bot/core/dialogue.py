@@ -429,7 +429,3 @@ def _vocative(att: _Attributor, group: list[tuple[int, int]]) -> int | None:
             if opens and (after in (",", "!", "?", ".", ";", "—", "–", "-") or me >= e):
                 return c
     return None
-
-
-def speaker_counts(lines: list[Line]) -> Counter:
-    return Counter(l.speaker for l in lines if l.speaker is not None)

@@ -1,6 +1,7 @@
 """Build a story's index (chapters, scenes, passages, characters, dialogue) and cache it on disk."""
 from __future__ import annotations
 
+import bisect
 import hashlib
 import logging
 import math
@@ -156,8 +157,6 @@ def build(story: Story, setting: StorySetting | None = None) -> StoryIndex:
     passages: list[Passage] = []
     passage_of_scene: list[list[int]] = []
     mention_starts = [m[0] for m in mentions]
-    import bisect
-
     line_starts = [l.start for l in lines]
     for sid, span in enumerate(spans, start=1):
         ids = []
@@ -242,8 +241,6 @@ def _referent(passage: str, mentions, starts, pos: int, scene_start: int, charac
     if not m:
         return None
     gender = "male" if m.group(1).lower() in ("he", "him", "his") else "female"
-    import bisect
-
     i = bisect.bisect_left(starts, pos) - 1
     while i >= 0 and mentions[i][0] >= scene_start:
         c = mentions[i][2]

@@ -308,7 +308,7 @@ def chapters_and_spans(story: Story) -> tuple[list[Paragraph], list[Chapter], li
             end = real_heads[n + 1] if n + 1 < len(real_heads) else len(paras)
             title = nice_case(re.sub(r"\s+", " ", text[paras[i].start : paras[i].end]).strip().lstrip("#").strip())
             part = next((j for j in range(i - 1, -1, -1) if kinds[j] == "part"), None)
-            if kinds[i] == "chapter" and part is not None and part > (real_heads[n - 1] if n else -1) - 10_000_000:
+            if kinds[i] == "chapter" and part is not None:  # "Book One: 1805, Chapter I"
                 title = f"{nice_case(text[paras[part].start:paras[part].end].strip())}, {title}"
             # A part heading right before the next chapter belongs to that chapter, not this one.
             while end - 1 > i and kinds[end - 1] in ("part", "caps", "separator"):
