@@ -17,12 +17,19 @@ class StoryLibrary:
         self.keep = keep
         self._cache: OrderedDict[tuple[str, int | None], Replies] = OrderedDict()
         self._lock = threading.Lock()
+        self._names: tuple[Settings, list[str]] | None = None
+        self._default: tuple[Settings, str] | None = None
 
     def names(self) -> list[str]:
-        return list(library.entries(self.settings))
+        """The library's story names (read from disk once: the bot's event loop asks often)."""
+        if self._names is None or self._names[0] is not self.settings:
+            self._names = (self.settings, list(library.entries(self.settings)))
+        return self._names[1]
 
     def default(self) -> str:
-        return library.resolve(self.settings, None).name
+        if self._default is None or self._default[0] is not self.settings:
+            self._default = (self.settings, library.resolve(self.settings, None).name)
+        return self._default[1]
 
     def chapters(self, story: str) -> int:
         return len(self.get(story, None).ix.chapters)
