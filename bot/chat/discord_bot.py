@@ -152,7 +152,7 @@ class StoryCog(commands.Cog, name="Story"):
             return story
         guild = ctx.guild
         if guild is not None:
-            chosen = await asyncio.to_thread(self.bot.store.guild, guild.id, "story")
+            chosen = (await self.bot.load_server(guild.id)).get("story")
             if chosen in self.bot.library.names():
                 return chosen
         return self.bot.library.default()
@@ -280,7 +280,7 @@ class StoryCog(commands.Cog, name="Story"):
     @commands.has_permissions(manage_guild=True)
     async def story_use(self, ctx: commands.Context, story: StoryName) -> None:
         """Choose the story this server reads (needs Manage Server)."""
-        await asyncio.to_thread(self.bot.store.set_guild, ctx.guild.id, "story", story)
+        await self.bot.set_server(ctx.guild.id, "story", story)
         await self.send(ctx, None, Reply(body=f"This server now reads `{story}`."), None)
 
     @commands.hybrid_command(name="progress")
@@ -332,7 +332,7 @@ class StoryCog(commands.Cog, name="Story"):
             await asyncio.to_thread(self.bot.store.set_channel, ctx.channel.id, f"ceiling:{name}", value)
         else:
             key = f"default_progress:{name}" if scope == "default" else f"ceiling:{name}"
-            await asyncio.to_thread(self.bot.store.set_guild, ctx.guild.id, key, value)
+            await self.bot.set_server(ctx.guild.id, key, value)
         where = {"server": "everyone in this server", "channel": "this channel",
                  "default": "readers who haven't set their progress"}[scope]
         text = f"{where.capitalize()} will see `{name}` up to chapter {chapter}." if value else \
