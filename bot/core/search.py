@@ -231,6 +231,8 @@ _CATEGORIES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
 
 _COMMON = ["what", "who", "where", "when", "why", "how", "which", "whose", "does", "did", "was", "were",
            "the", "and", "about", "with", "their", "there", "they", "this", "that", "have", "said"]
+# Categories whose words a right answer almost always holds ("what colour" -> a colour).
+_DECISIVE = {"colour", "clothing"}
 _WHEN = re.compile(r"\b(?:when|after|once|as soon as)\b", re.IGNORECASE)
 _FULLNAME = re.compile(r"\b(?:surname|last name|full name|family name|first name|real name)\b", re.IGNORECASE)
 
@@ -511,6 +513,7 @@ class Searcher:
     CATEGORY_WEIGHT = 0.3
     NAME_WEIGHT = 0.0
     SPEAKER_WEIGHT = 0.5
+    POSSESSIVE_WEIGHT = 1.0
 
     def ask(self, question: str, top: int = 3) -> AskResult:
         """Answer a question with the quotes that show the answer, best first."""
@@ -528,7 +531,8 @@ class Searcher:
         factor = np.ones(len(combined))
         for name, (trigger, _) in _CATEGORIES.items():
             if trigger.search(q.text):
-                factor += self.CATEGORY_WEIGHT * self.unit_category[name]
+                weight = self.CATEGORY_WEIGHT * (3 if name in _DECISIVE else 1)
+                factor += weight * self.unit_category[name]
         if _FULLNAME.search(q.text):
             factor += self.CATEGORY_WEIGHT * self.unit_fullname
         if q.characters and self.NAME_WEIGHT:
@@ -541,7 +545,7 @@ class Searcher:
         order = np.argpartition(-combined, k - 1)[:k]
         owned = self._possessive(q, order)
         if owned is not None:
-            combined[order] *= 1.0 + self.CATEGORY_WEIGHT * owned
+            combined[order] *= 1.0 + self.POSSESSIVE_WEIGHT * owned
         order = order[np.argsort(-combined[order])]
         reply = self._reply_after(q, combined)
         if reply is not None:
@@ -601,7 +605,7 @@ class Searcher:
     def best_quote(self, start: int, end: int, q: Question, around: int | None = None) -> tuple[int, int]:
         """The sentence or few sentences of text[start:end] that hold the question's words."""
         text = self.ix.text
-        spans = utterances(text, list(sentences(text[start:end], start)))
+        spans = utterances(text, list(sentences(text[start:end], start)), whole_quotes=True)
         if not spans:
             return start, end
         wanted = {t: self._idf(t) for t in q.terms}
