@@ -260,7 +260,9 @@ def _cluster(people: dict[str, _Form], min_full: int = 1) -> list[Character]:
     for form, f in people.items():
         title, words = _split_title(form.split())
         key = " ".join(words)
-        if title and len(words) == 1:
+        given_gender = _name_gender(words[0]) if len(words) > 1 else None
+        if title and (len(words) == 1 or (TITLES.get(title) and given_gender and TITLES[title] != given_gender)):
+            # "Mrs. John Knightley" is John's wife, not John: a person of her own.
             counts[_titled(title, key)] += f.count
             titles[_titled(title, key)][title] += f.count
         else:
@@ -294,8 +296,10 @@ def _cluster(people: dict[str, _Form], min_full: int = 1) -> list[Character]:
     for k in sorted(titled, key=lambda k: -counts[k]):
         word = k.split()[-1]
         g = TITLES.get(k.split()[0].rstrip("."))
+        # "Mrs. Miller" is not "Daisy Miller" unless Daisy is ever called Mrs.
         hosts = {h: sum(counts[x] for x in members[h]) for h in members
-                 if word in words_of[h] and " " in h and (g is None or gender(h) in (None, g))}
+                 if word in words_of[h] and " " in h and (g is None or gender(h) in (None, g))
+                 and (k.split()[0].rstrip(".") != "Mrs" or any("Mrs" in titles[x] for x in members[h]))}
         title = k.split()[0].rstrip(".")
         given = [h for h in hosts if h.split()[0] == word and (
             title in titles[h] or any(_titled(title, x) in counts for x in h.split()[1:]))]

@@ -287,6 +287,12 @@ def _lead_in(att: _Attributor, text: str, start: int, end: int, whole: bool) -> 
     for m in re.finditer(r"[.!?]\s+(?=[A-Z“\"‘])", narration[:-1]):
         last = narration[m.end():]
     offset = start + len(narration) - len(last)
+    # The last clause holds the speaker: "Emma knew it; and Mr. Elton warmly added,".
+    clauses = list(re.finditer(r";\s+(?:and\s+|but\s+)?|,?\s+(?:and|but|while)\s+(?=[A-Z])", last[:-1]))
+    if clauses:
+        cut = clauses[-1].end()
+        if att.mentions_in(offset + cut, start + len(narration)):
+            offset += cut
     found = att.mentions_in(offset, start + len(narration))
     if found:
         by = [m for m in found if _BY_NAME.search(text[max(offset, m[0] - 6) : m[0]])]
