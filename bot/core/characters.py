@@ -220,8 +220,8 @@ _TITLE_NOUNS = {"emperor", "empress", "tsar", "czar", "officer", "soldier", "gen
                 "sergeant", "corporal", "adjutant", "doctor", "priest", "servant", "footman", "coachman"}
 _FUNCTION_WORDS = {"in", "of", "with", "who", "at", "on", "to", "from", "by", "and", "that", "which", "as", "for"}
 _EPITHET_TAG = re.compile(
-    rf"[”\"’',!?]\s*(?:{SPEECH_VERBS})\s+(?P<a>[Tt]he\s+(?:[a-z-]+\s+)?[A-Za-z-]+)\b"
-    rf"|[”\"’',!?]\s*(?P<b>[Tt]he\s+(?:[a-z-]+\s+)?[A-Za-z-]+)\s+(?:\w+ly\s+)?(?:{SPEECH_VERBS})\b"
+    rf"[”\"’',!?]\s*(?:{SPEECH_VERBS})\s+(?P<a>(?:[Tt]he|[Aa])\s+(?:[a-z-]+\s+|[A-Z][a-z-]+\s+(?=[A-Z]))?[A-Za-z-]+)\b"
+    rf"|[”\"’',!?]\s*(?P<b>(?:[Tt]he|[Aa])\s+(?:[a-z-]+\s+|[A-Z][a-z-]+\s+(?=[A-Z]))?[A-Za-z-]+)\s+(?:\w+ly\s+)?(?:{SPEECH_VERBS})\b"
 )
 
 
@@ -231,7 +231,7 @@ def _epithet_speakers(text: str, start: int, end: int, ignore: set[str], names: 
     counts: Counter = Counter()
     for m in _EPITHET_TAG.finditer(text, start, end):
         phrase = " ".join((m.group("a") or m.group("b")).split())
-        phrase = "the " + phrase[4:]
+        phrase = "the " + phrase.split(" ", 1)[1]  # "a Voice" is "the Voice" said again
         noun = phrase.split()[-1].lower()
         if (noun in _GENERIC or noun in _FUNCTION_WORDS or noun in names or noun.endswith("s")
                 or noun.capitalize() in TITLES or noun.capitalize() in NOT_NAMES or noun in _TITLE_NOUNS) or noun in _SPEECH_SET or phrase.lower() in ignore:
@@ -439,6 +439,8 @@ def alias_pattern(table: dict[str, int]) -> re.Pattern[str] | None:
         words.add(a)
         if a[:4].lower() == "the ":
             words.update({"the " + a[4:], "The " + a[4:]})
+            if a[4:5].isupper():  # "a Voice" is the Voice again
+                words.update({"a " + a[4:], "A " + a[4:]})
     return re.compile(r"(?<![\w’'])(?:" + _trie_regex(sorted(words)) + r")(?![\w])")
 
 
@@ -454,6 +456,8 @@ def find_mentions(text: str, start: int, end: int, characters: list[Character]) 
         key = " ".join(m.group().split())
         if key[:4] == "The ":
             key = "the " + key[4:]
+        elif key[:2] in ("a ", "A "):
+            key = "the " + key[2:]
         i = lookup.get(key)
         if i is not None:
             out.append((m.start(), m.end(), i))

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from bot.core.characters import SPEECH_VERBS, TITLES, Character
 from bot.core.segment import Paragraph
+from bot.core.text import sentences
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +98,7 @@ _NOUN_GENDER = {
     "count": "male", "king": "male", "fellow": "male", "lad": "male", "youth": "male", "officer": "male",
 }
 _EPITHET = (r"(?:the|his|her|my|our|their)\s+(?:[a-z]+\s+){0,2}?(" + "|".join(_NOUN_GENDER) + r")\b"
-            r"|[Tt]he\s+(?:[a-z-]+\s+)?[A-Za-z-]+")
+            r"|(?:[Tt]he|[Aa])\s+(?:[a-z-]+\s+|[A-Z][a-z-]+\s+(?=[A-Z]))?[A-Za-z-]+")
 _AFTER_VERB_FIRST = re.compile(rf"^[\s,;:—–-]*{_ADV}{_VERB}\s+{_ADV}(?P<subj>[A-Z][\w.’']*(?:\s+[A-Z][\w’']*)*|he|she|I|{_EPITHET})", re.IGNORECASE)
 _AFTER_SUBJ_FIRST = re.compile(rf"^[\s,;:—–-]*(?P<subj>[A-Z][\w.’']*(?:\s+[A-Z][\w’']*)*|he|she|I|{_EPITHET})\s+{_ADV}{_VERB}\b", re.IGNORECASE)
 _BEFORE = re.compile(rf"(?P<subj>[A-Z][\w.’']*(?:\s+[A-Z][\w’']*)*|\b[Hh]e|\b[Ss]he|\bI|{_EPITHET})\s+{_ADV}{_VERB}\b[^.!?“”\"]{{0,60}}[,:]?\s*$")
@@ -283,9 +284,8 @@ def _lead_in(att: _Attributor, text: str, start: int, end: int, whole: bool) -> 
     strong = narration.endswith((",", ":", "—", "–", "-", ";"))
     if not strong and not whole:
         return None
-    last = narration
-    for m in re.finditer(r"[.!?]\s+(?=[A-Z“\"‘])", narration[:-1]):
-        last = narration[m.end():]
+    spans = list(sentences(narration))
+    last = narration[spans[-1][0]:] if spans else narration
     offset = start + len(narration) - len(last)
     # The last clause holds the speaker: "Emma knew it; and Mr. Elton warmly added,".
     clauses = list(re.finditer(r";\s+(?:and\s+|but\s+)?|,?\s+(?:and|but|while)\s+(?=[A-Z])", last[:-1]))
