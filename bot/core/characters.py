@@ -220,8 +220,9 @@ _TITLE_NOUNS = {"emperor", "empress", "tsar", "czar", "officer", "soldier", "gen
                 "sergeant", "corporal", "adjutant", "doctor", "priest", "servant", "footman", "coachman"}
 _FUNCTION_WORDS = {"in", "of", "with", "who", "at", "on", "to", "from", "by", "and", "that", "which", "as", "for"}
 _EPITHET_TAG = re.compile(
-    rf"[”\"’',!?]\s*(?:{SPEECH_VERBS})\s+(?P<a>(?:[Tt]he|[Aa])\s+(?:[a-z-]+\s+|[A-Z][a-z-]+\s+(?=[A-Z]))?[A-Za-z-]+)\b"
-    rf"|[”\"’',!?]\s*(?P<b>(?:[Tt]he|[Aa])\s+(?:[a-z-]+\s+|[A-Z][a-z-]+\s+(?=[A-Z]))?[A-Za-z-]+)\s+(?:\w+ly\s+)?(?:{SPEECH_VERBS})\b"
+    rf"[”\"’',!?]\s*(?:{SPEECH_VERBS})\s+(?P<a>(?:[Tt]he|[Aa])\s+(?:[a-z-]+\s+|[A-Z][a-z-]+\s+(?=[A-Z]))?(?!(?:in|with|of)\b)[A-Za-z-]+"
+    rf"(?:\s+(?:in|with|of)\s+the\s+(?:[a-z-]+\s+)?[a-z-]+)?)\b"
+    rf"|[”\"’',!?]\s*(?P<b>(?:[Tt]he|[Aa])\s+(?:[a-z-]+\s+|[A-Z][a-z-]+\s+(?=[A-Z]))?(?!(?:in|with|of)\b)[A-Za-z-]+)\s+(?:\w+ly\s+)?(?:{SPEECH_VERBS})\b"
 )
 
 
@@ -232,7 +233,10 @@ def _epithet_speakers(text: str, start: int, end: int, ignore: set[str], names: 
     for m in _EPITHET_TAG.finditer(text, start, end):
         phrase = " ".join((m.group("a") or m.group("b")).split())
         phrase = "the " + phrase.split(" ", 1)[1]  # "a Voice" is "the Voice" said again
-        noun = phrase.split()[-1].lower()
+        qualified = re.search(r"\s(?:in|with|of)\s+the\s", phrase)
+        noun = (phrase[: qualified.start()] if qualified else phrase).split()[-1].lower()
+        if qualified and noun in _GENERIC:
+            noun = "_"  # "the gentleman in the white waistcoat" is one person
         if (noun in _GENERIC or noun in _FUNCTION_WORDS or noun in names or noun.endswith("s")
                 or noun.capitalize() in TITLES or noun.capitalize() in NOT_NAMES or noun in _TITLE_NOUNS) or noun in _SPEECH_SET or phrase.lower() in ignore:
             continue

@@ -98,7 +98,8 @@ _NOUN_GENDER = {
     "count": "male", "king": "male", "fellow": "male", "lad": "male", "youth": "male", "officer": "male",
 }
 _EPITHET = (r"(?:the|his|her|my|our|their)\s+(?:[a-z]+\s+){0,2}?(" + "|".join(_NOUN_GENDER) + r")\b"
-            r"|(?:[Tt]he|[Aa])\s+(?:[a-z-]+\s+|[A-Z][a-z-]+\s+(?=[A-Z]))?[A-Za-z-]+")
+            r"|(?:[Tt]he|[Aa])\s+(?:[a-z-]+\s+|[A-Z][a-z-]+\s+(?=[A-Z]))?(?!(?:in|with|of)\b)[A-Za-z-]+"
+            r"(?:\s+(?:in|with|of)\s+the\s+(?:[a-z-]+\s+)?[a-z-]+)?")
 _AFTER_VERB_FIRST = re.compile(rf"^[\s,;:—–-]*{_ADV}{_VERB}\s+{_ADV}(?P<subj>[A-Z][\w.’']*(?:\s+[A-Z][\w’']*)*|he|she|I|{_EPITHET})", re.IGNORECASE)
 _AFTER_SUBJ_FIRST = re.compile(rf"^[\s,;:—–-]*(?P<subj>[A-Z][\w.’']*(?:\s+[A-Z][\w’']*)*|he|she|I|{_EPITHET})\s+{_ADV}{_VERB}\b", re.IGNORECASE)
 _BEFORE = re.compile(rf"(?P<subj>[A-Z][\w.’']*(?:\s+[A-Z][\w’']*)*|\b[Hh]e|\b[Ss]he|\bI|{_EPITHET})\s+{_ADV}{_VERB}\b[^.!?“”\"]{{0,60}}[,:]?\s*$")
@@ -273,6 +274,7 @@ def _narrator(text: str, paras: list[Paragraph], all_parts: list, mentions: list
 
 
 _BY_NAME = re.compile(r"\bby\s*$")
+_CLOSING_VERB = re.compile(r"^[’'s]*\s*(?:(?:\w+ly|thus|then|again|at last)\s+)*[a-z]+(?:\s+(?:again|thus|out|in))?\s*[,:;.—–-]*\s*$")
 
 
 def _lead_in(att: _Attributor, text: str, start: int, end: int, whole: bool) -> tuple[int, bool] | None:
@@ -296,7 +298,14 @@ def _lead_in(att: _Attributor, text: str, start: int, end: int, whole: bool) -> 
     found = att.mentions_in(offset, start + len(narration))
     if found:
         by = [m for m in found if _BY_NAME.search(text[max(offset, m[0] - 6) : m[0]])]
-        return (by[-1][2] if by else found[0][2]), strong
+        if by:
+            return by[-1][2], strong
+        # The one right before the closing verb: "..., Mrs. Bennet instantly answered,".
+        end = start + len(narration)
+        for ms, me, c in reversed(found):
+            if end - me <= 40 and _CLOSING_VERB.match(text[me:end]) and not re.search(r"\bto\s+$", text[ms - 4 : ms]):
+                return c, strong
+        return found[0][2], strong
     m = re.match(r"\s*(He|She)\b", last)
     if m:
         who = att.recent(offset, _PRONOUN_SUBJ[m.group(1).lower()], set())
