@@ -234,9 +234,10 @@ def _epithet_speakers(text: str, start: int, end: int, ignore: set[str], names: 
         phrase = " ".join((m.group("a") or m.group("b")).split())
         phrase = "the " + phrase.split(" ", 1)[1]  # "a Voice" is "the Voice" said again
         qualified = re.search(r"\s(?:in|with|of)\s+the\s", phrase)
-        noun = (phrase[: qualified.start()] if qualified else phrase).split()[-1].lower()
-        if qualified and noun in _GENERIC:
-            noun = "_"  # "the gentleman in the white waistcoat" is one person
+        head = (phrase[: qualified.start()] if qualified else phrase).split()[-1]
+        noun = head.lower()
+        if (qualified or head[0].isupper()) and noun in _GENERIC:
+            noun = "_"  # "the gentleman in the white waistcoat", "the Voice": one person each
         if (noun in _GENERIC or noun in _FUNCTION_WORDS or noun in names or noun.endswith("s")
                 or noun.capitalize() in TITLES or noun.capitalize() in NOT_NAMES or noun in _TITLE_NOUNS) or noun in _SPEECH_SET or phrase.lower() in ignore:
             continue
