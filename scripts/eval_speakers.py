@@ -133,7 +133,7 @@ def main() -> None:
             total[k].update(r[k])
 
     def acc(c: Counter, kind: str) -> str:
-        return f"{c[kind, 'ok'] / c[kind, 'n']:.2f}" if c[kind, "n"] else "-"
+        return f"{c[kind, 'ok'] / c[kind, 'n']:.3f}" if c[kind, "n"] else "-"
 
     print("| text | quotes | found | overall | explicit | anaphoric | implicit | nearest-name baseline |")
     print("|---|---|---|---|---|---|---|---|")

@@ -56,7 +56,8 @@ SPEECH_VERBS = (
     "announced|ordered|commanded|warned|assured|corrected|persisted|resumed|concluded|"
     "exclaims|shrieked|roared|bellowed|faltered|drawled|sneered|scoffed|teased|joked|"
     "promised|offered|countered|echoed|queried|ventured|said softly|spoke|smiled|nodded|"
-    "hesitated|chuckled|grinned|shrugged|frowned|cut in|put in|broke in|burst out"
+    "hesitated|chuckled|grinned|shrugged|frowned|cut in|put in|broke in|burst out|whisper|exclaim|reply|"
+    "answer|cry|add|observe|remark"
 )
 _PERSON_VERB = re.compile(
     rf"^(?:'s|’s|’|')?\s*(?:\w+ly\s+)?(?:{SPEECH_VERBS}|looked|turned|took|felt|knew|saw|went|came|"

@@ -274,6 +274,9 @@ def _narrator(text: str, paras: list[Paragraph], all_parts: list, mentions: list
 
 
 _BY_NAME = re.compile(r"\bby\s*$")
+_LEADS_INTO = re.compile(r"\b(?:say|saying|to say|add|adding|to add|ask|asking|reply|replying|answer|answering|"
+                         r"exclaim|exclaiming|cry|crying|whisper|whispering|observe|observing|remark|remarking|"
+                         r"continue|continuing|begin|beginning|repeat|repeating)\b[^.!?“”\"]{0,50}[,:]\s*$")
 _CLOSING_VERB = re.compile(r"^[’'s]*\s*(?:(?:\w+ly|thus|then|again|at last)\s+)*[a-z]+(?:\s+(?:again|thus|out|in))?\s*[,:;.—–-]*\s*$")
 
 
@@ -362,10 +365,17 @@ def _tagged(att: _Attributor, text: str, p: Paragraph, parts: list[tuple[int, in
     prv = max([pe for _, pe in parts if pe < s], default=p.start - 1)
     before = text[prv + 1 : s - 1]
     m = _BEFORE.search(before)
-    if m and before.rstrip().endswith((",", ":", "")) :
+    if m:
         speaker, how = att.subject(_shift(m, prv + 1), s, exclude)
         if speaker is not None or how == "narrator":
             return speaker, how
+    # "Mr. Woodhouse's giving a gentle sigh, and saying,", "Harriet ... was forced to add,":
+    # a sentence that ends in a verb of speech names its speaker, its subject.
+    if _LEADS_INTO.search(before):
+        sentence_start = prv + 1 + (list(sentences(before))[-1][0] if before.strip() else 0)
+        for ms, me, c in att.mentions_in(sentence_start, s):
+            if c not in exclude and not re.search(r"\b(?:to|at|with|for|of)\s+$", text[max(0, ms - 5) : ms]):
+                return c, "explicit"
     return None, "none"
 
 
