@@ -332,7 +332,10 @@ def _serve(settings: config.Settings, story: str | None, token: str) -> int:
         bot = StoryBot(settings, story=story)
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, lambda: asyncio.ensure_future(bot.close()))
+            try:
+                loop.add_signal_handler(sig, lambda: asyncio.ensure_future(bot.close()))
+            except (ValueError, RuntimeError, NotImplementedError):
+                pass  # not the main thread (or no signals here): Ctrl-C still ends the process
         async with bot:
             await bot.start(token)
 

@@ -62,6 +62,7 @@ class FakeDiscord:
     mistakes: list[Recorded] = field(default_factory=list)
     identified: bool = False
     heartbeats: int = 0
+    token: str = "fake-token"
 
     def __post_init__(self) -> None:
         self.bot = _user(snowflake(), "Storykeeper", bot=True)
@@ -121,6 +122,8 @@ class FakeDiscord:
         record = Recorded(request.method, "/" + tail, dict(request.query), body)
         self.requests.append(record)
         method = request.method
+        if not tail.startswith(("interactions/", "webhooks/")) and request.headers.get("Authorization") != f"Bot {self.token}":
+            return self._json({"message": "401: Unauthorized", "code": 0}, status=401)  # interactions carry their own token
         if method == "GET" and tail == "users/@me":
             return self._json(self.bot)
         if method == "GET" and tail == "oauth2/applications/@me":

@@ -99,6 +99,14 @@ async def test_two_readers_get_different_answers_and_nothing_past_their_horizon(
     # The reader who finished sees all three parts.
     info = await done.slash(channel, "story info")
     assert dict((f.name, f.value) for f in info.response.embeds[0].fields)["Chapters"] == "3"
+    # Characters met only later do not exist for the early reader: not in profiles, lists or pictures.
+    later = [c.name for c in ix_full.characters if c.first is not None and c.first >= horizon]
+    known = {c.name for c in library.open_story(env.bot.settings, str(OWL), 1)[0].characters}
+    for name in later:
+        profile = await early.slash(channel, "character", name=name)
+        assert profile.response.embeds[0].title != name
+    picture = await early.slash(channel, "timeline")
+    assert not any(name in picture.response.embeds[0].title for name in later)
     choices = await early.autocomplete(channel, "character", "name", "")
     assert all(c["value"] in {ch.name for ch in library.open_story(env.bot.settings, str(OWL), 1)[0].characters}
                for c in choices)

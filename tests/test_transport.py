@@ -61,3 +61,15 @@ async def test_bot_start_over_loopback(fake, tmp_path) -> None:
     finally:
         await bot.close()
         await asyncio.wait_for(runner, 10)
+
+
+async def test_a_wrong_token_gets_one_clear_line(fake, monkeypatch, tmp_path, capsys) -> None:
+    from bot import cli
+
+    monkeypatch.setenv("DISCORD_TOKEN", "not-the-token")
+    monkeypatch.chdir(tmp_path)
+    # The command line runs its own event loop; the fake Discord keeps serving on this one.
+    code = await asyncio.to_thread(cli.main, ["--config", str(ROOT / "config.yaml"), "run"])
+    err = capsys.readouterr().err
+    assert code == 2 and "Discord refused the token" in err and "not-the-token" not in err
+    assert len(err.strip().splitlines()) == 1

@@ -77,7 +77,10 @@ def timeline(ix: StoryIndex, names: list[str] | None = None, limit: int = 8) -> 
         ax.plot([0, len(labels) - 1], [y, y], color=colour, alpha=0.25, linewidth=1, zorder=1)
         ax.scatter(xs, [y] * len(xs), s=sizes, color=colour, alpha=0.9, zorder=2, edgecolors="none")
     ax.set_yticks(range(len(names)), [n if len(n) <= 22 else n[:21] + "…" for n in names], color=INK, fontsize=9)
-    ax.set_ylim(len(names) - 0.5, -0.5)
+    ax.set_ylim(max(len(names), 1) - 0.5, -0.5)
+    if not names:
+        ax.text(0.5, 0.5, "No characters met yet", transform=ax.transAxes, ha="center", va="center",
+                color=INK, fontsize=14)
     if len(labels) <= 20:
         ax.set_xticks(range(len(labels)), [l if len(l) <= 18 else l[:17] + "…" for l in labels],
                       rotation=30, ha="right", color=INK, fontsize=7)
