@@ -76,11 +76,6 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _excerpt(text: str, width: int = 60) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1].rsplit(" ", 1)[0] + "…"
-
-
 def render_inspect(ix: StoryIndex) -> str:
     """A readable summary of an index, for a terminal."""
     out = []

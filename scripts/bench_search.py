@@ -62,7 +62,7 @@ def main() -> None:
     stories = {"always-you": "always-you"}
     if WAR_AND_PEACE.exists():
         stories["war-and-peace"] = str(WAR_AND_PEACE)
-    print(f"| story | questions x rounds | storykeeper p50 | p99 | plain BM25 p50 | p99 | p50 ratio |")
+    print("| story | questions x rounds | storykeeper p50 | p99 | plain BM25 p50 | p99 | p50 ratio |")
     print("|---|---|---|---|---|---|---|")
     for key, story in stories.items():
         ix, searcher = library.open_story(settings, story)

@@ -69,7 +69,7 @@ def fairytale(split: str, misses: int) -> dict[str, float]:
     for name, story in stories.items():
         texts = [sec["text"].strip() for sec in story["sections"]]
         ids = [sec["id"] for sec in story["sections"]]
-        text, bounds, pos = "", [], 0
+        text, bounds = "", []
         for t in texts:
             bounds.append((len(text), len(text) + len(t)))
             text += t + "\n\n"

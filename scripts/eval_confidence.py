@@ -5,7 +5,7 @@
 Asks every val question of its own story (is a confident answer right more often than an unsure
 one?) and of another story, where the answer cannot be (how often do we still claim to know?).
 """
-import json, random
+import json
 from collections import defaultdict
 from bot.core import index, loader, search
 from pathlib import Path

@@ -9,7 +9,7 @@ virtual environment with those and this project installed:
 It ranks sentence windows by the BM25 part of the ranker (max-normalised) plus lambda times the
 cosine similarity of MiniLM embeddings, for several lambdas; lambda 0 is BM25 alone.
 """
-import json, sys, time, os
+import json, time, os
 os.environ["HF_HUB_OFFLINE"] = "1"
 import numpy as np
 import yaml

@@ -10,7 +10,6 @@ import argparse
 import itertools
 import json
 import random
-from collections import defaultdict
 
 import yaml
 

@@ -9,6 +9,7 @@ import simcord
 from discord.ext import commands
 
 from bot import config
+from bot.chat import format as fmt
 from bot.chat.discord_bot import StoryBot
 from bot.chat.stories import StoryLibrary
 
@@ -74,15 +75,15 @@ def assert_never_pings(env) -> None:
 
 def assert_within_limits(env) -> None:
     for body in sent_payloads(env):
-        assert len(body.get("content") or "") <= 2000
+        assert len(body.get("content") or "") <= fmt.MESSAGE_MAX
         for embed in body.get("embeds") or []:
-            assert len(embed.get("description") or "") <= 4096
-            assert len(embed.get("title") or "") <= 256
-            assert len(embed.get("fields") or []) <= 25
+            assert len(embed.get("description") or "") <= fmt.EMBED_DESCRIPTION_MAX
+            assert len(embed.get("title") or "") <= fmt.EMBED_TITLE_MAX
+            assert len(embed.get("fields") or []) <= fmt.EMBED_FIELDS_MAX
             total = len(embed.get("title") or "") + len(embed.get("description") or "")
             total += sum(len(f["name"]) + len(f["value"]) for f in embed.get("fields") or [])
             total += len((embed.get("footer") or {}).get("text") or "")
-            assert total <= 6000
+            assert total <= fmt.EMBED_TOTAL_MAX
 
 
 async def test_every_command_as_slash(world) -> None:
@@ -189,7 +190,7 @@ async def test_buttons_move_through_the_story_for_the_asker_only(world) -> None:
 
 async def test_buttons_stop_and_show_disabled_after_the_timeout(world) -> None:
     env, channel, alice, _ = world
-    result = await alice.slash(channel, "ask", question="Where is the studio?")
+    await alice.slash(channel, "ask", question="Where is the studio?")
     await env.advance_time(SETTINGS.discord.view_timeout + 5)
     message = channel.last_message
     buttons = [c for row in message.components for c in row.children]

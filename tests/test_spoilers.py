@@ -11,7 +11,6 @@ import simcord
 
 from bot import config
 from bot.chat.discord_bot import StoryBot
-from bot.chat.stories import StoryLibrary
 from bot.core import library
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -101,7 +100,6 @@ async def test_two_readers_get_different_answers_and_nothing_past_their_horizon(
     assert dict((f.name, f.value) for f in info.response.embeds[0].fields)["Chapters"] == "3"
     # Characters met only later do not exist for the early reader: not in profiles, lists or pictures.
     later = [c.name for c in ix_full.characters if c.first is not None and c.first >= horizon]
-    known = {c.name for c in library.open_story(env.bot.settings, str(OWL), 1)[0].characters}
     for name in later:
         profile = await early.slash(channel, "character", name=name)
         assert profile.response.embeds[0].title != name

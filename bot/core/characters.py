@@ -74,8 +74,6 @@ _CAP_RUN = re.compile(
 _LOWER_WORD = re.compile(r"(?<![\w’'])[a-z][a-z]+(?![\w])")
 _SPEECH_SET = set(SPEECH_VERBS.split("|"))
 _PLACE_WORDS = {"in", "at", "from", "to", "into", "near", "toward", "towards", "through", "across", "of"}
-_PLACE_BEFORE = re.compile(r"\b(?:in|at|from|to|into|near|towards?|through|across|of)\s+$", re.IGNORECASE)
-_PRONOUNS = re.compile(r"\b(he|him|his|himself|she|her|hers|herself)\b", re.IGNORECASE)
 
 
 @dataclass

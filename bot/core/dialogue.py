@@ -402,7 +402,6 @@ def _shift(m: re.Match[str], offset: int) -> _Shifted:
 def _actor(att: _Attributor, text: str, p: Paragraph, parts: list[tuple[int, int]],
            exclude: set[int]) -> tuple[int | None, str]:
     """The character acting in the paragraph's narration ('Caroline smiled. "Yes."')."""
-    pos = p.start
     bounds = [(p.start, p.start)] + [(s - 1, e + 1) for s, e in parts] + [(p.end, p.end)]
     for (_, a), (b, _) in zip(bounds, bounds[1:]):
         narration = text[a:b]

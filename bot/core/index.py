@@ -9,7 +9,7 @@ import os
 import pickle
 import re
 import tempfile
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 

@@ -84,7 +84,3 @@ def open_story(settings: Settings, name_or_path: str | None = None,
     searcher = search.load_or_build(ix, settings.cache_dir, key)
     ix.name = entry.name
     return ix, searcher
-
-
-def open_searcher(settings: Settings, name_or_path: str | None = None) -> search.Searcher:
-    return open_story(settings, name_or_path)[1]

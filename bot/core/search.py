@@ -185,14 +185,6 @@ _KIND = re.compile(
 _YES_NO = re.compile(r"^\s*(?:did|does|do|is|was|were|are|has|had|can|could|will|would)\b", re.IGNORECASE)
 _SPEECH = re.compile(r"\b(?:say|said|says|saying|tell|told|tells|ask|asked|asks|reply|replied|answer|"
                      r"answered|words?|quote|line|call|called|calls|promise|promised|threaten|threatened)\b")
-_COLOURS = re.compile(r"\b(?:red|blue|green|gold|golden|black|white|grey|gray|brown|yellow|pink|purple|"
-                      r"silver|blond|blonde|dark|pale|scarlet|crimson)\b", re.IGNORECASE)
-_REASON = re.compile(r"\b(?:because|since|so that|reason|why|for fear|in order to)\b", re.IGNORECASE)
-_TIME = re.compile(r"\b(?:day|night|morning|evening|year|week|month|hour|time|ago|later|when|before|after|"
-                   r"then|once|until|o'clock|spring|summer|autumn|winter)\b", re.IGNORECASE)
-_NUMBER = re.compile(r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|"
-                     r"thirty|forty|fifty|hundred|thousand|dozen|first|second|third)\b", re.IGNORECASE)
-
 
 # What a question's words point to: a category of words an answer holds, though the question
 # does not use them ("what was she wearing" -> a garment; "where" -> a place).
@@ -274,7 +266,6 @@ class Searcher:
         self.name_terms = {term(w) for w in self.name_words}
         self.passage_scene = np.array([p.scene for p in ix.passages] or [0])
         self.passage_chars = [set(p.characters) for p in ix.passages]
-        self.passage_starts = [p.start for p in ix.passages]
         self.lines_by_passage: dict[int, list] = {}
         for d in ix.dialogue:
             self.lines_by_passage.setdefault(d.passage, []).append(d)
@@ -325,8 +316,6 @@ class Searcher:
                     who.add(d.speaker)
                 i += 1
             self.unit_speakers.append(who)
-        self.char_index = {c.name: i for i, c in enumerate(ix.characters)}
-
         def postings(rows: list[set[str]]) -> dict[str, np.ndarray]:
             """Character -> the rows (units or passages) they are in, as an index array."""
             found: dict[str, list[int]] = {}

@@ -4,7 +4,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-OPEN_QUOTES = "\"“‘'«"
 WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ]+(?:['’][A-Za-z]+)*")
 
 # Abbreviations after which a full stop does not end a sentence.
