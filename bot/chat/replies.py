@@ -73,12 +73,19 @@ class Replies:
     """Builds replies from a story's index and searcher."""
 
     def __init__(self, ix: StoryIndex, searcher: Searcher, max_question: int = 300):
-        from bot.core.summarise import Summariser
-
         self.ix = ix
         self.searcher = searcher
         self.max_question = max_question
-        self.summariser = Summariser(ix)
+        self._summariser = None
+
+    @property
+    def summariser(self):
+        """Built on the first summary asked for: most readers never ask for one."""
+        if self._summariser is None:
+            from bot.core.summarise import Summariser
+
+            self._summariser = Summariser(self.ix)
+        return self._summariser
 
     # -- helpers --------------------------------------------------------------------------
 
