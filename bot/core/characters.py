@@ -98,6 +98,7 @@ class _Form:
     initial: int = 0  # occurrences at a sentence start
     person: int = 0  # next to a verb of speech or action, or possessive
     place: int = 0  # after in/at/from/to
+    the: int = 0  # after "the": a people or a place ("the Guards", "the Rostovs"), rarely a person
     titled: Counter = field(default_factory=Counter)
 
 
@@ -144,6 +145,8 @@ def find_candidates(text: str, start: int, end: int) -> tuple[dict[str, _Form], 
             f.person += 1  # spoken to: "my dear Watson,"
         if last_word in _PLACE_WORDS and last_char.isalpha():
             f.place += 1
+        if last_word == "the" and last_char.isalpha():
+            f.the += 1
     return forms, lower
 
 
@@ -172,8 +175,9 @@ def detect(text: str, start: int, end: int, setting: StorySetting | None = None
             continue  # a title makes "Mrs. Hall" a name even where "hall" is also a word
         if form.lower() in ignore or " ".join(words).lower() in ignore:
             continue
-        if len(words) == 1 and words[0].endswith("s") and (words[0][:-1] in forms or words[0][:-1] in NOT_NAMES):
-            continue  # a plural: "the Rostovs", "Cossacks"
+        if len(words) == 1 and not title and (f.the * 2 >= f.count or (words[0].endswith("s") and (
+                (words[0][:-1] in forms and f.the * 3 >= f.count) or words[0][:-1] in NOT_NAMES))):
+            continue  # a people or a place ("the Uhlans", "the Rostovs", "Cossacks"), not a person
         mid = f.count - f.initial
         evidence = f.person + (f.count if title else 0)
         if f.count < min_count and not (title and f.count >= 1 and n_words < 50_000):
