@@ -175,7 +175,7 @@ def detect(text: str, start: int, end: int, setting: StorySetting | None = None
             continue  # a title makes "Mrs. Hall" a name even where "hall" is also a word
         if form.lower() in ignore or " ".join(words).lower() in ignore:
             continue
-        if len(words) == 1 and not title and (f.the * 2 >= f.count or (words[0].endswith("s") and (
+        if not title and (f.the * 2 >= f.count or len(words) == 1 and (words[0].endswith("s") and (
                 (words[0][:-1] in forms and f.the * 3 >= f.count) or words[0][:-1] in NOT_NAMES))):
             continue  # a people or a place ("the Uhlans", "the Rostovs", "Cossacks"), not a person
         mid = f.count - f.initial

@@ -21,7 +21,7 @@ from bot.core.text import words as word_tokens
 
 log = logging.getLogger(__name__)
 
-FORMAT = 11  # bump when the index's shape or how it is built changes: old caches are rebuilt
+FORMAT = 12  # bump when the index's shape or how it is built changes: old caches are rebuilt
 
 
 @dataclass(frozen=True, slots=True)

@@ -303,7 +303,9 @@ def chapters_and_spans(story: Story) -> tuple[list[Paragraph], list[Chapter], li
             start = 0
             while start < real_heads[0] and _is_front_matter(text[paras[start].start:paras[start].end]):
                 start += 1
-            bounds.append((start, real_heads[0], "Opening"))
+            first_head = text[paras[real_heads[0]].start : paras[real_heads[0]].end].strip().rstrip(".")
+            # Part "II" first: the untitled part before it is "I".
+            bounds.append((start, real_heads[0], "I" if first_head in ("II", "2") else "Opening"))
         for n, i in enumerate(real_heads):
             end = real_heads[n + 1] if n + 1 < len(real_heads) else len(paras)
             title = nice_case(re.sub(r"\s+", " ", text[paras[i].start : paras[i].end]).strip().lstrip("#").strip())
