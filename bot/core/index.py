@@ -21,7 +21,7 @@ from bot.core.text import words as word_tokens
 
 log = logging.getLogger(__name__)
 
-FORMAT = 12  # bump when the index's shape or how it is built changes: old caches are rebuilt
+FORMAT = 12  # the index's shape; with the code digest in every cache key, old caches are rebuilt
 
 
 @dataclass(frozen=True, slots=True)
@@ -278,8 +278,23 @@ def truncate(ix: StoryIndex, chapters: int) -> StoryIndex:
 # --- cache --------------------------------------------------------------------------------
 
 
+_code_digest: str | None = None
+
+
+def code_digest() -> str:
+    """A digest of the core's own source: a cache built by other code is never reused."""
+    global _code_digest
+    if _code_digest is None:
+        digest = hashlib.sha256()
+        for path in sorted(Path(__file__).parent.glob("*.py")):
+            digest.update(path.read_bytes())
+        _code_digest = digest.hexdigest()[:16]
+    return _code_digest
+
+
 def cache_key(story: Story, setting: StorySetting) -> str:
     digest = hashlib.sha256()
+    digest.update(code_digest().encode())
     digest.update(story.text.encode("utf-8"))
     digest.update(setting.fingerprint().encode())
     digest.update(f"format={FORMAT};span={story.start}-{story.end}".encode())
