@@ -404,22 +404,33 @@ class StoryCog(commands.Cog, name="Story"):
 
     # -- autocomplete -------------------------------------------------------------------------
 
-    async def _interaction_replies(self, interaction: discord.Interaction) -> Replies:
+    async def _interaction_replies(self, interaction: discord.Interaction) -> Replies | None:
+        """The reader's story at their horizon, if it is ready. Autocomplete must answer at once,
+        so a story still to be indexed at that horizon starts indexing and offers nothing yet
+        (never choices from past the horizon)."""
         story = getattr(interaction.namespace, "story", None)
         name = await self.story_name(interaction, story if story in self.bot.library.names() else None)
-        return await asyncio.to_thread(self.bot.library.get, name, await self.horizon(interaction, name))
+        horizon = await self.horizon(interaction, name)
+        if not self.bot.library.has(name, horizon):
+            task = self.bot.loop.create_task(asyncio.to_thread(self.bot.library.get, name, horizon))
+            self.bot.background.add(task)  # asyncio keeps only a weak reference to a task
+            task.add_done_callback(self.bot.background.discard)
+            return None
+        return self.bot.library.get(name, horizon)
 
     @quote.autocomplete("character")
     @character.autocomplete("name")
     async def _complete_character(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
         replies = await self._interaction_replies(interaction)
-        return [app_commands.Choice(name=n[:100], value=n[:100]) for n in replies.complete_character(current[:100])]
+        names = replies.complete_character(current[:100]) if replies else []
+        return [app_commands.Choice(name=n[:100], value=n[:100]) for n in names]
 
     @summary.autocomplete("which")
     @scene.autocomplete("keywords")
     async def _complete_scene(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
         replies = await self._interaction_replies(interaction)
-        return [app_commands.Choice(name=t[:100], value=t[:100]) for t in replies.complete_scene(current[:100])]
+        titles = replies.complete_scene(current[:100]) if replies else []
+        return [app_commands.Choice(name=t[:100], value=t[:100]) for t in titles]
 
 
 async def _complete_story(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
@@ -450,6 +461,7 @@ class StoryBot(commands.Bot):
         # Each server's settings, read from the store once (off the loop) and kept current on
         # every change, so the prefix and cooldown lookups never wait on the database.
         self.server_settings: dict[int, dict[str, str]] = {}
+        self.background: set[asyncio.Task] = set()
         self.store = store  # type: ignore[assignment]
         self.story_name = story
 
