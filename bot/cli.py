@@ -9,6 +9,7 @@ from collections import Counter
 from pathlib import Path
 
 from bot import config
+from bot.chat.replies import where
 from bot.core import library
 from bot.core.index import StoryIndex
 from bot.errors import StorykeeperError
@@ -126,17 +127,6 @@ def _wrap(text: str, indent: str = "  ") -> str:
     return "\n".join(textwrap.fill(p, width=88, initial_indent=indent, subsequent_indent=indent) for p in paragraphs if p)
 
 
-def _where(ix: StoryIndex, chapter: int, scene: int) -> str:
-    ch = next((c for c in ix.chapters if c.id == chapter), None)
-    sc = next((s for s in ix.scenes if s.id == scene), None)
-    parts = []
-    if ch and len(ix.chapters) > 1:
-        parts.append(ch.title)
-    if sc:
-        parts.append(f"scene {sc.id}: {sc.title}")
-    return " · ".join(parts)
-
-
 def render_answer(ix: StoryIndex, result) -> str:
     """An answer as a person reads it in a terminal."""
     out = [f"Q: {result.question}"]
@@ -148,7 +138,7 @@ def render_answer(ix: StoryIndex, result) -> str:
         who = f" — {a.speaker}" if a.speaker else ""
         out.append("")
         out.append(_wrap(a.quote) + who)
-        out.append(f"    ({_where(ix, a.chapter, a.scene)}; characters {a.start}-{a.end})")
+        out.append(f"    ({where(ix, a.chapter, a.scene)}; characters {a.start}-{a.end})")
         if n == 1 and len(result.answers) > 1:
             out.append("")
             out.append("  Other places that may answer it:")
@@ -225,7 +215,7 @@ def _quote(args: argparse.Namespace, settings: config.Settings) -> int:
         print(json.dumps(q.to_dict(), ensure_ascii=False))
     else:
         who = q.speaker or "someone"
-        print(_wrap(f"“{q.quote}”") + f"\n    — {who} ({_where(ix, q.chapter, q.scene)})")
+        print(_wrap(f"“{q.quote}”") + f"\n    — {who} ({where(ix, q.chapter, q.scene)})")
     return 0
 
 

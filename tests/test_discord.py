@@ -63,6 +63,11 @@ def sent_payloads(env) -> list[dict]:
     return out
 
 
+def edits(env) -> int:
+    """How many times the bot edited a message in answer to a button (callback type 7)."""
+    return sum(1 for r in env.http_requests if isinstance(r.json, dict) and r.json.get("type") == 7)
+
+
 def assert_never_pings(env) -> None:
     payloads = sent_payloads(env)
     assert payloads
@@ -180,11 +185,12 @@ async def test_buttons_move_through_the_story_for_the_asker_only(world) -> None:
     assert "answer 2 of" in click.response.embeds[0].footer.text
     click = await alice.click(click.response, label="Whole scene")
     assert "page 1 of" in click.response.embeds[0].footer.text
-    before = len(sent_payloads(env))
+    edits_before = edits(env)
+    assert edits_before >= 4  # alice's four clicks each edited her message
     enabled = next(c["label"] for row in click.response.components for c in row["components"] if not c.get("disabled"))
     hint = await bob.click(click.response, label=enabled)
     assert hint.ephemeral and "belong to whoever asked" in hint.response.content
-    assert len(sent_payloads(env)) >= before
+    assert edits(env) == edits_before  # bob's click changed nothing on alice's message
     assert_never_pings(env)
 
 

@@ -69,6 +69,19 @@ class Conversation:
     pages: list[str] = field(default_factory=list)  # an outline, page by page
 
 
+def where(ix: StoryIndex, chapter: int, scene: int) -> str:
+    """Where a passage is, for a footer: "Chapter III · scene 7: the studio" (no chapter when
+    there is only one)."""
+    parts = []
+    ch = next((c for c in ix.chapters if c.id == chapter), None)
+    if ch and len(ix.chapters) > 1:
+        parts.append(ch.title)
+    sc = next((s for s in ix.scenes if s.id == scene), None)
+    if sc:
+        parts.append(f"scene {sc.id}: {sc.title}")
+    return " · ".join(parts)
+
+
 class Replies:
     """Builds replies from a story's index and searcher."""
 
@@ -90,14 +103,7 @@ class Replies:
     # -- helpers --------------------------------------------------------------------------
 
     def where(self, chapter: int, scene: int) -> str:
-        parts = []
-        ch = next((c for c in self.ix.chapters if c.id == chapter), None)
-        if ch and len(self.ix.chapters) > 1:
-            parts.append(ch.title)
-        sc = next((s for s in self.ix.scenes if s.id == scene), None)
-        if sc:
-            parts.append(f"scene {sc.id}: {sc.title}")
-        return " · ".join(parts)
+        return where(self.ix, chapter, scene)
 
     def _too_long(self, what: str, text: str) -> Reply | None:
         if len(text) > self.max_question:
@@ -120,7 +126,12 @@ class Replies:
             return self._no_answer(question, result), None
         state = Conversation(kind="answer", answers=result.answers, index=0,
                              passage=result.answers[0].passage, scene=result.answers[0].scene)
-        return self._answer_card(question, result, state), state
+        note = ""
+        if not result.confident:
+            note = "I'm not sure the story says; this is the closest passage."
+            if result.suggestions:
+                note += " Maybe: " + "; ".join(fmt.escape(x) for x in result.suggestions)
+        return self._answer_card(state, question, note), state
 
     def _no_answer(self, question: str, result: AskResult) -> Reply:
         body = "The story doesn't seem to say."
@@ -128,18 +139,16 @@ class Replies:
             body += "\nMaybe: " + "; ".join(fmt.escape(s) for s in result.suggestions)
         return Reply(title=fmt.cut(f"“{fmt.escape(question)}”", fmt.EMBED_TITLE_MAX), body=body)
 
-    def _answer_card(self, question: str, result: AskResult, state: Conversation) -> Reply:
+    def _answer_card(self, state: Conversation, question: str = "", note: str = "") -> Reply:
+        """The answer on show; the first one also carries the question and any doubt."""
         a = state.answers[state.index]
         body = fmt.cut(fmt.story_text(a.quote), BODY_MAX)
         if a.speaker:
             body = f"{body}\n— **{fmt.escape(a.speaker)}**"
-        if not result.confident and state.index == 0:
-            note = "I'm not sure the story says; this is the closest passage."
-            if result.suggestions:
-                note += " Maybe: " + "; ".join(fmt.escape(s) for s in result.suggestions)
+        if note:
             body = f"*{note}*\n\n{body}"
         return Reply(
-            title=fmt.cut(f"“{fmt.escape(question)}”", fmt.EMBED_TITLE_MAX),
+            title=fmt.cut(f"“{fmt.escape(question)}”", fmt.EMBED_TITLE_MAX) if question else "",
             body=body,
             footer=fmt.cut(f"{self.where(a.chapter, a.scene)} · answer {state.index + 1} of {len(state.answers)}",
                            fmt.EMBED_FOOTER_MAX),
@@ -425,7 +434,7 @@ class Replies:
                 state = replace(state, scene=current.id, passage=self._first_passage(current.id))
                 return self._scene_card(state), state
             state = replace(state, passage=current.passage, scene=current.scene)
-            return self._answer_card_again(state), state
+            return self._answer_card(state), state
         if action in ("earlier", "later"):
             step = -1 if action == "earlier" else 1
             pid = min(max(1, state.passage + step), len(self.ix.passages))
@@ -439,14 +448,6 @@ class Replies:
             state = replace(state, page=page)
             return self._scene_page(state), state
         return Reply(body="That button has expired; ask again.", private=True, error=True), None
-
-    def _answer_card_again(self, state: Conversation) -> Reply:
-        a = state.answers[state.index]
-        body = fmt.cut(fmt.story_text(a.quote), BODY_MAX)
-        if a.speaker:
-            body += f"\n— **{fmt.escape(a.speaker)}**"
-        return Reply(body=body, footer=f"{self.where(a.chapter, a.scene)} · answer {state.index + 1} of "
-                                       f"{len(state.answers)}", buttons=self._answer_buttons(state))
 
     def _passage_card(self, state: Conversation) -> Reply:
         p = self.ix.passages[state.passage - 1]
