@@ -24,7 +24,7 @@ from bot.core.index import StoryIndex, stem
 from bot.core.text import sentences
 
 QUOTE_MAX = 600
-FORMAT = 3  # bump when the Searcher's state changes: cached searchers are rebuilt
+FORMAT = 4  # bump when the Searcher's state changes: cached searchers are rebuilt
 
 # --- analysis -----------------------------------------------------------------------------
 
@@ -64,6 +64,19 @@ def words(text: str) -> list[str]:
             w = w[:-2]
         out.append(w.replace("’", "'"))
     return out
+
+
+def pairs(terms: list[str]) -> list[str]:
+    """Neighbouring terms as one token each ("saw red" -> "see red"): phrases weigh more than words."""
+    return [f"{a} {b}" for a, b in zip(terms, terms[1:])]
+
+
+_CLAUSE = re.compile(r"[,;:.!?()\"“”—–]+|\s-\s|--")
+
+
+def phrases(text: str) -> list[str]:
+    """The pairs of a text, never across punctuation ("from Caroline, his eyes" has none)."""
+    return [p for clause in _CLAUSE.split(text) for p in pairs(analyse(clause))]
 
 
 def analyse(text: str) -> list[str]:
@@ -226,6 +239,15 @@ _COMMON = ["what", "who", "where", "when", "why", "how", "which", "whose", "does
 # Categories whose words a right answer almost always holds ("what colour" -> a colour).
 _DECISIVE = {"colour", "clothing"}
 _WHEN = re.compile(r"\b(?:when|after|once|as soon as)\b", re.IGNORECASE)
+# "How does the story end?": where in the story the answer is, not a word it holds.
+_PLACE_IN_STORY = {
+    "end": re.compile(r"\b(?:story|book|tale|it all|it) (?:ends?|ended|finish(?:es|ed)?)\b|\b(?:in|at|by) the (?:very )?end\b|"
+                      r"\bending\b", re.IGNORECASE),
+    "start": re.compile(r"\b(?:story|book|tale|it all|it) (?:begins?|began|starts?|started|opens?|opened)\b|"
+                        r"\b(?:in|at) the (?:very )?(?:beginning|start)\b", re.IGNORECASE),
+}
+_FRAME = frozenset("story book tale end ending ends ended begin begins began beginning start starts started".split())
+_PLACE_WORDS = frozenset(term(w) for w in "story book tale end ending ends ended finish begin beginning start opens".split())
 _FULLNAME = re.compile(r"\b(?:surname|last name|full name|family name|first name|real name)\b", re.IGNORECASE)
 
 
@@ -238,6 +260,9 @@ class Searcher:
     UNIT_K1 = 1.2
     UNIT_B = 0.75
     SMOOTH = 0.25
+    BIGRAMS = True
+    PHRASE_WEIGHT = 0.3
+    POSITION_WEIGHT = 1.0
 
     def __init__(self, ix: StoryIndex):
         import bm25s
@@ -284,7 +309,7 @@ class Searcher:
         unit_terms: list[list[str]] = []
         for pi, p in enumerate(ix.passages):
             spans = utterances(ix.text, list(sentences(ix.text[p.start : p.end], p.start)))
-            terms = [analyse(ix.text[a:b]) for a, b in spans]
+            terms = [analyse(ix.text[a:b]) + (phrases(ix.text[a:b]) if self.BIGRAMS else []) for a, b in spans]
             for k, (a, b) in enumerate(spans):
                 window = terms[k] * self.CENTER_REPEAT
                 for j in range(max(0, k - self.WINDOW), min(len(spans), k + self.WINDOW + 1)):
@@ -295,6 +320,7 @@ class Searcher:
         self.unit_bm25 = bm25s.BM25(k1=self.UNIT_K1, b=self.UNIT_B)
         self.unit_bm25.index(unit_terms or [["_"]], show_progress=False)
         self.unit_passage = np.array([u[2] for u in self.units] or [0])
+        self.unit_start = np.array([u[0] for u in self.units] or [0], dtype=np.float64)
         unit_text = [ix.text[a:b] for a, b, _ in self.units]
         from bot.core import characters as chars
 
@@ -400,7 +426,7 @@ class Searcher:
                     characters.append(self.name_words[hit[0]])
                     fixed.append(hit[0])
                     continue
-            if w in self.vocabulary_set or term(w) in self.known_terms:
+            if w in self.vocabulary_set or term(w) in self.known_terms or w in _FRAME:
                 fixed.append(w)
                 continue
             if len(w) <= 5:
@@ -431,6 +457,8 @@ class Searcher:
                     break
         terms = [term(w) for w in fixed if w not in stop and w not in _QUESTION_ONLY and len(w) > 1
                  and not (speaker and _SPEECH.fullmatch(w))]
+        if any(p.search(text) for p in _PLACE_IN_STORY.values()):
+            terms = [t for t in terms if t not in _PLACE_WORDS] or terms
         return Question(question, kind, terms, list(dict.fromkeys(characters)), speaker, corrected)
 
     # -- answering ------------------------------------------------------------------------
@@ -472,6 +500,16 @@ class Searcher:
             return np.array([bool(pattern.search(self.ix.text[self.units[u][0] : self.units[u][1]])) for u in units])
         return None
 
+    def _position(self, q: Question) -> np.ndarray | None:
+        """For "how does it end" (or begin): 0..1 for each window, rising over the story's last
+        (or first) sixth."""
+        for where, pattern in _PLACE_IN_STORY.items():
+            if pattern.search(q.text) and self.ix.text:
+                pos = self.unit_start / len(self.ix.text)
+                ramp = (pos - 0.85) / 0.15 if where == "end" else (0.15 - pos) / 0.15
+                return np.clip(ramp, 0.0, 1.0)
+        return None
+
     def _idf(self, t: str) -> float:
         df = self.df.get(t, 0)
         return math.log(1 + (self.n - df + 0.5) / (df + 0.5))
@@ -510,10 +548,17 @@ class Searcher:
         q = self.understand(question)
         suggestions = [f"{w} -> {c}" for w, c in q.corrected.items()]
         pscores = self.scores(q)
+        position = self._position(q)
+        if position is not None and not any(t in self.known_terms for t in q.terms):
+            # "How does the story end?" and nothing else: the closing (or opening) lines.
+            pscores = np.ones(len(self.ix.passages))
         if not len(pscores) or pscores.max() <= 0:
             return AskResult(question, False, [], suggestions or self._suggest(q))
         terms = [t for t in q.terms if t in self.unit_bm25.vocab_dict]
         uscores = self.unit_bm25.get_scores(terms).astype(np.float64) if terms else np.zeros(len(self.units))
+        pairs_ = [t for t in pairs(q.terms) if t in self.unit_bm25.vocab_dict] if self.BIGRAMS else []
+        if pairs_:
+            uscores += self.PHRASE_WEIGHT * self.unit_bm25.get_scores(pairs_)
         combined = self.UNIT_WEIGHT * uscores + self.PASSAGE_WEIGHT * pscores[self.unit_passage]
         # What the question points to multiplies a window's score: its category of answer
         # (a place, a colour), the characters it names, whose words it wants.
@@ -522,6 +567,9 @@ class Searcher:
             if trigger.search(q.text):
                 weight = self.CATEGORY_WEIGHT * (3 if name in _DECISIVE else 1)
                 factor += weight * self.unit_category[name]
+        position = self._position(q)
+        if position is not None:
+            factor += self.POSITION_WEIGHT * position
         if _FULLNAME.search(q.text):
             factor += self.CATEGORY_WEIGHT * self.unit_fullname
         if q.characters and self.NAME_WEIGHT:
