@@ -210,7 +210,7 @@ _CATEGORIES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
         ("clothing", r"\b(?:wear|wears|wearing|wore|worn|dressed|clothes|clothing|outfit|garment)\b",
          r"\b(?:dress|gown|nightgown|coat|shirt|hat|cap|cloak|suit|skirt|jacket|boots?|shoes?|slippers?|robe|"
          r"uniform|apron|scarf|gloves?|veil|trousers|breeches|waistcoat|petticoat|shawl|bonnet|jeans|"
-         r"sweater|hood|cape|ring|necklace|crown|wore|wearing|dressed)\b"),
+         r"sweater|hood|cape|ring|necklace|crown)\b"),
         ("place", r"^\s*where\b|\bwhere (?:did|does|do|was|were|is|are|had)\b|\bwhat place\b",
          r"\b(?:at|in|into|inside|outside|across|to|from|near|under|behind|through|of)\s+(?:the|a|his|her|their)\s+\w+"),
         ("time", r"^\s*when\b|\bwhat time\b|\bhow long\b",
@@ -226,7 +226,8 @@ _CATEGORIES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
          r"laughed|smiled|frustrat\w*|betray\w*|relieved|nervous|excited|dumbstruck|incredulous\w*)\b"),
         ("reason", r"^\s*why\b|\bwhat (?:made|makes|caused|causes)\b|\breason\b|\bhow come\b",
          r"\b(?:because|since|so that|reason|for fear|in order to|as a result|so\b|therefore|that's why)\b"),
-        ("relation", r"\brelat(?:ed|ion|ionship)\b|\bwho is \w+ to\b|\bconnection\b",
+        ("relation", r"^\s*(?:what|who|how)\b.*\b(?:relat(?:ed|ion|ionship)|connection)s?\s+(?:to|with|between)\b|"
+                     r"\bwho is \w+ to\b|\bhow (?:is|are|was|were)\b.*\brelated\b",
          r"\b(?:friend|sire|brother|sister|wife|husband|father|mother|son|daughter|lover|enemy|cousin|"
          r"uncle|aunt|servant|master|mistress|king|queen|prince|princess|fianc[ée]e?|sweetheart|partner|"
          r"ally|rival|grandmother|grandfather|parents?|children|child|family|niece|nephew)\b"),
@@ -238,6 +239,9 @@ _COMMON = ["what", "who", "where", "when", "why", "how", "which", "whose", "does
            "the", "and", "about", "with", "their", "there", "they", "this", "that", "have", "said"]
 # Categories whose words a right answer almost always holds ("what colour" -> a colour).
 _DECISIVE = {"colour", "clothing"}
+# Categories whose trigger words only ask for the answer; they leave the question's terms.
+_FRAMED = {"clothing": {"wear", "dress", "cloth", "wore", "worn"},
+           "relation": {"relationship", "relat", "relation", "connect", "connection"}}
 _WHEN = re.compile(r"\b(?:when|after|once|as soon as)\b", re.IGNORECASE)
 # "How does the story end?": where in the story the answer is, not a word it holds.
 _PLACE_IN_STORY = {
@@ -263,6 +267,8 @@ class Searcher:
     BIGRAMS = True
     PHRASE_WEIGHT = 0.3
     POSITION_WEIGHT = 1.0
+    NEAR = 4  # words
+    NEAR_WEIGHT = 0.5
 
     def __init__(self, ix: StoryIndex):
         import bm25s
@@ -457,6 +463,11 @@ class Searcher:
                     break
         terms = [term(w) for w in fixed if w not in stop and w not in _QUESTION_ONLY and len(w) > 1
                  and not (speaker and _SPEECH.fullmatch(w))]
+        for name in _FRAMED:
+            trigger = _CATEGORIES[name][0]
+            if trigger.search(text):
+                # "What was she wearing?": the garment is the answer, "wearing" only asks for it.
+                terms = [t for t in terms if not trigger.search(t) and t not in _FRAMED[name]] or terms
         if any(p.search(text) for p in _PLACE_IN_STORY.values()):
             terms = [t for t in terms if t not in _PLACE_WORDS] or terms
         return Question(question, kind, terms, list(dict.fromkeys(characters)), speaker, corrected)
@@ -509,6 +520,24 @@ class Searcher:
                 ramp = (pos - 0.85) / 0.15 if where == "end" else (0.15 - pos) / 0.15
                 return np.clip(ramp, 0.0, 1.0)
         return None
+
+    def _near(self, q: Question, units: np.ndarray) -> np.ndarray | None:
+        """"What colour were his eyes": windows where a colour word stands within a few words of
+        what the question is about ("eyes tinted with gold"), not anywhere in the window."""
+        wanted = [name for name in _DECISIVE if _CATEGORIES[name][0].search(q.text)]
+        topical = set(q.terms) - self.name_terms
+        if not wanted or not topical:
+            return None
+        answers = [_CATEGORIES[name][1] for name in wanted]
+        out = np.zeros(len(units))
+        for k, u in enumerate(units):
+            tokens = words(self.ix.text[self.units[u][0] : self.units[u][1]])
+            about = [i for i, w in enumerate(tokens) if term(w) in topical]
+            if not about:
+                continue
+            hits = [i for i, w in enumerate(tokens) if any(a.fullmatch(w) for a in answers)]
+            out[k] = any(abs(i - j) <= self.NEAR for i in hits for j in about if i != j)
+        return out
 
     def _idf(self, t: str) -> float:
         df = self.df.get(t, 0)
@@ -583,6 +612,9 @@ class Searcher:
         owned = self._possessive(q, order)
         if owned is not None:
             combined[order] *= 1.0 + self.POSSESSIVE_WEIGHT * owned
+        near = self._near(q, order)
+        if near is not None:
+            combined[order] *= 1.0 + self.NEAR_WEIGHT * near
         order = order[np.argsort(-combined[order])]
         reply = self._reply_after(q, combined)
         if reply is not None:
