@@ -111,3 +111,56 @@ def test_resolve_character_did_you_mean(searcher) -> None:
     assert searcher.resolve_character("Quil")[0] == "Mara Quill"
     name, guesses = searcher.resolve_character("bob")
     assert name is None and "Mara Quill" not in guesses
+
+
+MARKET = """The Market
+
+Jonas Pell kept a fruit stall at the edge of the market. He wore a green apron over his coat,
+and the grey cat that slept under his table had eyes the colour of amber.
+
+The black dog next door watched the cat's eyes for hours from the lane.
+
+Early one morning Jonas was wearing a wide smile when Elsa Brandt came past with her basket.
+She stopped beside the crates of plums and the blue baskets of figs.
+
+Jonas dropped a whole crate of plums when she laughed at his joke. Elsa bent to help him.
+"You are kind," he said, and his ears went red.
+
+***
+
+In the afternoon the baker's boy ran off with three apples. Jonas shouted after him, and the boy
+threw one apple back over his shoulder. It rolled under the fishmonger's cart, and the fishmonger
+kicked it into the gutter, grumbling about boys and their manners and the price of fish these days.
+
+Elsa laughed and paid for the other two. "Let him eat," she said.
+
+***
+
+At dusk they closed the stall together, and Jonas walked Elsa home under the lamps. At her door
+she kissed his cheek, and he walked back through the quiet streets whistling.
+"""
+
+
+@pytest.fixture(scope="module")
+def market() -> search.Searcher:
+    return search.Searcher(build_text(MARKET, "market"))
+
+
+def test_a_colour_counts_next_to_what_is_asked_about(market) -> None:
+    # "red", "blue" and "grey" stand elsewhere; only amber is next to "eyes".
+    assert "amber" in top_quote(market, "what colour were the cat's eyes")
+
+
+def test_what_someone_wore_is_a_garment_not_the_word_wearing(market) -> None:
+    # "wearing a wide smile" has the question's word; the apron is what he wore.
+    assert "apron" in top_quote(market, "what was jonas wearing")
+
+
+def test_how_someone_reacted_is_what_came_after_the_moment(market) -> None:
+    result = market.ask("how did elsa react when the boy ran off with the apples")
+    assert "Elsa laughed" in result.answers[0].quote
+
+
+def test_how_the_story_ends_looks_at_the_end(market) -> None:
+    assert "kissed his cheek" in top_quote(market, "how does the story end")
+    assert "whistling" in top_quote(market, "what happened at the end")

@@ -24,7 +24,7 @@ from bot.core.index import StoryIndex, stem
 from bot.core.text import sentences
 
 QUOTE_MAX = 600
-FORMAT = 4  # bump when the Searcher's state changes: cached searchers are rebuilt
+FORMAT = 5  # bump when the Searcher's state changes: cached searchers are rebuilt
 
 # --- analysis -----------------------------------------------------------------------------
 
@@ -196,8 +196,15 @@ _KIND = re.compile(
     r"\b(?P<kind>who|whom|whose|where|when|why|how many|how much|how old|how long|how|"
     r"what colou?r|which|what)\b", re.IGNORECASE)
 _YES_NO = re.compile(r"^\s*(?:did|does|do|is|was|were|are|has|had|can|could|will|would)\b", re.IGNORECASE)
-_SPEECH = re.compile(r"\b(?:say|said|says|saying|tell|told|tells|ask|asked|asks|reply|replied|answer|"
-                     r"answered|words?|quote|line|call|called|calls|promise|promised|threaten|threatened)\b")
+# Verbs of speaking: "what did Klaus say/tell/promise..." asks for a character's own words.
+_SPEECH_VERBS = (
+    "say said says saying tell told tells ask asked asks reply replied replies answer answered answers "
+    "call called calls promise promised promises threaten threatened threatens hiss hissed shout shouted "
+    "whisper whispered yell yelled scream screamed cry cried exclaim exclaimed accuse accused accuses "
+    "admit admitted admits confess confessed claim claimed insist insisted explain explained explains "
+    "warn warned warns beg begged suggest suggested announce announced declare declared respond responded "
+    "mutter muttered snap snapped").split()
+_SPEECH = re.compile(r"\b(?:" + "|".join(_SPEECH_VERBS) + r"|words?|quote|line)\b")
 
 # What a question's words point to: a category of words an answer holds, though the question
 # does not use them ("what was she wearing" -> a garment; "where" -> a place).
@@ -242,6 +249,9 @@ _DECISIVE = {"colour", "clothing"}
 # Categories whose trigger words only ask for the answer; they leave the question's terms.
 _FRAMED = {"clothing": {"wear", "dress", "cloth", "wore", "worn"},
            "relation": {"relationship", "relat", "relation", "connect", "connection"}}
+_REACTION = re.compile(r"^\s*how\s+(?:did|does|do|was|were|is|would)\s+(?P<who>.+?)\s+"
+                       r"(?P<verb>react|reacted|respond|responded|take it|reply|replied|answer|answered)\b",
+                       re.IGNORECASE)
 _WHEN = re.compile(r"\b(?:when|after|once|as soon as)\b", re.IGNORECASE)
 # "How does the story end?": where in the story the answer is, not a word it holds.
 _PLACE_IN_STORY = {
@@ -455,8 +465,7 @@ class Searcher:
         speaker = None
         if characters and _SPEECH.search(question.lower()):
             # "what did Klaus say about Marcel": the speaker is the name before the verb.
-            verbs = (r"say|said|says|saying|tell|told|tells|ask|asked|reply|replied|answer|answered|words|"
-                     r"call|called|calls|promise|promised|threaten|threatened|hiss|hissed|shout|shouted|whisper|whispered")
+            verbs = "|".join(_SPEECH_VERBS + ["words"])
             for m in re.finditer(rf"\b(\w+)\s+(?:(?:\w+ly|first|then|just|really)\s+)?(?:{verbs})\b", " ".join(fixed)):
                 if m.group(1) in self.name_words:
                     speaker = self.name_words[m.group(1)]
@@ -475,10 +484,21 @@ class Searcher:
     # -- answering ------------------------------------------------------------------------
 
     def _reply_after(self, q: Question, combined: np.ndarray) -> int | None:
-        """For "what did X say/answer/ask when ...": the window holding X's first line after the
-        best match for the "when" clause, in the same scene."""
-        if not q.speaker or not _WHEN.search(q.text):
+        """For "what did X say/answer/ask when ..." and "how did X react when ...": the window
+        holding X's first line (or first mention) after the best match for the "when" clause, in
+        the same scene."""
+        if not _WHEN.search(q.text):
             return None
+        who = q.speaker
+        if who is None:
+            match = _REACTION.search(q.text)
+            if not match or not q.characters:
+                return None
+            subject = [self.name_words.get(w) or self.name_words.get(q.corrected.get(w, ""))
+                       for w in words(match.group("who"))]
+            who = next((c for c in subject if c), None)
+            if who is None:
+                return None
         clause = _WHEN.split(q.text, maxsplit=1)[-1]
         terms = [t for t in analyse(clause) if t in self.unit_bm25.vocab_dict]
         if not terms:
@@ -491,7 +511,7 @@ class Searcher:
         for u in range(moment + 1, min(len(self.units), moment + 12)):
             if self.passage_scene[self.unit_passage[u]] != scene:
                 break
-            if q.speaker in self.unit_speakers[u]:
+            if who in self.unit_speakers[u] or (q.speaker is None and who in self.unit_names[u]):
                 return u
         return None
 
