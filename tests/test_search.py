@@ -124,7 +124,7 @@ Early one morning Jonas was wearing a wide smile when Elsa Brandt came past with
 She stopped beside the crates of plums and the blue baskets of figs.
 
 Jonas dropped a whole crate of plums when she laughed at his joke. Elsa bent to help him.
-"You are kind," he said, and his ears went red.
+"You are kind, little dove," he said, and his ears went red.
 
 ***
 
@@ -164,3 +164,7 @@ def test_how_someone_reacted_is_what_came_after_the_moment(market) -> None:
 def test_how_the_story_ends_looks_at_the_end(market) -> None:
     assert "kissed his cheek" in top_quote(market, "how does the story end")
     assert "whistling" in top_quote(market, "what happened at the end")
+
+
+def test_a_pet_name_is_a_word_spoken_to_someone(market) -> None:
+    assert "little dove" in top_quote(market, "what pet name does Jonas use for Elsa")

@@ -24,7 +24,7 @@ from bot.core.index import StoryIndex, stem
 from bot.core.text import sentences
 
 QUOTE_MAX = 600
-FORMAT = 5  # bump when the Searcher's state changes: cached searchers are rebuilt
+FORMAT = 6  # bump when the Searcher's state changes: cached searchers are rebuilt
 
 # --- analysis -----------------------------------------------------------------------------
 
@@ -240,14 +240,27 @@ _CATEGORIES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
          r"ally|rival|grandmother|grandfather|parents?|children|child|family|niece|nephew)\b"),
     ]
 }
+# "What pet name does Klaus use for her?": a lower-case word spoken to someone inside a quote
+# ("Well, then, sweetheart, welcome"; "Love, wait"), not a name and not an interjection.
+_NOT_VOCATIVE = ("then|too|though|now|please|yes|yeah|no|okay|ok|right|really|again|anyway|here|there|"
+                 "today|tonight|well|oh|ah|so|look|listen|hey|fine|sure|and|but|or|if|that|this|what|who|"
+                 "how|why|you|me|him|her|them|it|i|we|they|not|just|said|asked|replied")
+_KIN = r"(?:(?:my|little|dear|sweet|poor|old|young)\s+)?"
+_CATEGORIES["address"] = (
+    re.compile(r"\b(?:pet names?|nicknames?|terms? of endearment|endearments?)\b|"
+               r"\bwhat (?:does|did|do|would) \w+ call\b|\bcall(?:s|ed)? (?:her|him|them)\b", re.IGNORECASE),
+    re.compile(rf"[\"“][^\"”\n]*?,\s+{_KIN}(?!(?:{_NOT_VOCATIVE})\b)[a-z]{{3,}}\s*[,.!?…]|"
+               rf"[\"“]{_KIN}(?!(?:{_NOT_VOCATIVE})\b)[a-z]{{3,}},\s"),
+)
 
 
 _COMMON = ["what", "who", "where", "when", "why", "how", "which", "whose", "does", "did", "was", "were",
            "the", "and", "about", "with", "their", "there", "they", "this", "that", "have", "said"]
 # Categories whose words a right answer almost always holds ("what colour" -> a colour).
-_DECISIVE = {"colour", "clothing"}
+_DECISIVE = {"colour", "clothing", "address"}
 # Categories whose trigger words only ask for the answer; they leave the question's terms.
 _FRAMED = {"clothing": {"wear", "dress", "cloth", "wore", "worn"},
+           "address": {"pet", "name", "nicknam", "nickname", "term", "endear", "call", "use"},
            "relation": {"relationship", "relat", "relation", "connect", "connection"}}
 _REACTION = re.compile(r"^\s*how\s+(?:did|does|do|was|were|is|would)\s+(?P<who>.+?)\s+"
                        r"(?P<verb>react|reacted|respond|responded|take it|reply|replied|answer|answered)\b",
