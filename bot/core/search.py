@@ -24,7 +24,7 @@ from bot.core.index import StoryIndex, stem
 from bot.core.text import sentences
 
 QUOTE_MAX = 600
-FORMAT = 6  # bump when the Searcher's state changes: cached searchers are rebuilt
+FORMAT = 7  # bump when the Searcher's state changes: cached searchers are rebuilt
 
 # --- analysis -----------------------------------------------------------------------------
 
@@ -265,6 +265,7 @@ _FRAMED = {"clothing": {"wear", "dress", "cloth", "wore", "worn"},
 _REACTION = re.compile(r"^\s*how\s+(?:did|does|do|was|were|is|would)\s+(?P<who>.+?)\s+"
                        r"(?P<verb>react|reacted|respond|responded|take it|reply|replied|answer|answered)\b",
                        re.IGNORECASE)
+_WHAT_MADE = re.compile(r"\bwhat (?:made|makes|make|caused|causes|cause)\b", re.IGNORECASE)
 _WHEN = re.compile(r"\b(?:when|after|once|as soon as)\b", re.IGNORECASE)
 # "How does the story end?": where in the story the answer is, not a word it holds.
 _PLACE_IN_STORY = {
@@ -490,6 +491,8 @@ class Searcher:
             if trigger.search(text):
                 # "What was she wearing?": the garment is the answer, "wearing" only asks for it.
                 terms = [t for t in terms if not trigger.search(t) and t not in _FRAMED[name]] or terms
+        if _WHAT_MADE.search(text):
+            terms = [t for t in terms if t not in ("make", "caus")] or terms
         if any(p.search(text) for p in _PLACE_IN_STORY.values()):
             terms = [t for t in terms if t not in _PLACE_WORDS] or terms
         return Question(question, kind, terms, list(dict.fromkeys(characters)), speaker, corrected)
@@ -516,7 +519,11 @@ class Searcher:
         terms = [t for t in analyse(clause) if t in self.unit_bm25.vocab_dict]
         if not terms:
             return None
-        scores = self.unit_bm25.get_scores(terms)
+        scores = self.unit_bm25.get_scores(terms).astype(np.float64)
+        asker = re.match(rf"\s*(\w+)\s+(?:{'|'.join(_SPEECH_VERBS)})\b", clause.lower())
+        if asker and asker.group(1) in self.name_words:
+            # "when Marcel asked about the girl": a line Marcel speaks is the moment.
+            scores *= 1.0 + _share(self.unit_speaking, [self.name_words[asker.group(1)]], len(scores))
         moment = int(np.argmax(scores))
         if scores[moment] <= 0:
             return None
@@ -724,9 +731,14 @@ class Searcher:
             return v
 
         values = [value(s, e) for s, e in spans]
+        # A "why" (or "what made...") reads better with what came before; anything else with what follows.
+        cause = q.kind == "why" or bool(_WHAT_MADE.search(q.text))
         best = max(range(len(spans)), key=lambda i: values[i])
         if around is not None:
-            best = next((i for i, (s, e) in enumerate(spans) if s <= around < e), best)
+            # Start from the window's sentence, or its neighbour when that holds more of the question.
+            centre = next((i for i, (s, e) in enumerate(spans) if s <= around < e), best)
+            best = max(range(max(0, centre - 1), min(len(spans), centre + 2)),
+                       key=lambda i: (values[i], i == centre))
         lo = hi = best
         # Grow around the best sentence while the neighbours add matched words or it is too short.
         while True:
@@ -738,8 +750,7 @@ class Searcher:
                 options.append((values[hi + 1], lo, hi + 1))
             if not options:
                 break
-            # On a tie, a "why" reads better with what came before; anything else with what follows.
-            v, nlo, nhi = max(options, key=lambda o: (o[0], o[1] == lo if q.kind == "why" else o[2] != hi))
+            v, nlo, nhi = max(options, key=lambda o: (o[0], o[1] != lo if cause else o[2] != hi))
             if v > 0 or cur < 80:
                 lo, hi = nlo, nhi
             else:
