@@ -723,9 +723,14 @@ class Searcher:
             speaker_spans = [(d.start, d.end) for d in self.ix.dialogue
                              if d.speaker == q.speaker and d.start < end and d.end > start]
 
+        answers = [answer for name, (trigger, answer) in _CATEGORIES.items()
+                   if name in _DECISIVE and trigger.search(q.text)]
+
         def value(s: int, e: int) -> float:
             found = set(analyse(text[s:e])) & wanted.keys()
             v = sum(wanted[t] for t in found)
+            if any(answer.search(text[s:e]) for answer in answers):
+                v += 2.0  # it holds what is asked for: a colour, a garment, a pet name
             if any(ds < e and de > s for ds, de in speaker_spans):
                 v += 2.0
             return v
