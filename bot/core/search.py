@@ -474,13 +474,18 @@ class Searcher:
                 fixed.append(w)
         text = " ".join(fixed)
         kind_match = _KIND.search(text)
-        kind = kind_match.group("kind").lower() if kind_match else ("yes-no" if _YES_NO.match(text) else "other")
+        if _YES_NO.match(text):
+            kind = "yes-no"  # "did he smile when she said...": not a "when" question
+        else:
+            kind = kind_match.group("kind").lower() if kind_match else "other"
         kind = "what colour" if kind.startswith("what colo") else kind
         speaker = None
         if characters and _SPEECH.search(question.lower()):
             # "what did Klaus say about Marcel": the speaker is the name before the verb.
             verbs = "|".join(_SPEECH_VERBS + ["words"])
-            for m in re.finditer(rf"\b(\w+)\s+(?:(?:\w+ly|first|then|just|really)\s+)?(?:{verbs})\b", " ".join(fixed)):
+            # Only in the main clause: "did Klaus smile when Caroline said..." wants no one's words.
+            main = _WHEN.split(text, maxsplit=1)[0] if not _WHEN.match(text) else text
+            for m in re.finditer(rf"\b(\w+)\s+(?:(?:\w+ly|first|then|just|really)\s+)?(?:{verbs})\b", main):
                 if m.group(1) in self.name_words:
                     speaker = self.name_words[m.group(1)]
                     break
