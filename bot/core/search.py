@@ -203,7 +203,7 @@ _SPEECH_VERBS = (
     "whisper whispered yell yelled scream screamed cry cried exclaim exclaimed accuse accused accuses "
     "admit admitted admits confess confessed claim claimed insist insisted explain explained explains "
     "warn warned warns beg begged suggest suggested announce announced declare declared respond responded "
-    "mutter muttered snap snapped").split()
+    "mutter muttered snap snapped think thought").split()
 _SPEECH = re.compile(r"\b(?:" + "|".join(_SPEECH_VERBS) + r"|words?|quote|line)\b")
 
 # What a question's words point to: a category of words an answer holds, though the question
