@@ -576,7 +576,10 @@ class Searcher:
         answers = [_CATEGORIES[name][1] for name in wanted]
         out = np.zeros(len(units))
         for k, u in enumerate(units):
-            tokens = words(self.ix.text[self.units[u][0] : self.units[u][1]])
+            text = self.ix.text[self.units[u][0] : self.units[u][1]]
+            if not any(a.search(text) for a in answers):
+                continue
+            tokens = words(text)
             about = [i for i, w in enumerate(tokens) if term(w) in topical]
             if not about:
                 continue
@@ -657,10 +660,12 @@ class Searcher:
         owned = self._possessive(q, order)
         if owned is not None:
             combined[order] *= 1.0 + self.POSSESSIVE_WEIGHT * owned
-        near = self._near(q, order)
-        if near is not None:
-            combined[order] *= 1.0 + self.NEAR_WEIGHT * near
         order = order[np.argsort(-combined[order])]
+        head = order[: max(top * 20, 60)]
+        near = self._near(q, head)
+        if near is not None:
+            combined[head] *= 1.0 + self.NEAR_WEIGHT * near
+            order = order[np.argsort(-combined[order], kind="stable")]
         reply = self._reply_after(q, combined)
         if reply is not None:
             # "What did Klaus say when Marcel asked about her?": the speaker's next line after
