@@ -168,3 +168,26 @@ def test_how_the_story_ends_looks_at_the_end(market) -> None:
 
 def test_a_pet_name_is_a_word_spoken_to_someone(market) -> None:
     assert "little dove" in top_quote(market, "what pet name does Jonas use for Elsa")
+
+
+def test_scene_lookup_finds_a_compound_place_by_its_part() -> None:
+    story = """The Season
+
+The carriages stood in a line before the house for the ball, and the horses stamped in the cold.
+
+***
+
+In the ballroom the candles were lit. Natásha danced the first waltz with Andrew, and then she
+went to Natásha's mother, who sat by the wall with the other old ladies.
+
+***
+
+Next morning the hunt set out across the frozen field with the hounds. A gray wolf broke
+cover by the ravine and the hunters galloped after it.
+"""
+    s = search.Searcher(build_text(story, "season"))
+    hits = s.scenes("the ball")
+    assert hits and "ballroom" in s.ix.text[hits[0].start : hits[0].end]
+    # "to Natásha's mother" does not make a place called "Nat".
+    assert not any(p.startswith("Nat") for sc in s.ix.scenes for p in sc.places)
+    assert not any(t.startswith("Nat:") for t in (sc.title for sc in s.ix.scenes))

@@ -140,7 +140,9 @@ def _keywords(tokens: list[str], stems: dict[str, str], allowed: set[str], df: C
     return [surface[s][1] for _, _, s in scored[:k]]
 
 
-_PROPER_PLACE = re.compile(r"\b(?:in|to|at|from|near|into|across)\s+((?:(?:[A-Z][a-z]+|St\.)\s){0,2}[A-Z][a-z]+)")
+# Capitalised words, accented letters included ("to Natásha" is a name, not a place called "Nat").
+_PROPER_PLACE = re.compile(r"\b(?:in|to|at|from|near|into|across)\s+((?:(?:[A-Z][^\W\d_A-Z]+|St\.)\s){0,2}"
+                           r"[A-Z][^\W\d_A-Z]+)\b")
 _PLACE_WORDS_OK = {"New", "Old", "Great", "Little", "North", "South", "East", "West", "Saint", "Mount", "Lake"}
 
 
@@ -181,7 +183,8 @@ def build(story: Story, setting: StorySetting | None = None) -> StoryIndex:
     scene_tokens = [word_tokens(t) for t in scene_texts]
     vocabulary = sorted({w for tokens in scene_tokens for w in tokens})
     stems = dict(zip(vocabulary, stem(vocabulary)))
-    allowed = {w for w in vocabulary if len(w) > 3 and w[0].islower() and w not in _STOP}
+    allowed = {w for w in vocabulary if len(w) > 3 and w[0].islower() and w not in _STOP
+               and "'" not in w and "’" not in w}  # "don’t" is no scene's subject
     df: Counter = Counter()
     for tokens in scene_tokens:
         df.update({stems[w] for w in tokens})

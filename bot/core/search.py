@@ -24,7 +24,7 @@ from bot.core.index import StoryIndex, stem
 from bot.core.text import sentences
 
 QUOTE_MAX = 600
-FORMAT = 7  # bump when the Searcher's state changes: cached searchers are rebuilt
+FORMAT = 8  # bump when the Searcher's state changes: cached searchers are rebuilt
 
 # --- analysis -----------------------------------------------------------------------------
 
@@ -329,7 +329,10 @@ class Searcher:
         docs = []
         for sc in ix.scenes:
             # The title and places count three times: they are what a reader remembers.
-            head = " ".join([sc.title, *sc.places] * 3)
+            head = " ".join([sc.title, *sc.places])
+            # A compound place counts for its parts: "the ballroom" is found by "ball".
+            parts = [p for w in words(head) for p in _compound(w, self.vocabulary_set)]
+            head = " ".join([head, *parts] * 3)
             docs.append(analyse(head + " " + ix.text[sc.start : sc.end]) or ["_"])
         self._scene_bm25 = bm25s.BM25(k1=1.2, b=0.5)
         self._scene_bm25.index(docs or [["_"]], show_progress=False)
@@ -836,6 +839,17 @@ def load_or_build(ix: StoryIndex, cache_dir, key: str) -> Searcher:
                       lambda obj: isinstance(obj, Searcher) and getattr(obj, "format", None) == FORMAT
                       and len(obj.passage_terms) == len(ix.passages))
     return searcher.attach(ix)
+
+
+def _compound(word: str, vocabulary: set[str]) -> list[str]:
+    """The two halves of a compound one of whose halves is a word of the story ("ballroom" ->
+    "ball", "room"), or nothing."""
+    stop = _stopwords()
+    for i in range(3, len(word) - 2):
+        left, right = word[:i], word[i:]
+        if any(len(h) >= 4 and h in vocabulary and h not in stop for h in (left, right)):
+            return [left, right]
+    return []
 
 
 def _share(postings: dict[str, np.ndarray], names: list[str], size: int) -> np.ndarray:
