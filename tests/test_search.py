@@ -57,6 +57,13 @@ def test_irregular_forms_and_typos(searcher) -> None:
     assert "red boat" in result.answers[0].quote
 
 
+def test_real_words_are_not_typos(searcher) -> None:
+    # "treat" is not in the story, "great" is; an English word is not fixed into another one.
+    q = searcher.understand("how did tomas treat mara")
+    assert "treat" not in q.corrected and search.term("treat") in q.terms
+    assert searcher.understand("who was the glasmaker").corrected == {"glasmaker": "glassmaker"}
+
+
 def test_names_and_speech(searcher) -> None:
     result = searcher.ask("what did Tomas say before he rode to the city?")
     assert result.answers[0].speaker == "Tomas Reed"

@@ -24,7 +24,7 @@ from bot.core.index import StoryIndex, stem
 from bot.core.text import sentences
 
 QUOTE_MAX = 600
-FORMAT = 8  # bump when the Searcher's state changes: cached searchers are rebuilt
+FORMAT = 9  # bump when the Searcher's state changes: cached searchers are rebuilt
 
 # --- analysis -----------------------------------------------------------------------------
 
@@ -434,6 +434,7 @@ class Searcher:
         return None, [n for n, sc in ranked if sc >= 65][:5]
 
     def understand(self, question: str) -> Question:
+        import simplemma
         from rapidfuzz import fuzz
 
         raw = words(question)
@@ -443,6 +444,9 @@ class Searcher:
         fixed: list[str] = []
         names = list(self.name_words)
         for w in raw:
+            # A real English word ("feel", "treat") is not a typo of a story word ("feeble",
+            # "great"); only a near-identical spelling ("neighbors" -> "neighbours") is fixed.
+            english = simplemma.is_known(w, lang="en")
             base = w[:-1] if w.endswith("s") and w[:-1] in self.name_words else w
             if base in self.name_words:
                 characters.append(self.name_words[base])
@@ -453,7 +457,7 @@ class Searcher:
                 continue
             if w not in self.vocabulary_set:
                 # A misspelled name ("marcell", "carolin", "carolines") before anything else.
-                hit = process.extractOne(w, names, scorer=fuzz.ratio, score_cutoff=82)
+                hit = process.extractOne(w, names, scorer=fuzz.ratio, score_cutoff=90 if english else 82)
                 if hit:
                     corrected[w] = hit[0]
                     characters.append(self.name_words[hit[0]])
@@ -462,14 +466,14 @@ class Searcher:
             if w in self.vocabulary_set or term(w) in self.known_terms or w in _FRAME:
                 fixed.append(w)
                 continue
-            if len(w) <= 5:
+            if len(w) <= 5 and not english:
                 # "wat", "waht": a misspelled question word, not a word of the story.
                 hit = process.extractOne(w, _COMMON, scorer=fuzz.ratio, score_cutoff=74)
                 if hit:
                     corrected[w] = hit[0]
                     fixed.append(hit[0])
                     continue
-            hit = process.extractOne(w, self.vocabulary, scorer=fuzz.ratio, score_cutoff=80)
+            hit = process.extractOne(w, self.vocabulary, scorer=fuzz.ratio, score_cutoff=92 if english else 80)
             if hit:
                 corrected[w] = hit[0]
                 fixed.append(hit[0])
