@@ -55,3 +55,11 @@ def test_mentions_have_exact_offsets_and_first_appearance() -> None:
         assert " ".join(TEXT[s:e].split()) in {found[i].name, *found[i].aliases}
     for c in found:
         assert c.first is not None and TEXT[c.first].isupper()
+
+
+def test_two_names_side_by_side_are_two_people() -> None:
+    text = TEXT + ("Natasha laughed, and Natasha sang again. On seeing Natasha Pierre grew animated. "
+                   "When he saw Natasha Pierre smiled.\n")
+    found = names(text)
+    assert not any("Natasha Pierre" in [n, *aliases] for n, aliases in found.items())
+    assert any(n.startswith("Natasha") for n in found) and any(n.startswith("Pierre") for n in found)

@@ -196,6 +196,14 @@ def detect(text: str, start: int, end: int, setting: StorySetting | None = None
         if form not in people and len(words) > 1 and words[0] in singles and f.place == 0 \
                 and not any(w in NOT_NAMES for w in words) and form.lower() not in ignore:
             people[form] = f
+    # "On seeing Natásha Pierre grew animated": two people side by side, not one name. Two names
+    # used alone (one of them a known given name), each far more often alone than together, are
+    # two people.
+    for form in [form for form in people if form.count(" ") == 1]:
+        first, last = form.split()
+        if first in singles and last in singles and (_name_gender(first) or _name_gender(last)) \
+                and all(people[form].count * 2 <= people[w].count for w in (first, last)):
+            del people[form]
 
     _load_name_genders({w for form in people for w in form.split() if w.rstrip(".") not in TITLES})
     characters = _cluster(people, min_full=max(1, min_count - 1))
