@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
@@ -196,12 +197,12 @@ def detect(text: str, start: int, end: int, setting: StorySetting | None = None
         if form not in people and len(words) > 1 and words[0] in singles and f.place == 0 \
                 and not any(w in NOT_NAMES for w in words) and form.lower() not in ignore:
             people[form] = f
-    # "On seeing Natásha Pierre grew animated": two people side by side, not one name. Two names
-    # used alone (one of them a known given name), each far more often alone than together, are
+    # "On seeing Natásha Pierre grew animated": two people side by side, not one name. Two given
+    # names (no surname: "Nicholas Rostóv" stays), each far more often alone than together, are
     # two people.
     for form in [form for form in people if form.count(" ") == 1]:
         first, last = form.split()
-        if first in singles and last in singles and (_name_gender(first) or _name_gender(last)) \
+        if first in singles and last in singles and all(_name_gender(_plain(w)) for w in (first, last)) \
                 and all(people[form].count * 2 <= people[w].count for w in (first, last)):
             del people[form]
 
@@ -521,6 +522,11 @@ def _load_name_genders(names: set[str]) -> None:
     for name in wanted:
         g = detector.get_gender(name)
         _name_genders[name] = g if g in ("male", "female") else None
+
+
+def _plain(name: str) -> str:
+    """A name without its accents ("Natásha" -> "Natasha"), for looking it up."""
+    return "".join(ch for ch in unicodedata.normalize("NFKD", name) if not unicodedata.combining(ch))
 
 
 def _name_gender(name: str) -> str | None:
