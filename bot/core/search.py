@@ -274,8 +274,9 @@ _PLACE_IN_STORY = {
     "start": re.compile(r"\b(?:story|book|tale|it all|it) (?:begins?|began|starts?|started|opens?|opened)\b|"
                         r"\b(?:in|at) the (?:very )?(?:beginning|start)\b", re.IGNORECASE),
 }
-_FRAME = frozenset("story book tale end ending ends ended begin begins began beginning start starts started".split())
-_PLACE_WORDS = frozenset(term(w) for w in "story book tale end ending ends ended finish begin beginning start opens".split())
+# Their words only say where to look: never "fixed" as typos, and left out of the question's terms.
+_FRAME = frozenset("story book tale end ending ends ended finish begin begins began beginning start starts "
+                   "started opens".split())
 _FULLNAME = re.compile(r"\b(?:surname|last name|full name|family name|first name|real name)\b", re.IGNORECASE)
 
 
@@ -506,7 +507,8 @@ class Searcher:
         if _WHAT_MADE.search(text):
             terms = [t for t in terms if t not in ("make", "caus")] or terms
         if any(p.search(text) for p in _PLACE_IN_STORY.values()):
-            terms = [t for t in terms if t not in _PLACE_WORDS] or terms
+            frame = {term(w) for w in _FRAME}
+            terms = [t for t in terms if t not in frame] or terms
         return Question(question, kind, terms, list(dict.fromkeys(characters)), speaker, corrected)
 
     # -- answering ------------------------------------------------------------------------
@@ -651,7 +653,6 @@ class Searcher:
             if trigger.search(q.text):
                 weight = self.CATEGORY_WEIGHT * (3 if name in _DECISIVE else 1)
                 factor += weight * self.unit_category[name]
-        position = self._position(q)
         if position is not None:
             factor += self.POSITION_WEIGHT * position
         if _FULLNAME.search(q.text):
