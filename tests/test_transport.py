@@ -73,3 +73,42 @@ async def test_a_wrong_token_gets_one_clear_line(fake, monkeypatch, tmp_path, ca
     err = capsys.readouterr().err
     assert code == 2 and "Discord refused the token" in err and "not-the-token" not in err
     assert len(err.strip().splitlines()) == 1
+
+
+async def test_sigterm_stops_the_bot_cleanly(fake, tmp_path) -> None:
+    """`storykeeper run` as its own process, logged in to the fake Discord, stopped by SIGTERM
+    (what a service manager sends): it logs out and exits 0, without a traceback."""
+    import os
+    import signal
+    import sys
+
+    settings = (ROOT / "config.yaml").read_text(encoding="utf-8")
+    settings = settings.replace("seeds_dir: seeds", f"seeds_dir: {ROOT / 'seeds'}")
+    settings = settings.replace("cache_dir: .cache/storykeeper", f"cache_dir: {tmp_path / 'cache'}")
+    settings = settings.replace("data_dir: data", f"data_dir: {tmp_path / 'data'}")
+    (tmp_path / "config.yaml").write_text(settings, encoding="utf-8")
+    program = ("import sys, discord, yarl\n"
+               "discord.http.Route.BASE = sys.argv[1]\n"
+               "discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(sys.argv[2])\n"
+               "from bot import cli\n"
+               "sys.exit(cli.main(['--config', sys.argv[3], '--verbose', 'run']))\n")
+    env = {**os.environ, "DISCORD_TOKEN": fake.token}
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", program, fake.base, fake.gateway_url, str(tmp_path / "config.yaml"),
+        cwd=tmp_path, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    try:
+        for _ in range(300):
+            if fake.identified or proc.returncode is not None:
+                break
+            await asyncio.sleep(0.1)
+        assert fake.identified, "the bot never logged in"
+        await asyncio.sleep(0.5)
+        proc.send_signal(signal.SIGTERM)
+        out, err = await asyncio.wait_for(proc.communicate(), 20)
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()
+    text = err.decode(errors="replace")
+    assert proc.returncode == 0, text
+    assert "Traceback" not in text and "stopped" in text
