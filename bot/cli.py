@@ -366,10 +366,11 @@ def _console(settings: config.Settings, story: str | None) -> int:
     from bot.chat.console import Console
     from bot.chat.replies import Replies
 
-    ix, searcher = library.open_story(settings, story)
-    replies = Replies(ix, searcher, settings.discord.max_question_chars)
+    def reopen(chapter: int | None) -> Replies:
+        return Replies(*library.open_story(settings, story, chapter), settings.discord.max_question_chars)
+
     try:
-        return Console(replies, settings.discord.prefix).run()
+        return Console(reopen(None), settings.discord.prefix, reopen=reopen).run()
     except KeyboardInterrupt:
         return 0
 

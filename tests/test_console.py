@@ -48,3 +48,21 @@ def test_run_without_a_token_starts_the_console_on_stdin(tmp_path: Path) -> None
     assert result.returncode == 0, result.stderr
     assert "Always You" in result.stdout and "Scene 3" in result.stdout and "page 1 of" in result.stdout
     assert "Traceback" not in result.stderr
+
+
+def test_progress_keeps_later_chapters_out_of_answers() -> None:
+    settings = config.load(ROOT / "config.yaml")
+    story = str(ROOT / "tests" / "data" / "owl-creek-bridge.txt")
+
+    def reopen(chapter: int | None) -> Replies:
+        return Replies(*library.open_story(settings, story, chapter), settings.discord.max_question_chars)
+
+    c = Console(reopen(None), reopen=reopen)
+    question = "/ask what did his wife do on the veranda"
+    assert "steps down from the veranda" in c.handle(question)  # the end of the story, chapter III
+    assert "You haven't set your progress" in c.handle("/progress")
+    assert "up to the end of chapter 1" in c.handle("/progress 1")
+    assert "chapter 1 of 3" in c.handle("/progress")
+    assert "steps down from the veranda" not in c.handle(question)
+    assert "has chapters 1 to 3" in c.handle("/progress 7") and "Give a chapter number" in c.handle("/progress x")
+    assert "all of" in c.handle("/progress 0") and "steps down from the veranda" in c.handle(question)

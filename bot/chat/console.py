@@ -10,19 +10,25 @@ import re
 import shlex
 import sys
 from pathlib import Path
-from typing import TextIO
+from typing import Callable, TextIO
 
-from bot.chat.replies import Conversation, Replies, Reply
+from bot.chat.replies import Conversation, Replies, Reply, progress_set, progress_shown
 
 COMMANDS = ("ask", "quote", "scene", "character", "characters", "story", "help", "summary", "timeline",
-            "relations")
+            "relations", "progress")
 
 
 class Console:
     """Reads commands, prints replies. ``handle`` is the whole of it; ``run`` loops over input."""
 
-    def __init__(self, replies: Replies, prefix: str = "!", picture_dir: Path | None = None):
+    def __init__(self, replies: Replies, prefix: str = "!", picture_dir: Path | None = None,
+                 reopen: Callable[[int | None], Replies] | None = None):
+        """``reopen(chapter)`` gives the replies for a reader who has read up to that chapter
+        (None: all of it); without it, /progress is not offered."""
         self.replies = replies
+        self.reopen = reopen
+        self.chapters = len(replies.ix.chapters)
+        self.progress: int | None = None
         self.picture_dir = picture_dir or Path.cwd()
         self.prefix = prefix
         self.last: Reply | None = None
@@ -74,6 +80,8 @@ class Console:
             return r.timeline(rest)
         if name == "relations":
             return r.relations()
+        if name == "progress":
+            return self._progress(rest), None
         # quote: "/quote Klaus", "/quote Klaus about love", or "/quote character:Klaus about:love"
         options = dict(re.findall(r"(character|about):(\"[^\"]*\"|\S+)", rest))
         if options:
@@ -88,6 +96,23 @@ class Console:
             character = " ".join(words) or None
             about = about.strip() or None
         return r.quote(character, about)
+
+    def _progress(self, rest: str) -> Reply:
+        """/progress [chapter]: as on Discord, for the one reader at this console."""
+        name = self.replies.ix.name
+        if self.reopen is None:
+            return Reply(body="Progress needs the story's library; run `storykeeper run`.", error=True)
+        if not rest:
+            return progress_shown(name, self.progress, self.chapters)
+        if not rest.isdigit():
+            return Reply(body="Give a chapter number: `/progress 3` (0 to see everything).", error=True)
+        chapter = int(rest)
+        reply = progress_set(name, chapter, self.chapters)
+        if not reply.error:
+            self.progress = chapter if 0 < chapter < self.chapters else None
+            self.replies = self.reopen(self.progress)
+            self.last = self.state = None  # buttons of the old horizon would see past the new one
+        return reply
 
     def _press(self, number: int) -> str:
         assert self.last is not None

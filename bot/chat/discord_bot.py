@@ -16,7 +16,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.chat import format as fmt
-from bot.chat.replies import Conversation, Replies, Reply
+from bot.chat.replies import Conversation, Replies, Reply, progress_set, progress_shown
 from bot.chat.stories import StoryLibrary
 from bot.chat.store import Store
 from bot.config import Settings
@@ -293,19 +293,13 @@ class StoryCog(commands.Cog, name="Story"):
         total = await asyncio.to_thread(self.bot.library.chapters, name)
         if chapter is None:
             current = await asyncio.to_thread(self.bot.store.progress, ctx.guild.id, ctx.author.id, name)
-            text = (f"You're at chapter {current} of {total} in `{name}`." if current
-                    else f"You haven't set your progress in `{name}` ({total} chapters).")
-            await self.send(ctx, None, Reply(body=text, private=True), None)
+            await self.send(ctx, None, progress_shown(name, current, total), None)
             return
-        if not 0 <= chapter <= total:
-            await self.send(ctx, None, Reply(body=f"`{name}` has chapters 1 to {total}; 0 clears your progress.",
-                                             private=True, error=True), None)
-            return
-        value = chapter if chapter > 0 else None  # having read it all still beats a server default
-        await asyncio.to_thread(self.bot.store.set_progress, ctx.guild.id, ctx.author.id, name, value)
-        text = (f"Got it: I'll only show you `{name}` up to the end of chapter {chapter}." if value and value < total
-                else f"I'll show you all of `{name}`.")
-        await self.send(ctx, None, Reply(body=text, private=True), None)
+        reply = progress_set(name, chapter, total)
+        if not reply.error:
+            value = chapter if chapter > 0 else None  # having read it all still beats a server default
+            await asyncio.to_thread(self.bot.store.set_progress, ctx.guild.id, ctx.author.id, name, value)
+        await self.send(ctx, None, reply, None)
 
     @commands.hybrid_command(name="ceiling")
     @app_commands.describe(chapter="The last chapter anyone here may see (0 removes the limit)",

@@ -82,6 +82,26 @@ def where(ix: StoryIndex, chapter: int, scene: int) -> str:
     return " · ".join(parts)
 
 
+def _count(n: int, noun: str) -> str:
+    """"1 mention", "2 mentions"."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def progress_shown(name: str, current: int | None, total: int) -> Reply:
+    """/progress with no chapter: where the reader is."""
+    return Reply(body=f"You're at chapter {current} of {total} in `{name}`." if current
+                 else f"You haven't set your progress in `{name}` ({_count(total, 'chapter')}).", private=True)
+
+
+def progress_set(name: str, chapter: int, total: int) -> Reply:
+    """/progress N: what the reader will see from now on, or why N is not a chapter."""
+    if not 0 <= chapter <= total:
+        return Reply(body=f"`{name}` has chapters 1 to {total}; 0 clears your progress.", private=True, error=True)
+    if 0 < chapter < total:
+        return Reply(body=f"Got it: I'll only show you `{name}` up to the end of chapter {chapter}.", private=True)
+    return Reply(body=f"I'll show you all of `{name}`.", private=True)
+
+
 class Replies:
     """Builds replies from a story's index and searcher."""
 
@@ -245,7 +265,8 @@ class Replies:
         if aliases:
             fields.append(("Also called", fmt.cut(fmt.escape(", ".join(aliases)), fmt.EMBED_FIELD_VALUE_MAX)))
         scenes = sorted({s.id for s in self.ix.scenes if c.name in s.characters})
-        fields.append(("Appears", f"{c.mentions} mentions in {len(scenes)} of {len(self.ix.scenes)} scenes"))
+        fields.append(("Appears", f"{_count(c.mentions, 'mention')} in {len(scenes)} of "
+                                  f"{_count(len(self.ix.scenes), 'scene')}"))
         titles = [f"{s.id}. {s.title}" for s in self.ix.scenes if s.id in scenes]
         if titles:
             fields.append(("Where", fmt.cut(fmt.escape("; ".join(titles[:8]) + (" …" if len(titles) > 8 else "")),
@@ -369,7 +390,7 @@ class Replies:
         return text[start:end].strip(" .\n") + "."
 
     def characters(self) -> tuple[Reply, None]:
-        rows = [f"**{fmt.escape(c.name)}** — {c.mentions} mentions"
+        rows = [f"**{fmt.escape(c.name)}** — {_count(c.mentions, 'mention')}"
                 + (f" (also {fmt.escape(', '.join(a for a in c.aliases if a != c.name)[:80])})"
                    if len(c.aliases) > 1 else "")
                 for c in self.ix.characters[:30]]
