@@ -177,7 +177,7 @@ def test_a_pet_name_is_a_word_spoken_to_someone(market) -> None:
     assert "little dove" in top_quote(market, "what pet name does Jonas use for Elsa")
 
 
-def test_scene_lookup_finds_a_compound_place_by_its_part() -> None:
+def test_accents_and_compound_places() -> None:
     story = """The Season
 
 The carriages stood in a line before the house for the ball, and the horses stamped in the cold.
@@ -193,6 +193,10 @@ Next morning the hunt set out across the frozen field with the hounds. A gray wo
 cover by the ravine and the hunters galloped after it.
 """
     s = search.Searcher(build_text(story, "season"))
+    # Readers type names without their accents.
+    q = s.understand("who did natasha dance with")
+    assert q.characters == ["Natásha"] and not q.corrected
+    assert "first waltz with Andrew" in top_quote(s, "who did natasha dance with")
     hits = s.scenes("the ball")
     assert hits and "ballroom" in s.ix.text[hits[0].start : hits[0].end]
     # "to Natásha's mother" does not make a place called "Nat".

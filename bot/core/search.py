@@ -12,6 +12,7 @@ import logging
 import math
 import random
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -24,7 +25,7 @@ from bot.core.index import StoryIndex, stem
 from bot.core.text import sentences
 
 QUOTE_MAX = 600
-FORMAT = 9  # bump when the Searcher's state changes: cached searchers are rebuilt
+FORMAT = 10  # bump when the Searcher's state changes: cached searchers are rebuilt
 
 # --- analysis -----------------------------------------------------------------------------
 
@@ -56,10 +57,18 @@ def term(word: str) -> str:
     return stem([lemma])[0]
 
 
+_MARKS = re.compile(r"[\u0300-\u036f]+")
+
+
+def fold(text: str) -> str:
+    """Text without its accents ("Natásha" -> "Natasha"): readers type names the plain way."""
+    return text if text.isascii() else _MARKS.sub("", unicodedata.normalize("NFKD", text))
+
+
 def words(text: str) -> list[str]:
-    """Lower-case word tokens, possessive 's dropped."""
+    """Lower-case word tokens, accents folded, possessive 's dropped."""
     out = []
-    for w in _TOKEN.findall(text.lower()):
+    for w in _TOKEN.findall(fold(text).lower()):
         if w.endswith(("'s", "’s")):
             w = w[:-2]
         out.append(w.replace("’", "'"))
@@ -315,7 +324,7 @@ class Searcher:
         self.aliases: dict[str, str] = {}
         for c in ix.characters:
             for alias in {c.name, *c.aliases}:
-                self.aliases[alias.lower()] = c.name
+                self.aliases[" ".join(words(alias))] = c.name
                 for w in words(alias):
                     if w not in _stopwords() and len(w) > 2:
                         self.name_words.setdefault(w, c.name)
