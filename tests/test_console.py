@@ -66,3 +66,13 @@ def test_progress_keeps_later_chapters_out_of_answers() -> None:
     assert "steps down from the veranda" not in c.handle(question)
     assert "has chapters 1 to 3" in c.handle("/progress 7") and "Give a chapter number" in c.handle("/progress x")
     assert "all of" in c.handle("/progress 0") and "steps down from the veranda" in c.handle(question)
+
+
+def test_autocomplete_ignores_accents() -> None:
+    from conftest import build_text
+    from bot.core.search import Searcher
+
+    ix = build_text("Sasha danced with Natásha. Sasha laughed, and Natásha smiled at Sasha.\n\n"
+                    "Later Sasha sang while Natásha listened, and Sasha played.\n", "accents")
+    replies = Replies(ix, Searcher(ix), 300)
+    assert replies.complete_character("tasha")[0] == "Natásha"  # not Sasha, one letter off

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 
 from bot.chat import format as fmt
 from bot.core.index import StoryIndex
-from bot.core.search import AskResult, Searcher
+from bot.core.search import AskResult, Searcher, fold
 
 BODY_MAX = 1800  # well under an embed's 4,096 so a reply also reads well as plain text
 SCENE_PAGE = 1500
@@ -80,6 +80,13 @@ def where(ix: StoryIndex, chapter: int, scene: int) -> str:
     if sc:
         parts.append(f"scene {sc.id}: {sc.title}")
     return " · ".join(parts)
+
+
+def _plain(text: str) -> str:
+    """What autocomplete compares: lower case, no punctuation, no accents ("natasha" is Natásha)."""
+    from rapidfuzz import utils
+
+    return utils.default_process(fold(text))
 
 
 def _count(n: int, noun: str) -> str:
@@ -494,13 +501,13 @@ class Replies:
 
     def complete_character(self, typed: str) -> list[str]:
         """Up to 25 character names for what has been typed so far, best first."""
-        from rapidfuzz import fuzz, process, utils
+        from rapidfuzz import fuzz, process
 
         names = [c.name for c in self.ix.characters]
         if not typed.strip():
             return names[:25]
         choices = {a: c.name for c in self.ix.characters for a in [c.name, *c.aliases]}
-        found = process.extract(typed, list(choices), scorer=fuzz.WRatio, processor=utils.default_process, limit=50)
+        found = process.extract(typed, list(choices), scorer=fuzz.WRatio, processor=_plain, limit=50)
         out: list[str] = []
         for alias, score, _ in found:
             if score >= 50 and choices[alias] not in out:
@@ -509,10 +516,10 @@ class Replies:
 
     def complete_scene(self, typed: str) -> list[str]:
         """Up to 25 scene titles for what has been typed so far."""
-        from rapidfuzz import fuzz, process, utils
+        from rapidfuzz import fuzz, process
 
         titles = list(dict.fromkeys(s.title for s in self.ix.scenes))
         if not typed.strip():
             return titles[:25]
-        found = process.extract(typed, titles, scorer=fuzz.WRatio, processor=utils.default_process, limit=25)
+        found = process.extract(typed, titles, scorer=fuzz.WRatio, processor=_plain, limit=25)
         return [t for t, score, _ in found if score >= 40][:25]
