@@ -170,6 +170,7 @@ def test_how_someone_reacted_is_what_came_after_the_moment(market) -> None:
 
 def test_how_the_story_ends_looks_at_the_end(market) -> None:
     assert "kissed his cheek" in top_quote(market, "how does the story end")
+    assert market.ask("how does the story end").confident
     assert "whistling" in top_quote(market, "what happened at the end")
 
 

@@ -25,7 +25,7 @@ from bot.core.index import StoryIndex, stem
 from bot.core.text import sentences
 
 QUOTE_MAX = 600
-FORMAT = 10  # bump when the Searcher's state changes: cached searchers are rebuilt
+FORMAT = 11  # bump when the Searcher's state changes: cached searchers are rebuilt
 
 # --- analysis -----------------------------------------------------------------------------
 
@@ -517,7 +517,7 @@ class Searcher:
             terms = [t for t in terms if t not in ("make", "caus")] or terms
         if any(p.search(text) for p in _PLACE_IN_STORY.values()):
             frame = {term(w) for w in _FRAME}
-            terms = [t for t in terms if t not in frame] or terms
+            terms = [t for t in terms if t not in frame]  # may leave none: the position is the question
         return Question(question, kind, terms, list(dict.fromkeys(characters)), speaker, corrected)
 
     # -- answering ------------------------------------------------------------------------
@@ -644,7 +644,8 @@ class Searcher:
         suggestions = [f"{w} -> {c}" for w, c in q.corrected.items()]
         pscores = self.scores(q)
         position = self._position(q)
-        if position is not None and not any(t in self.known_terms for t in q.terms):
+        only_position = position is not None and not any(t in self.known_terms for t in q.terms)
+        if only_position:
             # "How does the story end?" and nothing else: the closing (or opening) lines.
             pscores = np.ones(len(self.ix.passages))
         if not len(pscores) or pscores.max() <= 0:
@@ -699,7 +700,7 @@ class Searcher:
             answers.append(self._answer(pi, q, float(combined[u]), self.units[u]))
             if len(answers) >= top:
                 break
-        confident = self._confident(q, answers[0].passage - 1) if answers else False
+        confident = bool(answers) and (only_position or self._confident(q, answers[0].passage - 1))
         if not confident:
             suggestions = suggestions + self._suggest(q)
         return AskResult(question, confident, answers, suggestions)
