@@ -3,7 +3,8 @@
     python scripts/eval_answers.py [--split val|train] [--misses N] [--only shipped|fairytale]
 
 Shipped story: a hit when the answer quote contains one of the expected strings
-(scripts/questions/always-you.yaml). FairytaleQA (../shared/eval-data/fairytaleqa): each story's
+(scripts/questions/always-you.yaml); the same for reader questions about the other stories we test
+on (scripts/questions/corpora.yaml). FairytaleQA (../shared/eval-data/fairytaleqa): each story's
 sections joined into one text, every question asked, a hit when the answer's offsets fall inside
 a gold section. The baseline, run in the same pass, is a plain BM25 (English stop words, Snowball
 stems) over the same text's sections, the dataset's usual yardstick.
@@ -43,6 +44,29 @@ def shipped(misses: int) -> tuple[float, float, int]:
             misses -= 1
             print(f"  miss: {item['q']!r} expected {item['expect']}; got {quotes[:1]}", file=sys.stderr)
     return h1 / len(questions), h3 / len(questions), len(questions)
+
+
+def corpora(misses: int) -> tuple[float, float, int]:
+    """The other stories' question set (scripts/questions/corpora.yaml); stories under
+    ../shared/corpora are skipped when it is not there."""
+    items = yaml.safe_load((ROOT / "scripts" / "questions" / "corpora.yaml").read_text())
+    searchers: dict[str, search.Searcher] = {}
+    h1 = h3 = n = 0
+    for item in items:
+        path = ROOT / item["story"] if (ROOT / item["story"]).exists() else ROOT.parent / "shared" / "corpora" / item["story"]
+        if not path.exists():
+            continue
+        if item["story"] not in searchers:
+            searchers[item["story"]] = search.Searcher(index.build(loader.from_path(path)))
+        quotes = [a.quote for a in searchers[item["story"]].ask(item["q"], top=3).answers]
+        ok = [any(e in q for e in item["expect"]) for q in quotes]
+        n += 1
+        h1 += bool(ok[:1] and ok[0])
+        h3 += any(ok)
+        if misses and not (ok[:1] and ok[0]):
+            misses -= 1
+            print(f"  miss [{path.stem}]: {item['q']!r} expected {item['expect']}; got {quotes[:1]}", file=sys.stderr)
+    return (h1 / n, h3 / n, n) if n else (0.0, 0.0, 0)
 
 
 def plain_bm25(sections: list[str]):
@@ -111,6 +135,8 @@ def main() -> None:
     if args.only != "fairytale":
         h1, h3, n = shipped(args.misses)
         print(f"Always You, {n} questions: hit@1 {h1:.2f}, hit@3 {h3:.2f}")
+        h1, h3, n = corpora(args.misses)
+        print(f"Other stories (scripts/questions/corpora.yaml), {n} questions: hit@1 {h1:.2f}, hit@3 {h3:.2f}")
     if args.only != "shipped" and FTQA.exists():
         t = time.perf_counter()
         r = fairytale(args.split, args.misses)

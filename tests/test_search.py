@@ -203,3 +203,23 @@ cover by the ravine and the hunters galloped after it.
     # "to Natásha's mother" does not make a place called "Nat".
     assert not any(p.startswith("Nat") for sc in s.ix.scenes for p in sc.places)
     assert not any(t.startswith("Nat:") for t in (sc.title for sc in s.ix.scenes))
+
+
+def test_who_is_someone_is_answered_by_what_they_are() -> None:
+    story = """The Ferry
+
+"Tomas Reed?" asked the clerk at the landing. Nobody answered him.
+
+"Tomas Reed! Tomas Reed!" the boys shouted from the bank, and Tomas Reed waved back.
+
+***
+
+Everyone in the village knew Tomas Reed, the old ferryman who had crossed the river twice a day
+for forty years, in fog and flood, with a lantern on the bow.
+
+***
+
+In spring the bridge was finished, and the ferry stayed tied to the landing.
+"""
+    s = search.Searcher(build_text(story, "ferry"))
+    assert "old ferryman" in top_quote(s, "who is tomas reed?")

@@ -25,7 +25,7 @@ from bot.core.index import StoryIndex, stem
 from bot.core.text import sentences
 
 QUOTE_MAX = 600
-FORMAT = 11  # bump when the Searcher's state changes: cached searchers are rebuilt
+FORMAT = 12  # bump when the Searcher's state changes: cached searchers are rebuilt
 
 # --- analysis -----------------------------------------------------------------------------
 
@@ -228,7 +228,8 @@ _CATEGORIES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
          r"uniform|apron|scarf|gloves?|veil|trousers|breeches|waistcoat|petticoat|shawl|bonnet|jeans|"
          r"sweater|hood|cape|ring|necklace|crown)\b"),
         ("place", r"^\s*where\b|\bwhere (?:did|does|do|was|were|is|are|had)\b|\bwhat place\b",
-         r"\b(?:at|in|into|inside|outside|across|to|from|near|under|behind|through|of)\s+(?:the|a|his|her|their)\s+\w+"),
+         r"\b(?:at|in|into|inside|outside|across|to|from|near|under|behind|through|of)\s+(?:the|a|his|her|their)\s+\w+|"
+         r"\b(?:at|in|into|to|from|near|on)\s+(?-i:[A-Z][a-z]+)"),  # "at Baker Street"
         ("time", r"^\s*when\b|\bwhat time\b|\bhow long\b",
          r"\b(?:day|night|morning|evening|afternoon|year|week|month|hour|ago|later|before|after|once|until|"
          r"o'clock|spring|summer|autumn|winter|dawn|midnight|noon|today|tomorrow|yesterday)\b"),
@@ -274,6 +275,7 @@ _FRAMED = {"clothing": {"wear", "dress", "cloth", "wore", "worn"},
 _REACTION = re.compile(r"^\s*how\s+(?:did|does|do|was|were|is|would)\s+(?P<who>.+?)\s+"
                        r"(?P<verb>react|reacted|respond|responded|take it|reply|replied|answer|answered)\b",
                        re.IGNORECASE)
+_WHO_IS = re.compile(r"^\s*who\s+(?:is|was|'s|’s|were)\s+(?P<who>[^?!.]+?)\s*[?!.]*\s*$", re.IGNORECASE)
 _WHAT_MADE = re.compile(r"\bwhat (?:made|makes|make|caused|causes|cause)\b", re.IGNORECASE)
 _WHEN = re.compile(r"\b(?:when|after|once|as soon as)\b", re.IGNORECASE)
 # "How does the story end?": where in the story the answer is, not a word it holds.
@@ -301,6 +303,7 @@ class Searcher:
     BIGRAMS = True
     PHRASE_WEIGHT = 0.3
     POSITION_WEIGHT = 1.0
+    DESCRIBED_WEIGHT = 1.0
     NEAR = 4  # words
     NEAR_WEIGHT = 0.5
 
@@ -578,11 +581,32 @@ class Searcher:
         """For "how does it end" (or begin): 0..1 for each window, rising over the story's last
         (or first) sixth."""
         for where, pattern in _PLACE_IN_STORY.items():
-            if pattern.search(q.text) and self.ix.text:
-                pos = self.unit_start / len(self.ix.text)
+            if pattern.search(q.text) and self.units:
+                # Within the story itself: a Gutenberg header or licence is no part of its end.
+                first, last = self.units[0][0], self.units[-1][1]
+                pos = (self.unit_start - first) / max(1, last - first)
                 ramp = (pos - 0.85) / 0.15 if where == "end" else (0.15 - pos) / 0.15
                 return np.clip(ramp, 0.0, 1.0)
         return None
+
+    def _described(self, q: Question, units: np.ndarray) -> np.ndarray | None:
+        """"Who is Irene Adler?": windows that say what someone is ("Irene Adler, the famous
+        adventuress"; "X was a ..."), not ones that only say the name ("And Irene Adler?")."""
+        asked = _WHO_IS.match(q.text)
+        if not asked:
+            return None
+        name = " ".join(words(asked.group("who")))
+        if not name or set(q.terms) - {term(w) for w in name.split()}:
+            return None  # more is asked than who someone is
+        who = re.escape(fold(asked.group("who").strip()))
+        pattern = re.compile(rf"\b{who}(?:'s|’s)?(?:,\s+|\s+(?:is|was|had been)\s+)(?:a|an|the|his|her|my|our|"
+                             rf"their|one|now|once)\b|\b(?:a|an|the)\s+(?:[\w-]+\s+){{0,3}}[\w-]+,\s+{who}\b",
+                             re.IGNORECASE)
+        out = np.zeros(len(units))
+        for k, u in enumerate(units):
+            text = fold(self.ix.text[self.units[u][0] : self.units[u][1]])
+            out[k] = bool(pattern.search(text)) and len(words(text)) >= 8
+        return out
 
     def _near(self, q: Question, units: np.ndarray) -> np.ndarray | None:
         """"What colour were his eyes": windows where a colour word stands within a few words of
@@ -680,9 +704,12 @@ class Searcher:
             combined[order] *= 1.0 + self.POSSESSIVE_WEIGHT * owned
         order = order[np.argsort(-combined[order])]
         head = order[: max(top * 20, 60)]
+        described = self._described(q, head)
         near = self._near(q, head)
-        if near is not None:
-            combined[head] *= 1.0 + self.NEAR_WEIGHT * near
+        if described is not None or near is not None:
+            for weight, found in ((self.DESCRIBED_WEIGHT, described), (self.NEAR_WEIGHT, near)):
+                if found is not None:
+                    combined[head] *= 1.0 + weight * found
             order = order[np.argsort(-combined[order], kind="stable")]
         reply = self._reply_after(q, combined)
         if reply is not None:
