@@ -599,7 +599,7 @@ class Searcher:
         if not name or set(q.terms) - {term(w) for w in name.split()}:
             return None  # more is asked than who someone is
         who = re.escape(fold(asked.group("who").strip()))
-        pattern = re.compile(rf"\b{who}(?:'s|’s)?(?:,\s+|\s+(?:is|was|had been)\s+)(?:a|an|the|his|her|my|our|"
+        pattern = re.compile(rf"\b{who}(?:'s|’s)?(?:,\s+|\s+(?:is|was|are|were|had been)\s+)(?:a|an|the|his|her|my|our|"
                              rf"their|one|now|once)\b|\b(?:a|an|the)\s+(?:[\w-]+\s+){{0,3}}[\w-]+,\s+{who}\b",
                              re.IGNORECASE)
         out = np.zeros(len(units))
