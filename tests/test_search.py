@@ -223,3 +223,26 @@ In spring the bridge was finished, and the ferry stayed tied to the landing.
 """
     s = search.Searcher(build_text(story, "ferry"))
     assert "old ferryman" in top_quote(s, "who is tomas reed?")
+
+
+def test_a_character_called_the_cat_does_not_take_every_cat() -> None:
+    story = """The Garden
+
+"Good morning," said the Cat from the wall. "Where are you going?"
+
+"Home," said Mara. "My own cat Pip is waiting for his supper."
+
+"Cats always wait," said the Cat, and it yawned. "Tell Pip I said so."
+
+Mara laughed. "Pip is a grey tabby and he never listens to anyone," she said.
+
+"Then he is a wise cat," said the Cat. "Wiser than most."
+
+"Goodbye," said Mara, and the Cat vanished from the wall.
+
+"Goodbye," said the Cat, from nowhere at all.
+"""
+    s = search.Searcher(build_text(story, "garden"))
+    assert "the Cat" in [c.name for c in s.ix.characters]
+    assert s.understand("what did the cat say").characters == ["the Cat"]
+    assert "the Cat" not in s.understand("what is the name of maras cat").characters

@@ -25,7 +25,7 @@ from bot.core.index import StoryIndex, stem
 from bot.core.text import sentences
 
 QUOTE_MAX = 600
-FORMAT = 12  # bump when the Searcher's state changes: cached searchers are rebuilt
+FORMAT = 13  # bump when the Searcher's state changes: cached searchers are rebuilt
 
 # --- analysis -----------------------------------------------------------------------------
 
@@ -332,6 +332,9 @@ class Searcher:
                     if w not in _stopwords() and len(w) > 2:
                         self.name_words.setdefault(w, c.name)
         self.name_terms = {term(w) for w in self.name_words}
+        # Words of names said with "the" ("the Cat", "the Queen"): without it, an ordinary word.
+        self.the_words = {w for c in ix.characters if c.name.lower().startswith("the ")
+                          for w in words(c.name)[1:]}
         self.passage_scene = np.array([p.scene for p in ix.passages] or [0])
         self.passage_chars = [set(p.characters) for p in ix.passages]
         self.lines_by_passage: dict[int, list] = {}
@@ -456,11 +459,14 @@ class Searcher:
         characters: list[str] = []
         fixed: list[str] = []
         names = list(self.name_words)
-        for w in raw:
+        for i, w in enumerate(raw):
             # A real English word ("feel", "treat") is not a typo of a story word ("feeble",
             # "great"); only a near-identical spelling ("neighbors" -> "neighbours") is fixed.
             english = simplemma.is_known(w, lang="en")
             base = w[:-1] if w.endswith("s") and w[:-1] in self.name_words else w
+            if base in self.name_words and base in self.the_words and i and raw[i - 1] != "the" \
+                    and self.name_words.get(raw[i - 1]) != self.name_words[base]:
+                base = ""  # "Alice's cat" is a cat; "the Cat" is the character
             if base in self.name_words:
                 characters.append(self.name_words[base])
                 fixed.append(base)
