@@ -200,7 +200,9 @@ def detect(text: str, start: int, end: int, setting: StorySetting | None = None
     # "On seeing Natásha Pierre grew animated": two people side by side, not one name. Two given
     # names (no surname: "Nicholas Rostóv" stays), each far more often alone than together, are
     # two people.
-    for form in [form for form in people if form.count(" ") == 1]:
+    pairs = [form for form in people if form.count(" ") == 1 and all(w in singles for w in form.split())]
+    _load_name_genders({_plain(w) for form in pairs for w in form.split()})  # one pass over the table
+    for form in pairs:
         first, last = form.split()
         if first in singles and last in singles and all(_name_gender(_plain(w)) for w in (first, last)) \
                 and all(people[form].count * 2 <= people[w].count for w in (first, last)):
