@@ -552,7 +552,7 @@ class Searcher:
         if not terms:
             return None
         scores = self.unit_bm25.get_scores(terms).astype(np.float64)
-        asker = re.match(rf"\s*(\w+)\s+(?:{'|'.join(_SPEECH_VERBS)})\b", clause.lower())
+        asker = re.match(rf"\s*(\w+)\s+(?:{'|'.join(_SPEECH_VERBS)})\b", fold(clause).lower())
         if asker and asker.group(1) in self.name_words:
             # "when Marcel asked about the girl": a line Marcel speaks is the moment.
             scores *= 1.0 + _share(self.unit_speaking, [self.name_words[asker.group(1)]], len(scores))
@@ -569,7 +569,7 @@ class Searcher:
 
     def _possessive(self, q: Question, units: np.ndarray) -> np.ndarray | None:
         """"Caroline's eyes": units that say "her eyes" (or "Caroline's eyes") score higher."""
-        for match in re.finditer(r"\b(\w+)(?:'s|’s|s|')\s+([a-z]{3,})\b", q.text.lower()):
+        for match in re.finditer(r"\b(\w+)(?:'s|’s|s|')\s+([a-z]{3,})\b", fold(q.text).lower()):
             owner = match.group(1)
             owner = self.name_words.get(owner) or self.name_words.get(q.corrected.get(owner, ""))
             if owner is None:
