@@ -154,7 +154,7 @@ def market() -> search.Searcher:
 
 
 def test_a_colour_counts_next_to_what_is_asked_about(market) -> None:
-    # "red", "blue" and "grey" stand elsewhere; only amber is next to "eyes".
+    # "grey", "black", "blue" and "red" stand elsewhere; only amber is next to "eyes".
     assert "amber" in top_quote(market, "what colour were the cat's eyes")
 
 
