@@ -515,6 +515,8 @@ class Searcher:
                 if m.group(1) in self.name_words:
                     speaker = self.name_words[m.group(1)]
                     break
+        if speaker is None and characters and _CATEGORIES["address"][0].search(text):
+            speaker = characters[0]  # "what pet name does Klaus use for her": Klaus's words
         terms = [term(w) for w in fixed if w not in stop and w not in _QUESTION_ONLY and len(w) > 1
                  and not (speaker and _SPEECH.fullmatch(w))]
         for name in _FRAMED:
