@@ -247,3 +247,16 @@ Mara laughed. "Pip is a grey tabby and he never listens to anyone," she said.
     assert "the Cat" in [c.name for c in s.ix.characters]
     assert s.understand("what did the cat say").characters == ["the Cat"]
     assert "the Cat" not in s.understand("what is the name of maras cat").characters
+
+
+def test_the_speaker_shown_is_the_one_whose_line_answers() -> None:
+    from pathlib import Path
+
+    from bot import config
+    from bot.core import library
+
+    root = Path(__file__).resolve().parents[1]
+    ix, s = library.open_story(config.load(root / "config.yaml"), "always-you")
+    # The quote holds Klaus's "What?" and then Caroline's question, which is what matched.
+    answer = s.ask("why was klaus jealous").answers[0]
+    assert "Are you jealous" in answer.quote and answer.speaker == "Caroline Forbes"

@@ -764,13 +764,12 @@ class Searcher:
     def _answer(self, i: int, q: Question, score: float, unit: tuple[int, int, int] | None = None) -> Answer:
         p = self.ix.passages[i]
         start, end = self.best_quote(p.start, p.end, q, around=unit[0] if unit else None)
-        lines = self.lines_by_passage.get(p.id, [])
-        speaker = None
-        for d in lines:
-            if d.start < end and d.end > start:
-                speaker = d.speaker
-                if q.speaker is None or d.speaker == q.speaker:
-                    break
+        # Whose words these are: the asked-for speaker's line, else the line the match is in.
+        lines = [d for d in self.lines_by_passage.get(p.id, []) if d.start < end and d.end > start]
+        chosen = (next((d for d in lines if q.speaker and d.speaker == q.speaker), None)
+                  or next((d for d in lines if unit and d.start < unit[1] and d.end > unit[0]), None)
+                  or (lines[0] if lines else None))
+        speaker = chosen.speaker if chosen else None
         return Answer(self.ix.text[start:end], start, end, p.id, p.scene, p.chapter, p.characters,
                       speaker, score)
 
