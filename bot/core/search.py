@@ -300,7 +300,6 @@ class Searcher:
     UNIT_K1 = 1.2
     UNIT_B = 0.75
     SMOOTH = 0.25
-    BIGRAMS = True
     PHRASE_WEIGHT = 0.3
     POSITION_WEIGHT = 1.0
     DESCRIBED_WEIGHT = 1.0
@@ -358,7 +357,7 @@ class Searcher:
         unit_terms: list[list[str]] = []
         for pi, p in enumerate(ix.passages):
             spans = utterances(ix.text, list(sentences(ix.text[p.start : p.end], p.start)))
-            terms = [analyse(ix.text[a:b]) + (phrases(ix.text[a:b]) if self.BIGRAMS else []) for a, b in spans]
+            terms = [analyse(ix.text[a:b]) + phrases(ix.text[a:b]) for a, b in spans]
             for k, (a, b) in enumerate(spans):
                 window = terms[k] * self.CENTER_REPEAT
                 for j in range(max(0, k - self.WINDOW), min(len(spans), k + self.WINDOW + 1)):
@@ -684,9 +683,9 @@ class Searcher:
             return AskResult(question, False, [], suggestions or self._suggest(q))
         terms = [t for t in q.terms if t in self.unit_bm25.vocab_dict]
         uscores = self.unit_bm25.get_scores(terms).astype(np.float64) if terms else np.zeros(len(self.units))
-        pairs_ = [t for t in pairs(q.terms) if t in self.unit_bm25.vocab_dict] if self.BIGRAMS else []
-        if pairs_:
-            uscores += self.PHRASE_WEIGHT * self.unit_bm25.get_scores(pairs_)
+        phrase_terms = [t for t in pairs(q.terms) if t in self.unit_bm25.vocab_dict]
+        if phrase_terms:
+            uscores += self.PHRASE_WEIGHT * self.unit_bm25.get_scores(phrase_terms)
         combined = self.UNIT_WEIGHT * uscores + self.PASSAGE_WEIGHT * pscores[self.unit_passage]
         # What the question points to multiplies a window's score: its category of answer
         # (a place, a colour), the characters it names, whose words it wants.
