@@ -364,13 +364,13 @@ def _sync(settings: config.Settings, guild: int | None, token: str | None) -> in
 
 def _console(settings: config.Settings, story: str | None) -> int:
     from bot.chat.console import Console
-    from bot.chat.replies import Replies
+    from bot.chat.stories import StoryLibrary
 
-    def reopen(chapter: int | None) -> Replies:
-        return Replies(*library.open_story(settings, story, chapter), settings.discord.max_question_chars)
-
+    stories = StoryLibrary(settings)
+    name = story or stories.default()
     try:
-        return Console(reopen(None), settings.discord.prefix, reopen=reopen).run()
+        return Console(stories.get(name), settings.discord.prefix,
+                       reopen=lambda chapter: stories.get(name, chapter)).run()
     except KeyboardInterrupt:
         return 0
 

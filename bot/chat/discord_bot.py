@@ -7,9 +7,12 @@ text cut to fit, buttons only for the person who asked.
 from __future__ import annotations
 
 import asyncio
+import functools
 import io
 import logging
-from typing import Any, Literal, Optional
+from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Awaitable, Callable, Literal, Optional
 
 import discord
 from discord import app_commands
@@ -47,14 +50,27 @@ def to_embed(reply: Reply) -> discord.Embed:
     return embed
 
 
-class ReplyView(discord.ui.View):
-    """The buttons under a reply. They work for the person who asked and stop after a timeout."""
+Refresh = Callable[[discord.Interaction], Awaitable[Replies]]
 
-    def __init__(self, replies: Replies | None, reply: Reply, state: Conversation | None, owner: int, timeout: float):
+
+def choice(name: str) -> app_commands.Choice[str]:
+    """An autocomplete choice within Discord's limits (name and value at most 100 characters)."""
+    return app_commands.Choice(name=fmt.cut(name, 100), value=name[:100])
+
+
+class ReplyView(discord.ui.View):
+    """The buttons under a reply. They work for the person who asked and stop after a timeout.
+
+    ``refresh`` gives the presser's story at their horizon as it is at the press, so a reply
+    made before a spoiler ceiling was set never leads past it."""
+
+    def __init__(self, replies: Replies | None, reply: Reply, state: Conversation | None, owner: int, timeout: float,
+                 refresh: Refresh | None = None):
         super().__init__(timeout=timeout)
         self.replies = replies
         self.state = state
         self.owner = owner
+        self.refresh = refresh
         self.message: discord.Message | discord.InteractionMessage | None = None
         for i, b in enumerate(reply.buttons[:25]):
             button = discord.ui.Button(label=fmt.cut(b.label, 80), disabled=b.disabled,
@@ -71,11 +87,15 @@ class ReplyView(discord.ui.View):
 
     def _make_callback(self, action: str):
         async def callback(interaction: discord.Interaction) -> None:
-            reply, state = await asyncio.to_thread(self.replies.press, self.state or Conversation("answer"), action)
+            replies = await self.refresh(interaction) if self.refresh is not None else self.replies
+            run = functools.partial(replies.press, self.state or Conversation("answer"), action)
+            pool = getattr(interaction.client, "searches", None)
+            reply, state = await asyncio.get_running_loop().run_in_executor(pool, run)
             if reply.private and reply.error:
                 await interaction.response.send_message(embed=to_embed(reply), ephemeral=True)
                 return
-            view = ReplyView(self.replies, reply, state, self.owner, self.timeout or 300) if reply.buttons else None
+            view = (ReplyView(replies, reply, state, self.owner, self.timeout or 300, self.refresh)
+                    if reply.buttons else None)
             self.stop()
             await interaction.response.edit_message(embed=to_embed(reply), view=view)
             if view is not None:
@@ -164,17 +184,23 @@ class StoryCog(commands.Cog, name="Story"):
         return await asyncio.to_thread(self.bot.store.horizon, ctx.guild.id, ctx.channel.id, user.id, story)
 
     async def replies_for(self, ctx: commands.Context | discord.Interaction, story: str | None) -> Replies:
-        """The story this reader is asking about, cut at their spoiler horizon."""
+        """The story this reader is asking about, seen through their spoiler horizon."""
         name = await self.story_name(ctx, story)
         horizon = await self.horizon(ctx, name)
-        if isinstance(ctx, commands.Context) and ctx.interaction and not self.bot.library.has(name, horizon):
-            await ctx.defer()  # indexing a story at a new horizon can take a few seconds
-        return await asyncio.to_thread(self.bot.library.get, name, horizon)
+        if not self.bot.library.ready(name):
+            if isinstance(ctx, commands.Context) and ctx.interaction:
+                await ctx.defer()  # indexing a story the first time can take a few seconds
+            await self.bot.indexing(name)
+        return self.bot.library.get(name, horizon)  # a view over the built index: milliseconds
 
-    async def send(self, ctx: commands.Context, replies: Replies, reply: Reply, state: Conversation | None) -> None:
+    async def send(self, ctx: commands.Context, replies: Replies, reply: Reply, state: Conversation | None,
+                   story: str | None = None) -> None:
         view = None
         if reply.buttons:
-            view = ReplyView(replies, reply, state, ctx.author.id, self.bot.settings.discord.view_timeout)
+            async def refresh(interaction: discord.Interaction) -> Replies:
+                return await self.replies_for(interaction, story or replies.ix.name)
+
+            view = ReplyView(replies, reply, state, ctx.author.id, self.bot.settings.discord.view_timeout, refresh)
         ephemeral = reply.private and ctx.interaction is not None
         embed = to_embed(reply)
         kwargs: dict[str, Any] = {"embed": embed, "ephemeral": ephemeral, "allowed_mentions": NO_PINGS}
@@ -190,8 +216,8 @@ class StoryCog(commands.Cog, name="Story"):
 
     async def run(self, ctx: commands.Context, story: str | None, method: str, *args: Any) -> None:
         replies = await self.replies_for(ctx, story)
-        reply, state = await asyncio.to_thread(getattr(replies, method), *args)
-        await self.send(ctx, replies, reply, state)
+        reply, state = await self.bot.searching(getattr(replies, method), *args)
+        await self.send(ctx, replies, reply, state, story)
 
     # -- commands -----------------------------------------------------------------------------
 
@@ -290,7 +316,7 @@ class StoryCog(commands.Cog, name="Story"):
     async def progress(self, ctx: commands.Context, chapter: int | None = None, story: Story = None) -> None:
         """Tell me how far you have read, and I will never show you anything past it."""
         name = await self.story_name(ctx, story)
-        total = await asyncio.to_thread(self.bot.library.chapters, name)
+        total = len((await self.bot.indexing(name)).ix.chapters)
         if chapter is None:
             current = await asyncio.to_thread(self.bot.store.progress, ctx.guild.id, ctx.author.id, name)
             await self.send(ctx, None, progress_shown(name, current, total), None)
@@ -299,6 +325,7 @@ class StoryCog(commands.Cog, name="Story"):
         if not reply.error:
             value = chapter if chapter > 0 else None  # having read it all still beats a server default
             await asyncio.to_thread(self.bot.store.set_progress, ctx.guild.id, ctx.author.id, name, value)
+            reply = progress_set(name, chapter, total, await self.horizon(ctx, name))
         await self.send(ctx, None, reply, None)
 
     @commands.hybrid_command(name="ceiling")
@@ -316,7 +343,7 @@ class StoryCog(commands.Cog, name="Story"):
                                              private=True, error=True), None)
             return
         name = await self.story_name(ctx, story)
-        total = await asyncio.to_thread(self.bot.library.chapters, name)
+        total = len((await self.bot.indexing(name)).ix.chapters)
         if not 0 <= chapter <= total:
             await self.send(ctx, None, Reply(body=f"`{name}` has chapters 1 to {total}; 0 removes the limit.",
                                              private=True, error=True), None)
@@ -366,16 +393,20 @@ class StoryCog(commands.Cog, name="Story"):
     @commands.has_permissions(manage_channels=True)
     async def settings_here(self, ctx: commands.Context, answer: bool) -> None:
         """Choose the channels I answer in (needs Manage Channels). None chosen: all of them."""
-        own = await self.bot.load_server(ctx.guild.id)
-        channels = [c for c in own.get("channels", "").split(",") if c]
         here = str(ctx.channel.id)
-        if answer and here not in channels:
-            channels.append(here)
-        if not answer:
-            if not channels:  # "not here" with no list yet: every channel but this one
-                channels = [str(c.id) for c in ctx.guild.text_channels if c.id != ctx.channel.id]
-            channels = [c for c in channels if c != here]
-        await self.bot.set_server(ctx.guild.id, "channels", ",".join(channels) or None)
+
+        def change(value: str | None) -> str | None:
+            channels = [c for c in (value or "").split(",") if c]
+            if answer and here not in channels:
+                channels.append(here)
+            if not answer:
+                if not channels:  # "not here" with no list yet: every channel but this one
+                    channels = [str(c.id) for c in ctx.guild.text_channels if c.id != ctx.channel.id]
+                channels = [c for c in channels if c != here]
+            return ",".join(channels) or None
+
+        value = await self.bot.update_server(ctx.guild.id, "channels", change)
+        channels = [c for c in (value or "").split(",") if c]
         listed = ", ".join(f"<#{c}>" for c in channels) or "every channel"
         await self.send(ctx, None, Reply(body=f"I answer in: {listed}."), None)
 
@@ -400,13 +431,13 @@ class StoryCog(commands.Cog, name="Story"):
 
     async def _interaction_replies(self, interaction: discord.Interaction) -> Replies | None:
         """The reader's story at their horizon, if it is ready. Autocomplete must answer at once,
-        so a story still to be indexed at that horizon starts indexing and offers nothing yet
-        (never choices from past the horizon)."""
+        so a story not indexed yet starts indexing and offers nothing yet (never choices from
+        past the horizon)."""
         story = getattr(interaction.namespace, "story", None)
         name = await self.story_name(interaction, story if story in self.bot.library.names() else None)
         horizon = await self.horizon(interaction, name)
-        if not self.bot.library.has(name, horizon):
-            task = self.bot.loop.create_task(asyncio.to_thread(self.bot.library.get, name, horizon))
+        if not self.bot.library.ready(name):
+            task = self.bot.loop.create_task(self.bot.indexing(name))
             self.bot.background.add(task)  # asyncio keeps only a weak reference to a task
             task.add_done_callback(self.bot.background.discard)
             return None
@@ -417,19 +448,19 @@ class StoryCog(commands.Cog, name="Story"):
     async def _complete_character(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
         replies = await self._interaction_replies(interaction)
         names = replies.complete_character(current[:100]) if replies else []
-        return [app_commands.Choice(name=n[:100], value=n[:100]) for n in names]
+        return [choice(n) for n in names]
 
     @summary.autocomplete("which")
     @scene.autocomplete("keywords")
     async def _complete_scene(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
         replies = await self._interaction_replies(interaction)
         titles = replies.complete_scene(current[:100]) if replies else []
-        return [app_commands.Choice(name=t[:100], value=t[:100]) for t in titles]
+        return [choice(t) for t in titles]
 
 
 async def _complete_story(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
     names = interaction.client.library.names()  # type: ignore[attr-defined]
-    return [app_commands.Choice(name=n, value=n) for n in names if current.lower() in n.lower()][:25]
+    return [choice(n) for n in names if current.lower() in n.lower() and len(n) <= 100][:25]
 
 
 for _command in (StoryCog.ask, StoryCog.quote, StoryCog.scene, StoryCog.character, StoryCog.characters,
@@ -456,6 +487,12 @@ class StoryBot(commands.Bot):
         # every change, so the prefix and cooldown lookups never wait on the database.
         self.server_settings: dict[int, dict[str, str]] = {}
         self.background: set[asyncio.Task] = set()
+        # Slow work has pools of its own, so the quick paths (autocomplete, /help, settings,
+        # button acknowledgements) never queue behind it: indexing a story (one build at a
+        # time), and searching (answers, summaries, pictures).
+        self.builds = ThreadPoolExecutor(max_workers=1, thread_name_prefix="storykeeper-index")
+        self.searches = ThreadPoolExecutor(max_workers=2, thread_name_prefix="storykeeper-search")
+        self._server_locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
         self.store = store  # type: ignore[assignment]
         self.story_name = story
 
@@ -465,7 +502,7 @@ class StoryBot(commands.Bot):
         # Load the default story before connecting (a long novel takes a moment), off the loop.
         if self.story_name:
             self.library.default = lambda: self.story_name  # type: ignore[method-assign]
-        await asyncio.to_thread(self.library.get, self.library.default(), None)
+        await self.indexing(self.library.default())
         await self.add_cog(StoryCog(self))
         if self.sync_target == "global":
             await self.tree.sync()
@@ -485,16 +522,35 @@ class StoryBot(commands.Bot):
     async def load_server(self, guild_id: int) -> dict[str, str]:
         if guild_id not in self.server_settings:
             rows = await asyncio.to_thread(self.store.guild_all, guild_id)
-            self.server_settings[guild_id] = rows
+            # Another caller may have loaded (and changed) them meanwhile: theirs stand.
+            self.server_settings.setdefault(guild_id, rows)
         return self.server_settings[guild_id]
 
+    async def indexing(self, story: str) -> Replies:
+        """The whole story, indexed in the indexing pool the first time (callers wait for one build)."""
+        if self.library.ready(story):
+            return self.library.whole(story)
+        return await asyncio.get_running_loop().run_in_executor(self.builds, self.library.whole, story)
+
+    async def searching(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """``fn(*args)`` in the search pool."""
+        return await asyncio.get_running_loop().run_in_executor(self.searches, functools.partial(fn, *args))
+
     async def set_server(self, guild_id: int, key: str, value: str | None) -> None:
-        await asyncio.to_thread(self.store.set_guild, guild_id, key, value)
-        own = await self.load_server(guild_id)
-        if value is None:
-            own.pop(key, None)
-        else:
-            own[key] = value
+        await self.update_server(guild_id, key, lambda _old: value)
+
+    async def update_server(self, guild_id: int, key: str, change: Callable[[str | None], str | None]) -> str | None:
+        """Set a server's ``key`` to ``change(its current value)``. Changes to one server are
+        made one at a time, so two at once (two channels' `/settings here`) both count."""
+        async with self._server_locks[guild_id]:
+            own = await self.load_server(guild_id)
+            value = change(own.get(key))
+            await asyncio.to_thread(self.store.set_guild, guild_id, key, value)
+            if value is None:
+                own.pop(key, None)
+            else:
+                own[key] = value
+            return value
 
     async def on_ready(self) -> None:
         log.info("logged in as %s; stories: %s; in %d servers", self.user, ", ".join(self.library.names()),
@@ -502,6 +558,8 @@ class StoryBot(commands.Bot):
 
     async def close(self) -> None:
         await super().close()
+        for pool in (self.builds, self.searches):
+            pool.shutdown(wait=False, cancel_futures=True)
         if self.store is not None:
             self.store.close()
 

@@ -100,11 +100,18 @@ def progress_shown(name: str, current: int | None, total: int) -> Reply:
                  else f"You haven't set your progress in `{name}` ({_count(total, 'chapter')}).", private=True)
 
 
-def progress_set(name: str, chapter: int, total: int) -> Reply:
-    """/progress N: what the reader will see from now on, or why N is not a chapter."""
+def progress_set(name: str, chapter: int, total: int, limit: int | None = None) -> Reply:
+    """/progress N: what the reader will see from now on (``limit``: the chapter they may see
+    to here once it is set, which a server's or channel's ceiling may hold lower), or why N is
+    not a chapter."""
     if not 0 <= chapter <= total:
         return Reply(body=f"`{name}` has chapters 1 to {total}; 0 clears your progress.", private=True, error=True)
-    if 0 < chapter < total:
+    wanted = chapter if 0 < chapter < total else None
+    if limit is not None and 0 < limit < total and (wanted is None or limit < wanted):
+        asked = f"up to chapter {chapter}" if wanted else "all of it"
+        return Reply(body=f"Got it, but a spoiler limit here keeps `{name}` to chapter {limit}: that is as far as "
+                          f"I'll show you (you asked for {asked}).", private=True)
+    if wanted:
         return Reply(body=f"Got it: I'll only show you `{name}` up to the end of chapter {chapter}.", private=True)
     return Reply(body=f"I'll show you all of `{name}`.", private=True)
 
@@ -112,20 +119,26 @@ def progress_set(name: str, chapter: int, total: int) -> Reply:
 class Replies:
     """Builds replies from a story's index and searcher."""
 
-    def __init__(self, ix: StoryIndex, searcher: Searcher, max_question: int = 300):
+    def __init__(self, ix: StoryIndex, searcher: Searcher, max_question: int = 300, whole: "Replies | None" = None):
         self.ix = ix
         self.searcher = searcher
         self.max_question = max_question
+        self.whole = whole  # the whole story's replies, when these are a reader's horizon of it
         self._summariser = None
 
     @property
     def summariser(self):
-        """Built on the first summary asked for: most readers never ask for one."""
+        """Built on the first summary asked for (most readers never ask for one), once per
+        story: a horizon's summariser is the whole story's seen through it."""
         if self._summariser is None:
             from bot.core.summarise import Summariser
 
-            self._summariser = Summariser(self.ix)
+            self._summariser = self.whole.summariser.at(self.ix) if self.whole else Summariser(self.ix)
         return self._summariser
+
+    def name(self, character: str | None) -> str:
+        """A character as this reader knows them (see StoryIndex.shown)."""
+        return self.ix.shown(character) or ""
 
     # -- helpers --------------------------------------------------------------------------
 
@@ -171,7 +184,7 @@ class Replies:
         a = state.answers[state.index]
         body = fmt.cut(fmt.story_text(a.quote), BODY_MAX)
         if a.speaker:
-            body = f"{body}\n— **{fmt.escape(a.speaker)}**"
+            body = f"{body}\n— **{fmt.escape(self.name(a.speaker))}**"
         if note:
             body = f"*{note}*\n\n{body}"
         return Reply(
@@ -203,13 +216,13 @@ class Replies:
                 return self._did_you_mean(character, guesses, "quote")
         q = self.searcher.quote(character=name, about=about, seed=seed)
         if q is None:
-            whose = f" by {name}" if name else ""
+            whose = f" by {self.name(name)}" if name else ""
             topic = f" about “{fmt.escape(about)}”" if about else ""
             return Reply(body=f"I couldn't find a line{whose}{topic}. Try another character or topic.",
                          private=True, error=True), None
         body = f"“{fmt.cut(fmt.story_text(q.quote), BODY_MAX)}”"
         if q.speaker:
-            body += f"\n— **{fmt.escape(q.speaker)}**"
+            body += f"\n— **{fmt.escape(self.name(q.speaker))}**"
         passage = next((p.id for p in self.ix.passages if p.start <= q.start < p.end), 1)
         state = Conversation(kind="answer", passage=passage, scene=q.scene)
         return Reply(body=body, footer=self.where(q.chapter, q.scene),
@@ -218,9 +231,10 @@ class Replies:
 
     def _did_you_mean(self, typed: str, guesses: list[str], command: str) -> tuple[Reply, Conversation | None]:
         if not guesses:
-            names = ", ".join(c.name for c in self.ix.characters[:8])
+            names = ", ".join(self.name(c.name) for c in self.ix.characters[:8])
             return Reply(body=f"I don't know anyone called “{fmt.escape(typed)}”. Characters include: "
                               f"{fmt.escape(names)}.", private=True, error=True), None
+        guesses = [self.name(g) for g in guesses]
         state = Conversation(kind="choices", choices=[(g, f"{command}:{g}") for g in guesses])
         return Reply(body=f"I don't know “{fmt.escape(typed)}”. Did you mean…",
                      buttons=tuple(Button(g, f"{command}:{g}") for g in guesses[:5]), private=True), state
@@ -245,7 +259,7 @@ class Replies:
 
     def _scene_card(self, state: Conversation) -> Reply:
         hit = state.answers[state.index]
-        people = ", ".join(hit.characters[:8]) or "nobody named"
+        people = ", ".join(self.name(c) for c in hit.characters[:8]) or "nobody named"
         return Reply(
             title=fmt.cut(f"Scene {hit.id}: {hit.title}", fmt.EMBED_TITLE_MAX),
             body=fmt.cut(fmt.story_text(hit.excerpt), BODY_MAX),
@@ -266,7 +280,8 @@ class Replies:
         if canonical is None:
             return self._did_you_mean(name, guesses, "character")
         c = next(c for c in self.ix.characters if c.name == canonical)
-        aliases = [a for a in c.aliases if a != c.name]
+        shown = self.name(c.name)
+        aliases = [a for a in c.aliases if a != shown]
         lines = [d for d in self.ix.dialogue if d.speaker == c.name]
         fields = []
         if aliases:
@@ -280,14 +295,14 @@ class Replies:
                                             fmt.EMBED_FIELD_VALUE_MAX)))
         partners = self.talks_to(c.name)
         if partners:
-            fields.append(("Talks most to", fmt.escape(", ".join(f"{n} ({k})" for n, k in partners[:4]))))
+            fields.append(("Talks most to", fmt.escape(", ".join(f"{self.name(n)} ({k})" for n, k in partners[:4]))))
         if c.first is not None:
             fields.append(("First appearance", fmt.cut(fmt.story_text(self._sentence_at(c.first)),
                                                        fmt.EMBED_FIELD_VALUE_MAX)))
         best = sorted(lines, key=lambda d: -min(len(d.text.split()), 30))[:2]
         for d in sorted(best, key=lambda d: d.start):
             fields.append(("Says", fmt.cut("“" + fmt.story_text(d.text) + "”", fmt.EMBED_FIELD_VALUE_MAX)))
-        return Reply(title=fmt.escape(c.name), body=f"{len(lines)} lines of dialogue.",
+        return Reply(title=fmt.escape(shown), body=f"{len(lines)} lines of dialogue.",
                      fields=tuple(fields[: fmt.EMBED_FIELDS_MAX])), None
 
     def summary(self, what: str = "story", which: str = "") -> tuple[Reply, Conversation | None]:
@@ -319,7 +334,7 @@ class Replies:
             return Reply(body="Summarise a `scene`, a `chapter` or the `story`.", private=True, error=True), None
         head = []
         if summary.characters:
-            head.append("**Who:** " + fmt.escape(", ".join(summary.characters[:6])))
+            head.append("**Who:** " + fmt.escape(", ".join(self.name(c) for c in summary.characters[:6])))
         if summary.places:
             head.append("**Where:** " + fmt.escape(", ".join(summary.places)))
         text = " ".join(x.text for x in summary.sentences)
@@ -331,7 +346,7 @@ class Replies:
     def _outline(self, page: int) -> tuple[Reply, Conversation]:
         lines = []
         for o in self.summariser.outline():
-            who = f" ({', '.join(o.characters[:3])})" if o.characters else ""
+            who = f" ({', '.join(self.name(c) for c in o.characters[:3])})" if o.characters else ""
             lines.append(f"**{o.id}. {fmt.escape(o.title)}**{fmt.escape(who)} — {fmt.cut(fmt.story_text(o.line), 160)}")
         pages = fmt.pages("\n".join(lines), BODY_MAX)
         state = Conversation(kind="outline", pages=pages, page=page)
@@ -354,7 +369,7 @@ class Replies:
         for part in [p for p in re.split(r"[,;]|\band\b", names or "") if p.strip()]:
             name, guesses = self.searcher.resolve_character(part)
             if name is None:
-                hint = f" Did you mean {', '.join(guesses[:3])}?" if guesses else ""
+                hint = f" Did you mean {', '.join(self.name(g) for g in guesses[:3])}?" if guesses else ""
                 return Reply(body=f"I don't know “{fmt.escape(part.strip())}”.{hint}", private=True, error=True), None
             if name not in chosen:
                 chosen.append(name)
@@ -397,9 +412,9 @@ class Replies:
         return text[start:end].strip(" .\n") + "."
 
     def characters(self) -> tuple[Reply, None]:
-        rows = [f"**{fmt.escape(c.name)}** — {_count(c.mentions, 'mention')}"
-                + (f" (also {fmt.escape(', '.join(a for a in c.aliases if a != c.name)[:80])})"
-                   if len(c.aliases) > 1 else "")
+        rows = [f"**{fmt.escape(self.name(c.name))}** — {_count(c.mentions, 'mention')}"
+                + (f" (also {fmt.escape(', '.join(a for a in c.aliases if a != self.name(c.name))[:80])})"
+                   if len([a for a in c.aliases if a != self.name(c.name)]) else "")
                 for c in self.ix.characters[:30]]
         more = len(self.ix.characters) - 30
         if more > 0:
@@ -439,7 +454,7 @@ class Replies:
                      fields=fields), None
 
     def _example_name(self) -> str:
-        return self.ix.characters[0].name.split()[0] if self.ix.characters else "someone"
+        return self.name(self.ix.characters[0].name).split()[0] if self.ix.characters else "someone"
 
     def _example_scene(self) -> str:
         return self.ix.scenes[0].title.split(":")[0] if self.ix.scenes else "the ending"
@@ -447,7 +462,14 @@ class Replies:
     # -- buttons --------------------------------------------------------------------------
 
     def press(self, state: Conversation, action: str) -> tuple[Reply, Conversation | None]:
-        """The reply after a button: the same card moved through the story, or a new command."""
+        """The reply after a button: the same card moved through the story, or a new command.
+
+        These replies are the presser's story at their horizon as it is now, so a card made
+        before a ceiling was set cannot lead past it."""
+        if self._past_horizon(state):
+            limit = self.ix.extra.get("horizon")
+            return Reply(body=f"That part of the story is past chapter {limit}, where your spoiler limit is now; "
+                              "ask again to see what you can.", private=True, error=True), None
         if action.startswith("quote:"):
             return self.quote(character=action.split(":", 1)[1])
         if action.startswith("character:"):
@@ -477,6 +499,18 @@ class Replies:
             return self._scene_page(state), state
         return Reply(body="That button has expired; ask again.", private=True, error=True), None
 
+    def _past_horizon(self, state: Conversation) -> bool:
+        """Whether a card's state points past what this reader may see."""
+        n_passages, n_scenes = len(self.ix.passages), len(self.ix.scenes)
+        if state.passage > n_passages or state.scene > n_scenes:
+            return True
+        for a in state.answers:
+            if getattr(a, "passage", 0) > n_passages or (state.kind == "scene" and a.id > n_scenes):
+                return True
+            if getattr(a, "end", 0) > self.ix.end:
+                return True
+        return False
+
     def _passage_card(self, state: Conversation) -> Reply:
         p = self.ix.passages[state.passage - 1]
         body = fmt.cut(fmt.story_text(self.ix.text[p.start : p.end]), BODY_MAX)
@@ -503,10 +537,10 @@ class Replies:
         """Up to 25 character names for what has been typed so far, best first."""
         from rapidfuzz import fuzz, process
 
-        names = [c.name for c in self.ix.characters]
+        names = [self.name(c.name) for c in self.ix.characters]
         if not typed.strip():
             return names[:25]
-        choices = {a: c.name for c in self.ix.characters for a in [c.name, *c.aliases]}
+        choices = {a: self.name(c.name) for c in self.ix.characters for a in [self.name(c.name), *c.aliases]}
         found = process.extract(typed, list(choices), scorer=fuzz.WRatio, processor=_plain, limit=50)
         out: list[str] = []
         for alias, score, _ in found:

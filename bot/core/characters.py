@@ -472,15 +472,20 @@ def find_mentions(text: str, start: int, end: int, characters: list[Character]) 
         return []
     out = []
     for m in pattern.finditer(text, start, end):
-        key = " ".join(m.group().split())
-        if key[:4] == "The ":
-            key = "the " + key[4:]
-        elif key[:2] in ("a ", "A "):
-            key = "the " + key[2:]
-        i = lookup.get(key)
+        i = lookup.get(mention_key(m.group()))
         if i is not None:
             out.append((m.start(), m.end(), i))
     return out
+
+
+def mention_key(form: str) -> str:
+    """The alias a matched form stands for: spaces collapsed, "The X" and "a X" as "the X"."""
+    key = " ".join(form.split())
+    if key[:4] in ("The ", "THE "):
+        return "the " + key[4:]
+    if key[:2] in ("a ", "A "):
+        return "the " + key[2:]
+    return key
 
 
 def count_mentions(characters: list[Character], mentions: list[tuple[int, int, int]]) -> None:

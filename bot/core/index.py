@@ -21,7 +21,7 @@ from bot.core.text import words as word_tokens
 
 log = logging.getLogger(__name__)
 
-FORMAT = 12  # the index's shape; with the code digest in every cache key, old caches are rebuilt
+FORMAT = 13  # the index's shape; with the code digest in every cache key, old caches are rebuilt
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,8 +75,18 @@ class StoryIndex:
     passages: list[Passage]
     characters: list[chars.Character]
     dialogue: list[DialogueLine]
+    # Character name -> alias -> offsets of its every use, in text order: what a reader at any
+    # spoiler horizon knows of a name is counted from these (see bot/core/horizon.py).
+    uses: dict[str, dict[str, list[int]]] = field(default_factory=dict)
     format: int = FORMAT
     extra: dict = field(default_factory=dict)
+
+    def shown(self, name: str | None) -> str | None:
+        """How a character is shown here: their canonical name, or, before a horizon that name
+        is first used at, the name the reader knows them by ("Hélène", not the married name)."""
+        if name is None:
+            return None
+        return self.extra.get("shown", {}).get(name, name)
 
     def to_dict(self) -> dict:
         """The JSON shape of ``storykeeper inspect --json``."""
@@ -152,6 +162,7 @@ def build(story: Story, setting: StorySetting | None = None) -> StoryIndex:
     text = story.text
     paras, chapters, spans = segment.chapters_and_spans(story)
     characters, mentions = chars.detect(text, story.start, story.end, setting)
+    uses = alias_uses(text, characters, mentions)
     lines = dialogue.extract(text, paras, characters, mentions)
     names = [c.name for c in characters]
 
@@ -230,8 +241,20 @@ def build(story: Story, setting: StorySetting | None = None) -> StoryIndex:
         name=story.name, path=story.path, title=story.title, author=story.author,
         encoding=story.encoding, text=text, start=story.start, end=story.end,
         words=len(text[story.start : story.end].split()), chapters=chapters, scenes=scenes,
-        passages=passages, characters=characters, dialogue=dlines,
+        passages=passages, characters=characters, dialogue=dlines, uses=uses,
     )
+
+
+def alias_uses(text: str, characters: list[chars.Character],
+               mentions: list[tuple[int, int, int]]) -> dict[str, dict[str, list[int]]]:
+    """Character name -> each of their aliases -> the offsets where the text uses it."""
+    forms = [{chars.mention_key(a): a for a in [c.name, *c.aliases]} for c in characters]
+    out: dict[str, dict[str, list[int]]] = {c.name: {} for c in characters}
+    for s, e, i in mentions:
+        key = chars.mention_key(text[s:e])
+        alias = forms[i].get(key, key)
+        out[characters[i].name].setdefault(alias, []).append(s)
+    return out
 
 
 _PRONOUN = re.compile(r"\b(he|him|his|she|her|hers)\b", re.IGNORECASE)
@@ -251,31 +274,6 @@ def _referent(passage: str, mentions, starts, pos: int, scene_start: int, charac
             return c
         i -= 1
     return None
-
-
-def truncate(ix: StoryIndex, chapters: int) -> StoryIndex:
-    """The index as a reader who has read ``chapters`` chapters knows it: nothing after the end
-    of that chapter exists, and characters who have not appeared yet are not there at all."""
-    import copy
-
-    if not 1 <= chapters < len(ix.chapters):
-        return ix
-    end = ix.chapters[chapters - 1].end
-    met = [copy.copy(c) for c in ix.characters if c.first is not None and c.first < end]
-    for c in met:
-        c.aliases = list(c.aliases)
-    chars.count_mentions(met, chars.find_mentions(ix.text, ix.start, end, met))
-    met.sort(key=lambda c: (-c.mentions, c.name))
-    known = {c.name for c in met}
-    return StoryIndex(
-        name=ix.name, path=ix.path, title=ix.title, author=ix.author, encoding=ix.encoding, text=ix.text,
-        start=ix.start, end=end, words=len(ix.text[ix.start : end].split()), chapters=ix.chapters[:chapters],
-        scenes=[s for s in ix.scenes if s.chapter <= chapters],
-        passages=[p for p in ix.passages if p.chapter <= chapters],
-        characters=met,
-        dialogue=[d for d in ix.dialogue if d.start < end and (d.speaker is None or d.speaker in known)],
-        extra={"horizon": chapters},
-    )
 
 
 # --- cache --------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from rapidfuzz import process, utils
 
 from bot.config import Settings
 from bot.core import index as index_mod
-from bot.core import loader, search
+from bot.core import horizon, loader, search
 from bot.errors import StoryError, StoryNotFoundError
 
 
@@ -69,18 +69,16 @@ def open_story(settings: Settings, name_or_path: str | None = None,
                upto_chapter: int | None = None) -> tuple[index_mod.StoryIndex, search.Searcher]:
     """A story's index and its searcher, each from the cache when possible.
 
-    ``upto_chapter`` is a reader's spoiler horizon: the story is indexed as if it ended with
-    that chapter, so nothing after it (text, scenes, characters not yet met) exists at all.
+    ``upto_chapter`` is a reader's spoiler horizon: the index and searcher are seen as if the
+    story ended with that chapter (bot/core/horizon.py), a filter over the one index, so
+    nothing after it (text, scenes, characters and names not met yet) is shown.
     """
     entry = resolve(settings, name_or_path)
     story = loader.from_path(entry.path, entry.name, settings.max_story_mb)
     setting = settings.story(entry.name)
     ix = index_mod.load_or_build(story, setting, settings.cache_dir)
-    key = index_mod.cache_key(story, setting)
-    if upto_chapter is not None and 1 <= upto_chapter < len(ix.chapters):
-        ix = index_mod.truncate(ix, upto_chapter)
-        ix.name = f"{entry.name}@{upto_chapter}"  # names the searcher's own cache file
-        key = f"{key}-{upto_chapter}"
-    searcher = search.load_or_build(ix, settings.cache_dir, key)
-    ix.name = entry.name
-    return ix, searcher
+    searcher = search.load_or_build(ix, settings.cache_dir, index_mod.cache_key(story, setting))
+    if upto_chapter is None:
+        return ix, searcher
+    view = horizon.view(ix, upto_chapter)
+    return view, searcher.at(view)

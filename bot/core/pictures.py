@@ -76,7 +76,8 @@ def timeline(ix: StoryIndex, names: list[str] | None = None, limit: int = 8) -> 
         colour = PALETTE[y % len(PALETTE)]
         ax.plot([0, len(labels) - 1], [y, y], color=colour, alpha=0.25, linewidth=1, zorder=1)
         ax.scatter(xs, [y] * len(xs), s=sizes, color=colour, alpha=0.9, zorder=2, edgecolors="none")
-    ax.set_yticks(range(len(names)), [n if len(n) <= 22 else n[:21] + "…" for n in names], color=INK, fontsize=9)
+    shown = [ix.shown(n) for n in names]
+    ax.set_yticks(range(len(names)), [n if len(n) <= 22 else n[:21] + "…" for n in shown], color=INK, fontsize=9)
     ax.set_ylim(max(len(names), 1) - 0.5, -0.5)
     if not names:
         ax.text(0.5, 0.5, "No characters met yet", transform=ax.transAxes, ha="center", va="center",
@@ -97,7 +98,7 @@ def timeline(ix: StoryIndex, names: list[str] | None = None, limit: int = 8) -> 
     fig.text(0.02, 0.895, "dot size: how many passages they are in" + (" (by chapter)" if len(ix.scenes) > 80
                                                                          else " (by scene)"),
              color=INK, fontsize=8, va="top", alpha=0.8)
-    return Picture(_png(plt, fig), tuple(names))
+    return Picture(_png(plt, fig), tuple(shown))
 
 
 def conversations(ix: StoryIndex) -> Counter:
@@ -141,7 +142,7 @@ def relations(ix: StoryIndex, limit: int = 10) -> Picture:
         nx.draw_networkx_nodes(graph, pos, ax=ax, node_color=[PALETTE[i % len(PALETTE)] for i in range(len(names))],
                                node_size=[300 + 1500 * spoken[n] / top for n in names])
         for n, (x, y) in pos.items():
-            ax.text(x, y - 0.16, n, ha="center", va="top", fontsize=9, color=INK, weight="bold")
+            ax.text(x, y - 0.16, ix.shown(n), ha="center", va="top", fontsize=9, color=INK, weight="bold")
         ax.set_xlim(-1.35, 1.35)
         ax.set_ylim(-1.3, 1.15)
     else:
@@ -149,4 +150,4 @@ def relations(ix: StoryIndex, limit: int = 10) -> Picture:
     fig.text(0.02, 0.95, f"{ix.title}: who talks to whom", color=INK, fontsize=12, weight="bold", va="top")
     fig.text(0.02, 0.895, "circle size: lines spoken; line width: how much they talk to each other",
              color=INK, fontsize=8, va="top", alpha=0.8)
-    return Picture(_png(plt, fig), tuple(names))
+    return Picture(_png(plt, fig), tuple(ix.shown(n) for n in names))

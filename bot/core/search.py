@@ -8,6 +8,7 @@ person will read out of the winning passage.
 from __future__ import annotations
 
 import bisect
+import copy
 import logging
 import math
 import random
@@ -25,7 +26,7 @@ from bot.core.index import StoryIndex, stem
 from bot.core.text import sentences
 
 QUOTE_MAX = 600
-FORMAT = 13  # bump when the Searcher's state changes: cached searchers are rebuilt
+FORMAT = 14  # bump when the Searcher's state changes: cached searchers are rebuilt
 
 # --- analysis -----------------------------------------------------------------------------
 
@@ -317,23 +318,19 @@ class Searcher:
         self.known_terms = set(self.bm25.vocab_dict)
         self.df = Counter(t for terms in self.passage_terms for t in set(terms))
         self.n = max(1, len(self.passage_terms))
-        # The story's own words, for fixing typos in questions.
-        vocab = Counter(w for p in ix.passages for w in words(ix.text[p.start : p.end]))
-        self.vocabulary = sorted(w for w in vocab if len(w) > 2)
-        self.vocabulary_set = set(self.vocabulary)
-        # Names: every alias word, lower-cased -> canonical name.
-        self.name_words: dict[str, str] = {}
-        self.aliases: dict[str, str] = {}
-        for c in ix.characters:
-            for alias in {c.name, *c.aliases}:
-                self.aliases[" ".join(words(alias))] = c.name
-                for w in words(alias):
-                    if w not in _stopwords() and len(w) > 2:
-                        self.name_words.setdefault(w, c.name)
-        self.name_terms = {term(w) for w in self.name_words}
-        # Words of names said with "the" ("the Cat", "the Queen"): without it, an ordinary word.
-        self.the_words = {w for c in ix.characters if c.name.lower().startswith("the ")
-                          for w in words(c.name)[1:]}
+        # The story's own words, for fixing typos in questions, in order of first use, so that
+        # the words a reader has met by any horizon are a prefix (vocab_cut[p]: those of the
+        # first p passages).
+        first_seen: dict[str, None] = {}
+        self.vocab_cut = [0]
+        for p in ix.passages:
+            for w in words(ix.text[p.start : p.end]):
+                if len(w) > 2:
+                    first_seen.setdefault(w)
+            self.vocab_cut.append(len(first_seen))
+        self.vocabulary = list(first_seen)
+        self.word_rank = {w: i for i, w in enumerate(self.vocabulary)}  # shared by every horizon
+        self._learn_names(ix.characters)
         self.passage_scene = np.array([p.scene for p in ix.passages] or [0])
         self.passage_chars = [set(p.characters) for p in ix.passages]
         self.lines_by_passage: dict[int, list] = {}
@@ -346,7 +343,7 @@ class Searcher:
             # The title and places count three times: they are what a reader remembers.
             head = " ".join([sc.title, *sc.places])
             # A compound place counts for its parts: "the ballroom" is found by "ball".
-            parts = [p for w in words(head) for p in _compound(w, self.vocabulary_set)]
+            parts = [p for w in words(head) for p in _compound(w, self.word_rank)]
             head = " ".join([head, *parts] * 3)
             docs.append(analyse(head + " " + ix.text[sc.start : sc.end]) or ["_"])
         self._scene_bm25 = bm25s.BM25(k1=1.2, b=0.5)
@@ -409,6 +406,40 @@ class Searcher:
         self.unit_category = {name: np.array([bool(answer.search(t)) for t in unit_text] or [False])
                               for name, (_, answer) in _CATEGORIES.items()}
 
+        self.sizes = (len(ix.passages), len(self.units), len(ix.scenes))  # what this searcher may return
+
+    def _learn_names(self, characters) -> None:
+        """Names: every alias, and every word of one, lower-cased -> canonical name."""
+        self.name_words: dict[str, str] = {}
+        self.aliases: dict[str, str] = {}
+        for c in characters:
+            for alias in {c.name, *c.aliases}:
+                self.aliases[" ".join(words(alias))] = c.name
+                for w in words(alias):
+                    if w not in _stopwords() and len(w) > 2:
+                        self.name_words.setdefault(w, c.name)
+        self.name_terms = {term(w) for w in self.name_words}
+        self.speakers = {c.name for c in characters}  # who may be named as a speaker
+        # Words of names said with "the" ("the Cat", "the Queen"): without it, an ordinary word.
+        self.the_words = {w for c in characters if c.name.lower().startswith("the ")
+                          for w in words(c.name)[1:]}
+
+    def at(self, view: StoryIndex) -> "Searcher":
+        """This searcher for a reader at a spoiler horizon (``view``, from bot.core.horizon):
+        the same index and arrays, shared; everything it returns lies before the horizon, and
+        the words and names it knows are those used by then. Word rarity stays the whole
+        book's: it shows no text. Cheap: no index is copied."""
+        if view.end >= self.ix.end and len(view.passages) == len(self.ix.passages):
+            return self
+        out = copy.copy(self)
+        out.ix = view
+        n_passages = len(view.passages)
+        n_units = int(np.searchsorted(self.unit_passage, n_passages)) if self.units else 0
+        out.sizes = (n_passages, n_units, len(view.scenes))
+        out.vocabulary = self.vocabulary[: self.vocab_cut[n_passages]]
+        out._learn_names(view.characters)
+        return out
+
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)
         state.pop("ix")  # the index is cached on its own; attach() puts it back
@@ -448,6 +479,10 @@ class Searcher:
             return ranked[0][0], []
         return None, [n for n, sc in ranked if sc >= 65][:5]
 
+    def knows(self, word: str) -> bool:
+        """Whether the story, up to this searcher's horizon, uses ``word``."""
+        return self.word_rank.get(word, len(self.vocabulary)) < len(self.vocabulary)
+
     def understand(self, question: str) -> Question:
         import simplemma
         from rapidfuzz import fuzz
@@ -473,7 +508,7 @@ class Searcher:
             if w in stop or w in _QUESTION_ONLY or len(w) < 3:
                 fixed.append(w)
                 continue
-            if w not in self.vocabulary_set:
+            if not self.knows(w):
                 # A misspelled name ("marcell", "carolin", "carolines") before anything else.
                 hit = process.extractOne(w, names, scorer=fuzz.ratio, score_cutoff=90 if english else 82)
                 if hit:
@@ -481,7 +516,7 @@ class Searcher:
                     characters.append(self.name_words[hit[0]])
                     fixed.append(hit[0])
                     continue
-            if w in self.vocabulary_set or term(w) in self.known_terms or w in _FRAME:
+            if self.knows(w) or term(w) in self.known_terms or w in _FRAME:
                 fixed.append(w)
                 continue
             if len(w) <= 5 and not english:
@@ -553,6 +588,7 @@ class Searcher:
         if not terms:
             return None
         scores = self.unit_bm25.get_scores(terms).astype(np.float64)
+        scores[self.sizes[1]:] = 0.0
         asker = re.match(rf"\s*(\w+)\s+(?:{'|'.join(_SPEECH_VERBS)})\b", fold(clause).lower())
         if asker and asker.group(1) in self.name_words:
             # "when Marcel asked about the girl": a line Marcel speaks is the moment.
@@ -561,7 +597,7 @@ class Searcher:
         if scores[moment] <= 0:
             return None
         scene = self.passage_scene[self.unit_passage[moment]]
-        for u in range(moment + 1, min(len(self.units), moment + 12)):
+        for u in range(moment + 1, min(self.sizes[1], moment + 12)):
             if self.passage_scene[self.unit_passage[u]] != scene:
                 break
             if who in self.unit_speakers[u] or (q.speaker is None and who in self.unit_names[u]):
@@ -590,7 +626,7 @@ class Searcher:
         for where, pattern in _PLACE_IN_STORY.items():
             if pattern.search(q.text) and self.units:
                 # Within the story itself: a Gutenberg header or licence is no part of its end.
-                first, last = self.units[0][0], self.units[-1][1]
+                first, last = self.units[0][0], self.units[max(0, self.sizes[1] - 1)][1]
                 pos = (self.unit_start - first) / max(1, last - first)
                 ramp = (pos - 0.85) / 0.15 if where == "end" else (0.15 - pos) / 0.15
                 return np.clip(ramp, 0.0, 1.0)
@@ -644,8 +680,9 @@ class Searcher:
         """A score for every passage."""
         terms = [t for t in q.terms if t in self.known_terms]
         if not terms or not self.ix.passages:
-            return np.zeros(len(self.ix.passages))
+            return np.zeros(len(self.passage_terms))
         base = self.bm25.get_scores(terms).astype(np.float64)
+        base[self.sizes[0]:] = 0.0  # past the reader's horizon: before smoothing, so nothing leaks back
         # A passage next to a strong one in the same scene shares a little of its score.
         smoothed = base.copy()
         if len(base) > 1:
@@ -678,7 +715,8 @@ class Searcher:
         only_position = position is not None and not any(t in self.known_terms for t in q.terms)
         if only_position:
             # "How does the story end?" and nothing else: the closing (or opening) lines.
-            pscores = np.ones(len(self.ix.passages))
+            pscores = np.ones(len(self.passage_terms))
+            pscores[self.sizes[0]:] = 0.0
         if not len(pscores) or pscores.max() <= 0:
             return AskResult(question, False, [], suggestions or self._suggest(q))
         terms = [t for t in q.terms if t in self.unit_bm25.vocab_dict]
@@ -703,6 +741,7 @@ class Searcher:
         if q.speaker:
             factor += self.SPEAKER_WEIGHT * _share(self.unit_speaking, [q.speaker], len(factor))
         combined = combined * factor
+        combined[self.sizes[1]:] = 0.0  # windows past the reader's horizon are never answers
         # The last signal reads text, so it only looks at the best few hundred windows.
         k = min(len(combined), max(top * 20, 300))
         order = np.argpartition(-combined, k - 1)[:k]
@@ -747,7 +786,7 @@ class Searcher:
         present = set(self.passage_terms[best])
         nearby = set(present)
         for j in (best - 1, best + 1):
-            if 0 <= j < len(self.passage_terms):
+            if 0 <= j < self.sizes[0]:
                 nearby.update(self.passage_terms[j])
         names = self.name_terms
         topical = [t for t in content if t not in names]
@@ -768,9 +807,9 @@ class Searcher:
         chosen = (next((d for d in lines if q.speaker and d.speaker == q.speaker), None)
                   or next((d for d in lines if unit and d.start < unit[1] and d.end > unit[0]), None)
                   or (lines[0] if lines else None))
-        speaker = chosen.speaker if chosen else None
-        return Answer(self.ix.text[start:end], start, end, p.id, p.scene, p.chapter, p.characters,
-                      speaker, score)
+        speaker = chosen.speaker if chosen and chosen.speaker in self.speakers else None
+        return Answer(self.ix.text[start:end], start, end, p.id, p.scene, p.chapter,
+                      tuple(c for c in p.characters if c in self.speakers), speaker, score)
 
     def best_quote(self, start: int, end: int, q: Question, around: int | None = None) -> tuple[int, int]:
         """The sentence or few sentences of text[start:end] that hold the question's words."""
@@ -832,7 +871,7 @@ class Searcher:
         terms = [t for t in q.terms if t in self._scene_bm25.vocab_dict]
         if not terms or not ix.scenes:
             return []
-        scores = self._scene_bm25.get_scores(terms).astype(np.float64)
+        scores = self._scene_bm25.get_scores(terms).astype(np.float64)[: len(ix.scenes)]
         if q.characters:
             wanted = set(q.characters)
             scores *= np.array([1.0 + 0.3 * len(wanted & set(s.characters)) / len(wanted) for s in ix.scenes])

@@ -71,17 +71,31 @@ class Summariser:
 
     def __init__(self, ix: StoryIndex):
         self.ix = ix
-        names = {w.lower() for c in ix.characters for a in [c.name, *c.aliases] for w in a.split()}
-        self.names = names
         df: Counter = Counter()
         for s in ix.scenes:
             df.update(set(self._stems(ix.text[s.start : s.end])))
         self.df = df
         self.n = max(1, len(ix.scenes))
+        self._learn_names(ix)
+
+    def _learn_names(self, ix: StoryIndex) -> None:
         from bot.core import characters as chars
 
+        self.names = {w.lower() for c in ix.characters for a in [c.name, *c.aliases] for w in a.split()}
         self.alias_pattern = chars.alias_pattern(chars.alias_table(ix.characters))
         self.canonical = {" ".join(a.split()).lower(): c.name for c in ix.characters for a in [c.name, *c.aliases]}
+
+    def at(self, view: StoryIndex) -> "Summariser":
+        """Summaries for a reader at a spoiler horizon (``view``, from bot.core.horizon): the
+        names known by then, the whole book's word rarity (it shows no text)."""
+        import copy
+
+        if view is self.ix:
+            return self
+        out = copy.copy(self)
+        out.ix = view
+        out._learn_names(view)
+        return out
 
     def _stems(self, text: str) -> list[str]:
         tokens = [w.lower() for w in words(text)]
