@@ -147,6 +147,15 @@ def _parse_discord(value: Any) -> DiscordSetting:
     return DiscordSetting(prefix=prefix, message_content=content, test_guild=guild, **numbers)
 
 
+def _folder(data: dict[str, Any], key: str, default: str) -> str:
+    value = data.get(key)
+    if value is None:
+        return default
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigError(f"config: {key} must be a folder path (text), like {key}: {default}")
+    return value
+
+
 def from_dict(data: dict[str, Any], root: Path) -> Settings:
     """Validate a parsed config mapping; raise ConfigError naming the first bad key."""
     if not isinstance(data, dict):
@@ -157,6 +166,8 @@ def from_dict(data: dict[str, Any], root: Path) -> Settings:
     if not isinstance(raw_stories, dict):
         raise ConfigError("config: 'stories' must map story names to their settings")
     for name, spec in raw_stories.items():
+        if not isinstance(name, str) or not name.strip() or len(name) > 100:
+            raise ConfigError(f"config: the story name {name!r} under 'stories' must be text of 1 to 100 characters")
         spec = spec or {}
         if not isinstance(spec, dict):
             raise ConfigError(f"config: stories.{name} must be a mapping")
@@ -171,21 +182,39 @@ def from_dict(data: dict[str, Any], root: Path) -> Settings:
             ignore=_str_list(f"stories.{name}.ignore", spec.get("ignore")),
         )
     max_mb = data.get("max_story_mb", 50)
-    if not isinstance(max_mb, (int, float)) or max_mb <= 0:
+    if isinstance(max_mb, bool) or not isinstance(max_mb, (int, float)) or max_mb <= 0:
         raise ConfigError("config: max_story_mb must be a positive number")
     default = data.get("default_story")
     if default is not None and not isinstance(default, str):
         raise ConfigError("config: default_story must be a story name")
     return Settings(
         root=root,
-        seeds_dir=root / str(data.get("seeds_dir") or "seeds"),
-        cache_dir=root / str(data.get("cache_dir") or ".cache/storykeeper"),
-        data_dir=root / str(data.get("data_dir") or "data"),
+        seeds_dir=root / _folder(data, "seeds_dir", "seeds"),
+        cache_dir=root / _folder(data, "cache_dir", ".cache/storykeeper"),
+        data_dir=root / _folder(data, "data_dir", "data"),
         default_story=default,
         stories=stories,
         max_story_mb=float(max_mb),
         discord=_parse_discord(data.get("discord")),
     )
+
+
+class DuplicateKeyError(yaml.YAMLError):
+    """A mapping in the YAML file has the same key twice (YAML itself would keep the last)."""
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, refusing a key given twice in one mapping."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+        seen: set = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if isinstance(key, (str, int, float, bool)) or key is None:
+                if key in seen:
+                    raise DuplicateKeyError(f"has the key {key!r} twice (line {key_node.start_mark.line + 1})")
+                seen.add(key)
+        return super().construct_mapping(node, deep=deep)
 
 
 def load(path: Path | None = None) -> Settings:
@@ -197,7 +226,9 @@ def load(path: Path | None = None) -> Settings:
     elif not path.exists():
         raise ConfigError(f"config: {path} does not exist; pass an existing file with --config")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader) or {}
+    except DuplicateKeyError as exc:
+        raise ConfigError(f"config: {path} {exc}; keep one of them") from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark else ""

@@ -460,7 +460,7 @@ class StoryCog(commands.Cog, name="Story"):
 
 async def _complete_story(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
     names = interaction.client.library.names()  # type: ignore[attr-defined]
-    return [choice(n) for n in names if current.lower() in n.lower() and len(n) <= 100][:25]
+    return [choice(n) for n in names if current.lower() in n.lower()][:25]
 
 
 for _command in (StoryCog.ask, StoryCog.quote, StoryCog.scene, StoryCog.character, StoryCog.characters,

@@ -37,7 +37,7 @@ def view(ix: StoryIndex, chapters: int | None) -> StoryIndex:
     lines = ix.dialogue[: bisect.bisect_left(ix.dialogue, end, key=lambda d: d.start)]
     return StoryIndex(
         name=ix.name, path=ix.path, title=ix.title, author=ix.author, encoding=ix.encoding, text=ix.text,
-        start=ix.start, end=end, words=len(ix.text[ix.start : end].split()), chapters=ix.chapters[:chapters],
+        start=ix.start, end=end, words=ix.words_to[chapters - 1], chapters=ix.chapters[:chapters],
         scenes=ix.scenes[: bisect.bisect_right(ix.scenes, chapters, key=lambda s: s.chapter)],
         passages=ix.passages[: bisect.bisect_right(ix.passages, chapters, key=lambda p: p.chapter)],
         characters=met,

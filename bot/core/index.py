@@ -78,6 +78,7 @@ class StoryIndex:
     # Character name -> alias -> offsets of its every use, in text order: what a reader at any
     # spoiler horizon knows of a name is counted from these (see bot/core/horizon.py).
     uses: dict[str, dict[str, list[int]]] = field(default_factory=dict)
+    words_to: list[int] = field(default_factory=list)  # words from the start to each chapter's end
     format: int = FORMAT
     extra: dict = field(default_factory=dict)
 
@@ -242,7 +243,18 @@ def build(story: Story, setting: StorySetting | None = None) -> StoryIndex:
         encoding=story.encoding, text=text, start=story.start, end=story.end,
         words=len(text[story.start : story.end].split()), chapters=chapters, scenes=scenes,
         passages=passages, characters=characters, dialogue=dlines, uses=uses,
+        words_to=_running_words(text, story.start, [c.end for c in chapters]),
     )
+
+
+def _running_words(text: str, start: int, ends: list[int]) -> list[int]:
+    """Words from ``start`` to each of ``ends`` (in order)."""
+    out, total = [], 0
+    for end in ends:
+        total += len(text[start:end].split())
+        out.append(total)
+        start = max(start, end)
+    return out
 
 
 def alias_uses(text: str, characters: list[chars.Character],

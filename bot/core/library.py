@@ -12,6 +12,9 @@ from bot.core import horizon, loader, search
 from bot.errors import StoryError, StoryNotFoundError
 
 
+NAME_MAX = 100
+
+
 @dataclass(frozen=True)
 class Entry:
     name: str
@@ -24,7 +27,8 @@ def entries(settings: Settings) -> dict[str, Entry]:
     if settings.seeds_dir.is_dir():
         for path in sorted(settings.seeds_dir.iterdir()):
             if path.is_file() and path.suffix.lower() in loader.STORY_SUFFIXES:
-                found[path.stem] = Entry(path.stem, path)
+                name = path.stem[:NAME_MAX].strip()  # a name is typed and offered in Discord's 100 characters
+                found[name] = Entry(name, path)
     for name, story in settings.stories.items():
         if story.path is not None:
             found[name] = Entry(name, story.path)
