@@ -305,6 +305,15 @@ def _token() -> str | None:
     return token.strip() if token and token.strip() else None
 
 
+# Gateway close codes after which Discord will not take the bot back until something is fixed.
+_CLOSED = {
+    4004: "Discord no longer accepts the token in DISCORD_TOKEN (gateway code 4004: authentication failed; "
+          "was it reset?); copy the new one from the Developer Portal (Bot -> Reset Token) and restart",
+    4013: "Discord refused the bot's gateway intents (code 4013); update Storykeeper",
+    4011: "Discord requires sharding for this many servers (code 4011); run with more shards",
+}
+
+
 def _serve(settings: config.Settings, story: str | None, token: str) -> int:
     import asyncio
     import signal
@@ -333,6 +342,10 @@ def _serve(settings: config.Settings, story: str | None, token: str) -> int:
         raise StorykeeperError("discord.message_content is true but the Message Content intent is off; "
                                "enable it in the Developer Portal (Bot -> Privileged Gateway Intents) "
                                "or set message_content: false") from exc
+    except discord.ConnectionClosed as exc:
+        raise StorykeeperError(_CLOSED.get(exc.code, f"Discord closed the connection for good (gateway code "
+                                                     f"{exc.code}); check the bot's settings in the Developer "
+                                                     "Portal and restart")) from exc
     logging.getLogger("storykeeper").info("stopped")
     return 0
 

@@ -63,6 +63,7 @@ class FakeDiscord:
     identified: bool = False
     heartbeats: int = 0
     token: str = "fake-token"
+    close_on_identify: int | None = None  # a gateway close code to answer IDENTIFY with (4004: bad token)
 
     def __post_init__(self) -> None:
         self.bot = _user(snowflake(), "Storykeeper", bot=True)
@@ -168,6 +169,8 @@ class FakeDiscord:
             if payload["op"] == 1:  # every heartbeat needs its ACK
                 self.heartbeats += 1
                 await ws.send_str(json.dumps({"op": 11, "d": None, "s": None, "t": None}))
+            elif payload["op"] == 2 and self.close_on_identify is not None:
+                await ws.close(code=self.close_on_identify, message=b"refused")
             elif payload["op"] == 2:
                 self.identified = True
                 await self.dispatch("READY", {
@@ -196,6 +199,11 @@ class FakeDiscord:
                 "joined_at": "2024-01-01T00:00:00+00:00", "application_id": None}
 
     # -- what a test does -----------------------------------------------------------------
+
+    async def close_gateway(self, code: int) -> None:
+        """Close the bot's gateway connection as Discord does (4004: authentication failed)."""
+        assert self._ws is not None, "the bot has not connected"
+        await self._ws.close(code=code, message=b"closed by the fake Discord")
 
     async def dispatch(self, event: str, data: dict[str, Any]) -> None:
         assert self._ws is not None, "the bot has not connected"

@@ -112,3 +112,32 @@ async def test_sigterm_stops_the_bot_cleanly(fake, tmp_path) -> None:
     text = err.decode(errors="replace")
     assert proc.returncode == 0, text
     assert "Traceback" not in text and "stopped" in text
+
+
+@pytest.mark.parametrize("when", ["at identify", "mid-session"])
+async def test_a_token_reset_while_running_gets_one_line_and_exit_2(fake, monkeypatch, tmp_path, capsys, when) -> None:
+    """Gateway close 4004 (authentication failed: the token was reset in the Developer Portal)."""
+    from bot import cli
+
+    monkeypatch.setenv("DISCORD_TOKEN", fake.token)
+    monkeypatch.chdir(tmp_path)
+    settings = (ROOT / "config.yaml").read_text(encoding="utf-8")
+    settings = settings.replace("seeds_dir: seeds", f"seeds_dir: {ROOT / 'seeds'}")
+    settings = settings.replace("data_dir: data", f"data_dir: {tmp_path / 'data'}")
+    (tmp_path / "config.yaml").write_text(settings, encoding="utf-8")
+    if when == "at identify":
+        fake.close_on_identify = 4004
+    run = asyncio.create_task(asyncio.to_thread(cli.main, ["--config", str(tmp_path / "config.yaml"), "run"]))
+    if when == "mid-session":
+        for _ in range(300):
+            if fake.identified or run.done():
+                break
+            await asyncio.sleep(0.1)
+        assert fake.identified
+        await asyncio.sleep(0.3)
+        await fake.close_gateway(4004)
+    code = await asyncio.wait_for(run, 30)
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert "Traceback" not in err and "token" in err and "Reset Token" in err
+    assert len([l for l in err.strip().splitlines() if not l[:2].isdigit()]) == 1, err
