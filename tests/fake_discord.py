@@ -58,6 +58,7 @@ class FakeDiscord:
     app_id: str = field(default_factory=snowflake)
     guild_id: str = field(default_factory=snowflake)
     channel_id: str = field(default_factory=snowflake)
+    other_channel_id: str = field(default_factory=snowflake)  # a second text channel, #book-club
     requests: list[Recorded] = field(default_factory=list)
     mistakes: list[Recorded] = field(default_factory=list)
     identified: bool = False
@@ -187,8 +188,9 @@ class FakeDiscord:
         channel = {"id": self.channel_id, "type": 0, "name": "general", "position": 0, "guild_id": self.guild_id,
                    "permission_overwrites": [], "nsfw": False, "parent_id": None, "topic": None,
                    "last_message_id": None, "rate_limit_per_user": 0, "flags": 0}
+        other = dict(channel, id=self.other_channel_id, name="book-club", position=1)
         return {"id": self.guild_id, "name": "Readers", "icon": None, "owner_id": self.human["id"],
-                "roles": [everyone], "channels": [channel], "threads": [],
+                "roles": [everyone], "channels": [channel, other], "threads": [],
                 "members": [self._member(self.bot), self._member(self.human)], "member_count": 2,
                 "emojis": [], "stickers": [], "features": [], "large": False, "unavailable": False,
                 "presences": [], "voice_states": [], "stage_instances": [], "guild_scheduled_events": [],
@@ -218,10 +220,12 @@ class FakeDiscord:
             message["mentions"] = [dict(self.bot, member={k: v for k, v in self._member(self.bot).items() if k != "user"})]
         await self.dispatch("MESSAGE_CREATE", message)
 
-    def _interaction(self, kind: int, data: dict[str, Any], message: dict[str, Any] | None = None) -> dict[str, Any]:
+    def _interaction(self, kind: int, data: dict[str, Any], message: dict[str, Any] | None = None,
+                     channel_id: str | None = None) -> dict[str, Any]:
+        channel_id = channel_id or self.channel_id
         payload = {"id": snowflake(), "application_id": self.app_id, "type": kind, "data": data,
-                   "guild_id": self.guild_id, "channel_id": self.channel_id,
-                   "channel": {"id": self.channel_id, "type": 0, "guild_id": self.guild_id, "name": "general",
+                   "guild_id": self.guild_id, "channel_id": channel_id,
+                   "channel": {"id": channel_id, "type": 0, "guild_id": self.guild_id, "name": "general",
                                "position": 0, "permission_overwrites": [], "nsfw": False, "flags": 0},
                    "member": dict(self._member(self.human), permissions=str(0x7FFFFFFFFFF)),
                    "token": f"token-{snowflake()}", "version": 1, "app_permissions": str(0x7FFFFFFFFFF),
@@ -236,6 +240,13 @@ class FakeDiscord:
         data = {"id": snowflake(), "name": name, "type": 1,
                 "options": [{"name": k, "type": 3, "value": v} for k, v in options.items()]}
         await self.dispatch("INTERACTION_CREATE", self._interaction(2, data))
+
+    async def subcommand(self, group: str, name: str, channel_id: str | None = None, **options: Any) -> None:
+        """A slash subcommand (``/settings here answer:true``); booleans and text options."""
+        data = {"id": snowflake(), "name": group, "type": 1, "options": [{
+            "name": name, "type": 1,
+            "options": [{"name": k, "type": 5 if isinstance(v, bool) else 3, "value": v} for k, v in options.items()]}]}
+        await self.dispatch("INTERACTION_CREATE", self._interaction(2, data, channel_id=channel_id))
 
     async def click(self, message: dict[str, Any], label: str) -> None:
         button = next(c for row in message["components"] for c in row["components"] if c.get("label") == label)

@@ -71,6 +71,13 @@ def test_bad_stories_get_one_line_and_exit_2(tmp_path: Path, capsys, setup, expe
         ("colour: blue\n", "unknown key 'colour'"),
         ("stories:\n  x:\n    charcters: {}\n", "unknown key 'charcters'"),
         ("max_story_mb: 0.000001\n", "over the"),
+        ("seeds_dir: [1]\n", "seeds_dir must be a folder path"),
+        ("data_dir: {a: 1}\n", "data_dir must be a folder path"),
+        ("cache_dir: 7\n", "cache_dir must be a folder path"),
+        ("max_story_mb: true\n", "max_story_mb must be a positive number"),
+        ("default_story: a\nseeds_dir: seeds\ndefault_story: b\n", "'default_story' twice (line 3)"),
+        ("discord:\n  prefix: '!'\n  prefix: '?'\n", "'prefix' twice"),
+        (f"stories:\n  {'x' * 101}:\n    ignore: [A]\n", "1 to 100 characters"),
     ],
 )
 def test_bad_config_gets_one_line_and_exit_2(tmp_path: Path, capsys, config: str, expect: str) -> None:

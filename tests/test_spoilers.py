@@ -171,3 +171,48 @@ async def test_server_prefix(tmp_path, message_content) -> None:
         assert "start with `?`" in channel.last_message.embeds[0].description
         await mod.send(channel, "?story info")
         assert channel.last_message.embeds[0].title == "Always You"
+
+
+async def test_buttons_of_a_reply_from_before_a_ceiling_stop_at_it(server) -> None:
+    """A reply made while the whole story could be seen keeps its buttons; once a ceiling is set,
+    pressing one is checked against the presser's horizon as it is now."""
+    env, channel, _, mod, early, done = server
+    await mod.slash(channel, "story use", story="owl-creek")
+    answer = await done.slash(channel, "ask", question="what did farquhar see when he reached the gate of his home?")
+    ix_full = library.open_index(config.load(ROOT / "config.yaml"), str(OWL))
+    assert int(re.search(r"answer 1", answer.response.embeds[0].footer.text) is not None)
+    await mod.slash(channel, "ceiling", chapter=1)
+    pressed = await done.click(answer.response, label="Whole scene")
+    text = pressed.response.embeds[0].description or ""
+    assert pressed.ephemeral and "past chapter 1" in text
+    late_only = set(re.findall(r"[a-z]{7,}", ix_full.text[chapter_end(1):ix_full.end].lower())) - \
+        set(re.findall(r"[a-z]{7,}", ix_full.text[: chapter_end(1)].lower()))
+    assert not {w for w in late_only if re.search(rf"\b{w}\b", text.lower())}
+
+
+async def test_progress_0_says_what_a_ceiling_still_keeps(server) -> None:
+    env, channel, _, mod, early, _ = server
+    await mod.slash(channel, "story use", story="owl-creek")
+    await mod.slash(channel, "ceiling", chapter=2)
+    cleared = await early.slash(channel, "progress", chapter=0)
+    text = cleared.response.embeds[0].description
+    assert "chapter 2" in text and "all of" not in text.split("(")[0], text
+    beyond = await early.slash(channel, "progress", chapter=3)
+    assert "chapter 2" in beyond.response.embeds[0].description
+
+
+async def test_a_story_name_over_100_characters_fits_in_autocomplete(tmp_path) -> None:
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    long_name = "the-very-long-title-of-a-fan-work-" * 4  # 136 characters
+    (seeds / f"{long_name}.txt").write_text((ROOT / "seeds" / "always-you.txt").read_text(encoding="utf-8"),
+                                           encoding="utf-8")
+    settings = replace(settings_for(tmp_path), seeds_dir=seeds, default_story=None, stories={})
+    async with simcord.run(StoryBot(settings, sync="global")) as env:
+        guild = env.create_guild()
+        channel = guild.create_text_channel("general")
+        reader = guild.add_member(env.create_user("reader"))
+        choices = await reader.autocomplete(channel, "story info", "story", "the-very")
+        assert choices and all(len(c["name"]) <= 100 and len(c["value"]) <= 100 for c in choices)
+        info = await reader.slash(channel, "story info", story=choices[0]["value"])
+        assert info.response.embeds[0].title == "Always You"

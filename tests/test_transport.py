@@ -141,3 +141,40 @@ async def test_a_token_reset_while_running_gets_one_line_and_exit_2(fake, monkey
     assert code == 2, err
     assert "Traceback" not in err and "token" in err and "Reset Token" in err
     assert len([l for l in err.strip().splitlines() if not l[:2].isdigit()]) == 1, err
+
+
+async def test_two_channels_chosen_at_once_are_both_kept(fake, tmp_path) -> None:
+    """`/settings here` in two channels at the same moment, through the real gateway: the second
+    must not overwrite the first. The first write is held inside the store until the second
+    command has run, so the two overlap for certain."""
+    import threading
+    import time
+
+    settings = replace(config.load(ROOT / "config.yaml"), data_dir=tmp_path)
+    bot = StoryBot(settings, connector=aiohttp.TCPConnector(resolver=LoopbackOnly()), guild_ready_timeout=0.1)
+    runner = asyncio.create_task(bot.start("fake-token"))
+    try:
+        await asyncio.wait_for(bot.wait_until_ready(), 15)
+        original = bot.store.set_guild
+        held = threading.Event()
+
+        def slow_set(guild_id, key, value):
+            if not held.is_set():
+                held.set()
+                time.sleep(0.5)
+            return original(guild_id, key, value)
+
+        bot.store.set_guild = slow_set
+        await fake.subcommand("settings", "here", answer=True)
+        await fake.subcommand("settings", "here", channel_id=fake.other_channel_id, answer=True)
+        for _ in range(2):
+            post = await fake.next_post()
+            assert post["kind"] == "callback"
+        await asyncio.sleep(0.2)
+        saved = set(bot.store.guild(int(fake.guild_id), "channels").split(","))
+        assert saved == {fake.channel_id, fake.other_channel_id}
+        assert set(bot.server_settings[int(fake.guild_id)]["channels"].split(",")) == saved
+        assert not fake.mistakes, fake.mistakes
+    finally:
+        await bot.close()
+        await asyncio.wait_for(runner, 10)
