@@ -84,9 +84,15 @@ def pairs(terms: list[str]) -> list[str]:
 _CLAUSE = re.compile(r"[,;:.!?()\"“”—–]+|\s-\s|--")
 
 
-def phrases(text: str) -> list[str]:
-    """The pairs of a text, never across punctuation ("from Caroline, his eyes" has none)."""
-    return [p for clause in _CLAUSE.split(text) for p in pairs(analyse(clause))]
+def _clauses(text: str) -> tuple[list[str], list[str]]:
+    """A text's terms (as ``analyse`` gives them) and its phrases, from one pass over its clauses."""
+    terms: list[str] = []
+    found: list[str] = []
+    for clause in _CLAUSE.split(text):
+        own = analyse(clause)
+        terms += own
+        found += pairs(own)
+    return terms, found
 
 
 def analyse(text: str) -> list[str]:
@@ -312,7 +318,17 @@ class Searcher:
 
         logging.getLogger("bm25s").setLevel(logging.ERROR)  # it logs every index build at DEBUG
         self.ix = ix
-        self.passage_terms = [analyse(ix.text[p.start : p.end]) for p in ix.passages]
+        # Each sentence analysed once, clause by clause: its terms, its phrases, and (joined)
+        # its passage's terms, which are the same as analysing the passage whole.
+        sentence_spans: list[list[tuple[int, int]]] = []
+        sentence_terms: list[list[tuple[list[str], list[str]]]] = []
+        self.passage_terms = []
+        for p in ix.passages:
+            spans = utterances(ix.text, list(sentences(ix.text[p.start : p.end], p.start)))
+            analysed = [_clauses(ix.text[a:b]) for a, b in spans]
+            sentence_spans.append(spans)
+            sentence_terms.append(analysed)
+            self.passage_terms.append([t for terms, _ in analysed for t in terms])
         self.bm25 = bm25s.BM25(k1=1.2, b=0.75)
         self.bm25.index(self.passage_terms or [["_"]], show_progress=False)
         self.known_terms = set(self.bm25.vocab_dict)
@@ -352,9 +368,8 @@ class Searcher:
         # itself counts twice. Answers are ranked by window, then shown from the sentence out.
         self.units: list[tuple[int, int, int]] = []  # start, end, passage index
         unit_terms: list[list[str]] = []
-        for pi, p in enumerate(ix.passages):
-            spans = utterances(ix.text, list(sentences(ix.text[p.start : p.end], p.start)))
-            terms = [analyse(ix.text[a:b]) + phrases(ix.text[a:b]) for a, b in spans]
+        for pi, spans in enumerate(sentence_spans):
+            terms = [own + pairs_ for own, pairs_ in sentence_terms[pi]]
             for k, (a, b) in enumerate(spans):
                 window = terms[k] * self.CENTER_REPEAT
                 for j in range(max(0, k - self.WINDOW), min(len(spans), k + self.WINDOW + 1)):
@@ -366,16 +381,20 @@ class Searcher:
         self.unit_bm25.index(unit_terms or [["_"]], show_progress=False)
         self.unit_passage = np.array([u[2] for u in self.units] or [0])
         self.unit_start = np.array([u[0] for u in self.units] or [0], dtype=np.float64)
-        unit_text = [ix.text[a:b] for a, b, _ in self.units]
         from bot.core import characters as chars
 
         pattern = chars.alias_pattern(chars.alias_table(ix.characters))
         canonical = {a.lower(): c.name for c in ix.characters for a in [c.name, *c.aliases]}
-        self.unit_names: list[set[str]] = []
-        for t in unit_text:
-            found = {canonical.get(" ".join(m.group().split()).lower()) for m in pattern.finditer(t)} if pattern else set()
-            found.discard(None)
-            self.unit_names.append(found)
+        # Names and categories are found by one scan of each passage, each match given to the
+        # sentence it lies in (a scan per sentence was most of the build on a long novel).
+        self.unit_names: list[set[str]] = [set() for _ in self.units]
+        fullname = np.zeros(len(self.units), dtype=bool)
+        for u, m in self._matches(pattern, sentence_spans) if pattern else ():
+            alias = " ".join(m.group().split())
+            name = canonical.get(alias.lower())
+            if name is not None:
+                self.unit_names[u].add(name)
+            fullname[u] |= " " in alias
         line_starts = [d.start for d in ix.dialogue]
         self.unit_speakers: list[set[str]] = []
         for a, b, _ in self.units:
@@ -400,13 +419,36 @@ class Searcher:
         self.passage_named = postings(self.passage_chars)
         self.passage_speaking = postings([{d.speaker for d in self.lines_by_passage.get(i + 1, ()) if d.speaker}
                                           for i in range(len(ix.passages))])
-        self.unit_fullname = np.array([any(" " in canonical_alias for canonical_alias in
-                                           (" ".join(m.group().split()) for m in pattern.finditer(t)))
-                                       for t in unit_text] if pattern else [False] * len(unit_text))
-        self.unit_category = {name: np.array([bool(answer.search(t)) for t in unit_text] or [False])
-                              for name, (_, answer) in _CATEGORIES.items()}
+        self.unit_fullname = fullname
+        self.unit_category = {}
+        lower = ix.text.lower()
+        lower = lower if len(lower) == len(ix.text) else None  # offsets must stay the same
+        for name, (_, answer) in _CATEGORIES.items():
+            found = np.zeros(max(1, len(self.units)), dtype=bool)
+            if lower is not None and answer.flags & re.IGNORECASE and "(?-i:" not in answer.pattern:
+                # Python's re is about three times faster without IGNORECASE: scan the lower-cased text.
+                matches = self._matches(re.compile(answer.pattern, answer.flags & ~re.IGNORECASE),
+                                        sentence_spans, lower)
+            else:
+                matches = self._matches(answer, sentence_spans)
+            for u, _m in matches:
+                found[u] = True
+            self.unit_category[name] = found
 
         self.sizes = (len(ix.passages), len(self.units), len(ix.scenes))  # what this searcher may return
+
+    def _matches(self, pattern: re.Pattern[str], sentence_spans: list[list[tuple[int, int]]], text: str | None = None):
+        """(unit, match) for each match of ``pattern`` in ``text`` (the story's, or the same
+        lower-cased) that lies within one sentence."""
+        text = text or self.ix.text
+        u0 = 0
+        for p, spans in zip(self.ix.passages, sentence_spans):
+            starts = [a for a, _ in spans]
+            for m in pattern.finditer(text, p.start, p.end):
+                k = bisect.bisect_right(starts, m.start()) - 1
+                if k >= 0 and m.end() <= spans[k][1]:
+                    yield u0 + k, m
+            u0 += len(spans)
 
     def _learn_names(self, characters) -> None:
         """Names: every alias, and every word of one, lower-cased -> canonical name."""
