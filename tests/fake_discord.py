@@ -138,14 +138,15 @@ class FakeDiscord:
             return self._json(echoed)
         if method == "POST" and tail == f"channels/{self.channel_id}/messages":
             message = self._message(body or {})
-            await self._posted.put({"kind": "message", "body": body, "message": message})
+            await self._posted.put({"kind": "message", "body": body, "message": message, "path": "/" + tail})
             return self._json(message)
         if method == "POST" and tail.startswith("interactions/") and tail.endswith("/callback"):
             interaction_id = tail.split("/")[1]
             data = (body or {}).get("data") or {}
             kind = (body or {}).get("type")
             message = self._message(data)
-            await self._posted.put({"kind": "callback", "type": kind, "body": body, "message": message})
+            await self._posted.put({"kind": "callback", "type": kind, "body": body, "message": message,
+                                    "path": "/" + tail, "interaction": interaction_id})
             # with_response=1: discord.py wants the created message back, as JSON (not 204).
             return self._json({"interaction": {"id": interaction_id, "type": 2, "response_message_id": message["id"],
                                                "response_message_loading": False,
@@ -153,7 +154,8 @@ class FakeDiscord:
                                "resource": {"type": kind, "message": message}})
         if method == "PATCH" and tail.startswith("webhooks/"):
             message = self._message(body or {})
-            await self._posted.put({"kind": "edit", "body": body, "message": message})
+            await self._posted.put({"kind": "edit", "body": body, "message": message, "path": "/" + tail,
+                                    "token": tail.split("/")[2]})
             return self._json(message)
         self.mistakes.append(record)
         return self._json({"message": f"fake Discord has no {method} /{tail}", "code": 0}, status=404)
@@ -221,13 +223,13 @@ class FakeDiscord:
         await self.dispatch("MESSAGE_CREATE", message)
 
     def _interaction(self, kind: int, data: dict[str, Any], message: dict[str, Any] | None = None,
-                     channel_id: str | None = None) -> dict[str, Any]:
+                     channel_id: str | None = None, user: dict[str, Any] | None = None) -> dict[str, Any]:
         channel_id = channel_id or self.channel_id
         payload = {"id": snowflake(), "application_id": self.app_id, "type": kind, "data": data,
                    "guild_id": self.guild_id, "channel_id": channel_id,
                    "channel": {"id": channel_id, "type": 0, "guild_id": self.guild_id, "name": "general",
                                "position": 0, "permission_overwrites": [], "nsfw": False, "flags": 0},
-                   "member": dict(self._member(self.human), permissions=str(0x7FFFFFFFFFF)),
+                   "member": dict(self._member(user or self.human), permissions=str(0x7FFFFFFFFFF)),
                    "token": f"token-{snowflake()}", "version": 1, "app_permissions": str(0x7FFFFFFFFFF),
                    "locale": "en-US", "guild_locale": "en-US", "entitlements": [],
                    "authorizing_integration_owners": {"0": self.guild_id}, "context": 0,
@@ -247,6 +249,23 @@ class FakeDiscord:
             "name": name, "type": 1,
             "options": [{"name": k, "type": 5 if isinstance(v, bool) else 3, "value": v} for k, v in options.items()]}]}
         await self.dispatch("INTERACTION_CREATE", self._interaction(2, data, channel_id=channel_id))
+
+    async def interact(self, name: str, options: dict[str, Any], user: dict[str, Any] | None = None,
+                       autocomplete: str | None = None) -> dict[str, Any]:
+        """A slash command (or, with ``autocomplete`` naming the option being typed, an
+        autocomplete request) from ``user`` (default alice; see ``user()``). Returns the
+        interaction sent, whose ``id`` and ``token`` the bot's answers carry."""
+        data = {"id": snowflake(), "name": name, "type": 1,
+                "options": [dict({"name": k, "type": 3, "value": v}, **({"focused": True} if k == autocomplete else {}))
+                            for k, v in options.items()]}
+        payload = self._interaction(4 if autocomplete else 2, data, user=user)
+        await self.dispatch("INTERACTION_CREATE", payload)
+        return payload
+
+    @staticmethod
+    def user(name: str) -> dict[str, Any]:
+        """Another member of the server, for interactions from many readers."""
+        return _user(snowflake(), name)
 
     async def click(self, message: dict[str, Any], label: str) -> None:
         button = next(c for row in message["components"] for c in row["components"] if c.get("label") == label)

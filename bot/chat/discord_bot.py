@@ -27,6 +27,7 @@ from bot.config import Settings
 log = logging.getLogger(__name__)
 
 COLOUR = discord.Colour(0x8E6CBF)
+DEFER_AFTER = 1.0  # seconds a slash command's reply may take before it is deferred
 NO_PINGS = discord.AllowedMentions.none()
 
 
@@ -216,7 +217,13 @@ class StoryCog(commands.Cog, name="Story"):
 
     async def run(self, ctx: commands.Context, story: str | None, method: str, *args: Any) -> None:
         replies = await self.replies_for(ctx, story)
-        reply, state = await self.bot.searching(getattr(replies, method), *args)
+        work = asyncio.ensure_future(self.bot.searching(getattr(replies, method), *args))
+        if ctx.interaction is not None and not ctx.interaction.response.is_done():
+            # Discord waits 3 s for a first response: a reply not ready within a second is deferred.
+            done, _ = await asyncio.wait({work}, timeout=DEFER_AFTER)
+            if not done:
+                await ctx.defer()
+        reply, state = await work
         await self.send(ctx, replies, reply, state, story)
 
     # -- commands -----------------------------------------------------------------------------

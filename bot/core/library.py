@@ -6,7 +6,7 @@ from pathlib import Path
 
 from rapidfuzz import process, utils
 
-from bot.config import Settings
+from bot.config import Settings, StorySetting
 from bot.core import index as index_mod
 from bot.core import horizon, loader, search
 from bot.errors import StoryError, StoryNotFoundError
@@ -64,9 +64,28 @@ def resolve(settings: Settings, name_or_path: str | None) -> Entry:
 
 def open_index(settings: Settings, name_or_path: str | None = None) -> index_mod.StoryIndex:
     """Load (from cache when possible) the index of a story in the library or at a path."""
-    entry = resolve(settings, name_or_path)
-    story = loader.from_path(entry.path, entry.name, settings.max_story_mb)
-    return index_mod.load_or_build(story, settings.story(entry.name), settings.cache_dir)
+    return open_story(settings, name_or_path)[0]
+
+
+def load(story: loader.Story, setting: StorySetting, cache_dir: Path | None
+         ) -> tuple[index_mod.StoryIndex, search.Searcher]:
+    """A story's index and searcher, built once and kept in one cache file per story (every
+    reader's horizon is a view of them: nothing per horizon is ever written)."""
+
+    def build() -> tuple[index_mod.StoryIndex, search.Searcher]:
+        ix = index_mod.build(story, setting)
+        return ix, search.Searcher(ix)
+
+    def valid(obj: object) -> bool:
+        return (isinstance(obj, tuple) and len(obj) == 2 and isinstance(obj[0], index_mod.StoryIndex)
+                and obj[0].format == index_mod.FORMAT and obj[0].text == story.text and obj[0].end == story.end
+                and isinstance(obj[1], search.Searcher) and getattr(obj[1], "format", None) == search.FORMAT
+                and len(obj[1].passage_terms) == len(obj[0].passages))
+
+    ix, searcher = index_mod.cached(cache_dir, story.name, index_mod.cache_key(story, setting), "story", build, valid)
+    ix.name, ix.path = story.name, story.path  # the same text may live elsewhere
+    search.warm()
+    return ix, searcher.attach(ix)
 
 
 def open_story(settings: Settings, name_or_path: str | None = None,
@@ -79,9 +98,7 @@ def open_story(settings: Settings, name_or_path: str | None = None,
     """
     entry = resolve(settings, name_or_path)
     story = loader.from_path(entry.path, entry.name, settings.max_story_mb)
-    setting = settings.story(entry.name)
-    ix = index_mod.load_or_build(story, setting, settings.cache_dir)
-    searcher = search.load_or_build(ix, settings.cache_dir, index_mod.cache_key(story, setting))
+    ix, searcher = load(story, settings.story(entry.name), settings.cache_dir)
     if upto_chapter is None:
         return ix, searcher
     view = horizon.view(ix, upto_chapter)

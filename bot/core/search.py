@@ -58,6 +58,16 @@ def term(word: str) -> str:
     return stem([lemma])[0]
 
 
+def warm() -> None:
+    """Load the lemmatiser's and stemmer's tables now (the first question would otherwise pay
+    for it, holding the interpreter for a few hundred milliseconds)."""
+    import simplemma
+
+    simplemma.is_known("story", lang="en")
+    term("story")
+    _stopwords()
+
+
 _MARKS = re.compile(r"[\u0300-\u036f]+")
 
 
@@ -958,16 +968,6 @@ class Searcher:
         d = rng.choices(memorable, weights=weights, k=1)[0]
         p = self.ix.passages[d.passage - 1] if 0 < d.passage <= len(self.ix.passages) else None
         return Quote(d.text, d.start, d.end, d.speaker, p.scene if p else 0, p.chapter if p else 0)
-
-
-def load_or_build(ix: StoryIndex, cache_dir, key: str) -> Searcher:
-    """A Searcher for ``ix``, from the cache when one was built for the same index."""
-    from bot.core.index import cached
-
-    searcher = cached(cache_dir, ix.name, key, "search", lambda: Searcher(ix),
-                      lambda obj: isinstance(obj, Searcher) and getattr(obj, "format", None) == FORMAT
-                      and len(obj.passage_terms) == len(ix.passages))
-    return searcher.attach(ix)
 
 
 def _compound(word: str, vocabulary: set[str]) -> list[str]:
