@@ -82,7 +82,7 @@ async def main(args: argparse.Namespace) -> None:
     runner = asyncio.create_task(bot.start(fake.token))
     await asyncio.wait_for(bot.wait_until_ready(), 600)
     start_s = time.perf_counter() - started
-    chapters = len(bot.library.whole(name).ix.chapters)
+    chapters = len(bot.library.get(name).ix.chapters)
     readers = [fake.user(f"reader{i}") for i in range(args.readers)]
     step = max(1, (chapters - 1) // max(1, args.readers))
     for i, user in enumerate(readers):
@@ -108,7 +108,7 @@ async def main(args: argparse.Namespace) -> None:
             if iid is None or iid not in sent:
                 continue
             first.setdefault(iid, now)
-            if post["kind"] == "edit" or post.get("type") in (4, 8):
+            if post["kind"] in ("edit", "followup") or post.get("type") in (4, 8):
                 answered.setdefault(iid, now)
 
     async def watch() -> None:

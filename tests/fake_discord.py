@@ -152,6 +152,11 @@ class FakeDiscord:
                                                "response_message_loading": False,
                                                "response_message_ephemeral": bool((data.get("flags") or 0) & 64)},
                                "resource": {"type": kind, "message": message}})
+        if method == "POST" and tail.startswith("webhooks/"):  # a follow-up, e.g. after a deferral
+            message = self._message(body or {})
+            await self._posted.put({"kind": "followup", "body": body, "message": message, "path": "/" + tail,
+                                    "token": tail.split("/")[2]})
+            return self._json(message)
         if method == "PATCH" and tail.startswith("webhooks/"):
             message = self._message(body or {})
             await self._posted.put({"kind": "edit", "body": body, "message": message, "path": "/" + tail,

@@ -178,3 +178,43 @@ async def test_two_channels_chosen_at_once_are_both_kept(fake, tmp_path) -> None
     finally:
         await bot.close()
         await asyncio.wait_for(runner, 10)
+
+
+async def test_quick_paths_never_wait_behind_slow_searches(fake, tmp_path) -> None:
+    """With every search thread busy, autocomplete and /help still answer at once, and an /ask
+    is deferred within Discord's 3 seconds and answered when a thread is free."""
+    import time
+
+    settings = replace(config.load(ROOT / "config.yaml"), data_dir=tmp_path)
+    bot = StoryBot(settings, connector=aiohttp.TCPConnector(resolver=LoopbackOnly()), guild_ready_timeout=0.1)
+    runner = asyncio.create_task(bot.start("fake-token"))
+    try:
+        await asyncio.wait_for(bot.wait_until_ready(), 15)
+        loop = asyncio.get_running_loop()
+        busy = [loop.run_in_executor(bot.searches, time.sleep, 3.0) for _ in range(bot.searches._max_workers)]
+        await asyncio.sleep(0.05)
+        t0 = time.perf_counter()
+        ask = await fake.interact("ask", {"question": "what did caroline ask klaus in his studio?"})
+        await fake.interact("character", {"name": "kla"}, autocomplete="name")
+        await fake.interact("help", {})
+        got: dict[str, float] = {}
+        while "answer" not in got:
+            post = await fake.next_post(timeout=10)
+            now = time.perf_counter() - t0
+            if post["kind"] == "callback" and post["type"] == 8:
+                got["autocomplete"] = now
+                assert any(c["value"] == "Klaus Mikaelson" for c in post["body"]["data"]["choices"])
+            elif post["kind"] == "callback" and post["type"] == 4:
+                got["help"] = now
+            elif post["kind"] == "callback" and post["type"] == 5 and post["interaction"] == ask["id"]:
+                got["deferred"] = now
+            elif post["kind"] in ("edit", "followup") and post["token"] == ask["token"]:
+                got["answer"] = now
+                assert "Will you wait for me?" in post["body"]["embeds"][0]["description"]
+        assert got["autocomplete"] < 1.0 and got["help"] < 1.0, got
+        assert got["deferred"] < 2.5 and got["answer"] >= 2.5, got
+        await asyncio.gather(*busy)
+        assert not fake.mistakes, fake.mistakes
+    finally:
+        await bot.close()
+        await asyncio.wait_for(runner, 10)

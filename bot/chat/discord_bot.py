@@ -27,7 +27,8 @@ from bot.config import Settings
 log = logging.getLogger(__name__)
 
 COLOUR = discord.Colour(0x8E6CBF)
-DEFER_AFTER = 1.0  # seconds a slash command's reply may take before it is deferred
+DEFER_AFTER = 1.0  # seconds a slash command's reply or a button's may take before it is deferred
+QUICK = {"help", "story"}  # replies made on the event loop: they never queue behind searches
 NO_PINGS = discord.AllowedMentions.none()
 
 
@@ -91,14 +92,25 @@ class ReplyView(discord.ui.View):
             replies = await self.refresh(interaction) if self.refresh is not None else self.replies
             run = functools.partial(replies.press, self.state or Conversation("answer"), action)
             pool = getattr(interaction.client, "searches", None)
-            reply, state = await asyncio.get_running_loop().run_in_executor(pool, run)
+            work = asyncio.get_running_loop().run_in_executor(pool, run)
+            done, _ = await asyncio.wait({work}, timeout=DEFER_AFTER)
+            if not done:
+                await interaction.response.defer()  # acknowledged in time; the card is edited when ready
+            reply, state = await work
+            deferred = interaction.response.is_done()
             if reply.private and reply.error:
-                await interaction.response.send_message(embed=to_embed(reply), ephemeral=True)
+                if deferred:
+                    await interaction.followup.send(embed=to_embed(reply), ephemeral=True)
+                else:
+                    await interaction.response.send_message(embed=to_embed(reply), ephemeral=True)
                 return
             view = (ReplyView(replies, reply, state, self.owner, self.timeout or 300, self.refresh)
                     if reply.buttons else None)
             self.stop()
-            await interaction.response.edit_message(embed=to_embed(reply), view=view)
+            if deferred:
+                await interaction.edit_original_response(embed=to_embed(reply), view=view)
+            else:
+                await interaction.response.edit_message(embed=to_embed(reply), view=view)
             if view is not None:
                 view.message = interaction.message
         return callback
@@ -217,6 +229,9 @@ class StoryCog(commands.Cog, name="Story"):
 
     async def run(self, ctx: commands.Context, story: str | None, method: str, *args: Any) -> None:
         replies = await self.replies_for(ctx, story)
+        if method in QUICK:
+            await self.send(ctx, replies, *getattr(replies, method)(*args), story)
+            return
         work = asyncio.ensure_future(self.bot.searching(getattr(replies, method), *args))
         if ctx.interaction is not None and not ctx.interaction.response.is_done():
             # Discord waits 3 s for a first response: a reply not ready within a second is deferred.
