@@ -50,8 +50,9 @@ def _parser() -> argparse.ArgumentParser:
     quote.add_argument("--json", action="store_true", help="print one JSON object")
 
     summary = sub.add_parser("summary", help="what happens in a scene, a chapter or the whole story")
-    summary.add_argument("what", nargs="?", default="story", choices=["scene", "chapter", "story"])
-    summary.add_argument("which", nargs="*", help="the scene's keywords, or the chapter's number or title")
+    summary.add_argument("which", nargs="*", metavar="[scene|chapter|story] WHICH",
+                         help="what to summarise: a scene's keywords, a chapter's number, "
+                              "'book 6 chapter 13' or title (say scene or chapter first to choose)")
     summary.add_argument("--story", help="a story name from the library, or a file path")
     summary.add_argument("--json", action="store_true", help="print one JSON object")
 
@@ -224,8 +225,17 @@ def _summary(args: argparse.Namespace, settings: config.Settings) -> int:
 
     ix, searcher = library.open_story(settings, args.story)
     summariser = Summariser(ix)
-    which = " ".join(args.which)
-    if args.what == "story":
+    words = list(args.which)
+    what = words.pop(0).lower() if words and words[0].lower() in ("scene", "chapter", "story") else ""
+    which = " ".join(words)
+    found = summariser.find(searcher, what, which)
+    if found is None:
+        if what == "scene":
+            raise StorykeeperError(f"no scene matches {which!r}; give words a reader remembers it by")
+        raise StorykeeperError(f"nothing matches {which!r}; give a scene's keywords, a chapter's number "
+                               f"(1 to {len(ix.chapters)}), 'book 6 chapter 13' or a chapter's title")
+    kind, number = found
+    if kind == "story":
         lines = summariser.outline()
         if args.json:
             print(json.dumps({"story": ix.title, "outline": [o.to_dict() for o in lines]}, ensure_ascii=False))
@@ -235,16 +245,7 @@ def _summary(args: argparse.Namespace, settings: config.Settings) -> int:
                 who = f" ({', '.join(o.characters[:3])})" if o.characters else ""
                 print(f"{o.id}. {o.title}{who}\n{_wrap(o.line, '    ')}")
         return 0
-    if args.what == "scene":
-        hits = searcher.scenes(which, top=1) if which.strip() else []
-        if not hits:
-            raise StorykeeperError(f"no scene matches {which!r}; give words a reader remembers it by")
-        summary = summariser.scene(hits[0].id)
-    else:
-        number = summariser.find_chapter(which) if which else (1 if len(ix.chapters) == 1 else None)
-        if number is None:
-            raise StorykeeperError(f"no chapter {which!r}; give a number from 1 to {len(ix.chapters)} or a title")
-        summary = summariser.chapter(number)
+    summary = summariser.scene(number) if kind == "scene" else summariser.chapter(number)
     if args.json:
         print(json.dumps(summary.to_dict(), ensure_ascii=False))
     else:

@@ -106,8 +106,8 @@ async def test_two_readers_get_different_answers_and_nothing_past_their_horizon(
     picture = await early.slash(channel, "timeline")
     assert not any(name in picture.response.embeds[0].title for name in later)
     choices = await early.autocomplete(channel, "character", "name", "")
-    assert all(c["value"] in {ch.name for ch in library.open_story(env.bot.settings, str(OWL), 1)[0].characters}
-               for c in choices)
+    view = library.open_story(env.bot.settings, str(OWL), 1)[0]
+    assert all(c["value"] in {view.shown(ch.name) for ch in view.characters} for c in choices)
 
 
 async def test_ceilings_for_server_and_channel_and_defaults(server) -> None:

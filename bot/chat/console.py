@@ -74,7 +74,7 @@ class Console:
         if name == "summary":
             what, _, which = rest.partition(" ")
             if what.lower() not in ("scene", "chapter", "story"):
-                what, which = "story", rest
+                what, which = "", rest  # "/summary the kiss": whatever it names
             return r.summary(what.lower(), which)
         if name == "timeline":
             return r.timeline(rest)

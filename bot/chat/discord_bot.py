@@ -286,10 +286,10 @@ class StoryCog(commands.Cog, name="Story"):
                            which="The scene's keywords, or the chapter's number or title",
                            story="Which story (default: this server's)")
     @commands.dynamic_cooldown(_cooldown, commands.BucketType.user)
-    async def summary(self, ctx: commands.Context, what: Literal["scene", "chapter", "story"] = "story", *,
+    async def summary(self, ctx: commands.Context, what: Optional[Literal["scene", "chapter", "story"]] = None, *,
                       which: str = "", story: Story = None) -> None:
         """What happens, in the story's own words."""
-        await self.run(ctx, story, "summary", what, which)
+        await self.run(ctx, story, "summary", what or "", which)
 
     @commands.hybrid_command(name="timeline")
     @app_commands.describe(characters="Names separated by commas (default: the main characters)",

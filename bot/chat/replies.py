@@ -305,33 +305,35 @@ class Replies:
         return Reply(title=fmt.escape(shown), body=f"{len(lines)} lines of dialogue.",
                      fields=tuple(fields[: fmt.EMBED_FIELDS_MAX])), None
 
-    def summary(self, what: str = "story", which: str = "") -> tuple[Reply, Conversation | None]:
-        """A scene (by keywords), a chapter (by number or title), or the whole story (an outline)."""
+    def summary(self, what: str = "", which: str = "") -> tuple[Reply, Conversation | None]:
+        """A scene (by what happens in it), a chapter (by number, "book 6 chapter 13" or title),
+        or the whole story (an outline); with no kind given, whichever ``which`` names."""
         from bot.core.summarise import CHAPTER_SENTENCES, SCENE_SENTENCES
 
-        what = (what or "story").strip().lower()
+        what = (what or "").strip().lower()
         which = " ".join((which or "").split())
         if (refusal := self._too_long("words", which)) is not None:
             return refusal, None
-        if what == "scene":
-            if not which:
-                return Reply(body="Which scene? e.g. `/summary scene the bar`", private=True, error=True), None
-            hits = self.searcher.scenes(which, top=1)
-            if not hits:
-                return Reply(body=f"No scene matches “{fmt.escape(which)}”.", private=True, error=True), None
-            summary = self.summariser.scene(hits[0].id, SCENE_SENTENCES)
-            scene = hits[0].id
-        elif what == "chapter":
-            number = self.summariser.find_chapter(which) if which else (1 if len(self.ix.chapters) == 1 else None)
-            if number is None:
+        if what not in ("", "scene", "chapter", "story"):
+            return Reply(body="Summarise a `scene`, a `chapter` or the `story`.", private=True, error=True), None
+        if what == "scene" and not which:
+            return Reply(body="Which scene? e.g. `/summary scene the bar`", private=True, error=True), None
+        found = self.summariser.find(self.searcher, what, which)
+        if found is None:
+            if what == "chapter" or what == "" and which.isdigit():
                 return Reply(body=f"No chapter “{fmt.escape(which)}”; there are {len(self.ix.chapters)}. "
-                                  "Give a number or a title.", private=True, error=True), None
+                                  "Give a number, “book 6 chapter 13”, or a title.", private=True, error=True), None
+            return Reply(body=f"Nothing matches “{fmt.escape(which)}”: give words a reader remembers a scene by, "
+                              "or a chapter's number or title.", private=True, error=True), None
+        kind, number = found
+        if kind == "story":
+            return self._outline(0)
+        if kind == "scene":
+            summary = self.summariser.scene(number, SCENE_SENTENCES)
+            scene = number
+        else:
             summary = self.summariser.chapter(number, CHAPTER_SENTENCES)
             scene = next((s.id for s in self.ix.scenes if s.chapter == number), 1)
-        elif what == "story":
-            return self._outline(0)
-        else:
-            return Reply(body="Summarise a `scene`, a `chapter` or the `story`.", private=True, error=True), None
         head = []
         if summary.characters:
             head.append("**Who:** " + fmt.escape(", ".join(self.name(c) for c in summary.characters[:6])))

@@ -193,16 +193,34 @@ class Summariser:
         return out
 
     def find_chapter(self, ref: str) -> int | None:
-        """A chapter by number ("3", "III") or by its title, fuzzily."""
-        ref = ref.strip()
-        if ref.isdigit() and 1 <= int(ref) <= len(self.ix.chapters):
-            return int(ref)
-        from rapidfuzz import fuzz, process, utils
+        """A chapter as a reader names it (bot/core/chapters.py): "3", "book 6 chapter 13", a title."""
+        from bot.core import chapters
 
-        titles = {c.title: c.id for c in self.ix.chapters}
-        for c in self.ix.chapters:
-            if re.search(rf"\b(?:chapter\s+)?{re.escape(ref)}\b\.?$", c.title, re.IGNORECASE):
-                return c.id
-        hit = process.extractOne(ref, list(titles), scorer=fuzz.WRatio, processor=utils.default_process,
-                                 score_cutoff=75)
-        return titles[hit[0]] if hit else None
+        return chapters.find(self.ix.chapters, ref)
+
+    def find(self, searcher, what: str, which: str) -> tuple[str, int] | None:
+        """What a summary request names: ("scene", id), ("chapter", id) or ("story", 0); None
+        when nothing matches. ``what`` is "scene", "chapter", "story" or "" (find it: a chapter
+        by number, "book 6 chapter 13" or title, else a scene by what happens in it)."""
+        from bot.core import chapters
+
+        which = " ".join(which.split())
+        if not which:
+            if what == "chapter" and len(self.ix.chapters) == 1:
+                return ("chapter", 1)
+            return ("story", 0) if what in ("", "story") else None
+        if what == "scene":
+            hits = searcher.scenes(which, top=1)
+            return ("scene", hits[0].id) if hits else None
+        if what == "chapter" or which.isdigit() or chapters.parts(which) != (None, None):
+            number = self.find_chapter(which)
+            return ("chapter", number) if number is not None else None
+        titled = next((c.id for c in self.ix.chapters if re.search(rf"\b{re.escape(which)}\b\.?$", c.title,
+                                                                   re.IGNORECASE)), None)
+        if titled is not None:
+            return ("chapter", titled)
+        hits = searcher.scenes(which, top=1)
+        if hits:
+            return ("scene", hits[0].id)
+        number = self.find_chapter(which)
+        return ("chapter", number) if number is not None else None
