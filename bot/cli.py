@@ -12,6 +12,7 @@ from bot import config
 from bot.chat.replies import where
 from bot.core import library
 from bot.core.index import StoryIndex
+from bot.core.text import count
 from bot.errors import StorykeeperError
 
 
@@ -83,10 +84,10 @@ def render_inspect(ix: StoryIndex) -> str:
     out = []
     by = f" by {ix.author}" if ix.author else ""
     out.append(f"{ix.title}{by}")
-    out.append(f"  {ix.path} · {ix.words:,} words · {len(ix.chapters)} chapters · {len(ix.scenes)} scenes · "
-               f"{len(ix.passages)} passages")
+    out.append(f"  {ix.path} · {count(ix.words, 'word')} · {count(len(ix.chapters), 'chapter')} · "
+               f"{count(len(ix.scenes), 'scene')} · {count(len(ix.passages), 'passage')}")
     attributed = sum(1 for d in ix.dialogue if d.speaker)
-    out.append(f"  {len(ix.dialogue)} lines of dialogue, {attributed} attributed to a speaker")
+    out.append(f"  {count(len(ix.dialogue), 'line of dialogue', 'lines of dialogue')}, {attributed} attributed to a speaker")
     out.append("")
     out.append("Characters (mentions, first appearance):")
     for c in ix.characters[:25]:
@@ -290,9 +291,12 @@ def _card(args: argparse.Namespace, settings: config.Settings) -> int:
     from bot.chat.replies import Replies
 
     ix, searcher = library.open_story(settings, args.story)
-    console = Console(Replies(ix, searcher, settings.discord.max_question_chars))
+    replies = Replies(ix, searcher, settings.discord.max_question_chars)
+    if args.command == "story":
+        print(Console(replies)._show(*replies.story(hint=False)))
+        return 0
     line = f"/{args.command} " + " ".join(getattr(args, "name", []))
-    print(console.handle(line))
+    print(Console(replies).handle(line))
     return 0
 
 
@@ -381,10 +385,8 @@ def _console(settings: config.Settings, story: str | None) -> int:
     from bot.chat.stories import StoryLibrary
 
     stories = StoryLibrary(settings)
-    name = story or stories.default()
     try:
-        return Console(stories.get(name), settings.discord.prefix,
-                       reopen=lambda chapter: stories.get(name, chapter)).run()
+        return Console(stories.get(story or stories.default()), settings.discord.prefix, library=stories).run()
     except KeyboardInterrupt:
         return 0
 

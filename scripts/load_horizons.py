@@ -141,7 +141,7 @@ async def main(args: argparse.Namespace) -> None:
     for i, user in enumerate(readers):
         await send("ask", fake.interact("ask", {"question": QUESTIONS[i % len(QUESTIONS)]}, user=user))
     await side
-    deadline = time.perf_counter() + 120
+    deadline = time.perf_counter() + args.wait
     while time.perf_counter() < deadline and any(
             iid not in answered for iid, (_, _, what) in sent.items()):
         await asyncio.sleep(0.1)
@@ -184,5 +184,6 @@ if __name__ == "__main__":
     parser.add_argument("--readers", type=int, default=100)
     parser.add_argument("--seconds", type=float, default=10.0, help="how long the bystander keeps typing")
     parser.add_argument("--cold", action="store_true", help="start with an empty cache")
+    parser.add_argument("--wait", type=float, default=120.0, help="seconds to wait for the last answers")
     parser.add_argument("--story", default=str(ROOT.parent / "shared" / "corpora" / "war-and-peace.txt"))
     asyncio.run(main(parser.parse_args()))

@@ -12,20 +12,23 @@ import sys
 from pathlib import Path
 from typing import Callable, TextIO
 
+from bot.chat import commands
+from bot.chat import format as fmt
 from bot.chat.replies import Conversation, Replies, Reply, progress_set, progress_shown
-
-COMMANDS = ("ask", "quote", "scene", "character", "characters", "story", "help", "summary", "timeline",
-            "relations", "progress")
 
 
 class Console:
     """Reads commands, prints replies. ``handle`` is the whole of it; ``run`` loops over input."""
 
     def __init__(self, replies: Replies, prefix: str = "!", picture_dir: Path | None = None,
-                 reopen: Callable[[int | None], Replies] | None = None):
+                 reopen: Callable[[int | None], Replies] | None = None, library=None):
         """``reopen(chapter)`` gives the replies for a reader who has read up to that chapter
-        (None: all of it); without it, /progress is not offered."""
+        (None: all of it); ``library`` (a StoryLibrary) gives it, and the stories to list and
+        choose from; with neither, /progress is not offered."""
         self.replies = replies
+        self.library = library
+        if reopen is None and library is not None:
+            reopen = lambda chapter: library.get(self.replies.ix.name, chapter)  # noqa: E731
         self.reopen = reopen
         self.chapters = len(replies.ix.chapters)
         self.progress: int | None = None
@@ -41,21 +44,23 @@ class Console:
             return ""
         if line.isdigit() and self.last is not None and self.last.buttons:
             return self._press(int(line))
-        name, rest = self._split(line)
+        command, rest = self._split(line)
+        name = command.name if command else None
+        if command is not None and command.discord_only:
+            return self._show(Reply(body=f"/{command.name} is for a server, so it works on Discord only.",
+                                    error=True), None)
         if name is None:
             return (f"Type a command like /ask who is {self.replies._example_name()}? — or /help. "
                     "Numbers press the buttons under the last reply.")
         reply, state = self._run(name, rest)
         return self._show(reply, state)
 
-    def _split(self, line: str) -> tuple[str | None, str]:
+    def _split(self, line: str) -> tuple[commands.Command | None, str]:
         for start in ("/", self.prefix):
             if line.startswith(start):
                 line = line[len(start):]
                 break
-        word, _, rest = line.partition(" ")
-        word = word.lower()
-        return (word if word in COMMANDS else None), rest.strip()
+        return commands.find(line)
 
     def _run(self, name: str, rest: str) -> tuple[Reply, Conversation | None]:
         r = self.replies
@@ -69,8 +74,12 @@ class Console:
             return r.characters()
         if name == "story":
             return r.story()
+        if name == "story list":
+            return self._stories(), None
+        if name == "story use":
+            return self._use(rest), None
         if name == "help":
-            return r.help("/")
+            return r.help("/", console=True)
         if name == "summary":
             what, _, which = rest.partition(" ")
             if what.lower() not in ("scene", "chapter", "story"):
@@ -82,10 +91,12 @@ class Console:
             return r.relations()
         if name == "progress":
             return self._progress(rest), None
-        # quote: "/quote Klaus", "/quote Klaus about love", or "/quote character:Klaus about:love"
-        options = dict(re.findall(r"(character|about):(\"[^\"]*\"|\S+)", rest))
+        # quote: "/quote Klaus", "/quote Klaus about love", "/quote character:Klaus about:love",
+        # or as Discord shows it, "/quote Klaus about:jealous" (the first option given by place)
+        options = dict(re.findall(r"\b(character|about):(\"[^\"]*\"|\S+)", rest))
         if options:
-            character = options.get("character", "").strip('"') or None
+            placed = re.split(r"\b(?:character|about):", rest, maxsplit=1)[0].strip()
+            character = options.get("character", "").strip('"') or placed or None
             about = options.get("about", "").strip('"') or None
         else:
             character, _, about = rest.partition(" about ")
@@ -96,6 +107,21 @@ class Console:
             character = " ".join(words) or None
             about = about.strip() or None
         return r.quote(character, about)
+
+    def _stories(self) -> Reply:
+        names = self.library.names() if self.library is not None else [self.replies.ix.name]
+        rows = [f"`{n}`" + (" ← reading" if n == self.replies.ix.name else "") for n in names]
+        return Reply(title="Stories", body="\n".join(rows) + ("\n\nSwitch with `/story use`." if len(names) > 1 else ""))
+
+    def _use(self, name: str) -> Reply:
+        if self.library is None:
+            return Reply(body="Only this story is open here; run `storykeeper run` for the library.", error=True)
+        if name not in self.library.names():
+            return Reply(body=f"No story called “{fmt.escape(name)}”; `/story list` shows them.", error=True)
+        self.replies = self.library.get(name)
+        self.chapters, self.progress = len(self.replies.ix.chapters), None
+        self.last = self.state = None
+        return Reply(body=f"Now reading `{name}`.")
 
     def _progress(self, rest: str) -> Reply:
         """/progress [chapter]: as on Discord, for the one reader at this console."""

@@ -19,7 +19,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.chat import format as fmt
-from bot.chat.replies import Conversation, Replies, Reply, progress_set, progress_shown
+from bot.chat.replies import Conversation, Replies, Reply, chapter_range, progress_set, progress_shown
 from bot.chat.stories import StoryLibrary
 from bot.chat.store import Store
 from bot.config import Settings
@@ -367,7 +367,7 @@ class StoryCog(commands.Cog, name="Story"):
         name = await self.story_name(ctx, story)
         total = len((await self.bot.indexing(name)).ix.chapters)
         if not 0 <= chapter <= total:
-            await self.send(ctx, None, Reply(body=f"`{name}` has chapters 1 to {total}; 0 removes the limit.",
+            await self.send(ctx, None, Reply(body=f"`{name}` has {chapter_range(total)}; 0 removes the limit.",
                                              private=True, error=True), None)
             return
         value = str(chapter) if 0 < chapter < total else None

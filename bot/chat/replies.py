@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from bot.chat import format as fmt
 from bot.core.index import StoryIndex
 from bot.core.search import AskResult, Searcher, fold
+from bot.core.text import count
 
 BODY_MAX = 1800  # well under an embed's 4,096 so a reply also reads well as plain text
 SCENE_PAGE = 1500
@@ -89,15 +90,16 @@ def _plain(text: str) -> str:
     return utils.default_process(fold(text))
 
 
-def _count(n: int, noun: str) -> str:
-    """"1 mention", "2 mentions"."""
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+def chapter_range(total: int) -> str:
+    """"chapters 1 to 12", or "one chapter"."""
+    return f"chapters 1 to {total}" if total > 1 else "one chapter"
 
 
 def progress_shown(name: str, current: int | None, total: int) -> Reply:
     """/progress with no chapter: where the reader is."""
     return Reply(body=f"You're at chapter {current} of {total} in `{name}`." if current
-                 else f"You haven't set your progress in `{name}` ({_count(total, 'chapter')}).", private=True)
+                 else f"You haven't set your progress in `{name}` ({count(total, 'chapter')}).", private=True)
 
 
 def progress_set(name: str, chapter: int, total: int, limit: int | None = None) -> Reply:
@@ -105,7 +107,7 @@ def progress_set(name: str, chapter: int, total: int, limit: int | None = None) 
     to here once it is set, which a server's or channel's ceiling may hold lower), or why N is
     not a chapter."""
     if not 0 <= chapter <= total:
-        return Reply(body=f"`{name}` has chapters 1 to {total}; 0 clears your progress.", private=True, error=True)
+        return Reply(body=f"`{name}` has {chapter_range(total)}; 0 clears your progress.", private=True, error=True)
     wanted = chapter if 0 < chapter < total else None
     if limit is not None and 0 < limit < total and (wanted is None or limit < wanted):
         asked = f"up to chapter {chapter}" if wanted else "all of it"
@@ -257,6 +259,9 @@ class Replies:
     def _first_passage(self, scene: int) -> int:
         return next((p.id for p in self.ix.passages if p.scene == scene), 1)
 
+    def _scene_passages(self, scene: int) -> list[int]:
+        return [p.id for p in self.ix.passages if p.scene == scene]
+
     def _scene_card(self, state: Conversation) -> Reply:
         hit = state.answers[state.index]
         people = ", ".join(self.name(c) for c in hit.characters[:8]) or "nobody named"
@@ -287,8 +292,8 @@ class Replies:
         if aliases:
             fields.append(("Also called", fmt.cut(fmt.escape(", ".join(aliases)), fmt.EMBED_FIELD_VALUE_MAX)))
         scenes = sorted({s.id for s in self.ix.scenes if c.name in s.characters})
-        fields.append(("Appears", f"{_count(c.mentions, 'mention')} in {len(scenes)} of "
-                                  f"{_count(len(self.ix.scenes), 'scene')}"))
+        fields.append(("Appears", f"{count(c.mentions, 'mention')} in {len(scenes)} of "
+                                  f"{count(len(self.ix.scenes), 'scene')}"))
         titles = [f"{s.id}. {s.title}" for s in self.ix.scenes if s.id in scenes]
         if titles:
             fields.append(("Where", fmt.cut(fmt.escape("; ".join(titles[:8]) + (" …" if len(titles) > 8 else "")),
@@ -302,7 +307,7 @@ class Replies:
         best = sorted(lines, key=lambda d: -min(len(d.text.split()), 30))[:2]
         for d in sorted(best, key=lambda d: d.start):
             fields.append(("Says", fmt.cut("“" + fmt.story_text(d.text) + "”", fmt.EMBED_FIELD_VALUE_MAX)))
-        return Reply(title=fmt.escape(shown), body=f"{len(lines)} lines of dialogue.",
+        return Reply(title=fmt.escape(shown), body=count(len(lines), "line of dialogue", "lines of dialogue") + ".",
                      fields=tuple(fields[: fmt.EMBED_FIELDS_MAX])), None
 
     def summary(self, what: str = "", which: str = "") -> tuple[Reply, Conversation | None]:
@@ -414,7 +419,7 @@ class Replies:
         return text[start:end].strip(" .\n") + "."
 
     def characters(self) -> tuple[Reply, None]:
-        rows = [f"**{fmt.escape(self.name(c.name))}** — {_count(c.mentions, 'mention')}"
+        rows = [f"**{fmt.escape(self.name(c.name))}** — {count(c.mentions, 'mention')}"
                 + (f" (also {fmt.escape(', '.join(a for a in c.aliases if a != self.name(c.name))[:80])})"
                    if len([a for a in c.aliases if a != self.name(c.name)]) else "")
                 for c in self.ix.characters[:30]]
@@ -423,37 +428,33 @@ class Replies:
             rows.append(f"…and {more} more")
         return Reply(title=f"Characters in {fmt.escape(self.ix.title)}", body=fmt.cut("\n".join(rows), BODY_MAX)), None
 
-    def story(self) -> tuple[Reply, None]:
+    def story(self, hint: bool = True) -> tuple[Reply, None]:
+        """The story's card; ``hint``: point to /help (not on the command line, which has --help)."""
         ix = self.ix
-        fields = [("Length", f"{ix.words:,} words"), ("Chapters", str(len(ix.chapters))),
+        fields = [("Length", count(ix.words, "word")), ("Chapters", str(len(ix.chapters))),
                   ("Scenes", str(len(ix.scenes))), ("Characters", str(len(ix.characters))),
-                  ("Dialogue", f"{len(ix.dialogue):,} lines")]
+                  ("Dialogue", count(len(ix.dialogue), "line"))]
         if ix.author:
             fields.insert(0, ("Author", fmt.escape(ix.author)))
-        return Reply(title=fmt.escape(ix.title), body="The story I know by heart. Try `/help`.",
+        return Reply(title=fmt.escape(ix.title), body="The story I know by heart." + (" Try `/help`." if hint else ""),
                      fields=tuple(fields)), None
 
-    def help(self, prefix: str = "/") -> tuple[Reply, None]:
-        name = self._example_name()
-        p = prefix
-        fields = (
-            (f"{p}ask question", f"Answers with the lines of the story that show it. `{p}ask who is {name}?`"),
-            (f"{p}quote [character] [about]", f"A random line, by someone or about something. `{p}quote {name}`"),
-            (f"{p}scene keywords", f"Finds a scene. `{p}scene {self._example_scene()}`"),
-            (f"{p}character name", f"Who they are in this story. `{p}character {name}`"),
-            (f"{p}characters", "Everyone in the story."),
-            (f"{p}summary [scene|chapter|story] [which]", f"What happens, in the story's own words. "
-                                                           f"`{p}summary scene {self._example_scene()}`"),
-            (f"{p}timeline [characters]", f"A picture of where characters appear. `{p}timeline {name}`"),
-            (f"{p}relations", "A picture of who talks to whom."),
-            (f"{p}story info | list | use", "This story's title, length and chapters; the stories I know; "
-                                           "choosing one for the server (Manage Server)."),
-            (f"{p}progress [chapter]", f"How far you have read: I never show you anything past it. `{p}progress 3`"),
-            (f"{p}ceiling chapter [server|channel|default]", "A spoiler limit for everyone here "
-                                                             "(Manage Server / Manage Channels)."),
-        )
+    def help(self, prefix: str = "/", console: bool = False) -> tuple[Reply, None]:
+        """Every command (bot/chat/commands.py) with an example from this story; in the console,
+        the server's own commands are marked as Discord's."""
+        from bot.chat.commands import COMMANDS
+
+        fields = []
+        for c in COMMANDS:
+            text = c.help
+            if c.example:
+                example = c.example.format(name=self._example_name(), scene=self._example_scene())
+                text += f" `{prefix}{c.name} {example}`"
+            if console and c.discord_only:
+                text += " (on Discord only)"
+            fields.append((f"{prefix}{c.name} {c.usage}".strip(), text))
         return Reply(title="What I can do", body="Buttons under an answer move through the story.",
-                     fields=fields), None
+                     fields=tuple(fields)), None
 
     def _example_name(self) -> str:
         return self.name(self.ix.characters[0].name).split()[0] if self.ix.characters else "someone"
@@ -489,7 +490,12 @@ class Replies:
             return self._answer_card(state), state
         if action in ("earlier", "later"):
             step = -1 if action == "earlier" else 1
-            pid = min(max(1, state.passage + step), len(self.ix.passages))
+            pid = state.passage + step
+            if state.page >= 0 and state.scene:
+                # Reading the whole scene: "Later" is what comes after it, "Earlier" what came before.
+                ids = self._scene_passages(state.scene)
+                pid = (ids[-1] + 1 if action == "later" else ids[0] - 1) if ids else pid
+            pid = min(max(1, pid), len(self.ix.passages))
             state = replace(state, passage=pid, scene=self.ix.passages[pid - 1].scene, page=-1)
             return self._passage_card(state), state
         if state.kind == "outline" and action in ("next page", "previous page"):
@@ -529,8 +535,9 @@ class Replies:
             footer=f"{self.where(sc.chapter, sc.id)} · page {page + 1} of {len(all_pages)}",
             buttons=(Button("Previous page", "previous page", disabled=page == 0),
                      Button("Next page", "next page", disabled=page >= len(all_pages) - 1),
-                     Button("Earlier", "earlier", disabled=state.passage <= 1),
-                     Button("Later", "later", disabled=state.passage >= len(self.ix.passages))),
+                     Button("Earlier", "earlier", disabled=min(self._scene_passages(sc.id), default=1) <= 1),
+                     Button("Later", "later",
+                            disabled=max(self._scene_passages(sc.id), default=0) >= len(self.ix.passages))),
         )
 
     # -- autocomplete ---------------------------------------------------------------------

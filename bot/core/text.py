@@ -44,6 +44,15 @@ def sentences(text: str, offset: int = 0) -> Iterator[tuple[int, int]]:
             yield start + offset, end + offset
 
 
+def count(n: int, noun: str, plural: str | None = None) -> str:
+    """A number with its noun: "1 chapter", "2 chapters", "1 line of dialogue", "1,234 words".
+
+    >>> count(1, "chapter"), count(2, "line", "lines of dialogue"), count(1, "line of dialogue", "lines of dialogue")
+    ('1 chapter', '2 lines of dialogue', '1 line of dialogue')
+    """
+    return f"{n:,} {noun if n == 1 else plural or noun + 's'}"
+
+
 def words(text: str) -> list[str]:
     """Word tokens (letters and inner apostrophes)."""
     return WORD.findall(text)
