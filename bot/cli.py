@@ -261,27 +261,26 @@ def _summary(args: argparse.Namespace, settings: config.Settings) -> int:
 
 
 def _picture(args: argparse.Namespace, settings: config.Settings) -> int:
+    """/timeline and /relations: the same pictures (and the same name fixing) as the bot's."""
+    from bot.chat.replies import Replies, plain
     from bot.core import pictures
 
-    ix, searcher = library.open_story(settings, args.story)
+    replies = Replies(*library.open_story(settings, args.story), settings.discord.max_question_chars)
+    dropped: list[str] = []
     if args.command == "timeline":
-        names = []
-        for typed in " ".join(args.characters).split(","):
-            if not typed.strip():
-                continue
-            name, guesses = searcher.resolve_character(typed)
-            if name is None:
-                hint = f"; did you mean {' or '.join(guesses[:3])}?" if guesses else ""
-                raise StorykeeperError(f"no character called {typed.strip()!r}{hint}")
-            names.append(name)
-        picture = pictures.timeline(ix, names or None)
+        names, dropped = replies.timeline_names(" ".join(args.characters))
+        if dropped and not names:
+            raise StorykeeperError(plain(f"no character called {', '.join(dropped)}"))
+        picture = pictures.timeline(replies.ix, names or None)
     else:
-        picture = pictures.relations(ix)
+        picture = pictures.relations(replies.ix)
     try:
         args.out.write_bytes(picture.png)
     except OSError as exc:
         raise StorykeeperError(f"cannot write {args.out} ({exc.strerror}); choose another --out") from exc
     print(f"Wrote {args.out} ({picture.width}x{picture.height}): {', '.join(picture.shows)}")
+    if dropped:
+        print(plain(f"Left out: {', '.join(dropped)}."))
     return 0
 
 

@@ -372,18 +372,28 @@ class Replies:
         """A picture of where characters appear; by default the main ones."""
         from bot.core import pictures
 
-        chosen: list[str] = []
-        for part in [p for p in re.split(r"[,;]|\band\b", names or "") if p.strip()]:
-            name, guesses = self.searcher.resolve_character(part)
-            if name is None:
-                hint = f" Did you mean {', '.join(self.name(g) for g in guesses[:3])}?" if guesses else ""
-                return Reply(body=f"I don't know “{fmt.escape(part.strip())}”.{hint}", private=True, error=True), None
-            if name not in chosen:
-                chosen.append(name)
+        chosen, dropped = self.timeline_names(names)
+        if dropped and not chosen:
+            return Reply(body=f"I don't know {', '.join(dropped)}.", private=True, error=True), None
         picture = pictures.timeline(self.ix, chosen or None)
         return Reply(title=f"Where {fmt.escape(', '.join(picture.shows[:4]))} appear",
+                     body=f"Left out: {', '.join(dropped)}." if dropped else "",
                      footer=f"{fmt.escape(self.ix.title)} · bigger dots: more passages",
                      image=("timeline.png", picture.png)), None
+
+    def timeline_names(self, names: str) -> tuple[list[str], list[str]]:
+        """The characters a list of names ("Natasha, Pierre and Nicolas") means, typos fixed
+        where the match is clear, and the names that could not be placed (with guesses)."""
+        chosen: list[str] = []
+        dropped: list[str] = []
+        for part in [p.strip() for p in re.split(r"[,;]|\band\b", names or "") if p.strip()]:
+            name, guesses = self.searcher.resolve_character(part)
+            if name is None:
+                hint = f" (did you mean {', '.join(self.name(g) for g in guesses[:3])}?)" if guesses else ""
+                dropped.append(f"“{fmt.escape(part)}”{hint}")
+            elif name not in chosen:
+                chosen.append(name)
+        return chosen, dropped
 
     def relations(self) -> tuple[Reply, None]:
         from bot.core import pictures

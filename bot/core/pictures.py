@@ -7,6 +7,7 @@ Discord's dark and light themes, and are 1200 x 675 pixels: Discord shows them w
 from __future__ import annotations
 
 import io
+import re
 from collections import Counter
 from dataclasses import dataclass
 
@@ -62,6 +63,29 @@ def presence(ix: StoryIndex, names: list[str]) -> tuple[list[str], dict[str, lis
     return labels, rows
 
 
+def _groups(ix: StoryIndex, by_chapter: bool) -> list[tuple[int, str]]:
+    """Where each part of the axis starts and its label: the books of a book of books (columns
+    are chapters), or the chapters (columns are scenes)."""
+    from bot.core import chapters as chapter_refs
+
+    if by_chapter:
+        out: list[tuple[int, str]] = []
+        last = None
+        for i, c in enumerate(ix.chapters):
+            head = re.split(r"[,:]\s*(?:chapter|chap)\b", c.title, flags=re.IGNORECASE)[0]
+            part = chapter_refs.parts(head)[0]
+            key = (part, "epilogue" in head.lower()) if part is not None else head
+            if key != last:
+                out.append((i, head.split(":")[0].strip()))
+                last = key
+        return out if 1 < len(out) < len(ix.chapters) else []
+    firsts: dict[int, int] = {}
+    for i, sc in enumerate(ix.scenes):
+        firsts.setdefault(sc.chapter, i)
+    titles = {c.id: c.title for c in ix.chapters}
+    return [(i, titles.get(ch, f"ch {ch}")) for ch, i in firsts.items()] if len(firsts) > 1 else []
+
+
 def timeline(ix: StoryIndex, names: list[str] | None = None, limit: int = 8) -> Picture:
     """Where characters appear across the story: one row per character, dots sized by presence."""
     names = [n for n in (names or [c.name for c in ix.characters[:6]])][:limit]
@@ -82,12 +106,24 @@ def timeline(ix: StoryIndex, names: list[str] | None = None, limit: int = 8) -> 
     if not names:
         ax.text(0.5, 0.5, "No characters met yet", transform=ax.transAxes, ha="center", va="center",
                 color=INK, fontsize=14)
+    groups = _groups(ix, len(ix.scenes) > 80)
     if len(labels) <= 20:
         ax.set_xticks(range(len(labels)), [l if len(l) <= 18 else l[:17] + "…" for l in labels],
                       rotation=30, ha="right", color=INK, fontsize=7)
+    elif len(groups) > 1:
+        # A long story: its books (or chapters) along the axis, each from where it starts.
+        gap = len(labels) / 14  # columns between two labels, so that they never overlap
+        marked = []
+        for start, label in groups:
+            if not marked or start - marked[-1][0] >= gap:
+                marked.append((start, label))
+        for start, _ in groups[1:]:
+            ax.axvline(start - 0.5, color=INK, alpha=0.15, linewidth=0.8, zorder=0)
+        ax.set_xticks([start for start, _ in marked], [l if len(l) <= 16 else l[:15] + "…" for _, l in marked],
+                      rotation=30, ha="right", color=INK, fontsize=7)
     else:
         step = max(1, len(labels) // 12)
-        ax.set_xticks(range(0, len(labels), step), [labels[i] for i in range(0, len(labels), step)],
+        ax.set_xticks(range(0, len(labels), step), [str(i + 1) for i in range(0, len(labels), step)],
                       color=INK, fontsize=7)
     ax.set_xlim(-0.7, len(labels) - 0.3)
     for side in ("top", "right", "left"):

@@ -521,14 +521,19 @@ class Searcher:
         if key in self.name_words:
             return self.name_words[key], []
         scored: dict[str, float] = {}
+        whole: dict[str, float] = {}  # against a whole alias only, not a word of one
         for alias, canonical in self.aliases.items():
-            score = max(fuzz.ratio(key, alias, processor=utils.default_process),
-                        max((fuzz.ratio(key, w) for w in alias.split() if len(w) > 2), default=0))
+            full = fuzz.ratio(key, alias, processor=utils.default_process)
+            score = max(full, max((fuzz.ratio(key, w) for w in alias.split() if len(w) > 2), default=0))
             scored[canonical] = max(scored.get(canonical, 0), score)
+            whole[canonical] = max(whole.get(canonical, 0), full)
         ranked = sorted(scored.items(), key=lambda kv: -kv[1])
-        # Answer directly only when the best match is close and far ahead of the runner-up.
-        if ranked and ranked[0][1] >= 85 and (len(ranked) == 1 or ranked[0][1] - ranked[1][1] >= 10):
-            return ranked[0][0], []
+        # Answer directly only when the best match is close and far ahead of the runner-up,
+        # by any word of a name or by a whole one ("Nicolas" is Nicholas, not Nicholas Rostóv).
+        for table in (scored, whole):
+            best = sorted(table.items(), key=lambda kv: -kv[1])
+            if best and best[0][1] >= 85 and (len(best) == 1 or best[0][1] - best[1][1] >= 10):
+                return best[0][0], []
         return None, [n for n, sc in ranked if sc >= 65][:5]
 
     def knows(self, word: str) -> bool:
