@@ -318,6 +318,9 @@ _CLOSED = {
 }
 
 
+RETRY_DELAYS = (2.0, 5.0, 15.0)  # seconds between tries to reach Discord when it cannot be reached
+
+
 def _serve(settings: config.Settings, story: str | None, token: str) -> int:
     import asyncio
     import signal
@@ -326,16 +329,33 @@ def _serve(settings: config.Settings, story: str | None, token: str) -> int:
 
     from bot.chat.discord_bot import StoryBot
 
+    import aiohttp
+
+    from bot.chat.stories import StoryLibrary
+
+    log = logging.getLogger("storykeeper")
+    stories = StoryLibrary(settings)
+
     async def serve() -> None:
-        bot = StoryBot(settings, story=story)
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
+        for attempt, delay in enumerate([*RETRY_DELAYS, None], start=1):
+            bot = StoryBot(settings, story=story, library=stories)
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                try:
+                    loop.add_signal_handler(sig, lambda bot=bot: asyncio.ensure_future(bot.close()))
+                except (ValueError, RuntimeError, NotImplementedError):
+                    pass  # not the main thread (or no signals here): Ctrl-C still ends the process
             try:
-                loop.add_signal_handler(sig, lambda: asyncio.ensure_future(bot.close()))
-            except (ValueError, RuntimeError, NotImplementedError):
-                pass  # not the main thread (or no signals here): Ctrl-C still ends the process
-        async with bot:
-            await bot.start(token)
+                async with bot:
+                    await bot.start(token)
+                return
+            except (aiohttp.ClientConnectionError, asyncio.TimeoutError, OSError) as exc:
+                why = str(exc).split(" [")[0] or type(exc).__name__
+                if delay is None:
+                    raise StorykeeperError(f"cannot reach Discord after {attempt} tries ({why}); check this "
+                                           "machine's network connection and run again") from exc
+                log.warning("cannot reach Discord (%s); trying again in %g s", why, delay)
+                await asyncio.sleep(delay)
 
     try:
         asyncio.run(serve())

@@ -218,3 +218,26 @@ async def test_quick_paths_never_wait_behind_slow_searches(fake, tmp_path) -> No
     finally:
         await bot.close()
         await asyncio.wait_for(runner, 10)
+
+
+def test_no_network_gets_retries_then_one_line_and_exit_2(tmp_path) -> None:
+    """`storykeeper run` with a token but no way to reach Discord: a line per retry, then one
+    line and exit 2, never a traceback."""
+    import socket
+    import subprocess
+    import sys
+
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    program = ("import sys, discord\n"
+               f"discord.http.Route.BASE = 'http://127.0.0.1:{port}/api/v10'\n"
+               "from bot import cli\n"
+               "cli.RETRY_DELAYS = (0.1, 0.2)\n"
+               f"sys.exit(cli.main(['--config', {str(ROOT / 'config.yaml')!r}, 'run']))\n")
+    result = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=120,
+                            cwd=tmp_path, env={**__import__("os").environ, "DISCORD_TOKEN": "a-token"})
+    err = result.stderr
+    assert result.returncode == 2 and "Traceback" not in err, err
+    lines = [l for l in err.strip().splitlines() if "cannot reach Discord" in l]
+    assert len(lines) == 3 and "after 3 tries" in lines[-1] and "trying again in 0.1 s" in lines[0], err

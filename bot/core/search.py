@@ -26,6 +26,22 @@ from bot.core.index import StoryIndex, stem
 from bot.core.text import sentences
 
 QUOTE_MAX = 600
+SAY_MAX = 400  # a random quote longer than this is cut after the sentences that fit
+
+
+def aloud(text: str, limit: int = SAY_MAX) -> str:
+    """``text`` cut after the last whole sentence within ``limit`` characters (the first
+    sentence, cut at a word with "…", when even that is longer): what a person reads aloud."""
+    if len(text) <= limit:
+        return text
+    end = 0
+    for _, e in sentences(text):
+        if e > limit:
+            break
+        end = e
+    if end:
+        return text[:end]
+    return text[:limit].rsplit(" ", 1)[0].rstrip(",;:—-") + "…"
 FORMAT = 14  # bump when the Searcher's state changes: cached searchers are rebuilt
 
 # --- analysis -----------------------------------------------------------------------------
@@ -967,12 +983,19 @@ class Searcher:
                 lines = []
         if not lines:
             return None
-        memorable = [d for d in lines if len(d.text.split()) >= 6] or lines
+        memorable = ([d for d in lines if len(d.text.split()) >= 6 and len(d.text) <= SAY_MAX]
+                     or [d for d in lines if len(d.text.split()) >= 6] or lines)
         rng = random.Random(seed)
         weights = [min(len(d.text.split()), 40) for d in memorable]
         d = rng.choices(memorable, weights=weights, k=1)[0]
         p = self.ix.passages[d.passage - 1] if 0 < d.passage <= len(self.ix.passages) else None
-        return Quote(d.text, d.start, d.end, d.speaker, p.scene if p else 0, p.chapter if p else 0)
+        text, end = aloud(d.text), d.end
+        if text != d.text:
+            # A monologue cut after the sentences a person would read aloud: end where they end.
+            tail = text[-min(len(text), 24):]
+            found = self.ix.text.find(tail, d.start, d.end)
+            end = found + len(tail) if found >= 0 else d.end
+        return Quote(text, d.start, end, d.speaker, p.scene if p else 0, p.chapter if p else 0)
 
 
 def _compound(word: str, vocabulary: set[str]) -> list[str]:
