@@ -262,15 +262,16 @@ def _summary(args: argparse.Namespace, settings: config.Settings) -> int:
 
 def _picture(args: argparse.Namespace, settings: config.Settings) -> int:
     """/timeline and /relations: the same pictures (and the same name fixing) as the bot's."""
-    from bot.chat.replies import Replies, plain
+    from bot.chat.replies import Replies
     from bot.core import pictures
 
     replies = Replies(*library.open_story(settings, args.story), settings.discord.max_question_chars)
     dropped: list[str] = []
     if args.command == "timeline":
-        names, dropped = replies.timeline_names(" ".join(args.characters))
+        names, unplaced = replies.timeline_names(" ".join(args.characters))
+        dropped = [repr(part) + (f" (did you mean {' or '.join(g)}?)" if g else "") for part, g in unplaced]
         if dropped and not names:
-            raise StorykeeperError(plain(f"no character called {', '.join(dropped)}"))
+            raise StorykeeperError(f"no character called {', '.join(dropped)}")
         picture = pictures.timeline(replies.ix, names or None)
     else:
         picture = pictures.relations(replies.ix)
@@ -280,7 +281,7 @@ def _picture(args: argparse.Namespace, settings: config.Settings) -> int:
         raise StorykeeperError(f"cannot write {args.out} ({exc.strerror}); choose another --out") from exc
     print(f"Wrote {args.out} ({picture.width}x{picture.height}): {', '.join(picture.shows)}")
     if dropped:
-        print(plain(f"Left out: {', '.join(dropped)}."))
+        print(f"Left out: {', '.join(dropped)}.")
     return 0
 
 

@@ -64,7 +64,7 @@ def test_progress_keeps_later_chapters_out_of_answers() -> None:
     assert "up to the end of chapter 1" in c.handle("/progress 1")
     assert "chapter 1 of 3" in c.handle("/progress")
     assert "steps down from the veranda" not in c.handle(question)
-    assert "has chapters 1 to 3" in c.handle("/progress 7") and "Give a chapter number" in c.handle("/progress x")
+    assert "has chapters 1 to 3" in c.handle("/progress 7") and "Give a chapter:" in c.handle("/progress x")
     assert "all of" in c.handle("/progress 0") and "steps down from the veranda" in c.handle(question)
 
 

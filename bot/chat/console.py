@@ -14,7 +14,7 @@ from typing import Callable, TextIO
 
 from bot.chat import commands
 from bot.chat import format as fmt
-from bot.chat.replies import Conversation, Replies, Reply, progress_set, progress_shown
+from bot.chat.replies import Conversation, Replies, Reply, chapter_asked, progress_set, progress_shown
 
 
 class Console:
@@ -130,10 +130,13 @@ class Console:
             return Reply(body="Progress needs the story's library; run `storykeeper run`.", error=True)
         if not rest:
             return progress_shown(name, self.progress, self.chapters)
-        if not rest.isdigit():
-            return Reply(body="Give a chapter number: `/progress 3` (0 to see everything).", error=True)
-        chapter = int(rest)
-        reply = progress_set(name, chapter, self.chapters)
+        chapter = chapter_asked(self.replies.whole.ix if self.replies.whole else self.replies.ix, rest)
+        if chapter is None:
+            return Reply(body="Give a chapter: `/progress 3`, `/progress book 6 chapter 13` or its title "
+                              "(0 to see everything).", error=True)
+        whole = self.replies.whole.ix if self.replies.whole else self.replies.ix
+        title = whole.chapters[chapter - 1].title if 0 < chapter <= len(whole.chapters) else ""
+        reply = progress_set(name, chapter, self.chapters, title=title)
         if not reply.error:
             self.progress = chapter if 0 < chapter < self.chapters else None
             self.replies = self.reopen(self.progress)

@@ -19,7 +19,8 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.chat import format as fmt
-from bot.chat.replies import Conversation, Replies, Reply, chapter_range, progress_set, progress_shown
+from bot.chat.replies import (Conversation, Replies, Reply, chapter_asked, chapter_range, progress_set,
+                              progress_shown)
 from bot.chat.stories import StoryLibrary
 from bot.chat.store import Store
 from bot.config import Settings
@@ -332,22 +333,31 @@ class StoryCog(commands.Cog, name="Story"):
         await self.send(ctx, None, Reply(body=f"This server now reads `{story}`."), None)
 
     @commands.hybrid_command(name="progress")
-    @app_commands.describe(chapter="The last chapter you have read (0 to see everything)",
+    @app_commands.describe(chapter="The last chapter you have read: a number, “book 6 chapter 13”, or its title "
+                                   "(0 to see everything)",
                            story="Which story (default: this server's)")
     @commands.guild_only()
-    async def progress(self, ctx: commands.Context, chapter: int | None = None, story: Story = None) -> None:
+    async def progress(self, ctx: commands.Context, *, chapter: str | None = None, story: Story = None) -> None:
         """Tell me how far you have read, and I will never show you anything past it."""
         name = await self.story_name(ctx, story)
-        total = len((await self.bot.indexing(name)).ix.chapters)
-        if chapter is None:
+        whole = await self.bot.indexing(name)
+        total = len(whole.ix.chapters)
+        if chapter is None or not chapter.strip():
             current = await asyncio.to_thread(self.bot.store.progress, ctx.guild.id, ctx.author.id, name)
             await self.send(ctx, None, progress_shown(name, current, total), None)
             return
-        reply = progress_set(name, chapter, total)
+        number = chapter_asked(whole.ix, chapter)
+        if number is None:
+            await self.send(ctx, None, Reply(body=f"I can't find the chapter “{fmt.escape(chapter[:80])}” in `{name}`; "
+                                                  f"give a number (1 to {total}), “book 6 chapter 13”, or its title.",
+                                             private=True, error=True), None)
+            return
+        title = whole.ix.chapters[number - 1].title if 0 < number <= total else ""
+        reply = progress_set(name, number, total)
         if not reply.error:
-            value = chapter if chapter > 0 else None  # having read it all still beats a server default
+            value = number if number > 0 else None  # having read it all still beats a server default
             await asyncio.to_thread(self.bot.store.set_progress, ctx.guild.id, ctx.author.id, name, value)
-            reply = progress_set(name, chapter, total, await self.horizon(ctx, name))
+            reply = progress_set(name, number, total, await self.horizon(ctx, name), title)
         await self.send(ctx, None, reply, None)
 
     @commands.hybrid_command(name="ceiling")
@@ -471,6 +481,18 @@ class StoryCog(commands.Cog, name="Story"):
         replies = await self._interaction_replies(interaction)
         names = replies.complete_character(current[:100]) if replies else []
         return [choice(n) for n in names]
+
+    @progress.autocomplete("chapter")
+    async def _complete_chapter(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        """Chapters by how a reader names them; the value is the chapter's number."""
+        story = getattr(interaction.namespace, "story", None)
+        name = await self.story_name(interaction, story if story in self.bot.library.names() else None)
+        if not self.bot.library.ready(name):
+            return []
+        from bot.core import chapters
+
+        found = chapters.complete(self.bot.library.whole(name).ix.chapters, current[:100])
+        return [app_commands.Choice(name=fmt.cut(f"{i}. {title}", 100), value=str(i)) for title, i in found]
 
     @summary.autocomplete("which")
     @scene.autocomplete("keywords")

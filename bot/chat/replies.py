@@ -102,7 +102,18 @@ def progress_shown(name: str, current: int | None, total: int) -> Reply:
                  else f"You haven't set your progress in `{name}` ({count(total, 'chapter')}).", private=True)
 
 
-def progress_set(name: str, chapter: int, total: int, limit: int | None = None) -> Reply:
+def chapter_asked(ix: StoryIndex, ref: str) -> int | None:
+    """The chapter a reader gives to /progress: "0" (everything), a number, "book 6 chapter 13",
+    "VI.13", a title (bot/core/chapters.py). None when it names no chapter."""
+    from bot.core import chapters
+
+    ref = " ".join(ref.split())
+    if ref.isdigit():
+        return int(ref)
+    return chapters.find(ix.chapters, ref)
+
+
+def progress_set(name: str, chapter: int, total: int, limit: int | None = None, title: str = "") -> Reply:
     """/progress N: what the reader will see from now on (``limit``: the chapter they may see
     to here once it is set, which a server's or channel's ceiling may hold lower), or why N is
     not a chapter."""
@@ -114,7 +125,9 @@ def progress_set(name: str, chapter: int, total: int, limit: int | None = None) 
         return Reply(body=f"Got it, but a spoiler limit here keeps `{name}` to chapter {limit}: that is as far as "
                           f"I'll show you (you asked for {asked}).", private=True)
     if wanted:
-        return Reply(body=f"Got it: I'll only show you `{name}` up to the end of chapter {chapter}.", private=True)
+        named = f" ({fmt.escape(title)})" if title and title.lower() not in (f"chapter {chapter}", str(chapter)) else ""
+        return Reply(body=f"Got it: I'll only show you `{name}` up to the end of chapter {chapter}{named}.",
+                     private=True)
     return Reply(body=f"I'll show you all of `{name}`.", private=True)
 
 
@@ -372,7 +385,9 @@ class Replies:
         """A picture of where characters appear; by default the main ones."""
         from bot.core import pictures
 
-        chosen, dropped = self.timeline_names(names)
+        chosen, unplaced = self.timeline_names(names)
+        dropped = [f"“{fmt.escape(part)}”" + (f" (did you mean {fmt.escape(', '.join(g))}?)" if g else "")
+                   for part, g in unplaced]
         if dropped and not chosen:
             return Reply(body=f"I don't know {', '.join(dropped)}.", private=True, error=True), None
         picture = pictures.timeline(self.ix, chosen or None)
@@ -381,16 +396,15 @@ class Replies:
                      footer=f"{fmt.escape(self.ix.title)} · bigger dots: more passages",
                      image=("timeline.png", picture.png)), None
 
-    def timeline_names(self, names: str) -> tuple[list[str], list[str]]:
+    def timeline_names(self, names: str) -> tuple[list[str], list[tuple[str, list[str]]]]:
         """The characters a list of names ("Natasha, Pierre and Nicolas") means, typos fixed
-        where the match is clear, and the names that could not be placed (with guesses)."""
+        where the match is clear, and the names that could not be placed, each with guesses."""
         chosen: list[str] = []
-        dropped: list[str] = []
+        dropped: list[tuple[str, list[str]]] = []
         for part in [p.strip() for p in re.split(r"[,;]|\band\b", names or "") if p.strip()]:
             name, guesses = self.searcher.resolve_character(part)
             if name is None:
-                hint = f" (did you mean {', '.join(self.name(g) for g in guesses[:3])}?)" if guesses else ""
-                dropped.append(f"“{fmt.escape(part)}”{hint}")
+                dropped.append((part, [self.name(g) for g in guesses[:3]]))
             elif name not in chosen:
                 chosen.append(name)
         return chosen, dropped
