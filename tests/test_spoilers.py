@@ -63,8 +63,8 @@ async def test_story_list_and_use_need_permission(server) -> None:
 async def test_two_readers_get_different_answers_and_nothing_past_their_horizon(server) -> None:
     env, channel, _, mod, early, done = server
     await mod.slash(channel, "story use", story="owl-creek")
-    await early.slash(channel, "progress", chapter=1)
-    await done.slash(channel, "progress", chapter=3)
+    await early.slash(channel, "progress", chapter="1")
+    await done.slash(channel, "progress", chapter="3")
     horizon = chapter_end(1)
     question = "What happened when Farquhar fell from the bridge?"
     a = await early.slash(channel, "ask", question=question)
@@ -122,14 +122,14 @@ async def test_ceilings_for_server_and_channel_and_defaults(server) -> None:
     assert chapters(here) == "1" and chapters(there) == "3"
     await mod.slash(channel, "ceiling", chapter=2, scope="default")
     assert chapters(await early.slash(channel, "story info")) == "2"  # no progress set: the default
-    await early.slash(channel, "progress", chapter=3)
+    await early.slash(channel, "progress", chapter="3")
     assert chapters(await early.slash(channel, "story info")) == "3"
 
 
 async def test_settings_survive_a_restart(server, tmp_path) -> None:
     env, channel, _, mod, early, _ = server
     await mod.slash(channel, "story use", story="owl-creek")
-    await early.slash(channel, "progress", chapter=1)
+    await early.slash(channel, "progress", chapter="1")
     await env.restart_bot(StoryBot(settings_for(tmp_path), sync="global"))
     info = await early.slash(channel, "story info")
     assert "Owl Creek" in info.response.embeds[0].title
@@ -194,10 +194,10 @@ async def test_progress_0_says_what_a_ceiling_still_keeps(server) -> None:
     env, channel, _, mod, early, _ = server
     await mod.slash(channel, "story use", story="owl-creek")
     await mod.slash(channel, "ceiling", chapter=2)
-    cleared = await early.slash(channel, "progress", chapter=0)
+    cleared = await early.slash(channel, "progress", chapter="0")
     text = cleared.response.embeds[0].description
     assert "chapter 2" in text and "all of" not in text.split("(")[0], text
-    beyond = await early.slash(channel, "progress", chapter=3)
+    beyond = await early.slash(channel, "progress", chapter="3")
     assert "chapter 2" in beyond.response.embeds[0].description
 
 
