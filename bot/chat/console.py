@@ -36,6 +36,7 @@ class Console:
         self.prefix = prefix
         self.last: Reply | None = None
         self.state: Conversation | None = None
+        self.shown: Reply | None = None
 
     def handle(self, line: str) -> str:
         """The printed reply to one line of input."""
@@ -154,6 +155,7 @@ class Console:
         return self._show(reply, state)
 
     def _show(self, reply: Reply, state: Conversation | None) -> str:
+        self.shown = reply  # the last reply, for whoever drives the console (tests, scripts)
         if reply.buttons:
             self.last, self.state = reply, state
         text = reply.text()

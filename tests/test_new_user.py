@@ -1,0 +1,130 @@
+"""What a new user trips over (issue 14): console commands, help, names, chapters, long books."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot import config
+from bot.chat.commands import COMMANDS
+from bot.chat.console import Console
+from bot.chat.replies import Replies
+from bot.chat.stories import StoryLibrary
+from bot.cli import main
+from bot.core import pictures
+from bot.core.search import Searcher
+from conftest import build_text
+
+ROOT = Path(__file__).resolve().parents[1]
+
+BOOKS = "\n\n".join(
+    f"BOOK {book}\n\n" + "\n\n".join(
+        f"CHAPTER {roman}\n\n" + "\n\n".join(
+            f"Anna walked to the {place} of book {book.lower()} and chapter {roman.lower()}. She met Boris there, "
+            f"and Boris said, \"This {place} is lovely in the {season}.\" Anna smiled at Boris for a long while."
+            for place, season in (("garden", "spring"), ("river", "summer")))
+        for roman in ("I", "II", "III"))
+    for book in ("ONE", "TWO", "THREE"))
+
+
+def console() -> Console:
+    library = StoryLibrary(config.load(ROOT / "config.yaml"))
+    return Console(library.get(None), library=library)
+
+
+def test_help_lists_every_command_and_the_bot_registers_each() -> None:
+    from bot.chat.discord_bot import StoryCog
+
+    registered = set()
+    for command in StoryCog.__cog_commands__:
+        registered.add(command.qualified_name)
+        registered.update(sub.qualified_name for sub in getattr(command, "commands", []))
+    table = {c.name for c in COMMANDS}
+    assert table <= registered | {"story"}, table - registered
+    assert {n.split()[0] for n in registered} <= {n.split()[0] for n in table}
+    text = console().handle("/help")
+    for c in COMMANDS:
+        assert f"/{c.name}" in text
+    assert "/settings" in text and "(on Discord only)" in text
+
+
+def test_the_console_does_what_help_offers() -> None:
+    c = console()
+    assert "works on Discord only" in c.handle("/ceiling 3") and "works on Discord only" in c.handle("/settings show")
+    listing = c.handle("/story list")
+    assert "`always-you`" in listing and "Length" not in listing
+    assert "Now reading `always-you`" in c.handle("/story use always-you")
+    assert "No story called" in c.handle("/story use nothing-here")
+    assert "Klaus Mikaelson" in c.handle("/quote Klaus about:jealous")
+
+
+def test_the_command_line_story_card_has_no_slash_hint(capsys) -> None:
+    assert main(["--config", str(ROOT / "config.yaml"), "story"]) == 0
+    out = capsys.readouterr().out
+    assert "Always You" in out and "/help" not in out
+
+
+def test_a_summary_of_something_named_finds_it(capsys) -> None:
+    c = console()
+    kiss = c.handle("/summary the kiss")
+    assert kiss.startswith("Scene 8") and "kissed him" in kiss
+    assert main(["--config", str(ROOT / "config.yaml"), "summary", "studio"]) == 0
+    assert capsys.readouterr().out.startswith("Scene 7: the studio")
+
+
+def test_chapters_by_the_names_readers_give_them() -> None:
+    ix = build_text(BOOKS, "books")
+    assert len(ix.chapters) == 9
+    r = Replies(ix, Searcher(ix))
+    for ref in ("book 2 chapter 3", "Book Two, Chapter III", "II.3", "chapter 3 of book two", "bok two chaptr 3"):
+        reply, _ = r.summary("chapter", ref)
+        assert "book two and chapter iii" in reply.body.lower(), (ref, reply.body)
+        reply, _ = r.summary("", ref)
+        assert "book two and chapter iii" in reply.body.lower(), (ref, reply.body)
+    from bot.chat.replies import chapter_asked
+
+    assert chapter_asked(ix, "Book Three, Chapter I") == 7 and chapter_asked(ix, "4") == 4
+    assert chapter_asked(ix, "book nine") is None
+    c = Console(r, reopen=lambda chapter: r)
+    assert "up to the end of chapter 6" in c.handle("/progress book two chapter 3")
+
+
+def test_a_misspelt_name_does_not_spoil_the_picture(capsys, tmp_path) -> None:
+    c = console()
+    out = c.handle("/timeline Klaus, Marcell, Zebedee")
+    assert "Where Klaus Mikaelson, Marcel Gerard appear" in out and "Left out: “Zebedee”" in out
+    assert main(["--config", str(ROOT / "config.yaml"), "timeline", "Klaus,", "Marcell,", "Zebedee",
+                 "--out", str(tmp_path / "t.png")]) == 0
+    printed = capsys.readouterr().out
+    assert "Klaus Mikaelson, Marcel Gerard" in printed and "Left out: 'Zebedee'" in printed
+
+
+def test_a_long_book_timeline_is_labelled_by_its_books() -> None:
+    ix = build_text(BOOKS, "books")
+    groups = pictures._groups(ix, by_chapter=True)
+    assert [label for _, label in groups] == ["Book One", "Book Two", "Book Three"]
+    assert [start for start, _ in groups] == [0, 3, 6]
+
+
+def test_a_random_quote_is_cut_where_a_reader_stops() -> None:
+    speech = " ".join(f"Sentence number {i} of my long speech goes on about the war and the peace." for i in range(30))
+    ix = build_text(f"Boris stood up.\n\n\"{speech}\" said Boris.\n\nAnna listened to Boris and said, "
+                    "\"Yes.\" Boris nodded to Anna.\n", "speech")
+    q = Searcher(ix).quote(character="Boris", seed=1)
+    assert q is not None and len(q.quote) <= 400 and q.quote.endswith(".")
+    assert ix.text[q.start:q.end].endswith(q.quote[-20:])
+
+
+def test_later_after_the_whole_scene_goes_past_it() -> None:
+    c = console()
+    assert "Will you wait for me?" in c.handle("/ask what did caroline ask klaus in his studio?")
+    assert "Scene 7" in c.handle("4")  # Whole scene
+    later = c.handle("4")  # Later, under the scene's pages
+    assert "scene 8" in later and "scene 7:" not in later
+
+
+def test_counts_read_as_english(capsys) -> None:
+    assert main(["--config", str(ROOT / "config.yaml"), "inspect"]) == 0
+    out = capsys.readouterr().out
+    assert "· 1 chapter ·" in out and "1 chapters" not in out
+    ix = build_text("Anna met Boris. \"Hello there, my old friend,\" said Anna. Boris waved at Anna.\n", "one")
+    card, _ = Replies(ix, Searcher(ix)).character("Anna")
+    assert card.body == "1 line of dialogue."
