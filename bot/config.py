@@ -66,13 +66,15 @@ class Settings:
     max_story_mb: float = 50.0
     data_dir: Path = Path("data")
     discord: DiscordSetting = field(default_factory=DiscordSetting)
+    answer_model: bool = True  # answers.model: rank with the shipped answer model when it loads
 
     def story(self, name: str) -> StorySetting:
         """The settings for story ``name`` (empty settings when the config names none)."""
         return self.stories.get(name) or StorySetting(name=name)
 
 
-TOP_KEYS = {"default_story", "seeds_dir", "cache_dir", "stories", "max_story_mb", "discord", "data_dir"}
+TOP_KEYS = {"default_story", "seeds_dir", "cache_dir", "stories", "max_story_mb", "discord", "data_dir", "answers"}
+ANSWER_KEYS = {"model"}
 DISCORD_KEYS = {"prefix", "message_content", "test_guild", "cooldown_rate", "cooldown_seconds",
                 "max_question_chars", "view_timeout"}
 STORY_KEYS = {"path", "characters", "ignore"}
@@ -187,8 +189,16 @@ def from_dict(data: dict[str, Any], root: Path) -> Settings:
     default = data.get("default_story")
     if default is not None and not isinstance(default, str):
         raise ConfigError("config: default_story must be a story name")
+    answers = data.get("answers") or {}
+    if not isinstance(answers, dict):
+        raise ConfigError("config: 'answers' must be a mapping, like answers: {model: true}")
+    _check_keys("answers", answers, ANSWER_KEYS)
+    model = answers.get("model", True)
+    if not isinstance(model, bool):
+        raise ConfigError("config: answers.model must be true or false")
     return Settings(
         root=root,
+        answer_model=model,
         seeds_dir=root / _folder(data, "seeds_dir", "seeds"),
         cache_dir=root / _folder(data, "cache_dir", ".cache/storykeeper"),
         data_dir=root / _folder(data, "data_dir", "data"),

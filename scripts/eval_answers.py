@@ -28,14 +28,21 @@ ROOT = Path(__file__).resolve().parents[1]
 FTQA = ROOT.parent / "shared" / "eval-data" / "fairytaleqa"
 
 
+ENCODER = None  # the answer model when --model is on (set in main)
+
+
+def searcher(ix: index.StoryIndex) -> search.Searcher:
+    return library.searcher_for(ix, ENCODER)
+
+
 def shipped(misses: int) -> tuple[float, float, int]:
     settings = config.load(ROOT / "config.yaml")
     ix = library.open_index(settings, "always-you")
-    searcher = search.Searcher(ix)
+    searcher_ = searcher(ix)
     questions = yaml.safe_load((ROOT / "scripts" / "questions" / "always-you.yaml").read_text())
     h1 = h3 = 0
     for item in questions:
-        result = searcher.ask(item["q"], top=3)
+        result = searcher_.ask(item["q"], top=3)
         quotes = [a.quote for a in result.answers]
         ok = [any(e in q for e in item["expect"]) for q in quotes]
         h1 += bool(ok[:1] and ok[0])
@@ -57,7 +64,7 @@ def corpora(misses: int) -> tuple[float, float, int]:
         if not path.exists():
             continue
         if item["story"] not in searchers:
-            searchers[item["story"]] = search.Searcher(index.build(loader.from_path(path)))
+            searchers[item["story"]] = searcher(index.build(loader.from_path(path)))
         quotes = [a.quote for a in searchers[item["story"]].ask(item["q"], top=3).answers]
         ok = [any(e in q for e in item["expect"]) for q in quotes]
         n += 1
@@ -67,6 +74,49 @@ def corpora(misses: int) -> tuple[float, float, int]:
             misses -= 1
             print(f"  miss [{path.stem}]: {item['q']!r} expected {item['expect']}; got {quotes[:1]}", file=sys.stderr)
     return (h1 / n, h3 / n, n) if n else (0.0, 0.0, 0)
+
+
+STORIES = {"always-you": ROOT / "seeds" / "always-you.txt", "gift-of-the-magi": ROOT / "tests/data/gift-of-the-magi.txt",
+           "owl-creek-bridge": ROOT / "tests/data/owl-creek-bridge.txt"}
+
+
+def readers(split: str, misses: int) -> dict[str, float]:
+    """The reader question set (scripts/questions/readers.yaml), one split: hit@1 and hit@3 over
+    answerable questions; of those, how many were marked sure and how many sure and wrong; of
+    the unanswerable and wrong-story ones, how many were marked sure."""
+    items = [i for i in yaml.safe_load((ROOT / "scripts" / "questions" / "readers.yaml").read_text(encoding="utf-8"))
+             if i["split"] == split]
+    settings = config.load(ROOT / "config.yaml")
+    opened: dict[str, search.Searcher] = {}
+    c: Counter = Counter()
+    for item in items:
+        path = STORIES.get(item["story"], ROOT.parent / "shared" / "corpora" / f"{item['story']}.txt")
+        if not path.exists():
+            continue
+        if item["story"] not in opened:
+            ix = library.open_index(settings, "always-you") if item["story"] == "always-you" else \
+                index.build(loader.from_path(path))
+            opened[item["story"]] = searcher(ix)
+        result = opened[item["story"]].ask(item["q"], top=3)
+        quotes = [a.quote for a in result.answers]
+        if not item["expect"]:
+            c["unanswerable"] += 1
+            c["unanswerable sure"] += result.confident and bool(quotes)
+            continue
+        ok = [any(e in q for e in item["expect"]) for q in quotes]
+        first = bool(ok[:1] and ok[0])
+        c["n"] += 1
+        c["hit1"] += first
+        c["hit3"] += any(ok)
+        c["sure"] += result.confident
+        c["sure wrong"] += result.confident and not first
+        if misses and not first:
+            misses -= 1
+            print(f"  miss [{item['story']}] {item['q']!r} expected {item['expect']}; got {quotes[:1]}", file=sys.stderr)
+    n = max(1, c["n"])
+    return {"n": c["n"], "hit1": c["hit1"] / n, "hit3": c["hit3"] / n, "sure": c["sure"] / n,
+            "sure_right": (c["sure"] - c["sure wrong"]) / max(1, c["sure"]), "sure_wrong": c["sure wrong"] / n,
+            "unanswerable": c["unanswerable"], "unanswerable_sure": c["unanswerable sure"] / max(1, c["unanswerable"])}
 
 
 def plain_bm25(sections: list[str]):
@@ -98,11 +148,11 @@ def fairytale(split: str, misses: int) -> dict[str, float]:
             bounds.append((len(text), len(text) + len(t)))
             text += t + "\n\n"
         ix = index.build(loader.from_text(text, name))
-        searcher = search.Searcher(ix)
+        searcher_ = searcher(ix)
         retriever, stemmer = plain_bm25(texts)
         for q in questions[name]:
             gold = {i for i, sid in enumerate(ids) if sid in q["gold_sections"]}
-            result = searcher.ask(q["question"], top=3)
+            result = searcher_.ask(q["question"], top=3)
             hits = [any(bounds[g][0] <= a.start < bounds[g][1] for g in gold) for a in result.answers]
             counts["n"] += 1
             counts["hit1"] += bool(hits[:1] and hits[0])
@@ -127,23 +177,40 @@ def fairytale(split: str, misses: int) -> dict[str, float]:
 
 
 def main() -> None:
+    global ENCODER
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--split", default="val", choices=["val", "train"])
     ap.add_argument("--misses", type=int, default=0)
-    ap.add_argument("--only", choices=["shipped", "fairytale"])
+    ap.add_argument("--only", choices=["shipped", "readers", "fairytale"])
+    ap.add_argument("--ranker", choices=["both", "model", "lexical"], default="both",
+                    help="the answer model's ranking, the lexical one alone, or both in one run")
     args = ap.parse_args()
-    if args.only != "fairytale":
-        h1, h3, n = shipped(args.misses)
-        print(f"Always You, {n} questions: hit@1 {h1:.2f}, hit@3 {h3:.2f}")
-        h1, h3, n = corpora(args.misses)
-        print(f"Other stories (scripts/questions/corpora.yaml), {n} questions: hit@1 {h1:.2f}, hit@3 {h3:.2f}")
-    if args.only != "shipped" and FTQA.exists():
-        t = time.perf_counter()
-        r = fairytale(args.split, args.misses)
-        print(f"FairytaleQA {args.split}, {r['n']} questions: hit@1 {r['hit1']:.3f}, hit@3 {r['hit3']:.3f}; "
-              f"plain BM25 over sections: hit@1 {r['base1']:.3f}, hit@3 {r['base3']:.3f} "
-              f"({time.perf_counter() - t:.0f} s)")
-        print("  hit@1 by question attribute: " + ", ".join(f"{k} {v:.2f}" for k, v in r["kinds"].items()))
+    from bot.core import ranker
+
+    for kind in (["lexical", "model"] if args.ranker == "both" else [args.ranker]):
+        ENCODER = ranker.load() if kind == "model" else None
+        if kind == "model" and ENCODER is None:
+            print("model: not loaded (see the log); skipped")
+            continue
+        print(f"== {kind} ranker")
+        if args.only in (None, "shipped"):
+            h1, h3, n = shipped(args.misses)
+            print(f"Always You, {n} questions: hit@1 {h1:.2f}, hit@3 {h3:.2f}")
+            h1, h3, n = corpora(args.misses)
+            print(f"Other stories (scripts/questions/corpora.yaml), {n} questions: hit@1 {h1:.2f}, hit@3 {h3:.2f}")
+        if args.only in (None, "readers"):
+            for split in ("train", "heldout"):
+                r = readers(split, args.misses)
+                print(f"Reader questions, {split} ({r['n']} answerable): hit@1 {r['hit1']:.3f}, hit@3 {r['hit3']:.3f}; "
+                      f"sure on {r['sure']:.2f}, right when sure {r['sure_right']:.2f}, sure and wrong {r['sure_wrong']:.2f}; "
+                      f"{r['unanswerable']} unanswerable or wrong-story, sure on {r['unanswerable_sure']:.2f}")
+        if args.only in (None, "fairytale") and FTQA.exists():
+            t = time.perf_counter()
+            r = fairytale(args.split, args.misses)
+            print(f"FairytaleQA {args.split}, {r['n']} questions: hit@1 {r['hit1']:.3f}, hit@3 {r['hit3']:.3f}; "
+                  f"plain BM25 over sections: hit@1 {r['base1']:.3f}, hit@3 {r['base3']:.3f} "
+                  f"({time.perf_counter() - t:.0f} s)")
+            print("  hit@1 by question attribute: " + ", ".join(f"{k} {v:.2f}" for k, v in r["kinds"].items()))
 
 
 if __name__ == "__main__":

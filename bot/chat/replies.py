@@ -181,12 +181,27 @@ class Replies:
             return self._no_answer(question, result), None
         state = Conversation(kind="answer", answers=result.answers, index=0,
                              passage=result.answers[0].passage, scene=result.answers[0].scene)
+        if not result.confident and len(result.answers) >= 2:
+            return self._unsure_card(state, question, result.suggestions), state
         note = ""
         if not result.confident:
             note = "I'm not sure the story says; this is the closest passage."
             if result.suggestions:
                 note += " Maybe: " + "; ".join(fmt.escape(x) for x in result.suggestions)
         return self._answer_card(state, question, note), state
+
+    def _unsure_card(self, state: Conversation, question: str, suggestions: list[str]) -> Reply:
+        """Not sure: say so plainly and offer the passages most likely to answer, a button each."""
+        shown = state.answers[:3]
+        rows = [f"**{i}.** {fmt.cut(fmt.story_text(a.quote), 220)}" + (f" — {fmt.escape(self.name(a.speaker))}" if a.speaker else "")
+                + f"\n*{fmt.escape(self.where(a.chapter, a.scene))}*" for i, a in enumerate(shown, start=1)]
+        note = "I'm not sure the story answers that. These passages may:"
+        if suggestions:
+            note += " (maybe: " + "; ".join(fmt.escape(x) for x in suggestions) + ")"
+        return Reply(title=fmt.cut(f"“{fmt.escape(question)}”", fmt.EMBED_TITLE_MAX),
+                     body=fmt.cut(f"*{note}*\n\n" + "\n\n".join(rows), BODY_MAX),
+                     buttons=tuple(Button(f"See {i}", f"pick:{i - 1}") for i in range(1, len(shown) + 1))
+                     + (Button("Whole scene", "scene"),))
 
     def _no_answer(self, question: str, result: AskResult) -> Reply:
         body = "The story doesn't seem to say."
@@ -501,6 +516,11 @@ class Replies:
             return self.quote(character=action.split(":", 1)[1])
         if action.startswith("character:"):
             return self.character(action.split(":", 1)[1])
+        if action.startswith("pick:") and state.answers:
+            index = min(max(0, int(action.split(":", 1)[1] or 0)), len(state.answers) - 1)
+            current = state.answers[index]
+            state = replace(state, index=index, passage=current.passage, scene=current.scene, page=-1)
+            return self._answer_card(state), state
         if action.startswith("another:"):
             who, _, about = action.split(":", 1)[1].partition("|")
             return self.quote(character=who or None, about=about or None)

@@ -1,6 +1,8 @@
 """The stories the bot knows: every file in seeds/ plus those config.yaml names."""
 from __future__ import annotations
 
+import logging
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -8,10 +10,11 @@ from rapidfuzz import process, utils
 
 from bot.config import Settings, StorySetting
 from bot.core import index as index_mod
-from bot.core import horizon, loader, search
+from bot.core import horizon, loader, ranker, search
 from bot.errors import StoryError, StoryNotFoundError
 
 
+log = logging.getLogger(__name__)
 NAME_MAX = 100
 
 
@@ -67,25 +70,44 @@ def open_index(settings: Settings, name_or_path: str | None = None) -> index_mod
     return open_story(settings, name_or_path)[0]
 
 
-def load(story: loader.Story, setting: StorySetting, cache_dir: Path | None
+def load(story: loader.Story, setting: StorySetting, cache_dir: Path | None, model: bool = True
          ) -> tuple[index_mod.StoryIndex, search.Searcher]:
     """A story's index and searcher, built once and kept in one cache file per story (every
-    reader's horizon is a view of them: nothing per horizon is ever written)."""
+    reader's horizon is a view of them: nothing per horizon is ever written). With the answer
+    model (bot/core/ranker.py), the passages' vectors are computed here and cached too."""
+    encoder = ranker.load(model)
 
     def build() -> tuple[index_mod.StoryIndex, search.Searcher]:
         ix = index_mod.build(story, setting)
-        return ix, search.Searcher(ix)
+        return ix, searcher_for(ix, encoder)
 
     def valid(obj: object) -> bool:
         return (isinstance(obj, tuple) and len(obj) == 2 and isinstance(obj[0], index_mod.StoryIndex)
                 and obj[0].format == index_mod.FORMAT and obj[0].text == story.text and obj[0].end == story.end
                 and isinstance(obj[1], search.Searcher) and getattr(obj[1], "format", None) == search.FORMAT
-                and len(obj[1].passage_terms) == len(obj[0].passages))
+                and len(obj[1].passage_terms) == len(obj[0].passages)
+                and (getattr(obj[1], "vectors", None) is not None) == (encoder is not None))
 
-    ix, searcher = index_mod.cached(cache_dir, story.name, index_mod.cache_key(story, setting), "story", build, valid)
+    key = index_mod.cache_key(story, setting) + (f"m{encoder.digest[:8]}" if encoder is not None else "")
+    ix, searcher = index_mod.cached(cache_dir, story.name, key, "story", build, valid)
     ix.name, ix.path = story.name, story.path  # the same text may live elsewhere
     search.warm()
-    return ix, searcher.attach(ix)
+    return ix, searcher.attach(ix, encoder)
+
+
+def searcher_for(ix: index_mod.StoryIndex, encoder: ranker.Encoder | None) -> search.Searcher:
+    """A searcher over ``ix``, with its passages' vectors when there is an answer model."""
+    searcher = search.Searcher(ix)
+    if encoder is not None:
+        started = time.perf_counter()
+
+        def progress(done: int, total: int) -> None:
+            if total > 2000:
+                log.info("%s: passage vectors %d of %d", ix.name, done, total)
+
+        searcher.vectors = ranker.passage_vectors(encoder, [ix.text[p.start : p.end] for p in ix.passages], progress)
+        log.info("%s: %d passage vectors in %.1f s", ix.name, len(ix.passages), time.perf_counter() - started)
+    return searcher.attach(ix, encoder)
 
 
 def open_story(settings: Settings, name_or_path: str | None = None,
@@ -98,7 +120,7 @@ def open_story(settings: Settings, name_or_path: str | None = None,
     """
     entry = resolve(settings, name_or_path)
     story = loader.from_path(entry.path, entry.name, settings.max_story_mb)
-    ix, searcher = load(story, settings.story(entry.name), settings.cache_dir)
+    ix, searcher = load(story, settings.story(entry.name), settings.cache_dir, settings.answer_model)
     if upto_chapter is None:
         return ix, searcher
     view = horizon.view(ix, upto_chapter)

@@ -22,6 +22,7 @@ import numpy as np
 
 from rapidfuzz import process
 
+from bot.core import ranker
 from bot.core.index import StoryIndex, stem
 from bot.core.text import sentences
 
@@ -462,6 +463,8 @@ class Searcher:
             self.unit_category[name] = found
 
         self.sizes = (len(ix.passages), len(self.units), len(ix.scenes))  # what this searcher may return
+        self.vectors: np.ndarray | None = None  # passage vectors from the answer model, when it is used
+        self.encoder = None
 
     def _matches(self, pattern: re.Pattern[str], sentence_spans: list[list[tuple[int, int]]], text: str | None = None):
         """(unit, match) for each match of ``pattern`` in ``text`` (the story's, or the same
@@ -499,8 +502,8 @@ class Searcher:
         book's: it shows no text. Cheap: no index is copied."""
         if view.end >= self.ix.end and len(view.passages) == len(self.ix.passages):
             return self
-        out = copy.copy(self)
-        out.ix = view
+        out = copy.copy(self)  # through __getstate__: the index and the model are put back here
+        out.ix, out.encoder = view, self.encoder
         n_passages = len(view.passages)
         n_units = int(np.searchsorted(self.unit_passage, n_passages)) if self.units else 0
         out.sizes = (n_passages, n_units, len(view.scenes))
@@ -511,15 +514,19 @@ class Searcher:
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)
         state.pop("ix")  # the index is cached on its own; attach() puts it back
+        state.pop("encoder", None)  # the model is loaded from the package, never pickled
         state["format"] = FORMAT
         return state
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
         self.ix = None
+        self.encoder = None
 
-    def attach(self, ix: StoryIndex) -> "Searcher":
+    def attach(self, ix: StoryIndex, encoder=None) -> "Searcher":
+        """Put back what the cache does not hold: the index, and the answer model (or None)."""
         self.ix = ix
+        self.encoder = encoder if getattr(self, "vectors", None) is not None else None
         return self
 
     # -- understanding -------------------------------------------------------------------
@@ -790,7 +797,7 @@ class Searcher:
             # "How does the story end?" and nothing else: the closing (or opening) lines.
             pscores = np.ones(len(self.passage_terms))
             pscores[self.sizes[0]:] = 0.0
-        if not len(pscores) or pscores.max() <= 0:
+        if not len(pscores) or pscores.max() <= 0 and (self.encoder is None or not self.sizes[1]):
             return AskResult(question, False, [], suggestions or self._suggest(q))
         terms = [t for t in q.terms if t in self.unit_bm25.vocab_dict]
         uscores = self.unit_bm25.get_scores(terms).astype(np.float64) if terms else np.zeros(len(self.units))
@@ -830,6 +837,9 @@ class Searcher:
                 if found is not None:
                     combined[head] *= 1.0 + weight * found
             order = order[np.argsort(-combined[order], kind="stable")]
+        fusion = None
+        if not only_position:
+            order, fusion = self._fuse(q, order, combined)
         reply = self._reply_after(q, combined)
         if reply is not None:
             # "What did Klaus say when Marcel asked about her?": the speaker's next line after
@@ -838,18 +848,66 @@ class Searcher:
             combined[reply] = max(combined[reply], float(combined[order[1]]) if len(order) > 1 else 1.0)
         answers: list[Answer] = []
         seen: set[int] = set()
+        chosen = set(fusion.units.tolist()) if fusion is not None else set()
         for u in order[: top * 20]:
             pi = int(self.unit_passage[u])
-            if pi in seen or combined[u] <= 0:
+            if pi in seen or combined[u] <= 0 and int(u) not in chosen:
                 continue
             seen.add(pi)
             answers.append(self._answer(pi, q, float(combined[u]), self.units[u]))
             if len(answers) >= top:
                 break
-        confident = bool(answers) and (only_position or self._confident(q, answers[0].passage - 1))
+        lexically_sure = bool(answers) and (only_position or self._confident(q, answers[0].passage - 1))
+        confident = lexically_sure
+        if answers and fusion is not None and not only_position and self.encoder.calibration:
+            confident = ranker.sure(self.encoder.calibration, fusion, lexically_sure)
         if not confident:
             suggestions = suggestions + self._suggest(q)
         return AskResult(question, confident, answers, suggestions)
+
+    # Fusing the learned ranker (bot/core/ranker.py) with the lexical score over the best
+    # windows: each z-scored among those candidates, then summed with these weights (chosen on
+    # FairytaleQA train; see README).
+    FUSE_TOP = 30  # the best lexical candidates (distinct passages) that are reranked
+    FUSE_DENSE = 10  # and the passages nearest the question by the model
+    FUSE_LEXICAL = 0.5
+    FUSE_MODEL = 1.0
+
+    def _fuse(self, q: Question, order: np.ndarray, combined: np.ndarray
+              ) -> tuple[np.ndarray, "ranker.Fusion | None"]:
+        """The best windows reordered by lexical and model scores together, and what the model
+        saw (for confidence); the order as it is, and None, when there is no model."""
+        if self.vectors is None or self.encoder is None:
+            return order, None
+        head, seen = [], set()
+        for u in order[: self.FUSE_TOP * 4]:
+            pi = int(self.unit_passage[u])
+            if combined[u] <= 0 or pi in seen:
+                continue
+            seen.add(pi)
+            head.append(int(u))
+            if len(head) >= self.FUSE_TOP:
+                break
+        # The passages nearest the question by meaning join the candidates, lexical match or not
+        # (each by its best window): "how did he greet her" finds "welcome to New Orleans".
+        question = self.encoder.question(q.text)
+        near = self.vectors[: self.sizes[0]].astype(np.float32) @ question
+        for pi in np.argsort(-near)[: self.FUSE_DENSE]:
+            if int(pi) in seen:
+                continue
+            lo, hi = np.searchsorted(self.unit_passage, [pi, pi + 1])
+            if hi > lo:
+                seen.add(int(pi))
+                head.append(int(lo + np.argmax(combined[lo:hi])))
+        if not head:
+            return order, None
+        head_a = np.array(head)
+        cosine = near[self.unit_passage[head_a]]
+        fused = self.FUSE_LEXICAL * _z(combined[head_a]) + self.FUSE_MODEL * _z(cosine)
+        rank = np.argsort(-fused, kind="stable")
+        ranked = head_a[rank]
+        fusion = ranker.Fusion(cosine[rank], fused[rank], ranked)
+        return np.concatenate([ranked, order[~np.isin(order, ranked)]]), fusion
 
     def _confident(self, q: Question, best: int) -> bool:
         """Sure when the answer passage holds most of what the question is about."""
@@ -1007,6 +1065,12 @@ def _compound(word: str, vocabulary: set[str]) -> list[str]:
         if any(len(h) >= 4 and h in vocabulary and h not in stop for h in (left, right)):
             return [left, right]
     return []
+
+
+def _z(x: np.ndarray) -> np.ndarray:
+    """Scores as standard scores among themselves (all zero when they do not differ)."""
+    sd = float(x.std())
+    return (x - x.mean()) / sd if sd > 1e-9 else np.zeros_like(x, dtype=np.float64)
 
 
 def _share(postings: dict[str, np.ndarray], names: list[str], size: int) -> np.ndarray:

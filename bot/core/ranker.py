@@ -1,0 +1,125 @@
+"""The learned part of answering: a sentence encoder that puts questions and passages in one
+vector space, so "how did Klaus greet her" can find "welcome to New Orleans" with no word shared.
+
+The model is all-MiniLM-L6-v2 fine-tuned on reader questions by scripts/train_ranker.py, shipped
+as int8 ONNX in bot/models/ranker/ and run with onnxruntime (no torch at run time, nothing
+downloaded). Passage vectors are computed once when a story is indexed and cached with it; a
+question costs one short encoder run. Without the model (or onnxruntime) the bot answers
+lexically and says why in one log line.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import math
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "ranker"
+MAX_PASSAGE_TOKENS = 256
+MAX_QUESTION_TOKENS = 64
+
+
+class Encoder:
+    """Texts -> unit vectors (float32, 384 wide), in batches."""
+
+    def __init__(self, folder: Path = MODEL_DIR, threads: int = 2):
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        options.log_severity_level = 3
+        self.session = ort.InferenceSession(str(folder / "model.onnx"), options, providers=["CPUExecutionProvider"])
+        self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        self.digest = hashlib.sha256((folder / "model.onnx").read_bytes()).hexdigest()[:16]
+        calibration = folder / "calibration.json"
+        self.calibration = json.loads(calibration.read_text()) if calibration.exists() else None
+        self._lock = threading.Lock()  # one run at a time: the session already uses both cores
+
+    def embed(self, texts: list[str], max_tokens: int = MAX_PASSAGE_TOKENS, batch: int = 32) -> np.ndarray:
+        out = []
+        for i in range(0, len(texts), batch):
+            chunk = texts[i : i + batch]
+            self.tokenizer.enable_truncation(max_tokens)
+            self.tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+            encoded = self.tokenizer.encode_batch(chunk)
+            feed = {"input_ids": np.array([e.ids for e in encoded], dtype=np.int64),
+                    "attention_mask": np.array([e.attention_mask for e in encoded], dtype=np.int64),
+                    "token_type_ids": np.array([e.type_ids for e in encoded], dtype=np.int64)}
+            with self._lock:
+                out.append(self.session.run(None, feed)[0].astype(np.float32))
+        return np.concatenate(out) if out else np.zeros((0, 384), dtype=np.float32)
+
+    def question(self, text: str) -> np.ndarray:
+        return self.embed([text], MAX_QUESTION_TOKENS)[0]
+
+
+@dataclass(frozen=True)
+class Fusion:
+    """What the model saw of a question's best candidates, best first: each one's cosine with
+    the question and its fused score."""
+
+    cosine: np.ndarray
+    fused: np.ndarray
+    units: np.ndarray  # the candidates' sentence windows, in the same order
+
+    def features(self, lexically_sure: bool) -> list[float]:
+        """What confidence is calibrated on (scripts/calibrate.py): the best candidate's cosine,
+        how far it stands above the rest by cosine and by fused score, and the lexical rule."""
+        second_cos = float(self.cosine[1]) if len(self.cosine) > 1 else 0.0
+        second_fused = float(self.fused[1]) if len(self.fused) > 1 else 0.0
+        return [float(self.cosine[0]), float(self.cosine[0]) - float(np.mean(self.cosine)),
+                float(self.cosine[0]) - second_cos, float(self.fused[0]) - second_fused, float(lexically_sure)]
+
+
+def probability(calibration: dict, features: list[float]) -> float:
+    """The calibrated chance that the best answer is right (logistic, fitted by scripts/calibrate.py)."""
+    z = calibration["bias"] + sum(w * f for w, f in zip(calibration["weights"], features))
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+def sure(calibration: dict, fusion: Fusion, lexically_sure: bool) -> bool:
+    """Whether to say the answer is sure: its calibrated chance reaches the threshold chosen on
+    the development split (right at least 85% of the time there)."""
+    return probability(calibration, fusion.features(lexically_sure)) >= calibration["threshold"]
+
+
+_encoder: Encoder | None = None
+_tried = False
+_load_lock = threading.Lock()
+
+
+def load(enabled: bool = True) -> Encoder | None:
+    """The shipped encoder, loaded once; None (with one log line saying why) when it cannot be."""
+    global _encoder, _tried
+    if not enabled:
+        return None
+    with _load_lock:
+        if not _tried:
+            _tried = True
+            try:
+                _encoder = Encoder()
+            except Exception as exc:  # a missing file, onnxruntime absent or broken: answer lexically
+                log.warning("answer model not loaded (%s: %s); answering with the lexical ranker only",
+                            type(exc).__name__, str(exc).splitlines()[0][:200] if str(exc) else "")
+                _encoder = None
+    return _encoder
+
+
+def passage_vectors(encoder: Encoder, texts: list[str], progress=None) -> np.ndarray:
+    """Every passage's vector (float16 to keep the cache small), in batches, reporting progress."""
+    out = []
+    step = 256
+    for i in range(0, len(texts), step):
+        out.append(encoder.embed(texts[i : i + step]).astype(np.float16))
+        if progress is not None:
+            progress(min(len(texts), i + step), len(texts))
+    return np.concatenate(out) if out else np.zeros((0, 384), dtype=np.float16)

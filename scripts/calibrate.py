@@ -1,0 +1,130 @@
+"""Calibrate when the bot says it is sure: a logistic model over what the answer model saw of the
+best candidates (bot/core/ranker.py, Fusion.features), fitted on a development split, and the
+threshold at which the answers it calls sure are right at least --precision of the time there.
+
+    python scripts/calibrate.py [--precision 0.87]
+
+The development split is made from training data only: the FairytaleQA train stories that
+scripts/train_ranker.py keeps out of training (1 in 20, by name) and the training part of the
+reader questions (scripts/questions/readers.yaml), whose unanswerable and wrong-story questions
+are the negatives that must not be called sure. FairytaleQA val and the held-out reader
+questions are never read. Writes bot/models/ranker/calibration.json.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from bot import config  # noqa: E402
+from bot.core import index, library, loader, ranker  # noqa: E402
+from train_ranker import FTQA, dev_story  # noqa: E402
+
+
+def collect(encoder: ranker.Encoder) -> tuple[list[list[float]], list[int]]:
+    """Features and right/wrong labels of the best answer, question by question."""
+    X, y = [], []
+
+    def record(searcher, question: str, right) -> None:
+        captured = {}
+        original = searcher._fuse
+
+        def spy(q, order, combined):
+            order, fusion = original(q, order, combined)
+            captured["fusion"] = fusion
+            return order, fusion
+
+        searcher._fuse = spy
+        result = searcher.ask(question, top=3)
+        searcher._fuse = original
+        fusion = captured.get("fusion")
+        if fusion is None or not result.answers:
+            return
+        lexical = searcher._confident(searcher.understand(question), result.answers[0].passage - 1)
+        X.append(fusion.features(lexical))
+        y.append(int(right(result.answers[0])))
+
+    stories = {json.loads(l)["story"]: json.loads(l) for l in (FTQA / "stories.jsonl").open(encoding="utf-8")}
+    by_story: dict[str, list[dict]] = {}
+    for line in (FTQA / "questions.jsonl").open(encoding="utf-8"):
+        q = json.loads(line)
+        if q["split"] == "train" and dev_story(q["story"]):
+            by_story.setdefault(q["story"], []).append(q)
+    for name, questions in by_story.items():
+        texts = [s["text"].strip() for s in stories[name]["sections"]]
+        ids = [s["id"] for s in stories[name]["sections"]]
+        text, bounds = "", []
+        for t in texts:
+            bounds.append((len(text), len(text) + len(t)))
+            text += t + "\n\n"
+        searcher = library.searcher_for(index.build(loader.from_text(text, name)), encoder)
+        for q in questions:
+            gold = [bounds[i] for i, sid in enumerate(ids) if sid in q["gold_sections"]]
+            record(searcher, q["question"], lambda a, gold=gold: any(s <= a.start < e for s, e in gold))
+    settings = config.load(ROOT / "config.yaml")
+    paths = {"always-you": ROOT / "seeds" / "always-you.txt", "gift-of-the-magi": ROOT / "tests/data/gift-of-the-magi.txt",
+             "owl-creek-bridge": ROOT / "tests/data/owl-creek-bridge.txt"}
+    opened = {}
+    for item in yaml.safe_load((ROOT / "scripts" / "questions" / "readers.yaml").read_text(encoding="utf-8")):
+        if item["split"] != "train":
+            continue
+        path = paths.get(item["story"], ROOT.parent / "shared" / "corpora" / f"{item['story']}.txt")
+        if item["story"] not in opened:
+            ix = library.open_index(settings, "always-you") if item["story"] == "always-you" else \
+                index.build(loader.from_path(path))
+            opened[item["story"]] = library.searcher_for(ix, encoder)
+        expect = item["expect"]
+        record(opened[item["story"]], item["q"], lambda a, expect=expect: bool(expect) and any(e in a.quote for e in expect))
+    return X, y
+
+
+def fit(X: np.ndarray, y: np.ndarray, steps: int = 5000, l2: float = 1e-3) -> tuple[np.ndarray, float]:
+    """Logistic regression by gradient descent on standardised features (no extra library)."""
+    mu, sd = X.mean(0), X.std(0) + 1e-9
+    Z = (X - mu) / sd
+    w, b = np.zeros(Z.shape[1]), 0.0
+    for _ in range(steps):
+        p = 1 / (1 + np.exp(-(Z @ w + b)))
+        w -= 0.5 * (Z.T @ (p - y) / len(y) + l2 * w)
+        b -= 0.5 * float(np.mean(p - y))
+    return w / sd, b - float((w / sd) @ mu)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--precision", type=float, default=0.87, help="how often a sure answer must be right on dev")
+    args = ap.parse_args()
+    encoder = ranker.load()
+    if encoder is None:
+        sys.exit("calibrate: the answer model did not load (see above)")
+    X, y = collect(encoder)
+    X, y = np.array(X), np.array(y, dtype=float)
+    weights, bias = fit(X, y)
+    p = 1 / (1 + np.exp(-(X @ weights + bias)))
+    threshold = 1.0
+    for t in sorted(set(np.round(p, 4)), reverse=True):
+        chosen = p >= t
+        if chosen.sum() >= 10 and y[chosen].mean() >= args.precision:
+            threshold = float(t)
+    chosen = p >= threshold
+    print(f"dev: {len(y)} questions, {y.mean():.2f} right at rank 1; threshold {threshold:.3f}: sure on "
+          f"{chosen.mean():.2f}, right when sure {y[chosen].mean() if chosen.any() else 0:.2f}")
+    out = {"weights": [float(w) for w in weights], "bias": float(bias), "threshold": threshold,
+           "features": ["cosine", "cosine above the candidates' mean", "cosine above the second", "fused margin",
+                        "lexical rule"],
+           "fitted_on": f"{len(y)} development questions (FairytaleQA train stories held out of training, "
+                        "reader questions' training part)"}
+    (ranker.MODEL_DIR / "calibration.json").write_text(json.dumps(out, indent=2) + "\n")
+    print(f"wrote {ranker.MODEL_DIR / 'calibration.json'}")
+
+
+if __name__ == "__main__":
+    main()

