@@ -846,17 +846,19 @@ class Searcher:
             # the moment the question describes comes first.
             order = np.concatenate([[reply], order[order != reply]])
             combined[reply] = max(combined[reply], float(combined[order[1]]) if len(order) > 1 else 1.0)
-        answers: list[Answer] = []
         seen: set[int] = set()
         chosen = set(fusion.units.tolist()) if fusion is not None else set()
+        picked: list[int] = []
         for u in order[: top * 20]:
             pi = int(self.unit_passage[u])
             if pi in seen or combined[u] <= 0 and int(u) not in chosen:
                 continue
             seen.add(pi)
-            answers.append(self._answer(pi, q, float(combined[u]), self.units[u]))
-            if len(answers) >= top:
+            picked.append(int(u))
+            if len(picked) >= top:
                 break
+        picked = self._by_meaning(q, picked, combined)
+        answers = [self._answer(int(self.unit_passage[u]), q, float(combined[u]), self.units[u]) for u in picked]
         lexically_sure = bool(answers) and (only_position or self._confident(q, answers[0].passage - 1))
         confident = lexically_sure
         if answers and fusion is not None and not only_position and self.encoder.calibration:
@@ -908,6 +910,27 @@ class Searcher:
         ranked = head_a[rank]
         fusion = ranker.Fusion(cosine[rank], fused[rank], ranked)
         return np.concatenate([ranked, order[~np.isin(order, ranked)]]), fusion
+
+    def _by_meaning(self, q: Question, picked: list[int], combined: np.ndarray) -> list[int]:
+        """A passage found by meaning alone (no word of the question in it) is quoted from its
+        sentence nearest the question, not its first."""
+        if self.encoder is None:
+            return picked
+        lost = [k for k, u in enumerate(picked) if combined[u] <= 0]
+        if not lost:
+            return picked
+        spans = []
+        for k in lost:
+            pi = self.unit_passage[picked[k]]
+            lo, hi = np.searchsorted(self.unit_passage, [pi, pi + 1])
+            spans.append((k, int(lo), int(hi)))
+        texts = [self.ix.text[self.units[u][0] : self.units[u][1]] for _, lo, hi in spans for u in range(lo, hi)]
+        scores = self.encoder.embed(texts, ranker.MAX_QUESTION_TOKENS * 2) @ self.encoder.question(q.text)
+        out, at = list(picked), 0
+        for k, lo, hi in spans:
+            out[k] = lo + int(np.argmax(scores[at : at + hi - lo]))
+            at += hi - lo
+        return out
 
     def _confident(self, q: Question, best: int) -> bool:
         """Sure when the answer passage holds most of what the question is about."""

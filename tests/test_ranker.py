@@ -1,0 +1,123 @@
+"""The answer model's part in answering: candidates by meaning, fusion, confidence, the horizon,
+and answering lexically (saying why) when there is no model. A tiny stand-in encoder (words to
+fixed vectors) exercises the same code as the shipped ONNX model, whose own quality is measured
+by scripts/eval_answers.py."""
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+
+from bot.chat.replies import Replies
+from bot.core import horizon, library, ranker
+from conftest import build_text
+
+STORY = """Chapter 1
+
+The old sailor gripped the wheel while the storm tore at the sails all night long.
+
+Anna baked bread for the whole village every morning before dawn.
+
+Chapter 2
+
+Anna married the young miller in the spring, and the village danced at the feast.
+
+The sailor mended his nets by the harbour and sang of faraway islands.
+"""
+# Words that mean one thing share a dimension: what a trained encoder learns to do.
+MEANINGS = [{"sailor", "ship", "steer", "steered", "wheel", "storm", "weather", "boat"},
+            {"bread", "baked", "bakes", "cook", "cooked", "food"},
+            {"married", "wedding", "wed", "husband"},
+            {"nets", "fishing", "fish", "harbour"}]
+
+
+class WordEncoder:
+    """Stands in for ranker.Encoder: a text's vector counts its words of each meaning."""
+
+    digest = "test"
+    calibration = None
+
+    def embed(self, texts, max_tokens=256, batch=32):
+        out = np.zeros((len(texts), len(MEANINGS) + 1), dtype=np.float32)
+        for i, t in enumerate(texts):
+            words = set(t.lower().replace(".", " ").replace(",", " ").replace("?", " ").split())
+            for k, meaning in enumerate(MEANINGS):
+                out[i, k] = len(words & meaning)
+            out[i, -1] = 0.1
+        return out / np.linalg.norm(out, axis=1, keepdims=True)
+
+    def question(self, text):
+        return self.embed([text])[0]
+
+
+def searcher(ix, encoder=None):
+    return library.searcher_for(ix, encoder or WordEncoder())
+
+
+def test_a_question_sharing_no_word_with_its_answer_finds_it_by_meaning() -> None:
+    ix = build_text(STORY, "sea")
+    lexical = library.searcher_for(ix, None)
+    question = "who steered the ship in bad weather"
+    assert not lexical.ask(question).answers or "sailor gripped" not in lexical.ask(question).answers[0].quote
+    found = searcher(ix).ask(question)
+    assert "sailor gripped the wheel" in found.answers[0].quote
+    assert "baked bread" in searcher(ix).ask("who cooked food for everyone").answers[0].quote
+
+
+def test_meaning_stays_inside_the_spoiler_horizon() -> None:
+    ix = build_text(STORY, "sea")
+    whole = searcher(ix)
+    assert "married the young miller" in whole.ask("who is anna's husband").answers[0].quote
+    view = horizon.view(ix, 1)
+    early = whole.at(view)
+    assert early.encoder is whole.encoder  # a horizon keeps the model
+    for q in ("who is anna's husband", "the wedding", "fishing by the harbour"):
+        for a in early.ask(q, top=5).answers:
+            assert a.end <= view.end, (q, a.quote)
+
+
+def test_unsure_answers_offer_the_likeliest_passages() -> None:
+    ix = build_text(STORY, "sea")
+    replies = Replies(ix, searcher(ix))
+    reply, state = replies.ask("what colour was the moon")
+    assert "not sure" in reply.body and [b.label for b in reply.buttons][:2] == ["See 1", "See 2"]
+    shown, _ = replies.press(state, "pick:1")
+    assert not shown.error and shown.body
+
+
+def test_calibrated_confidence_follows_the_model() -> None:
+    ix = build_text(STORY, "sea")
+    encoder = WordEncoder()
+    encoder.calibration = {"weights": [10.0, 0, 0, 0, 0], "bias": -7.0, "threshold": 0.5}  # sure when cosine > 0.7
+    s = searcher(ix, encoder)
+    assert s.ask("who steered the ship in the storm").confident
+    assert not s.ask("what colour was the moon").confident
+
+
+def test_without_the_model_answers_are_lexical_and_the_log_says_why(tmp_path, monkeypatch, caplog) -> None:
+    monkeypatch.setattr(ranker, "MODEL_DIR", tmp_path)  # no model there
+    monkeypatch.setattr(ranker, "_tried", False)
+    monkeypatch.setattr(ranker, "_encoder", None)
+    with caplog.at_level(logging.WARNING):
+        assert ranker.load() is None
+    lines = [r.getMessage() for r in caplog.records if "answer model not loaded" in r.getMessage()]
+    assert len(lines) == 1 and "lexical" in lines[0] and "\n" not in lines[0]
+    assert ranker.load(enabled=False) is None
+    ix = build_text(STORY, "sea")
+    s = library.searcher_for(ix, ranker.load())
+    assert s.vectors is None and "baked bread" in s.ask("who baked bread").answers[0].quote
+
+
+def test_answers_model_false_in_the_config(tmp_path) -> None:
+    from bot import config
+
+    path = tmp_path / "config.yaml"
+    path.write_text("answers:\n  model: false\n")
+    assert config.load(path).answer_model is False
+    path.write_text("answers:\n  model: sometimes\n")
+    import pytest
+
+    from bot.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="answers.model must be true or false"):
+        config.load(path)
