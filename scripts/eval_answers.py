@@ -80,6 +80,9 @@ STORIES = {"always-you": ROOT / "seeds" / "always-you.txt", "gift-of-the-magi": 
            "owl-creek-bridge": ROOT / "tests/data/owl-creek-bridge.txt"}
 
 
+_OPENED: dict[int, dict[str, search.Searcher]] = {}
+
+
 def readers(split: str, misses: int) -> dict[str, float]:
     """The reader question set (scripts/questions/readers.yaml), one split: hit@1 and hit@3 over
     answerable questions; of those, how many were marked sure and how many sure and wrong; of
@@ -87,7 +90,7 @@ def readers(split: str, misses: int) -> dict[str, float]:
     items = [i for i in yaml.safe_load((ROOT / "scripts" / "questions" / "readers.yaml").read_text(encoding="utf-8"))
              if i["split"] == split]
     settings = config.load(ROOT / "config.yaml")
-    opened: dict[str, search.Searcher] = {}
+    opened = _OPENED.setdefault(id(ENCODER), {})  # each story indexed once a run, for both splits
     c: Counter = Counter()
     for item in items:
         path = STORIES.get(item["story"], ROOT.parent / "shared" / "corpora" / f"{item['story']}.txt")

@@ -260,3 +260,15 @@ def test_the_speaker_shown_is_the_one_whose_line_answers() -> None:
     # The quote holds Klaus's "What?" and then Caroline's question, which is what matched.
     answer = s.ask("why was klaus jealous").answers[0]
     assert "Are you jealous" in answer.quote and answer.speaker == "Caroline Forbes"
+
+
+def test_a_heading_or_a_name_alone_is_never_the_answer() -> None:
+    from conftest import build_text
+
+    ix = build_text("CHAPTER I\n\nThe garden party began at noon. Irene sang in the garden.\n\n"
+                    "SECOND EPILOGUE\n\nIrene Adler?\n\nIrene Adler married a lawyer named Norton in the garden "
+                    "chapel, and the party went on.\n", "headings")
+    s = Searcher(ix)
+    for q in ("second epilogue", "irene adler", "who did irene adler marry"):
+        for a in s.ask(q, top=3).answers:
+            assert a.quote.strip() not in ("SECOND EPILOGUE", "Irene Adler?", "CHAPTER I"), (q, a.quote)

@@ -43,7 +43,7 @@ def aloud(text: str, limit: int = SAY_MAX) -> str:
     if end:
         return text[:end]
     return text[:limit].rsplit(" ", 1)[0].rstrip(",;:—-") + "…"
-FORMAT = 14  # bump when the Searcher's state changes: cached searchers are rebuilt
+FORMAT = 15  # bump when the Searcher's state changes: cached searchers are rebuilt
 
 # --- analysis -----------------------------------------------------------------------------
 
@@ -462,6 +462,11 @@ class Searcher:
                 found[u] = True
             self.unit_category[name] = found
 
+        # Windows that can never be an answer: a heading ("SECOND EPILOGUE", "VIOLET HUNTER."),
+        # a chapter title, or a name alone.
+        titles = {" ".join(words(c.title)) for c in ix.chapters} | {" ".join(words(s.title)) for s in ix.scenes}
+        names = set(self.aliases)
+        self.unit_bare = np.array([_bare(ix.text[a:b], titles, names) for a, b, _ in self.units] or [False])
         self.sizes = (len(ix.passages), len(self.units), len(ix.scenes))  # what this searcher may return
         self.vectors: np.ndarray | None = None  # passage vectors from the answer model, when it is used
         self.encoder = None
@@ -822,6 +827,7 @@ class Searcher:
             factor += self.SPEAKER_WEIGHT * _share(self.unit_speaking, [q.speaker], len(factor))
         combined = combined * factor
         combined[self.sizes[1]:] = 0.0  # windows past the reader's horizon are never answers
+        combined[self.unit_bare] = 0.0  # nor headings and names alone
         # The last signal reads text, so it only looks at the best few hundred windows.
         k = min(len(combined), max(top * 20, 300))
         order = np.argpartition(-combined, k - 1)[:k]
@@ -851,7 +857,7 @@ class Searcher:
         picked: list[int] = []
         for u in order[: top * 20]:
             pi = int(self.unit_passage[u])
-            if pi in seen or combined[u] <= 0 and int(u) not in chosen:
+            if pi in seen or self.unit_bare[u] or combined[u] <= 0 and int(u) not in chosen:
                 continue
             seen.add(pi)
             picked.append(int(u))
@@ -898,9 +904,9 @@ class Searcher:
             if int(pi) in seen:
                 continue
             lo, hi = np.searchsorted(self.unit_passage, [pi, pi + 1])
-            if hi > lo:
+            if hi > lo and not self.unit_bare[lo:hi].all():
                 seen.add(int(pi))
-                head.append(int(lo + np.argmax(combined[lo:hi])))
+                head.append(int(lo + np.argmax(combined[lo:hi] - self.unit_bare[lo:hi])))
         if not head:
             return order, None
         head_a = np.array(head)
@@ -928,7 +934,7 @@ class Searcher:
         scores = self.encoder.embed(texts, ranker.MAX_QUESTION_TOKENS * 2) @ self.encoder.question(q.text)
         out, at = list(picked), 0
         for k, lo, hi in spans:
-            out[k] = lo + int(np.argmax(scores[at : at + hi - lo]))
+            out[k] = lo + int(np.argmax(scores[at : at + hi - lo] - 10.0 * self.unit_bare[lo:hi]))
             at += hi - lo
         return out
 
@@ -1088,6 +1094,19 @@ def _compound(word: str, vocabulary: set[str]) -> list[str]:
         if any(len(h) >= 4 and h in vocabulary and h not in stop for h in (left, right)):
             return [left, right]
     return []
+
+
+def _bare(text: str, titles: set[str], names: set[str]) -> bool:
+    """A sentence that says nothing by itself: a heading in capitals, a chapter's or scene's
+    title, or a name alone ("Marcel." or "Irene Adler?")."""
+    stripped = text.strip()
+    key = " ".join(words(stripped))
+    if not key:
+        return True
+    if len(key.split()) <= 6 and (key in titles or key in names):
+        return True
+    letters = [ch for ch in stripped if ch.isalpha()]
+    return len(key.split()) <= 8 and bool(letters) and all(ch.isupper() for ch in letters)
 
 
 def _z(x: np.ndarray) -> np.ndarray:
