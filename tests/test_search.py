@@ -265,6 +265,8 @@ def test_the_speaker_shown_is_the_one_whose_line_answers() -> None:
 def test_a_heading_or_a_name_alone_is_never_the_answer() -> None:
     from conftest import build_text
 
+    from bot.core.search import Searcher
+
     ix = build_text("CHAPTER I\n\nThe garden party began at noon. Irene sang in the garden.\n\n"
                     "SECOND EPILOGUE\n\nIrene Adler?\n\nIrene Adler married a lawyer named Norton in the garden "
                     "chapel, and the party went on.\n", "headings")
