@@ -267,10 +267,12 @@ def test_a_heading_or_a_name_alone_is_never_the_answer() -> None:
 
     from bot.core.search import Searcher
 
-    ix = build_text("CHAPTER I\n\nThe garden party began at noon. Irene sang in the garden.\n\n"
+    ix = build_text("CHAPTER I\n\nThe garden party began at noon. Irene Adler sang in the garden, and Irene Adler "
+                    "laughed when Holmes said so.\n\n"
                     "SECOND EPILOGUE\n\nIrene Adler?\n\nIrene Adler married a lawyer named Norton in the garden "
                     "chapel, and the party went on.\n", "headings")
     s = Searcher(ix)
-    for q in ("second epilogue", "irene adler", "who did irene adler marry"):
+    for q in ("second epilogue", "irene adler", "who did irene adler marry", "epilogue"):
         for a in s.ask(q, top=3).answers:
-            assert a.quote.strip() not in ("SECOND EPILOGUE", "Irene Adler?", "CHAPTER I"), (q, a.quote)
+            assert "SECOND EPILOGUE" not in a.quote and "Irene Adler?" not in a.quote, (q, a.quote)
+    assert "named Norton" in s.ask("who did irene adler marry").answers[0].quote

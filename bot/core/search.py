@@ -464,9 +464,9 @@ class Searcher:
 
         # Windows that can never be an answer: a heading ("SECOND EPILOGUE", "VIOLET HUNTER."),
         # a chapter title, or a name alone.
-        titles = {" ".join(words(c.title)) for c in ix.chapters} | {" ".join(words(s.title)) for s in ix.scenes}
+        self.titles = {" ".join(words(c.title)) for c in ix.chapters} | {" ".join(words(s.title)) for s in ix.scenes}
         names = set(self.aliases)
-        self.unit_bare = np.array([_bare(ix.text[a:b], titles, names) for a, b, _ in self.units] or [False])
+        self.unit_bare = np.array([_bare(ix.text[a:b], self.titles, names) for a, b, _ in self.units] or [False])
         self.sizes = (len(ix.passages), len(self.units), len(ix.scenes))  # what this searcher may return
         self.vectors: np.ndarray | None = None  # passage vectors from the answer model, when it is used
         self.encoder = None
@@ -996,6 +996,12 @@ class Searcher:
             return v
 
         values = [value(s, e) for s, e in spans]
+        # A heading or a name alone is never part of a quote: it ends one, and is never its start.
+        names = set(self.aliases)
+        bare = [_bare(text[s:e], self.titles, names) for s, e in spans]
+        if all(bare):
+            return spans[0][0], spans[0][1]
+        values = [v if not b else -1.0 for v, b in zip(values, bare)]
         # A "why" (or "what made...") reads better with what came before; anything else with what follows.
         cause = q.kind == "why" or bool(_WHAT_MADE.search(q.text))
         best = max(range(len(spans)), key=lambda i: values[i])
@@ -1004,14 +1010,16 @@ class Searcher:
             centre = next((i for i, (s, e) in enumerate(spans) if s <= around < e), best)
             best = max(range(max(0, centre - 1), min(len(spans), centre + 2)),
                        key=lambda i: (values[i], i == centre))
+            if bare[best]:
+                best = max(range(len(spans)), key=lambda i: (not bare[i], -abs(i - centre)))
         lo = hi = best
         # Grow around the best sentence while the neighbours add matched words or it is too short.
         while True:
             cur = spans[hi][1] - spans[lo][0]
             options = []
-            if lo > 0 and spans[hi][1] - spans[lo - 1][0] <= QUOTE_MAX:
+            if lo > 0 and not bare[lo - 1] and spans[hi][1] - spans[lo - 1][0] <= QUOTE_MAX:
                 options.append((values[lo - 1], lo - 1, hi))
-            if hi + 1 < len(spans) and spans[hi + 1][1] - spans[lo][0] <= QUOTE_MAX:
+            if hi + 1 < len(spans) and not bare[hi + 1] and spans[hi + 1][1] - spans[lo][0] <= QUOTE_MAX:
                 options.append((values[hi + 1], lo, hi + 1))
             if not options:
                 break

@@ -11,7 +11,8 @@ _ABBREVIATIONS = {
     "mr", "mrs", "ms", "dr", "st", "mt", "jr", "sr", "prof", "capt", "col", "gen", "lt", "sgt",
     "rev", "hon", "messrs", "mme", "mlle", "vs", "etc", "no", "vol", "ch", "fig", "esq", "gov",
 }
-_SENTENCE_END = re.compile(r"[.!?…]+[\"”’')\]]*(?=\s+[\"“‘'(\[]?[A-Z0-9À-Ö])|[.!?…]+[\"”’')\]]*$")
+_SENTENCE_END = re.compile(r"[.!?…]+[\"”’')\]]*(?=\s+[\"“‘'(\[]?[A-Z0-9À-Ö])|[.!?…]+[\"”’')\]]*$"
+                           r"|\S(?=[ \t]*\n[ \t]*\n)")  # a paragraph break ends a sentence, stop or not
 
 
 def sentences(text: str, offset: int = 0) -> Iterator[tuple[int, int]]:
