@@ -184,32 +184,29 @@ def main() -> None:
     export(model, tok, args.out, args.work)
 
 
-class _Pooled(__import__("torch").nn.Module):
-    """The encoder with mean pooling and normalisation inside, so the ONNX graph gives vectors."""
-
-    def __init__(self, model):
-        super().__init__()
-        self.model = model
-
-    def forward(self, input_ids, attention_mask, token_type_ids):
-        import torch
-
-        hidden = self.model(input_ids=input_ids, attention_mask=attention_mask,
-                            token_type_ids=token_type_ids).last_hidden_state
-        mask = attention_mask.unsqueeze(-1).float()
-        return torch.nn.functional.normalize((hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-6), dim=-1)
-
-
 def export(model, tok, out: Path, work: Path) -> None:
     """ONNX (opset 17), quantised to int8 by onnxruntime, and the fast tokenizer's JSON."""
     import torch
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
+    class Pooled(torch.nn.Module):
+        """The encoder with mean pooling and normalisation inside, so the ONNX graph gives vectors."""
+
+        def __init__(self, model):
+            super().__init__()
+            self.model = model
+
+        def forward(self, input_ids, attention_mask, token_type_ids):
+            hidden = self.model(input_ids=input_ids, attention_mask=attention_mask,
+                                token_type_ids=token_type_ids).last_hidden_state
+            mask = attention_mask.unsqueeze(-1).float()
+            return torch.nn.functional.normalize((hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-6), dim=-1)
+
     out.mkdir(parents=True, exist_ok=True)
     model.eval()
     sample = tok(["a question", "a longer passage of the story"], padding=True, return_tensors="pt")
     full = work / "ranker-fp32.onnx"
-    torch.onnx.export(_Pooled(model), (sample["input_ids"], sample["attention_mask"], sample["token_type_ids"]),
+    torch.onnx.export(Pooled(model), (sample["input_ids"], sample["attention_mask"], sample["token_type_ids"]),
                       str(full), input_names=["input_ids", "attention_mask", "token_type_ids"],
                       output_names=["embedding"], opset_version=17, dynamo=False,
                       dynamic_axes={"input_ids": {0: "batch", 1: "tokens"}, "attention_mask": {0: "batch", 1: "tokens"},

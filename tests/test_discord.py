@@ -175,6 +175,9 @@ async def test_buttons_move_through_the_story_for_the_asker_only(world) -> None:
     env, channel, alice, bob = world
     result = await alice.slash(channel, "ask", question="What did Marcel think of Caroline?")
     message = result.response
+    labels = [c["label"] for row in message.components for c in row["components"]]
+    if "See 1" in labels:  # an unsure answer lists the likeliest passages first: see the first
+        message = (await alice.click(message, label="See 1")).response
     first = message.embeds[0].description
     click = await alice.click(message, label="Later")
     later = click.response.embeds[0].description

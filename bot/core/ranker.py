@@ -29,8 +29,10 @@ MAX_QUESTION_TOKENS = 64
 class Encoder:
     """Texts -> unit vectors (float32, 384 wide), in batches."""
 
-    def __init__(self, folder: Path = MODEL_DIR, threads: int = 2):
+    def __init__(self, folder: Path | None = None, threads: int = 2):
         import onnxruntime as ort
+
+        folder = folder or MODEL_DIR
         from tokenizers import Tokenizer
 
         options = ort.SessionOptions()
