@@ -117,11 +117,14 @@ def load(enabled: bool = True) -> Encoder | None:
 
 
 def passage_vectors(encoder: Encoder, texts: list[str], progress=None) -> np.ndarray:
-    """Every passage's vector (float16 to keep the cache small), in batches, reporting progress."""
-    out = []
+    """Every passage's vector (float16 to keep the cache small), in batches of passages of like
+    length (a batch is padded to its longest), reporting progress."""
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+    out = np.zeros((len(texts), 384), dtype=np.float16)
     step = 256
-    for i in range(0, len(texts), step):
-        out.append(encoder.embed(texts[i : i + step]).astype(np.float16))
+    for i in range(0, len(order), step):
+        chunk = order[i : i + step]
+        out[chunk] = encoder.embed([texts[k] for k in chunk]).astype(np.float16)
         if progress is not None:
             progress(min(len(texts), i + step), len(texts))
-    return np.concatenate(out) if out else np.zeros((0, 384), dtype=np.float16)
+    return out
