@@ -120,11 +120,14 @@ def passage_vectors(encoder: Encoder, texts: list[str], progress=None) -> np.nda
     """Every passage's vector (float16 to keep the cache small), in batches of passages of like
     length (a batch is padded to its longest), reporting progress."""
     order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-    out = np.zeros((len(texts), 384), dtype=np.float16)
+    out: np.ndarray | None = None
     step = 256
     for i in range(0, len(order), step):
         chunk = order[i : i + step]
-        out[chunk] = encoder.embed([texts[k] for k in chunk]).astype(np.float16)
+        vectors = encoder.embed([texts[k] for k in chunk])
+        if out is None:
+            out = np.zeros((len(texts), vectors.shape[1]), dtype=np.float16)
+        out[chunk] = vectors.astype(np.float16)
         if progress is not None:
             progress(min(len(texts), i + step), len(texts))
-    return out
+    return out if out is not None else np.zeros((0, 384), dtype=np.float16)
