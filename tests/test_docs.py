@@ -67,12 +67,12 @@ def test_every_command_line_example_prints_what_the_readme_shows(command, shown,
         assert expected in printed, (command, expected, printed[:600])
 
 
-def test_every_bot_command_example_works_in_the_console() -> None:
+def test_every_bot_command_example_works_in_the_console(tmp_path) -> None:
     base = config.load(ROOT / "config.yaml")
     stories = dict(base.stories)
     stories["owl-creek"] = config.StorySetting(name="owl-creek", path=ROOT / "tests" / "data" / "owl-creek-bridge.txt")
     library = StoryLibrary(replace(base, stories=stories))
-    console = Console(library.get(None), library=library)
+    console = Console(library.get(None), library=library, picture_dir=tmp_path)
     examples = table_examples()
     assert len(examples) >= 12 and "/quote Klaus about:jealous" in examples
     for example in examples:

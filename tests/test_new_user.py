@@ -25,9 +25,9 @@ BOOKS = "\n\n".join(
     for book in ("ONE", "TWO", "THREE"))
 
 
-def console() -> Console:
+def console(pictures_to: Path | None = None) -> Console:
     library = StoryLibrary(config.load(ROOT / "config.yaml"))
-    return Console(library.get(None), library=library)
+    return Console(library.get(None), library=library, picture_dir=pictures_to)
 
 
 def test_help_lists_every_command_and_the_bot_registers_each() -> None:
@@ -88,7 +88,7 @@ def test_chapters_by_the_names_readers_give_them() -> None:
 
 
 def test_a_misspelt_name_does_not_spoil_the_picture(capsys, tmp_path) -> None:
-    c = console()
+    c = console(tmp_path)
     out = c.handle("/timeline Klaus, Marcell, Zebedee")
     assert "Where Klaus Mikaelson, Marcel Gerard appear" in out and "Left out: “Zebedee”" in out
     assert main(["--config", str(ROOT / "config.yaml"), "timeline", "Klaus,", "Marcell,", "Zebedee",
