@@ -475,6 +475,16 @@ class Replies:
                   ("Dialogue", count(len(ix.dialogue), "line"))]
         if ix.author:
             fields.insert(0, ("Author", fmt.escape(ix.author)))
+        meta = ix.metadata
+        for key, label in (("fandom", "Fandom"), ("fandoms", "Fandom"), ("rating", "Rating"),
+                           ("relationships", "Relationships"), ("relationship", "Relationships"),
+                           ("tags", "Tags"), ("additional tags", "Tags")):
+            value = meta.get(key)
+            if value and label not in {name for name, _ in fields}:
+                text = ", ".join(value) if isinstance(value, list) else str(value)
+                fields.append((label, fmt.cut(fmt.escape(text), 300)))
+        if meta.get("summary"):
+            fields.append(("Summary", fmt.cut(fmt.story_text(meta["summary"]), 400)))
         return Reply(title=fmt.escape(ix.title), body="The story I know by heart." + (" Try `/help`." if hint else ""),
                      fields=tuple(fields)), None
 

@@ -42,7 +42,7 @@ def view(ix: StoryIndex, chapters: int | None) -> StoryIndex:
         passages=ix.passages[: bisect.bisect_right(ix.passages, chapters, key=lambda p: p.chapter)],
         characters=met,
         dialogue=[d for d in lines if d.speaker is None or d.speaker in known],
-        uses=ix.uses, extra={"horizon": chapters, "shown": shown},
+        uses=ix.uses, words_to=ix.words_to, metadata=ix.metadata, extra={"horizon": chapters, "shown": shown},
     )
 
 

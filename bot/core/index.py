@@ -79,6 +79,7 @@ class StoryIndex:
     # spoiler horizon knows of a name is counted from these (see bot/core/horizon.py).
     uses: dict[str, dict[str, list[int]]] = field(default_factory=dict)
     words_to: list[int] = field(default_factory=list)  # words from the start to each chapter's end
+    metadata: dict = field(default_factory=dict)  # about the story, not in it (see loader.Story)
     format: int = FORMAT
     extra: dict = field(default_factory=dict)
 
@@ -243,7 +244,7 @@ def build(story: Story, setting: StorySetting | None = None) -> StoryIndex:
         encoding=story.encoding, text=text, start=story.start, end=story.end,
         words=len(text[story.start : story.end].split()), chapters=chapters, scenes=scenes,
         passages=passages, characters=characters, dialogue=dlines, uses=uses,
-        words_to=_running_words(text, story.start, [c.end for c in chapters]),
+        words_to=_running_words(text, story.start, [c.end for c in chapters]), metadata=dict(story.metadata),
     )
 
 
@@ -311,6 +312,7 @@ def cache_key(story: Story, setting: StorySetting) -> str:
     digest.update(story.text.encode("utf-8"))
     digest.update(setting.fingerprint().encode())
     digest.update(f"format={FORMAT};span={story.start}-{story.end}".encode())
+    digest.update(repr(sorted(story.metadata.items())).encode())
     return digest.hexdigest()[:24]
 
 

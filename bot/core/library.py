@@ -10,7 +10,7 @@ from rapidfuzz import process, utils
 
 from bot.config import Settings, StorySetting
 from bot.core import index as index_mod
-from bot.core import horizon, loader, ranker, search
+from bot.core import horizon, loader, ranker, readers, search
 from bot.errors import StoryError, StoryNotFoundError
 
 
@@ -29,7 +29,7 @@ def entries(settings: Settings) -> dict[str, Entry]:
     found: dict[str, Entry] = {}
     if settings.seeds_dir.is_dir():
         for path in sorted(settings.seeds_dir.iterdir()):
-            if path.is_file() and path.suffix.lower() in loader.STORY_SUFFIXES:
+            if path.is_file() and path.suffix.lower() in readers.SUFFIXES:
                 name = path.stem[:NAME_MAX].strip()  # a name is typed and offered in Discord's 100 characters
                 found[name] = Entry(name, path)
     for name, story in settings.stories.items():
@@ -53,9 +53,9 @@ def resolve(settings: Settings, name_or_path: str | None) -> Entry:
     if name_or_path in library:
         return library[name_or_path]
     path = Path(name_or_path)
-    if path.exists() or path.suffix.lower() in loader.STORY_SUFFIXES or "/" in name_or_path:
+    if path.exists() or path.suffix.lower() in readers.SUFFIXES or "/" in name_or_path:
         if path.is_dir():
-            stories = [p for p in sorted(path.iterdir()) if p.suffix.lower() in loader.STORY_SUFFIXES]
+            stories = [p for p in sorted(path.iterdir()) if p.suffix.lower() in readers.SUFFIXES]
             if not stories:
                 raise StoryError(f"{path} is a folder with no .txt or .md stories in it; give a story file")
             raise StoryError(f"{path} is a folder; give one of its stories, e.g. --story {stories[0]}")
@@ -119,7 +119,7 @@ def open_story(settings: Settings, name_or_path: str | None = None,
     nothing after it (text, scenes, characters and names not met yet) is shown.
     """
     entry = resolve(settings, name_or_path)
-    story = loader.from_path(entry.path, entry.name, settings.max_story_mb)
+    story = readers.read(entry.path, entry.name, settings.max_story_mb)
     ix, searcher = load(story, settings.story(entry.name), settings.cache_dir, settings.answer_model)
     if upto_chapter is None:
         return ix, searcher

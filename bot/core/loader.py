@@ -6,7 +6,7 @@ line ending turned into ``\\n`` -- exactly what ``open(path, newline=None).read(
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.errors import StoryError
@@ -39,6 +39,10 @@ class Story:
     title: str
     author: str | None
     encoding: str
+    # What is about the story, not in it (AO3's tags, summary, notes): shown in /story info,
+    # never searched or quoted. Keys: title, author, rating, fandom(s), relationships,
+    # characters, additional tags, summary, notes, source...
+    metadata: dict = field(default_factory=dict)
 
     @property
     def body(self) -> str:

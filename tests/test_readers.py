@@ -1,0 +1,163 @@
+"""Story files as fans have them: AO3 and FanFicFare HTML and EPUB, any EPUB 2/3, and hostile
+files. The AO3 fixture (tests/data/ao3-lanterns.html) follows AO3's download templates
+(otwarchive app/views/downloads: preface with dl.tags, div#chapters with div.meta.group and
+div.userstuff, end notes, afterword); its notes and tags hold words that must never be quoted."""
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from bot.chat.replies import Replies
+from bot.core import index, readers
+from bot.core.search import Searcher
+from bot.errors import StoryError
+
+DATA = Path(__file__).resolve().parent / "data"
+NOT_STORY = ("periwinkle", "marmalade", "quokka", "narwhal", "pangolin", "Zebras", "archiveofourown", "Preface")
+
+CONTAINER = ('<?xml version="1.0"?><container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container">'
+             '<rootfiles><rootfile full-path="OEBPS/content.opf" media-type="application/oebps-package+xml"/>'
+             '</rootfiles></container>')
+
+
+def xhtml(body: str) -> str:
+    return f'<?xml version="1.0" encoding="utf-8"?><html xmlns="http://www.w3.org/1999/xhtml"><head><title>x</title></head><body>{body}</body></html>'
+
+
+def make_epub(path: Path, docs: list[tuple[str, str]], nav: list[tuple[str, str]] | None = None,
+              ncx: list[tuple[str, str]] | None = None, container: str = CONTAINER, subjects=("Fluff",)) -> Path:
+    manifest = "".join(f'<item id="d{i}" href="{name}" media-type="application/xhtml+xml"/>' for i, (name, _) in enumerate(docs))
+    spine = "".join(f'<itemref idref="d{i}"/>' for i in range(len(docs)))
+    if nav is not None:
+        manifest += '<item id="nav" href="nav.xhtml" media-type="application/xhtml+xml" properties="nav"/>'
+    if ncx is not None:
+        manifest += '<item id="ncx" href="toc.ncx" media-type="application/x-dtbncx+xml"/>'
+    toc = ' toc="ncx"' if ncx is not None else ""
+    opf = ('<?xml version="1.0"?><package xmlns="http://www.idpf.org/2007/opf" version="3.0"><metadata '
+           'xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>Lanterns on the River</dc:title>'
+           '<dc:creator>inkwell</dc:creator>' + "".join(f"<dc:subject>{s}</dc:subject>" for s in subjects) +
+           '<dc:description>&lt;p&gt;A summary about periwinkle.&lt;/p&gt;</dc:description></metadata>'
+           f'<manifest>{manifest}</manifest><spine{toc}>{spine}</spine></package>')
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("mimetype", "application/epub+zip")
+        z.writestr("META-INF/container.xml", container)
+        z.writestr("OEBPS/content.opf", opf)
+        for name, body in docs:
+            z.writestr(f"OEBPS/{name}", xhtml(body))
+        if nav is not None:
+            z.writestr("OEBPS/nav.xhtml", xhtml('<nav epub:type="toc" xmlns:epub="http://www.idpf.org/2007/ops"><ol>'
+                                                + "".join(f'<li><a href="{h}">{t}</a></li>' for h, t in nav) + "</ol></nav>"))
+        if ncx is not None:
+            z.writestr("OEBPS/toc.ncx", '<?xml version="1.0"?><ncx xmlns="http://www.daisy.org/z3986/2005/ncx/"><navMap>'
+                       + "".join(f'<navPoint id="n{i}"><navLabel><text>{t}</text></navLabel><content src="{h}"/></navPoint>'
+                                 for i, (h, t) in enumerate(ncx)) + "</navMap></ncx>")
+    return path
+
+
+CH1A = '<p>Mara Quill walked to the old bridge at dusk. "Are you coming?" she asked Tobin.</p>'
+CH1B = '<p>"Always," said Tobin Reed, and he lit the first lantern by the river.</p>'
+CH2 = ('<p>The lanterns drifted down the river, past the mill and the sleeping town. Mara laughed at the fireflies '
+       'that rose from the reeds to meet them.</p><p>"We should do this every year," Tobin said to Mara.</p>')
+
+
+def check_story(story, chapters: int = 2) -> None:
+    ix = index.build(story)
+    assert [c.title for c in ix.chapters][:chapters] and len(ix.chapters) == chapters, [c.title for c in ix.chapters]
+    assert "lit the first lantern" in story.text and "fireflies" in story.text
+    for word in NOT_STORY:
+        assert word not in story.text, word
+    replies = Replies(ix, Searcher(ix))
+    shown = " ".join([replies.ask("who lit the lantern")[0].body, replies.characters()[0].body,
+                      replies.summary("story")[0].body, replies.quote()[0].body])
+    assert "lit the first lantern" in shown
+    for word in NOT_STORY:
+        assert word not in shown, word
+    names = {c.name for c in ix.characters}
+    assert {"Mara Quill", "Tobin Reed"} & names or {"Mara", "Tobin"} & names
+
+
+def test_an_ao3_html_download() -> None:
+    story = readers.read(DATA / "ao3-lanterns.html", "lanterns")
+    check_story(story)
+    assert story.title == "Lanterns on the River" and story.author == "inkwell"
+    meta = story.metadata
+    assert meta["rating"] == ["General Audiences"] and meta["relationships"] == ["Mara/Tobin"]
+    assert "periwinkle" in meta["summary"] and any("quokka" in n for n in meta["notes"])
+    ix = index.build(story)
+    card = Replies(ix, Searcher(ix)).story()[0]
+    assert dict(card.fields)["Rating"] == "General Audiences" and "periwinkle" in dict(card.fields)["Summary"]
+
+
+def test_an_epub3_with_a_chapter_split_over_two_files(tmp_path) -> None:
+    path = make_epub(tmp_path / "split.epub",
+                     [("preface.xhtml", '<div id="preface"><h1>Lanterns on the River</h1><div class="byline">by inkwell</div>'
+                                        '<p>Summary</p><blockquote class="userstuff"><p>periwinkle</p></blockquote></div>'),
+                      ("ch1_split_000.xhtml", '<h2 class="heading">Chapter 1: The Bridge</h2>' + CH1A),
+                      ("ch1_split_001.xhtml", CH1B),
+                      ("ch2.xhtml", '<h2 class="heading">Chapter 2: The River</h2>' + CH2)],
+                     nav=[("preface.xhtml", "Preface"), ("ch1_split_000.xhtml", "Chapter 1: The Bridge"),
+                          ("ch2.xhtml", "Chapter 2: The River")])
+    story = readers.read(path, "split")
+    check_story(story)
+    assert story.metadata["tags"] == ["Fluff"] and story.author == "inkwell"
+
+
+def test_a_fanficfare_epub_with_an_ncx(tmp_path) -> None:
+    path = make_epub(tmp_path / "fff.epub",
+                     [("title_page.xhtml", "<h3>Lanterns on the River</h3><p>Rating: periwinkle</p>"),
+                      ("toc_page.xhtml", "<p>Table of Contents</p><p>Preface</p>"),
+                      ("file0001.xhtml", '<h3 class="fff_chapter_title">The Bridge</h3><div class="fff_chapter_notes">'
+                                         "<p>Notes: a quokka</p></div>" + CH1A + CH1B),
+                      ("file0002.xhtml", '<h3 class="fff_chapter_title">The River</h3>' + CH2)],
+                     ncx=[("title_page.xhtml", "Title Page"), ("file0001.xhtml", "The Bridge"), ("file0002.xhtml", "The River")])
+    story = readers.read(path, "fff")
+    check_story(story)
+    assert any("quokka" in n for n in story.metadata["notes"])
+
+
+def test_plain_html_with_headings_as_chapters(tmp_path) -> None:
+    path = tmp_path / "plain.html"
+    path.write_text(f"<html><body><h2>The Bridge</h2>{CH1A}{CH1B}<h2>The River</h2>{CH2}"
+                    "<script>document.write('marmalade')</script><style>p{{}}</style></body></html>")
+    check_story(readers.read(path, "plain"))
+
+
+@pytest.mark.filterwarnings("ignore:Duplicate name")
+@pytest.mark.parametrize("kind", ["zip bomb", "xxe", "huge declared", "truncated", "renamed binary", "not an epub"])
+def test_hostile_files_get_one_line_and_touch_nothing(tmp_path, kind) -> None:
+    path = tmp_path / "bad.epub"
+    if kind == "zip bomb":
+        make_epub(path, [("ch.xhtml", "<p>" + "a " * 10 + "</p>")])
+        with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as z:
+            z.writestr("OEBPS/ch.xhtml", "<p>" + "a" * (60 * 1024 * 1024) + "</p>")  # 60 MB of one letter
+    elif kind == "xxe":
+        make_epub(path, [("ch.xhtml", CH1A)], container='<?xml version="1.0"?><!DOCTYPE c [<!ENTITY x SYSTEM '
+                  '"file:///etc/passwd">]><container><rootfiles><rootfile full-path="&x;"/></rootfiles></container>')
+    elif kind == "huge declared":
+        make_epub(path, [("ch.xhtml", CH1A)])
+        data = bytearray(path.read_bytes())
+        i = data.rfind(b"PK\x01\x02")  # the last central directory entry: declare 2 GB uncompressed
+        data[i + 24:i + 28] = (2 * 1024 ** 3).to_bytes(4, "little")
+        path.write_bytes(bytes(data))
+    elif kind == "truncated":
+        make_epub(path, [("ch.xhtml", CH1A)])
+        path.write_bytes(path.read_bytes()[:200])
+    elif kind == "renamed binary":
+        path = tmp_path / "bad.html"
+        path.write_bytes(b"<html>\x00\x01\x02" + bytes(range(256)) * 40)
+    else:
+        path.write_bytes(b"just some text, not a zip")
+    before = set(tmp_path.iterdir())
+    if kind == "huge declared":
+        # A size the zip declares is never trusted: the member is streamed with a cap, so this
+        # reads as the small story it really is, without reserving 2 GB.
+        assert "Mara Quill walked" in readers.read(path, "bad", max_mb=10).text
+        assert set(tmp_path.iterdir()) == before
+        return
+    with pytest.raises(StoryError) as caught:
+        readers.read(path, "bad", max_mb=10)
+    message = str(caught.value)
+    assert "\n" not in message and str(path) in message
+    assert set(tmp_path.iterdir()) == before
