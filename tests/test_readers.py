@@ -161,3 +161,28 @@ def test_hostile_files_get_one_line_and_touch_nothing(tmp_path, kind) -> None:
     message = str(caught.value)
     assert "\n" not in message and str(path) in message
     assert set(tmp_path.iterdir()) == before
+
+
+def test_files_added_to_or_changed_in_seeds_are_seen_without_a_restart(tmp_path) -> None:
+    import os
+    from dataclasses import replace
+
+    from bot import config
+    from bot.chat.stories import StoryLibrary
+
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "first.txt").write_text("Anna met Boris by the river. Anna smiled at Boris, and Boris waved.\n")
+    settings = replace(config.load(None), seeds_dir=seeds, cache_dir=tmp_path / "cache", default_story=None,
+                       stories={}, answer_model=False)
+    library = StoryLibrary(settings)
+    assert library.names() == ["first"]
+    (seeds / "lanterns.html").write_bytes((DATA / "ao3-lanterns.html").read_bytes())
+    os.utime(seeds, ns=(1, os.stat(seeds).st_mtime_ns + 1_000_000))  # the folder changed
+    assert sorted(library.names()) == ["first", "lanterns"]
+    assert "lit the first lantern" in library.whole("lanterns").ix.text
+    first = seeds / "first.txt"
+    first.write_text("Anna met Boris by the mill. Anna laughed at Boris, and Boris sang for Anna.\n")
+    os.utime(first, ns=(1, os.stat(first).st_mtime_ns + 1_000_000))
+    assert not library.ready("first") or "mill" in library.whole("first").ix.text
+    assert "mill" in library.whole("first").ix.text

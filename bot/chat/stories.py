@@ -8,6 +8,7 @@ caller waits for the first build instead of starting another.
 """
 from __future__ import annotations
 
+import os
 import threading
 from collections import OrderedDict
 
@@ -22,18 +23,37 @@ class StoryLibrary:
     def __init__(self, settings: Settings, keep: int = 32):
         self.settings = settings
         self.keep = keep  # views kept; each holds references into its story, not copies
-        self._whole: dict[str, Replies] = {}
+        self._whole: dict[str, tuple[tuple, Replies]] = {}  # name -> (the file's stamp when read, replies)
         self._views: OrderedDict[tuple[str, int], Replies] = OrderedDict()
         self._lock = threading.Lock()
         self._building: dict[str, threading.Lock] = {}
-        self._names: tuple[Settings, list[str]] | None = None
+        self._names: tuple[Settings, tuple, dict] | None = None
         self._default: tuple[Settings, str] | None = None
 
     def names(self) -> list[str]:
-        """The library's story names (read from disk once: the bot's event loop asks often)."""
-        if self._names is None or self._names[0] is not self.settings:
-            self._names = (self.settings, list(library.entries(self.settings)))
-        return self._names[1]
+        """The library's story names. The folder is listed again only when it changed (a file
+        added to seeds/ is seen without a restart); the bot's event loop asks often."""
+        return list(self._entries())
+
+    def _entries(self) -> dict:
+        seeds = self.settings.seeds_dir
+        try:
+            stamp = (seeds.stat().st_mtime_ns,) if seeds.is_dir() else ()
+        except OSError:
+            stamp = ()
+        if self._names is None or self._names[0] is not self.settings or self._names[1] != stamp:
+            self._names = (self.settings, stamp, library.entries(self.settings))
+        return self._names[2]
+
+    def _stamp(self, name: str) -> tuple:
+        """The story file's modification time and size: a changed file is read again."""
+        entry = self._entries().get(name)
+        path = entry.path if entry is not None else None
+        try:
+            info = os.stat(path if path is not None else name)
+        except OSError:
+            return ()
+        return (info.st_mtime_ns, info.st_size)
 
     def default(self) -> str:
         if self._default is None or self._default[0] is not self.settings:
@@ -45,32 +65,39 @@ class StoryLibrary:
 
     def ready(self, story: str | None) -> bool:
         """Whether the story is indexed, so any reader's replies come at once."""
-        return (story or self.default()) in self._whole
+        name = story or self.default()
+        found = self._whole.get(name)
+        return found is not None and found[0] == self._stamp(name)
 
     def whole(self, story: str | None) -> Replies:
         """The whole story's replies. Blocking the first time (it indexes the story): call it
         off the event loop. Concurrent first calls wait for one build."""
         name = story or self.default()
+        stamp = self._stamp(name)
         found = self._whole.get(name)
-        if found is not None:
-            return found
+        if found is not None and found[0] == stamp:
+            return found[1]
         with self._lock:
             gate = self._building.setdefault(name, threading.Lock())
         with gate:
             found = self._whole.get(name)
-            if found is None:
+            if found is None or found[0] != stamp:
                 ix, searcher = library.open_story(self.settings, name)
-                found = Replies(ix, searcher, self.settings.discord.max_question_chars)
+                found = (stamp, Replies(ix, searcher, self.settings.discord.max_question_chars))
                 self._whole[name] = found
-        return found
+                with self._lock:  # views of an older version of the file go with it
+                    for key in [k for k in self._views if k[0] == name]:
+                        del self._views[key]
+        return found[1]
 
     def get(self, story: str | None, chapters: int | None = None) -> Replies:
         """The story as a reader who has read ``chapters`` chapters may see it (all of it for
         None). Blocking only while the story itself is first indexed."""
-        whole = self.whole(story)
+        name = story or self.default()
+        whole = self.whole(name)
         if not horizon.cuts(whole.ix, chapters):
             return whole
-        key = (whole.ix.name, chapters)
+        key = (name, chapters)
         with self._lock:
             found = self._views.get(key)
             if found is not None:
