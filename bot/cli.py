@@ -27,6 +27,10 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--config", type=Path, help="settings file (default: ./config.yaml)")
     parser.add_argument("-v", "--verbose", action="store_true", help="log what the index does")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    add = sub.add_parser("add", help="add a story file (.txt, .md, .html, .epub) to the library, for every server")
+    add.add_argument("file", type=Path, help="the story file, e.g. an AO3 or FanFicFare download")
+    add.add_argument("--name", help="the story's name in the library (default: the file's name)")
+
     inspect = sub.add_parser("inspect", help="show what the index found in a story")
     inspect.add_argument("--story", help="a story name from the library, or a file path")
     inspect.add_argument("--json", action="store_true", help="print the whole index as one JSON object")
@@ -443,6 +447,11 @@ def main(argv: list[str] | None = None) -> int:
                 logging.getLogger().setLevel(logging.INFO)
                 return _serve(settings, args.story, token)
             return _console(settings, args.story)
+        elif args.command == "add":
+            entry = library.add(settings, args.file, args.name)
+            ix = library.open_index(settings, entry.name)
+            print(f"Added `{entry.name}`: {ix.title} · {count(ix.words, 'word')} · {count(len(ix.chapters), 'chapter')} · "
+                  f"{count(len(ix.characters), 'character')}. Every server can read it (`/story use {entry.name}`).")
         elif args.command == "sync":
             return _sync(settings, args.guild, _token())
     except StorykeeperError as exc:

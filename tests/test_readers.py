@@ -186,3 +186,22 @@ def test_files_added_to_or_changed_in_seeds_are_seen_without_a_restart(tmp_path)
     os.utime(first, ns=(1, os.stat(first).st_mtime_ns + 1_000_000))
     assert not library.ready("first") or "mill" in library.whole("first").ix.text
     assert "mill" in library.whole("first").ix.text
+
+
+def test_storykeeper_add_keeps_a_story_for_every_server(tmp_path, capsys) -> None:
+    from bot.cli import main
+
+    config_file = tmp_path / "config.yaml"
+    config_file.write_text(f"seeds_dir: {DATA.parent.parent / 'seeds'}\ndata_dir: {tmp_path / 'data'}\n"
+                           f"cache_dir: {tmp_path / 'cache'}\nanswers: {{model: false}}\n")
+    assert main(["--config", str(config_file), "add", str(DATA / "ao3-lanterns.html"), "--name", "lanterns"]) == 0
+    assert "Added `lanterns`: Lanterns on the River" in capsys.readouterr().out
+    assert main(["--config", str(config_file), "story", "--story", "lanterns"]) == 0
+    assert "Relationships: Mara/Tobin" in capsys.readouterr().out
+    bad = tmp_path / "bad.epub"
+    bad.write_bytes(b"PK\x03\x04 not really a zip")
+    before = sorted((tmp_path / "data").rglob("*"))
+    assert main(["--config", str(config_file), "add", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "EPUB" in err
+    assert sorted((tmp_path / "data").rglob("*")) == before

@@ -24,14 +24,21 @@ class Entry:
     path: Path
 
 
+def added_dir(settings: Settings) -> Path:
+    """Where stories added with `storykeeper add` are kept (shared with every server)."""
+    return settings.data_dir / "stories" / "shared"
+
+
 def entries(settings: Settings) -> dict[str, Entry]:
-    """Story name -> file, seeds first, then the config's own stories (which may override)."""
+    """Story name -> file: seeds, then stories added with `storykeeper add`, then the config's
+    own stories (which may override)."""
     found: dict[str, Entry] = {}
-    if settings.seeds_dir.is_dir():
-        for path in sorted(settings.seeds_dir.iterdir()):
-            if path.is_file() and path.suffix.lower() in readers.SUFFIXES:
-                name = path.stem[:NAME_MAX].strip()  # a name is typed and offered in Discord's 100 characters
-                found[name] = Entry(name, path)
+    for folder in (settings.seeds_dir, added_dir(settings)):
+        if folder.is_dir():
+            for path in sorted(folder.iterdir()):
+                if path.is_file() and path.suffix.lower() in readers.SUFFIXES:
+                    name = path.stem[:NAME_MAX].strip()  # a name is typed and offered in Discord's 100 characters
+                    found[name] = Entry(name, path)
     for name, story in settings.stories.items():
         if story.path is not None:
             found[name] = Entry(name, story.path)
@@ -63,6 +70,35 @@ def resolve(settings: Settings, name_or_path: str | None) -> Entry:
     match = process.extractOne(name_or_path, list(library), processor=utils.default_process, score_cutoff=60)
     hint = f"; did you mean {match[0]!r}?" if match else f"; known stories: {', '.join(library) or 'none'}"
     raise StoryNotFoundError(f"no story called {name_or_path!r}{hint}")
+
+
+def add(settings: Settings, source: Path, name: str | None = None) -> Entry:
+    """Add a story file to the library (kept under data_dir, so it survives restarts): it is
+    read first, so a bad file is refused with one line and nothing is written."""
+    import re
+    import shutil
+    import tempfile
+
+    if source.suffix.lower() not in readers.SUFFIXES:
+        raise StoryError(f"{source} is not a story file; give a .txt, .md, .html or .epub file")
+    story = readers.read(source, name, settings.max_story_mb)
+    name = re.sub(r"[^\w.-]+", "-", (name or source.stem).strip()).strip("-.")[:NAME_MAX] or "story"
+    if name in entries(settings) and entries(settings)[name].path.parent != added_dir(settings):
+        raise StoryError(f"a story called {name!r} is already in the library; give another with --name")
+    folder = added_dir(settings)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for old in folder.glob(f"{name}.*"):
+            old.unlink()
+        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
+        with open(fd, "wb") as out, source.open("rb") as src:
+            shutil.copyfileobj(src, out)
+        target = folder / f"{name}{source.suffix.lower() or '.txt'}"
+        Path(tmp).replace(target)
+    except OSError as exc:
+        raise StoryError(f"cannot keep the story in {folder} ({exc.strerror}); check data_dir") from exc
+    load(story, settings.story(name), settings.cache_dir, settings.answer_model)  # indexed now, not on first use
+    return Entry(name, target)
 
 
 def open_index(settings: Settings, name_or_path: str | None = None) -> index_mod.StoryIndex:
