@@ -409,8 +409,9 @@ def _console(settings: config.Settings, story: str | None) -> int:
     from bot.chat.stories import StoryLibrary
 
     stories = StoryLibrary(settings)
+    key = story or stories.default()
     try:
-        return Console(stories.get(story or stories.default()), settings.discord.prefix, library=stories).run()
+        return Console(stories.get(key), settings.discord.prefix, library=stories, story=key).run()
     except KeyboardInterrupt:
         return 0
 

@@ -76,3 +76,13 @@ def test_autocomplete_ignores_accents() -> None:
                     "Later Sasha sang while Natásha listened, and Sasha played.\n", "accents")
     replies = Replies(ix, Searcher(ix), 300)
     assert replies.complete_character("tasha")[0] == "Natásha"  # not Sasha, one letter off
+
+
+def test_progress_works_for_a_story_given_by_path(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "DISCORD_TOKEN"}
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "--config", str(ROOT / "config.yaml"), "run", "--console",
+         "--story", str(ROOT / "tests" / "data" / "owl-creek-bridge.txt")],
+        input="/progress 1\n/story\n", capture_output=True, text=True, cwd=tmp_path, env=env, timeout=120)
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    assert "up to the end of chapter 1" in result.stdout and "Chapters: 1" in result.stdout

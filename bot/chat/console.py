@@ -21,14 +21,15 @@ class Console:
     """Reads commands, prints replies. ``handle`` is the whole of it; ``run`` loops over input."""
 
     def __init__(self, replies: Replies, prefix: str = "!", picture_dir: Path | None = None,
-                 reopen: Callable[[int | None], Replies] | None = None, library=None):
+                 reopen: Callable[[int | None], Replies] | None = None, library=None, story: str | None = None):
         """``reopen(chapter)`` gives the replies for a reader who has read up to that chapter
         (None: all of it); ``library`` (a StoryLibrary) gives it, and the stories to list and
         choose from; with neither, /progress is not offered."""
         self.replies = replies
         self.library = library
+        self.story = story or replies.ix.name  # the library's key for it (a name, or the path given)
         if reopen is None and library is not None:
-            reopen = lambda chapter: library.get(self.replies.ix.name, chapter)  # noqa: E731
+            reopen = lambda chapter: library.get(self.story, chapter)  # noqa: E731
         self.reopen = reopen
         self.chapters = len(replies.ix.chapters)
         self.progress: int | None = None
@@ -119,7 +120,7 @@ class Console:
             return Reply(body="Only this story is open here; run `storykeeper run` for the library.", error=True)
         if name not in self.library.names():
             return Reply(body=f"No story called “{fmt.escape(name)}”; `/story list` shows them.", error=True)
-        self.replies = self.library.get(name)
+        self.replies, self.story = self.library.get(name), name
         self.chapters, self.progress = len(self.replies.ix.chapters), None
         self.last = self.state = None
         return Reply(body=f"Now reading `{name}`.")
