@@ -86,6 +86,9 @@ def test_an_ao3_html_download() -> None:
     assert meta["rating"] == ["General Audiences"] and meta["relationships"] == ["Mara/Tobin"]
     assert "periwinkle" in meta["summary"] and any("quokka" in n for n in meta["notes"])
     ix = index.build(story)
+    # AO3's character tags give the canonical names; the text's first names are theirs.
+    people = {c.name: set(c.aliases) for c in ix.characters}
+    assert {"Mara Quill", "Tobin Reed"} <= set(people) and "Mara" in people["Mara Quill"]
     card = Replies(ix, Searcher(ix)).story()[0]
     assert dict(card.fields)["Rating"] == "General Audiences" and "periwinkle" in dict(card.fields)["Summary"]
 

@@ -160,7 +160,7 @@ _PLACE_WORDS_OK = {"New", "Old", "Great", "Little", "North", "South", "East", "W
 
 def build(story: Story, setting: StorySetting | None = None) -> StoryIndex:
     """Index a loaded story. Pure: reads nothing but its arguments."""
-    setting = setting or StorySetting(name=story.name)
+    setting = with_tagged_characters(setting or StorySetting(name=story.name), story)
     text = story.text
     paras, chapters, spans = segment.chapters_and_spans(story)
     characters, mentions = chars.detect(text, story.start, story.end, setting)
@@ -256,6 +256,32 @@ def _running_words(text: str, start: int, ends: list[int]) -> list[int]:
         out.append(total)
         start = max(start, end)
     return out
+
+
+def with_tagged_characters(setting: StorySetting, story: Story) -> StorySetting:
+    """The story's own character tags (AO3's "Characters": "Mara Quill", "Klaus Mikaelson (The
+    Vampire Diaries)") as characters with their canonical names, each with its first name as an
+    alias, when the text uses the name; the config's own characters come first."""
+    import dataclasses
+    import re
+
+    from bot.config import CharacterSetting
+
+    tags = story.metadata.get("characters") or []
+    if not isinstance(tags, list) or not tags:
+        return setting
+    known = {n for c in setting.characters for n in (c.name, *c.aliases)}
+    body = story.text[story.start : story.end]
+    added = []
+    for tag in tags:
+        name = " ".join(re.sub(r"\s*\([^)]*\)\s*$", "", str(tag)).split())
+        if not name or name in known or not re.search(r"[A-Za-z]", name):
+            continue
+        first = name.split()[0]
+        aliases = (first,) if " " in name and len(first) > 2 and re.search(rf"\b{re.escape(first)}\b", body) else ()
+        if re.search(rf"\b{re.escape(name)}\b", body) or aliases:
+            added.append(CharacterSetting(name=name, aliases=aliases))
+    return dataclasses.replace(setting, characters=tuple(setting.characters) + tuple(added)) if added else setting
 
 
 def alias_uses(text: str, characters: list[chars.Character],
