@@ -118,18 +118,23 @@ def from_text(text: str, name: str, path: str = "<text>", encoding: str = "utf-8
                  author=author, encoding=encoding)
 
 
-def from_path(path: Path, name: str | None = None, max_mb: float = 50.0) -> Story:
-    """Read a story file. Raises StoryError with a one-line message on any problem."""
+def check_file(path: Path, max_mb: float) -> None:
+    """A story file that exists, is a file, and is within the size limit; else StoryError."""
     if not path.exists():
         raise StoryError(f"{path} does not exist; check the path or use a story name from the library")
     if path.is_dir():
-        raise StoryError(f"{path} is a folder; give a story file (.txt or .md) inside it")
+        raise StoryError(f"{path} is a folder; give a story file (.txt, .md, .html or .epub) inside it")
     size = path.stat().st_size
     if size > max_mb * 1024 * 1024:
         raise StoryError(
             f"{path} is {size / 1024 / 1024:.0f} MB, over the {max_mb:g} MB limit; "
             "split it or raise max_story_mb in config.yaml"
         )
+
+
+def from_path(path: Path, name: str | None = None, max_mb: float = 50.0) -> Story:
+    """Read a story file. Raises StoryError with a one-line message on any problem."""
+    check_file(path, max_mb)
     try:
         data = path.read_bytes()
     except OSError as exc:

@@ -14,14 +14,7 @@ SUFFIXES = (*loader.STORY_SUFFIXES, ".html", ".htm", ".xhtml", ".epub")
 
 def read(path: Path, name: str | None = None, max_mb: float = 50.0) -> Story:
     """Read any supported story file. Raises StoryError with a one-line message on any problem."""
-    if not path.exists():
-        raise StoryError(f"{path} does not exist; check the path or use a story name from the library")
-    if path.is_dir():
-        raise StoryError(f"{path} is a folder; give a story file (.txt, .md, .html or .epub) inside it")
-    size = path.stat().st_size
-    if size > max_mb * 1024 * 1024:
-        raise StoryError(f"{path} is {size / 1024 / 1024:.0f} MB, over the {max_mb:g} MB limit; "
-                         "split it or raise max_story_mb in config.yaml")
+    loader.check_file(path, max_mb)
     with path.open("rb") as fh:
         head = fh.read(512)
     name = name or path.stem
