@@ -276,3 +276,19 @@ def test_a_heading_or_a_name_alone_is_never_the_answer() -> None:
         for a in s.ask(q, top=3).answers:
             assert "SECOND EPILOGUE" not in a.quote and "Irene Adler?" not in a.quote, (q, a.quote)
     assert "named Norton" in s.ask("who did irene adler marry").answers[0].quote
+
+
+def test_a_quoted_question_comes_with_its_reply() -> None:
+    from conftest import build_text
+
+    from bot.core.search import Searcher
+
+    ix = build_text('Holmes looked up from the paper. "Irene Adler is married," he remarked to Watson.\n\n'
+                    '"But tell me, Holmes, to whom did the lady give her hand at the little church this very morning?"\n\n'
+                    '"To an English lawyer named Norton."\n\nWatson stared at Holmes, and Holmes laughed at the fire.\n',
+                    "married")
+    s = Searcher(ix)
+    q = s.understand("who did the lady give her hand to at the church")
+    p = ix.passages[0]
+    start, end = s.best_quote(p.start, p.end, q, around=ix.text.index('"But tell me'))
+    assert ix.text[start:end].startswith('"But tell me') and "English lawyer named Norton" in ix.text[start:end]

@@ -322,6 +322,7 @@ _PLACE_IN_STORY = {
 # Their words only say where to look: never "fixed" as typos, and left out of the question's terms.
 _FRAME = frozenset("story book tale end ending ends ended finish begin begins began beginning start starts "
                    "started opens".split())
+_ASKED = re.compile(r"\?[\"”’']?\s*(?:\w+\s+(?:asked|said|inquired|enquired|cried)\b[^.!?]*[.!?]?)?\s*$")
 _FULLNAME = re.compile(r"\b(?:surname|last name|full name|family name|first name|real name)\b", re.IGNORECASE)
 
 
@@ -1030,6 +1031,11 @@ class Searcher:
                 lo, hi = nlo, nhi
             else:
                 break
+        # A quote that ends on a question someone asks is followed by the reply, when it fits:
+        # "But to whom?" -- "To an English lawyer named Norton."
+        if (hi + 1 < len(spans) and not bare[hi + 1] and _ASKED.search(text[spans[hi][0]:spans[hi][1]])
+                and text[spans[hi + 1][0]:spans[hi + 1][0] + 1] in "\"“'‘" and spans[hi + 1][1] - spans[lo][0] <= QUOTE_MAX):
+            hi += 1
         return spans[lo][0], min(spans[hi][1], spans[lo][0] + QUOTE_MAX)
 
     # -- scenes and quotes -------------------------------------------------------------------
