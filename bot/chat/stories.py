@@ -60,9 +60,6 @@ class StoryLibrary:
             self._default = (self.settings, library.resolve(self.settings, None).name)
         return self._default[1]
 
-    def chapters(self, story: str) -> int:
-        return len(self.whole(story).ix.chapters)
-
     def ready(self, story: str | None) -> bool:
         """Whether the story is indexed, so any reader's replies come at once."""
         name = story or self.default()

@@ -83,7 +83,8 @@ def add(settings: Settings, source: Path, name: str | None = None) -> Entry:
         raise StoryError(f"{source} is not a story file; give a .txt, .md, .html or .epub file")
     story = readers.read(source, name, settings.max_story_mb)
     name = re.sub(r"[^\w.-]+", "-", (name or source.stem).strip()).strip("-.")[:NAME_MAX] or "story"
-    if name in entries(settings) and entries(settings)[name].path.parent != added_dir(settings):
+    known = entries(settings).get(name)
+    if known is not None and known.path.parent != added_dir(settings):
         raise StoryError(f"a story called {name!r} is already in the library; give another with --name")
     folder = added_dir(settings)
     try:

@@ -72,6 +72,7 @@ class Fusion:
     cosine: np.ndarray
     fused: np.ndarray
     units: np.ndarray  # the candidates' sentence windows, in the same order
+    question: np.ndarray  # the question's own vector (computed once a question)
 
     def features(self, lexically_sure: bool) -> list[float]:
         """What confidence is calibrated on (scripts/calibrate.py): the best candidate's cosine,

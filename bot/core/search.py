@@ -15,6 +15,7 @@ import random
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Container
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -466,8 +467,7 @@ class Searcher:
         # Windows that can never be an answer: a heading ("SECOND EPILOGUE", "VIOLET HUNTER."),
         # a chapter title, or a name alone.
         self.titles = {" ".join(words(c.title)) for c in ix.chapters} | {" ".join(words(s.title)) for s in ix.scenes}
-        names = set(self.aliases)
-        self.unit_bare = np.array([_bare(ix.text[a:b], self.titles, names) for a, b, _ in self.units] or [False])
+        self.unit_bare = np.array([_bare(ix.text[a:b], self.titles, self.aliases) for a, b, _ in self.units] or [False])
         self.sizes = (len(ix.passages), len(self.units), len(ix.scenes))  # what this searcher may return
         self.vectors: np.ndarray | None = None  # passage vectors from the answer model, when it is used
         self.encoder = None
@@ -864,7 +864,7 @@ class Searcher:
             picked.append(int(u))
             if len(picked) >= top:
                 break
-        picked = self._by_meaning(q, picked, combined)
+        picked = self._by_meaning(fusion, picked, combined)
         answers = [self._answer(int(self.unit_passage[u]), q, float(combined[u]), self.units[u]) for u in picked]
         lexically_sure = bool(answers) and (only_position or self._confident(q, answers[0].passage - 1))
         confident = lexically_sure
@@ -917,13 +917,13 @@ class Searcher:
         fused = self.FUSE_LEXICAL * _z(combined[head_a]) + self.FUSE_MODEL * _z(cosine)
         rank = np.argsort(-fused, kind="stable")
         ranked = head_a[rank]
-        fusion = ranker.Fusion(cosine[rank], fused[rank], ranked)
+        fusion = ranker.Fusion(cosine[rank], fused[rank], ranked, question)
         return np.concatenate([ranked, order[~np.isin(order, ranked)]]), fusion
 
-    def _by_meaning(self, q: Question, picked: list[int], combined: np.ndarray) -> list[int]:
+    def _by_meaning(self, fusion: "ranker.Fusion | None", picked: list[int], combined: np.ndarray) -> list[int]:
         """A passage found by meaning alone (no word of the question in it) is quoted from its
         sentence nearest the question, not its first."""
-        if self.encoder is None:
+        if fusion is None or self.encoder is None:
             return picked
         lost = [k for k, u in enumerate(picked) if combined[u] <= 0]
         if not lost:
@@ -934,7 +934,7 @@ class Searcher:
             lo, hi = np.searchsorted(self.unit_passage, [pi, pi + 1])
             spans.append((k, int(lo), int(hi)))
         texts = [self.ix.text[self.units[u][0] : self.units[u][1]] for _, lo, hi in spans for u in range(lo, hi)]
-        scores = self.encoder.embed(texts, ranker.MAX_QUESTION_TOKENS * 2) @ self.encoder.question(q.text)
+        scores = self.encoder.embed(texts, ranker.MAX_QUESTION_TOKENS * 2) @ fusion.question
         out, at = list(picked), 0
         for k, lo, hi in spans:
             out[k] = lo + int(np.argmax(scores[at : at + hi - lo] - 10.0 * self.unit_bare[lo:hi]))
@@ -1000,8 +1000,7 @@ class Searcher:
 
         values = [value(s, e) for s, e in spans]
         # A heading or a name alone is never part of a quote: it ends one, and is never its start.
-        names = set(self.aliases)
-        bare = [_bare(text[s:e], self.titles, names) for s, e in spans]
+        bare = [_bare(text[s:e], self.titles, self.aliases) for s, e in spans]
         if all(bare):
             return spans[0][0], spans[0][1]
         values = [v if not b else -1.0 for v, b in zip(values, bare)]
@@ -1112,7 +1111,7 @@ def _compound(word: str, vocabulary: set[str]) -> list[str]:
     return []
 
 
-def _bare(text: str, titles: set[str], names: set[str]) -> bool:
+def _bare(text: str, titles: set[str], names: Container[str]) -> bool:
     """A sentence that says nothing by itself: a heading in capitals, a chapter's or scene's
     title, or a name alone ("Marcel." or "Irene Adler?")."""
     stripped = text.strip()
