@@ -120,6 +120,39 @@ def test_a_fanficfare_epub_with_an_ncx(tmp_path) -> None:
     assert any("quokka" in n for n in story.metadata["notes"])
 
 
+def test_an_epub_chapter_heading_is_its_title_once(tmp_path) -> None:
+    """Each file opens with the heading its contents entry names (as most EPUBs do): the
+    heading is the chapter's title, not also its first paragraph (which hid every chapter of
+    a War and Peace EPUB behind a duplicated heading)."""
+    path = make_epub(tmp_path / "plain.epub",
+                     [("c1.xhtml", "<h2>Book One: 1805, Chapter I</h2>" + CH1A + CH1B),
+                      ("c2.xhtml", "<h2>Book One: 1805, Chapter II</h2>" + CH2)],
+                     nav=[("c1.xhtml", "Book One: 1805, Chapter I"), ("c2.xhtml", "Book One: 1805, Chapter II")])
+    story = readers.read(path, "plain")
+    check_story(story)
+    assert story.text.count("Chapter II") == 1
+
+
+@pytest.mark.parametrize("suffix", ["html", "epub"])
+def test_files_fanficfare_itself_wrote(suffix) -> None:
+    """tests/data/fanficfare-test1-670.*: written by FanFicFare 4.62 from its offline test adapter
+    (`fanficfare -f html|epub "http://test1.com?sid=670"`; no network). Both formats give the same
+    story: its nine chapters, title and author, and its title page's table as metadata only."""
+    story = readers.read(DATA / f"fanficfare-test1-670.{suffix}", "fff")
+    assert story.title == "Test Story Title 670" and story.author == "Test Author aa"
+    ix = index.build(story)
+    assert [c.title for c in ix.chapters][1:4] == ["Chapter 1, Xenos on Cinnabar", "Chapter 2, Sinmay on Kintikin",
+                                                   'Chapter 3, "Over" Cinnabar']
+    assert len(ix.chapters) == 9
+    for not_story in ("Table of Contents", "Packaged", "Publisher", "I suck at summaries", "Tweenie"):
+        assert not_story not in story.text
+    assert "Xenos on Cinnabar" not in story.text.split("# Chapter 1, Xenos on Cinnabar")[0]  # no contents page
+    if suffix == "html":
+        assert story.metadata["characters"] == ["Bob Smith", "Fred Smythe", "George Johnson"]
+        assert story.metadata["rating"] == "Tweenie"
+    assert "I suck at summaries" in story.metadata["summary"]
+
+
 def test_plain_html_with_headings_as_chapters(tmp_path) -> None:
     path = tmp_path / "plain.html"
     path.write_text(f"<html><body><h2>The Bridge</h2>{CH1A}{CH1B}<h2>The River</h2>{CH2}"

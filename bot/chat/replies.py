@@ -476,9 +476,9 @@ class Replies:
         if ix.author:
             fields.insert(0, ("Author", fmt.escape(ix.author)))
         meta = ix.metadata
-        for key, label in (("fandom", "Fandom"), ("fandoms", "Fandom"), ("rating", "Rating"),
+        for key, label in (("fandom", "Fandom"), ("fandoms", "Fandom"), ("category", "Fandom"), ("rating", "Rating"),
                            ("relationships", "Relationships"), ("relationship", "Relationships"),
-                           ("tags", "Tags"), ("additional tags", "Tags")):
+                           ("tags", "Tags"), ("additional tags", "Tags"), ("genre", "Tags")):
             value = meta.get(key)
             if value and label not in {name for name, _ in fields}:
                 text = ", ".join(value) if isinstance(value, list) else str(value)

@@ -118,6 +118,9 @@ def read(data_path, name: str, path: str, max_mb: float) -> Story:
             if doc in starts or not chapters:
                 title = starts.get(doc) or next((t for t, _ in found if t), "")
                 chapters.append((title, []))
+                first = next((ps for _, ps in found if ps), None)
+                if first and " ".join(first[0].split()).casefold() == " ".join(title.split()).casefold():
+                    del first[0]  # the chapter's own heading, shown once as its title
             for title, paras in found:
                 if title and chapters[-1][1] and doc not in starts:
                     chapters.append((title, []))  # a heading inside a file the contents do not list

@@ -149,12 +149,40 @@ def ao3(root, source: str) -> tuple[list[tuple[str, list[str]]], dict]:
 
 
 def fanficfare(root, source: str) -> tuple[list[tuple[str, list[str]]], dict]:
-    """FanFicFare's HTML: a chapter per h3.fff_chapter_title, its notes in div.fff_chapter_notes."""
+    """FanFicFare's HTML. Its own download (writer_html: an h1 "title by author", a table of
+    "Label:" rows, a table of contents under a#TOCTOP, each chapter after an a#sectionNNNN
+    holding its h2 title), or its EPUB chapters' markup (h3.fff_chapter_title, notes in
+    div.fff_chapter_notes)."""
     meta: dict = {"source": "FanFicFare"}
     for notes in _find(root, "div", "fff_chapter_notes"):
         meta.setdefault("notes", []).append("\n\n".join(paragraphs(notes)))
         notes.drop_tree()
-    return plain(root, lambda el: el.tag == "h3" and "fff_chapter_title" in classes(el)), meta
+    if _find(root, "h3", "fff_chapter_title"):
+        return plain(root, lambda el: el.tag == "h3" and "fff_chapter_title" in classes(el)), meta
+    h1 = next(iter(root.iter("h1")), None)
+    if h1 is not None:
+        links = list(h1.iter("a"))
+        authors = [text_of(a) for a in links if "authorlink" in classes(a)]
+        if links:
+            meta["title"] = text_of(links[0])
+        if authors:
+            meta["author"] = ", ".join(authors)
+        h1.drop_tree()
+    for table in _find(root, "table", "full"):
+        for row in table.iter("tr"):
+            cells = [c for c in row if c.tag == "td"]
+            if len(cells) == 2 and text_of(cells[0]).endswith(":"):
+                key, value = text_of(cells[0]).rstrip(":").strip().lower(), text_of(cells[1])
+                listed = key in ("category", "genre", "characters", "relationships", "warnings")
+                meta[key] = [v.strip() for v in value.split(",") if v.strip()] if listed else value
+        table.drop_tree()
+    for anchor in list(root.iter("a")):
+        if anchor.get("name") == "TOCTOP":
+            links = anchor.getnext()
+            if links is not None and links.tag == "p":
+                links.drop_tree()
+            anchor.drop_tree()
+    return plain(root, lambda el: el.tag == "h2" and (el.getparent().get("name") or "").startswith("section")), meta
 
 
 def story_from(chapters: Iterable[tuple[str, list[str]]], meta: dict, name: str, path: str, title: str | None,
@@ -181,7 +209,8 @@ def chapters_of(root) -> tuple[list[tuple[str, list[str]]], dict]:
     """Whichever layout the HTML has: AO3, FanFicFare, or headings."""
     if _find(root, "div", id_="chapters") or _find(root, "div", id_="preface"):
         return ao3(root, "")
-    if _find(root, "h3", "fff_chapter_title") or _find(root, "div", "fff_chapter_notes"):
+    if (_find(root, "h3", "fff_chapter_title") or _find(root, "div", "fff_chapter_notes")
+            or any(a.get("name") == "TOCTOP" for a in root.iter("a"))):
         return fanficfare(root, "")
     return plain(root), {}
 
