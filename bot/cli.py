@@ -29,7 +29,12 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     add = sub.add_parser("add", help="add a story file (.txt, .md, .html, .epub) to the library, for every server")
     add.add_argument("file", type=Path, help="the story file, e.g. an AO3 or FanFicFare download")
-    add.add_argument("--name", help="the story's name in the library (default: the file's name)")
+    add.add_argument("--name", help="the story's name in the library (default: the file's name); an added "
+                     "story of that name is replaced by the new version, and its readers keep their progress")
+    add.add_argument("--shared", action="store_true", help="for every server (the default here; /story add "
+                     "on Discord adds a story for one server)")
+    remove = sub.add_parser("remove", help="take a story added with `storykeeper add` out of the library")
+    remove.add_argument("name", help="the story's name in the library")
 
     inspect = sub.add_parser("inspect", help="show what the index found in a story")
     inspect.add_argument("--story", help="a story name from the library, or a file path")
@@ -448,6 +453,9 @@ def main(argv: list[str] | None = None) -> int:
                 logging.getLogger().setLevel(logging.INFO)
                 return _serve(settings, args.story, token)
             return _console(settings, args.story)
+        elif args.command == "remove":
+            entry = library.remove(settings, args.name)
+            print(f"Removed `{entry.name}` ({entry.path.name}) from the library.")
         elif args.command == "add":
             entry = library.add(settings, args.file, args.name)
             ix = library.open_index(settings, entry.name)

@@ -16,6 +16,7 @@ class Command:
     help: str
     example: str = ""  # after the name; {name} and {scene} become one of the story's own
     discord_only: bool = False  # needs a server (its members, channels, permissions)
+    elsewhere: str = ""  # how to do it without Discord, said when the console is asked
 
 
 COMMANDS: tuple[Command, ...] = (
@@ -31,6 +32,15 @@ COMMANDS: tuple[Command, ...] = (
     Command("story", "[info]", "This story's title, length and chapters."),
     Command("story list", "", "The stories I know."),
     Command("story use", "story", "Choose the story (on Discord: for the server; needs Manage Server)."),
+    Command("story add", "file [name]", "Add a story to this server from an attached .txt, .md, .html or .epub "
+            "file, e.g. an AO3 or FanFicFare download (Manage Server).", discord_only=True,
+            elsewhere="From the command line: `storykeeper add FILE [--name N]`."),
+    Command("story update", "file [story]", "A new version of an added story; readers keep their progress "
+            "(Manage Server).", discord_only=True, elsewhere="From the command line: `storykeeper add FILE --name N`."),
+    Command("story remove", "story", "Remove a story this server added (Manage Server).", discord_only=True,
+            elsewhere="From the command line: `storykeeper remove NAME`."),
+    Command("story share", "story", "Give this server's story to every server (the bot's owner only).",
+            discord_only=True, elsewhere="From the command line: `storykeeper add FILE` adds for every server."),
     Command("progress", "[chapter]", "How far you have read: I never show you anything past it.", "3"),
     Command("ceiling", "chapter [server|channel|default]", "A spoiler limit for everyone here "
             "(Manage Server / Manage Channels).", "5 channel", discord_only=True),

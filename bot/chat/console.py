@@ -49,8 +49,8 @@ class Console:
         command, rest = self._split(line)
         name = command.name if command else None
         if command is not None and command.discord_only:
-            return self._show(Reply(body=f"/{command.name} is for a server, so it works on Discord only.",
-                                    error=True), None)
+            return self._show(Reply(body=f"/{command.name} is for a server, so it works on Discord only."
+                                    + (f" {command.elsewhere}" if command.elsewhere else ""), error=True), None)
         if name is None:
             return (f"Type a command like /ask who is {self.replies._example_name()}? — or /help. "
                     "Numbers press the buttons under the last reply.")
@@ -111,14 +111,14 @@ class Console:
         return r.quote(character, about)
 
     def _stories(self) -> Reply:
-        names = self.library.names() if self.library is not None else [self.replies.ix.name]
+        names = list(self.library.visible(None)) if self.library is not None else [self.replies.ix.name]
         rows = [f"`{n}`" + (" ← reading" if n == self.replies.ix.name else "") for n in names]
         return Reply(title="Stories", body="\n".join(rows) + ("\n\nSwitch with `/story use`." if len(names) > 1 else ""))
 
     def _use(self, name: str) -> Reply:
         if self.library is None:
             return Reply(body="Only this story is open here; run `storykeeper run` for the library.", error=True)
-        if name not in self.library.names():
+        if name not in self.library.visible(None):
             return Reply(body=f"No story called “{fmt.escape(name)}”; `/story list` shows them.", error=True)
         self.replies, self.story = self.library.get(name), name
         self.chapters, self.progress = len(self.replies.ix.chapters), None

@@ -21,9 +21,11 @@ from discord.ext import commands
 from bot.chat import format as fmt
 from bot.chat.replies import (Conversation, Replies, Reply, chapter_asked, chapter_range, progress_set,
                               progress_shown)
+from bot.chat.discord_library import LibraryCog, Story, complete_story
 from bot.chat.stories import StoryLibrary
 from bot.chat.store import Store
 from bot.config import Settings
+from bot.core import library
 
 log = logging.getLogger(__name__)
 
@@ -141,19 +143,6 @@ class NotHere(commands.CheckFailure):
     """The server has chosen other channels for the bot."""
 
 
-class StoryName(commands.Converter):
-    """A story of the library, by name."""
-
-    async def convert(self, ctx: commands.Context, argument: str) -> str:
-        names = ctx.bot.library.names()
-        if argument in names:
-            return argument
-        raise commands.BadArgument(f"No story called “{fmt.escape(argument[:60])}”; `/story list` shows them.")
-
-
-Story = Optional[StoryName]
-
-
 class StoryCog(commands.Cog, name="Story"):
     """Ask about the story, get quotes, find scenes, meet the characters."""
 
@@ -181,21 +170,33 @@ class StoryCog(commands.Cog, name="Story"):
 
     # -- where a reader is ------------------------------------------------------------------
 
+    embed = staticmethod(to_embed)
+
     async def story_name(self, ctx: commands.Context | discord.Interaction, story: str | None) -> str:
+        """The library key of the story asked about: ``story`` (a key), else the server's own
+        choice (kept by the name its readers see), else the library's default."""
         if story:
             return story
         guild = ctx.guild
         if guild is not None:
-            chosen = (await self.bot.load_server(guild.id)).get("story")
-            if chosen in self.bot.library.names():
+            chosen = self.bot.library.key(guild.id, (await self.bot.load_server(guild.id)).get("story"))
+            if chosen is not None:
                 return chosen
         return self.bot.library.default()
 
+    async def typed_story(self, interaction: discord.Interaction) -> str:
+        """The story an interaction being typed names (its ``story`` option), or the server's."""
+        typed = getattr(interaction.namespace, "story", None)
+        guild = interaction.guild.id if interaction.guild is not None else None
+        return await self.story_name(interaction, self.bot.library.key(guild, typed) if isinstance(typed, str) else None)
+
     async def horizon(self, ctx: commands.Context | discord.Interaction, story: str) -> int | None:
+        """The reader's horizon; a server keeps progress and limits by the story's shown name."""
         if ctx.guild is None or ctx.channel is None:
             return None
         user = ctx.author if isinstance(ctx, commands.Context) else ctx.user
-        return await asyncio.to_thread(self.bot.store.horizon, ctx.guild.id, ctx.channel.id, user.id, story)
+        return await asyncio.to_thread(self.bot.store.horizon, ctx.guild.id, ctx.channel.id, user.id,
+                                       library.shown(story))
 
     async def replies_for(self, ctx: commands.Context | discord.Interaction, story: str | None) -> Replies:
         """The story this reader is asking about, seen through their spoiler horizon."""
@@ -307,31 +308,6 @@ class StoryCog(commands.Cog, name="Story"):
         """A picture of who talks to whom."""
         await self.run(ctx, story, "relations")
 
-    @commands.hybrid_group(name="story", fallback="info")
-    @app_commands.describe(story="Which story (default: this server's)")
-    async def story(self, ctx: commands.Context, story: Story = None) -> None:
-        """Title, author, length, chapters and scenes."""
-        await self.run(ctx, story, "story")
-
-    @story.command(name="list")
-    async def story_list(self, ctx: commands.Context) -> None:
-        """The stories I know, and which one this server reads."""
-        current = await self.story_name(ctx, None)
-        rows = []
-        for name in self.bot.library.names():
-            marker = " ← this server's" if name == current else ""
-            rows.append(f"`{name}`{marker}")
-        await self.send(ctx, None, Reply(title="Stories", body="\n".join(rows) + "\n\nSwitch with `/story use`."), None)
-
-    @story.command(name="use")
-    @app_commands.describe(story="The story this server reads from now on")
-    @commands.guild_only()
-    @commands.has_permissions(manage_guild=True)
-    async def story_use(self, ctx: commands.Context, story: StoryName) -> None:
-        """Choose the story this server reads (needs Manage Server)."""
-        await self.bot.set_server(ctx.guild.id, "story", story)
-        await self.send(ctx, None, Reply(body=f"This server now reads `{story}`."), None)
-
     @commands.hybrid_command(name="progress")
     @app_commands.describe(chapter="The last chapter you have read: a number, “book 6 chapter 13”, or its title "
                                    "(0 to see everything)",
@@ -339,8 +315,9 @@ class StoryCog(commands.Cog, name="Story"):
     @commands.guild_only()
     async def progress(self, ctx: commands.Context, *, chapter: str | None = None, story: Story = None) -> None:
         """Tell me how far you have read, and I will never show you anything past it."""
-        name = await self.story_name(ctx, story)
-        whole = await self.bot.indexing(name)
+        key = await self.story_name(ctx, story)
+        whole = await self.bot.indexing(key)
+        name = library.shown(key)  # progress is kept by the name the server's readers see
         total = len(whole.ix.chapters)
         if chapter is None or not chapter.strip():
             current = await asyncio.to_thread(self.bot.store.progress, ctx.guild.id, ctx.author.id, name)
@@ -357,7 +334,7 @@ class StoryCog(commands.Cog, name="Story"):
         if not reply.error:
             value = number if number > 0 else None  # having read it all still beats a server default
             await asyncio.to_thread(self.bot.store.set_progress, ctx.guild.id, ctx.author.id, name, value)
-            reply = progress_set(name, number, total, await self.horizon(ctx, name), title)
+            reply = progress_set(name, number, total, await self.horizon(ctx, key), title)
         await self.send(ctx, None, reply, None)
 
     @commands.hybrid_command(name="ceiling")
@@ -374,8 +351,9 @@ class StoryCog(commands.Cog, name="Story"):
             await self.send(ctx, None, Reply(body=f"Sorry, setting a {scope} limit needs the {needed} permission.",
                                              private=True, error=True), None)
             return
-        name = await self.story_name(ctx, story)
-        total = len((await self.bot.indexing(name)).ix.chapters)
+        key = await self.story_name(ctx, story)
+        total = len((await self.bot.indexing(key)).ix.chapters)
+        name = library.shown(key)
         if not 0 <= chapter <= total:
             await self.send(ctx, None, Reply(body=f"`{name}` has {chapter_range(total)}; 0 removes the limit.",
                                              private=True, error=True), None)
@@ -384,8 +362,8 @@ class StoryCog(commands.Cog, name="Story"):
         if scope == "channel":
             await asyncio.to_thread(self.bot.store.set_channel, ctx.channel.id, f"ceiling:{name}", value)
         else:
-            key = f"default_progress:{name}" if scope == "default" else f"ceiling:{name}"
-            await self.bot.set_server(ctx.guild.id, key, value)
+            setting = f"default_progress:{name}" if scope == "default" else f"ceiling:{name}"
+            await self.bot.set_server(ctx.guild.id, setting, value)
         where = {"server": "everyone in this server", "channel": "this channel",
                  "default": "readers who haven't set their progress"}[scope]
         text = f"{where.capitalize()} will see `{name}` up to chapter {chapter}." if value else \
@@ -399,7 +377,7 @@ class StoryCog(commands.Cog, name="Story"):
         own = await self.bot.load_server(ctx.guild.id)
         ds = self.bot.settings.discord
         channels = [f"<#{c}>" for c in own.get("channels", "").split(",") if c]
-        fields = (("Story", f"`{await self.story_name(ctx, None)}`"),
+        fields = (("Story", f"`{library.shown(await self.story_name(ctx, None))}`"),
                   ("Prefix", f"`{own.get('prefix', ds.prefix)}`" + ("" if ds.message_content else
                                                                      " (typed commands are off; slash commands and mentions work)")),
                   ("Answers in", ", ".join(channels) or "every channel"),
@@ -465,8 +443,7 @@ class StoryCog(commands.Cog, name="Story"):
         """The reader's story at their horizon, if it is ready. Autocomplete must answer at once,
         so a story not indexed yet starts indexing and offers nothing yet (never choices from
         past the horizon)."""
-        story = getattr(interaction.namespace, "story", None)
-        name = await self.story_name(interaction, story if story in self.bot.library.names() else None)
+        name = await self.typed_story(interaction)
         horizon = await self.horizon(interaction, name)
         if not self.bot.library.ready(name):
             task = self.bot.loop.create_task(self.bot.indexing(name))
@@ -485,8 +462,7 @@ class StoryCog(commands.Cog, name="Story"):
     @progress.autocomplete("chapter")
     async def _complete_chapter(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
         """Chapters by how a reader names them; the value is the chapter's number."""
-        story = getattr(interaction.namespace, "story", None)
-        name = await self.story_name(interaction, story if story in self.bot.library.names() else None)
+        name = await self.typed_story(interaction)
         if not self.bot.library.ready(name):
             return []
         from bot.core import chapters
@@ -502,15 +478,9 @@ class StoryCog(commands.Cog, name="Story"):
         return [choice(t) for t in titles]
 
 
-async def _complete_story(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
-    names = interaction.client.library.names()  # type: ignore[attr-defined]
-    return [choice(n) for n in names if current.lower() in n.lower()][:25]
-
-
 for _command in (StoryCog.ask, StoryCog.quote, StoryCog.scene, StoryCog.character, StoryCog.characters,
-                 StoryCog.summary, StoryCog.timeline, StoryCog.relations, StoryCog.story, StoryCog.progress,
-                 StoryCog.ceiling, StoryCog.story_use):
-    _command.autocomplete("story")(_complete_story)
+                 StoryCog.summary, StoryCog.timeline, StoryCog.relations, StoryCog.progress, StoryCog.ceiling):
+    _command.autocomplete("story")(complete_story)
 
 
 class StoryBot(commands.Bot):
@@ -547,7 +517,9 @@ class StoryBot(commands.Bot):
         if self.story_name:
             self.library.default = lambda: self.story_name  # type: ignore[method-assign]
         await self.indexing(self.library.default())
-        await self.add_cog(StoryCog(self))
+        reading = StoryCog(self)
+        await self.add_cog(reading)
+        await self.add_cog(LibraryCog(self, reading))
         if self.sync_target == "global":
             await self.tree.sync()
         elif isinstance(self.sync_target, int):

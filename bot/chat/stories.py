@@ -31,16 +31,40 @@ class StoryLibrary:
         self._default: tuple[Settings, str] | None = None
 
     def names(self) -> list[str]:
-        """The library's story names. The folder is listed again only when it changed (a file
-        added to seeds/ is seen without a restart); the bot's event loop asks often."""
+        """Every story's library key (a server's own are ``<server id>/<name>``). The folders are
+        listed again only when one changed (a file added to seeds/, or by another process, is
+        seen without a restart); the bot's event loop asks often."""
         return list(self._entries())
 
+    def visible(self, server: int | None) -> dict[str, str]:
+        """The stories a server sees: the name its readers type -> library key."""
+        return library.visible(self._entries(), server)
+
+    def key(self, server: int | None, name: str | None) -> str | None:
+        """The library key of the story a server's reader calls ``name`` (None if it has none)."""
+        return self.visible(server).get(name) if name else None
+
+    def forget(self, story: str) -> None:
+        """Drop a removed story's index and views."""
+        with self._lock:
+            self._whole.pop(story, None)
+            for k in [k for k in self._views if k[0] == story]:
+                del self._views[k]
+
     def _entries(self) -> dict:
-        seeds = self.settings.seeds_dir
+        stamp = []
+        stories = self.settings.data_dir / "stories"
+        folders = [self.settings.seeds_dir, stories]
         try:
-            stamp = (seeds.stat().st_mtime_ns,) if seeds.is_dir() else ()
+            folders += [f for f in stories.iterdir() if f.is_dir()] if stories.is_dir() else []
         except OSError:
-            stamp = ()
+            pass
+        for folder in folders:
+            try:
+                stamp.append(folder.stat().st_mtime_ns if folder.is_dir() else None)
+            except OSError:
+                stamp.append(None)
+        stamp = tuple(stamp)
         if self._names is None or self._names[0] is not self.settings or self._names[1] != stamp:
             self._names = (self.settings, stamp, library.entries(self.settings))
         return self._names[2]
