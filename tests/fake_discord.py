@@ -74,6 +74,7 @@ class FakeDiscord:
         self._runner: web.AppRunner | None = None
         self._posted: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         self.port = 0
+        self.files: dict[str, bytes] = {}  # attachment id -> its bytes, served as Discord's CDN would
 
     # -- server ---------------------------------------------------------------------------
 
@@ -81,6 +82,7 @@ class FakeDiscord:
         app = web.Application()
         app.router.add_get("/gateway", self._gateway)
         app.router.add_route("*", "/api/v10/{tail:.*}", self._rest)
+        app.router.add_get("/attachments/{id}/{name}", self._attachment)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -164,6 +166,12 @@ class FakeDiscord:
             return self._json(message)
         self.mistakes.append(record)
         return self._json({"message": f"fake Discord has no {method} /{tail}", "code": 0}, status=404)
+
+    async def _attachment(self, request: web.Request) -> web.Response:
+        data = self.files.get(request.match_info["id"])
+        if data is None:
+            return web.Response(status=404)
+        return web.Response(body=data, content_type="application/octet-stream")
 
     async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse()
@@ -257,12 +265,29 @@ class FakeDiscord:
 
     async def interact(self, name: str, options: dict[str, Any], user: dict[str, Any] | None = None,
                        autocomplete: str | None = None) -> dict[str, Any]:
-        """A slash command (or, with ``autocomplete`` naming the option being typed, an
-        autocomplete request) from ``user`` (default alice; see ``user()``). Returns the
-        interaction sent, whose ``id`` and ``token`` the bot's answers carry."""
-        data = {"id": snowflake(), "name": name, "type": 1,
-                "options": [dict({"name": k, "type": 3, "value": v}, **({"focused": True} if k == autocomplete else {}))
-                            for k, v in options.items()]}
+        """A slash command (``"story add"``: a subcommand) or, with ``autocomplete`` naming the
+        option being typed, an autocomplete request, from ``user`` (default alice; see
+        ``user()``). An option given as (filename, bytes) is an attachment, uploaded as Discord
+        does. Returns the interaction sent, whose ``id`` and ``token`` the bot's answers carry."""
+        resolved: dict[str, Any] = {}
+        wire = []
+        for k, v in options.items():
+            if isinstance(v, tuple):
+                file_id = snowflake()
+                filename, data = v
+                self.files[file_id] = data
+                url = f"http://127.0.0.1:{self.port}/attachments/{file_id}/{filename}"
+                resolved.setdefault("attachments", {})[file_id] = {
+                    "id": file_id, "filename": filename, "size": len(data), "url": url, "proxy_url": url}
+                wire.append({"name": k, "type": 11, "value": file_id})
+            else:
+                wire.append(dict({"name": k, "type": 3, "value": v}, **({"focused": True} if k == autocomplete else {})))
+        group, _, sub = name.partition(" ")
+        if sub:
+            wire = [{"name": sub, "type": 1, "options": wire}]
+        data = {"id": snowflake(), "name": group, "type": 1, "options": wire}
+        if resolved:
+            data["resolved"] = resolved
         payload = self._interaction(4 if autocomplete else 2, data, user=user)
         await self.dispatch("INTERACTION_CREATE", payload)
         return payload

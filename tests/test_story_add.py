@@ -38,7 +38,7 @@ to the harbour. "You kept the lamp burning," said Tom Reyes.
 
 def settings_for(tmp_path: Path, **changes) -> config.Settings:
     base = config.load(ROOT / "config.yaml")
-    return replace(base, data_dir=tmp_path / "data", **changes)
+    return replace(base, data_dir=tmp_path / "data", cache_dir=tmp_path / "cache", **changes)
 
 
 @pytest.fixture
@@ -66,6 +66,9 @@ def text_of(result) -> str:
 async def test_a_moderator_adds_an_ao3_download_and_readers_ask_about_it(server, tmp_path) -> None:
     env, guild, channel, mod, reader = server
     result = await mod.slash(channel, "story add", file=("Lanterns on the River.html", AO3))
+    steps = [r.json["embeds"][0]["description"] for r in env.http_requests
+             if r.method == "PATCH" and "@original" in r.path and r.json and r.json.get("embeds")]
+    assert steps[0].startswith("Downloading") and steps[-1].startswith("Added")  # one reply, edited
     text = text_of(result)
     assert "Added `Lanterns-on-the-River`" in text and "Lanterns on the River" in text
     assert "This server reads it now" in text

@@ -241,3 +241,45 @@ def test_no_network_gets_retries_then_one_line_and_exit_2(tmp_path) -> None:
     assert result.returncode == 2 and "Traceback" not in err, err
     lines = [l for l in err.strip().splitlines() if "cannot reach Discord" in l]
     assert len(lines) == 3 and "after 3 tries" in lines[-1] and "trying again in 0.1 s" in lines[0], err
+
+
+async def test_adding_a_story_shows_its_progress_in_the_one_reply(fake, tmp_path, monkeypatch) -> None:
+    """/story add with an attachment, over the real transport: the file is downloaded from the
+    attachment's URL, and the deferred reply is edited as the story is read and indexed."""
+    import time
+
+    from bot.chat import discord_library
+    from bot.core import library
+
+    real_add = library.add
+
+    def slow_add(*args, progress=None, **kwargs):  # each step lasts long enough to be shown
+        def told(line: str) -> None:
+            progress(line)
+            time.sleep(0.4)
+        return real_add(*args, progress=told, **kwargs)
+
+    monkeypatch.setattr(discord_library, "EDIT_EVERY", 0.1)
+    monkeypatch.setattr(library, "add", slow_add)
+    settings = replace(config.load(ROOT / "config.yaml"), data_dir=tmp_path, cache_dir=tmp_path / "cache")
+    bot = StoryBot(settings, connector=aiohttp.TCPConnector(resolver=LoopbackOnly()), guild_ready_timeout=0.1)
+    runner = asyncio.create_task(bot.start("fake-token"))
+    try:
+        await asyncio.wait_for(bot.wait_until_ready(), 15)
+        data = (ROOT / "tests" / "data" / "ao3-lanterns.html").read_bytes()
+        sent = await fake.interact("story add", {"file": ("lanterns.html", data)})
+        lines = []
+        while not lines or not lines[-1].startswith("Added"):
+            post = await fake.next_post(timeout=20)
+            if post["kind"] == "callback":
+                assert post["type"] == 5 and post["interaction"] == sent["id"]  # deferred at once
+            elif post["kind"] == "edit" and post["token"] == sent["token"]:
+                lines.append(post["body"]["embeds"][0]["description"])
+        assert lines[0].startswith("Downloading") and lines[1].startswith("Reading lanterns.html")
+        assert any(line.startswith("Indexing") and line.endswith("words…") for line in lines), lines
+        assert "`lanterns`: **Lanterns on the River**" in lines[-1]
+        assert (tmp_path / "stories" / fake.guild_id / "lanterns.html").read_bytes() == data
+        assert not fake.mistakes, fake.mistakes
+    finally:
+        await bot.close()
+        await asyncio.wait_for(runner, 10)

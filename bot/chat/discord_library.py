@@ -13,7 +13,6 @@ import functools
 import logging
 import shutil
 import tempfile
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
 
@@ -60,39 +59,45 @@ async def complete_story(interaction: discord.Interaction, current: str) -> list
 
 
 class Status:
-    """A reply that says how a slow job goes: deferred, then edited (at most every EDIT_EVERY s)."""
+    """A reply that says how a slow job goes: deferred, then edited with the job's latest line
+    every EDIT_EVERY seconds (Discord rate-limits edits) until its last word."""
 
     def __init__(self, ctx: commands.Context, embed: Any):
         self.ctx, self.embed = ctx, embed
         self.message: discord.Message | None = None
-        self.shown = 0.0
-        self.done = False  # the last word was said: a progress edit still on its way is dropped
-        self._editing = asyncio.Lock()
+        self.latest: str | None = None  # set from the job's thread; read on the event loop
+        self.shown: str | None = None
+
+    def told(self, line: str) -> None:
+        self.latest = line
 
     async def start(self, line: str) -> None:
         if self.ctx.interaction is not None:
             await self.ctx.defer()
-            await self.ctx.interaction.edit_original_response(embed=self.embed(Reply(body=line)))
+        await self.show(Reply(body=line))
+
+    async def follow(self, work: asyncio.Future) -> Any:
+        """``work``'s result, showing its progress while it runs."""
+        while True:
+            done, _ = await asyncio.wait({work}, timeout=EDIT_EVERY)
+            if done:
+                return work.result()
+            line = self.latest
+            if line and line != self.shown:
+                self.shown = line
+                try:
+                    await self.show(Reply(body=line))
+                except discord.HTTPException as exc:  # a lost progress edit is no error
+                    log.info("could not show progress: %s", exc)
+
+    async def show(self, reply: Reply) -> None:
+        embed = self.embed(reply)
+        if self.ctx.interaction is not None:
+            await self.ctx.interaction.edit_original_response(embed=embed)
+        elif self.message is None:
+            self.message = await self.ctx.send(embed=embed, allowed_mentions=discord.AllowedMentions.none())
         else:
-            self.message = await self.ctx.send(embed=self.embed(Reply(body=line)), allowed_mentions=discord.AllowedMentions.none())
-        self.shown = time.monotonic()
-
-    def told(self, line: str) -> None:
-        """From the event loop: show ``line`` unless an edit was made a moment ago."""
-        if not self.done and time.monotonic() - self.shown >= EDIT_EVERY:
-            self.shown = time.monotonic()
-            task = asyncio.ensure_future(self.show(Reply(body=line), final=False))
-            task.add_done_callback(lambda t: t.cancelled() or t.exception())  # a lost progress edit is no error
-
-    async def show(self, reply: Reply, final: bool = True) -> None:
-        self.done = self.done or final
-        async with self._editing:  # edits go out in order, and none after the last
-            if not final and self.done:
-                return
-            if self.ctx.interaction is not None:
-                await self.ctx.interaction.edit_original_response(embed=self.embed(reply))
-            elif self.message is not None:
-                await self.message.edit(embed=self.embed(reply))
+            await self.message.edit(embed=embed)
 
 
 class LibraryCog(commands.Cog, name="Library"):
@@ -235,8 +240,8 @@ class LibraryCog(commands.Cog, name="Library"):
             source.write_bytes(data)
             add = functools.partial(library.add, settings, source, name or None, server, replace=replacing is not None,
                                     limit=STORIES_PER_SERVER if server is not None else None,
-                                    progress=lambda line: loop.call_soon_threadsafe(status.told, line))
-            entry = await loop.run_in_executor(self.bot.builds, add)
+                                    progress=status.told)
+            entry = await status.follow(loop.run_in_executor(self.bot.builds, add))
         except StorykeeperError as exc:
             await status.show(Reply(body=str(exc).capitalize(), error=True))
             return
