@@ -93,6 +93,26 @@ def test_an_ao3_html_download() -> None:
     assert dict(card.fields)["Rating"] == "General Audiences" and "periwinkle" in dict(card.fields)["Summary"]
 
 
+def test_an_ao3_single_chapter_download(tmp_path) -> None:
+    """A one-shot: AO3's template puts the work's title in h2.toc-heading and the text in one
+    div.userstuff inside div#chapters, with no chapter meta group."""
+    path = tmp_path / "oneshot.html"
+    path.write_text('<html><head><title>The Bridge - inkwell - Original Work</title></head><body>'
+                    '<div id="preface"><h1>The Bridge</h1><div class="byline">by inkwell</div>'
+                    '<dl class="tags"><dt>Rating:</dt><dd>Teen And Up Audiences</dd><dt>Characters:</dt>'
+                    '<dd>Mara Quill, Tobin Reed</dd><dt>Additional Tags:</dt><dd>narwhal</dd></dl>'
+                    '<p>Summary</p><blockquote class="userstuff"><p>A pangolin summary.</p></blockquote></div>'
+                    f'<div id="chapters" class="userstuff"><h2 class="toc-heading">The Bridge</h2>'
+                    f'<div class="userstuff">{CH1A}{CH1B}{CH2}</div></div>'
+                    '<div id="afterword"><p>End Notes</p><blockquote class="userstuff"><p>Zebras!</p></blockquote></div>'
+                    '</body></html>')
+    story = readers.read(path, "oneshot")
+    check_story(story, chapters=1)
+    assert story.title == "The Bridge" and story.author == "inkwell"
+    assert not any(word in story.text for word in NOT_STORY) and story.text.count("The Bridge") == 0
+    assert story.metadata["additional tags"] == ["narwhal"] and "Zebras!" in story.metadata["notes"]
+
+
 def test_an_epub3_with_a_chapter_split_over_two_files(tmp_path) -> None:
     path = make_epub(tmp_path / "split.epub",
                      [("preface.xhtml", '<div id="preface"><h1>Lanterns on the River</h1><div class="byline">by inkwell</div>'
