@@ -63,3 +63,69 @@ def test_two_names_side_by_side_are_two_people() -> None:
     found = names(text)
     assert not any("Natasha Pierre" in [n, *aliases] for n, aliases in found.items())
     assert any(n.startswith("Natasha") for n in found) and any(n.startswith("Pierre") for n in found)
+
+
+def person_of(found: dict[str, list[str]], alias: str) -> str | None:
+    return next((name for name, aliases in found.items() if alias in aliases or alias == name), None)
+
+
+FAMILY = """Emma Woodhouse lived at Hartfield with her father, and Emma loved him. Mr. Woodhouse worried about
+the cold. "You must not go out," said Mr. Woodhouse, and Emma laughed. In the village Miss Woodhouse was a queen,
+and Miss Woodhouse knew it. The next day Emma walked out; Emma met Mrs. Goddard, and Emma smiled at her.
+"Thank you, Miss Woodhouse," said the shopkeeper, when Miss Woodhouse bought ribbons. At night Emma slept.
+By the fire sat Mrs. Maylie, and Miss Maylie read to her; then Mrs. Maylie listened while Miss Maylie sang.
+"Sing again," said Mrs. Maylie, and Miss Maylie sang again, and Mrs. Maylie smiled at Miss Maylie.
+"""
+
+
+def test_a_titled_surname_is_the_one_woman_it_can_be_and_miss_is_not_mrs() -> None:
+    found = names(FAMILY)
+    assert person_of(found, "Miss Woodhouse") == person_of(found, "Emma") == "Emma Woodhouse"
+    assert person_of(found, "Mr. Woodhouse") != "Emma Woodhouse"
+    assert person_of(found, "Miss Maylie") != person_of(found, "Mrs. Maylie")  # two women
+
+
+PET_NAMES = """Elizabeth Bennet walked to Netherfield, and Elizabeth Bennet was muddy. "Lizzy!" cried her mother,
+and Lizzy laughed, and then Lizzy ran. "Eliza Bennet is here," said Miss Bingley; at that Elizabeth smiled,
+and Lizzy sat down. After dinner Mary Bennet played, and Mary played badly; Maria Lucas listened, and Maria
+yawned, and Mary stopped. Later Eliza Bennet danced, and Lizzy danced again, and Mary played. So Maria went
+home, and Mary Bennet sighed. "Come, Eliza Bennet," said Miss Bingley. "Yes, Lizzy," said Jane.
+"""
+
+
+def test_pet_names_are_the_person_they_shorten_and_two_full_names_stay_two() -> None:
+    found = names(PET_NAMES)
+    lizzy = person_of(found, "Lizzy")
+    assert lizzy == person_of(found, "Eliza Bennet") == "Elizabeth Bennet"
+    assert person_of(found, "Maria") != person_of(found, "Mary")  # "Maria" and "Mary" are two girls
+
+
+def _long_story(pairs: list[tuple[str, str]], filler: str, stretches: int) -> str:
+    """A story in many stretches, each with the given lines, far enough apart to count."""
+    parts = []
+    for n in range(stretches):
+        for line in pairs:
+            parts.append(line[n % len(line)] if isinstance(line, list) else line)
+        parts.append(filler * 12)
+    return "\n\n".join(parts)
+
+
+def test_an_epithet_the_narration_gives_one_named_man_is_him() -> None:
+    filler = "The rain fell on the roofs of the old town, and the lamps were lit one by one along the river. "
+    lines = [['"Hush," said the Jew. Fagin rubbed his hands by the fire.',
+              'Fagin counted the spoons. "Good boys," said the Jew, and Fagin smiled.'],
+             ['Oliver Twist sat by the door and said nothing.', 'Oliver Twist slept on the sacks.']]
+    alone = [['Oliver Twist walked by the river alone.', 'Oliver Twist looked at the ships.']]
+    text = "Oliver Twist came to London.\n\n" + _long_story(lines, filler, 30) + "\n\n" + _long_story(alone, filler, 60)
+    found = names(text)
+    assert "the Jew" in found.get("Fagin", []), found
+    assert person_of(found, "Oliver Twist") != "Fagin"
+
+
+def test_two_who_always_come_together_are_still_two() -> None:
+    filler = "The tea was cold and the table was long, and the clock said six as it always did there. "
+    lines = [['"Have some wine," the Hatter said. The March Hare poured the tea.',
+              'The March Hare laughed. "No room!" said the Hatter to the Hare and the Hatter and the March Hare sang.']]
+    found = names(_long_story(lines, filler, 30))
+    hatter = person_of(found, "the Hatter")
+    assert hatter is not None and hatter != person_of(found, "Hare")

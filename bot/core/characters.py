@@ -204,18 +204,21 @@ def detect(text: str, start: int, end: int, setting: StorySetting | None = None
     _load_name_genders({_plain(w) for form in pairs for w in form.split()})  # one pass over the table
     for form in pairs:
         first, last = form.split()
+        surname = any(_titled(t, last) in forms for t in ("Mr", "Mrs", "Miss", "Dr"))  # "Mr. Campbell"
         if first in singles and last in singles and all(_name_gender(_plain(w)) for w in (first, last)) \
-                and all(people[form].count * 2 <= people[w].count for w in (first, last)):
+                and all(people[form].count * 2 <= people[w].count for w in (first, last)) and not surname:
             del people[form]
 
     _load_name_genders({w for form in people for w in form.split() if w.rstrip(".") not in TITLES})
     characters = _cluster(people, min_full=max(1, min_count - 1))
+    characters = _join_given_names(characters)
     _adopt_bare_surnames(characters, forms)
-    characters = characters + _epithet_speakers(text, start, end, ignore, names={
-        w.lower() for form in people for w in form.split()})
-    characters = _apply_config(characters, setting)
+    epithets = _epithet_speakers(text, start, end, ignore, names={w.lower() for form in people for w in form.split()})
+    characters = _apply_config(characters + epithets, setting)
     mentions = find_mentions(text, start, end, characters)
     count_mentions(characters, mentions)
+    characters, mentions = _tie_epithets(text, characters, mentions, {e.name for e in epithets},
+                                         (end - start) // TIE_WINDOW + 1)
     _guess_genders(text, start, end, characters, mentions)
     keep = sorted((i for i, c in enumerate(characters) if c.mentions >= min_count or c.from_config),
                   key=lambda i: (-characters[i].mentions, characters[i].name))
@@ -257,6 +260,58 @@ def _epithet_speakers(text: str, start: int, end: int, ignore: set[str], names: 
             continue
         counts[phrase] += 1
     return [Character(name=p, aliases=[p], mentions=n) for p, n in counts.items() if n >= 3]
+
+
+TIE_WINDOW = 1500  # characters of text: how near an epithet and a name must be to be together
+TIE_EVIDENCE = 20  # stretches an epithet must be in before its company can tell who it is
+
+
+def _together(text: str, a: Character, b: Character) -> bool:
+    """Whether the text names the two side by side as two people ("the Hatter and the March Hare")."""
+    names = "|".join(re.escape(n) for n in sorted({*a.aliases, *b.aliases}, key=len, reverse=True))
+    for m in re.finditer(rf"(?:{names})\s+(?:and|or|with|to)\s+(?:{names})\b", text):
+        first, second = re.split(r"\s+(?:and|or|with|to)\s+", m.group(0), maxsplit=1)
+        if (first in a.aliases) != (second.rstrip() in a.aliases):
+            return True
+    return False
+
+
+def _tie_epithets(text: str, characters: list[Character], mentions: list[tuple[int, int, int]], epithets: set[str],
+                  windows: int) -> tuple[list[Character], list[tuple[int, int, int]]]:
+    """An epithet the narration uses for one named person ("the Jew" for Fagin, "the beadle"
+    for Mr. Bumble) is that person: the two come in the same stretches of text far more than
+    chance would have it (Jaccard of the stretches each is in at least 0.25, twice as often
+    as the name comes anywhere), and no other name comes close. A name present everywhere
+    (the hero) cannot pass the second test, so an epithet is never given to them by default."""
+    where: defaultdict[int, set[int]] = defaultdict(set)
+    for s, _e, i in mentions:
+        where[i].add(s // TIE_WINDOW)
+    into: dict[int, int] = {}
+    for i, c in enumerate(characters):
+        if c.name not in epithets or c.from_config or len(where[i]) < TIE_EVIDENCE:
+            continue  # "the Hatter" with the March Hare in all of a dozen stretches is two people
+        scored = []
+        for j, other in enumerate(characters):
+            both = len(where[i] & where[j])
+            if j == i or other.name in epithets or not both:
+                continue
+            lift = (both / len(where[i])) / (len(where[j]) / windows)
+            scored.append((both / len(where[i] | where[j]), lift, j))
+        scored.sort(reverse=True)
+        if scored and scored[0][0] >= 0.25 and scored[0][1] >= 2 and (len(scored) == 1 or scored[0][0] >= 1.4 * scored[1][0]) \
+                and len(where[scored[0][2]]) >= TIE_EVIDENCE // 2 and not _together(text, c, characters[scored[0][2]]):
+            into[i] = scored[0][2]
+    if not into:
+        return characters, mentions
+    for i, j in into.items():
+        host = characters[j]
+        host.aliases = sorted({*host.aliases, *characters[i].aliases}, key=lambda a: (-len(a), a))
+    keep = [i for i in range(len(characters)) if i not in into]
+    new_index = {old: new for new, old in enumerate(keep)}
+    mentions = [(s, e, new_index[into.get(i, i)]) for s, e, i in mentions]
+    characters = [characters[i] for i in keep]
+    count_mentions(characters, mentions)
+    return characters, mentions
 
 
 _SHORT_TITLES = ("Mr", "Mrs", "Ms", "Dr", "St", "Mme", "Mlle", "Capt", "Col", "Prof")
@@ -311,15 +366,48 @@ def _cluster(people: dict[str, _Form], min_full: int = 1) -> list[Character]:
         # A longer full name absorbs a shorter one it contains ("Anna Pavlovna" in "Anna Pavlovna Scherer").
         host = next((h for h in members if f" {k} " in f" {h} "), None)
         add(host or k, k)
+    for h in sorted(members, key=lambda h: counts[h]):  # "Bill Sikes" is "William Sikes"
+        given, *rest = h.split()
+        full = [o for o in members if o != h and o.split()[1:] == rest and len(given) <= len(o.split()[0])
+                and _plain(given).lower() in _diminutives(o.split()[0])]
+        if len(full) == 1:
+            members[full[0]] |= members.pop(h)
+            words_of[full[0]] |= words_of.pop(h)
     titled = [k for k in counts if k.split()[0].rstrip(".") in TITLES and " " in k]
+
+    def alone(given: str, surname: str) -> int:
+        """How often a given name is said alone, in any of its forms ("William": "Bill")."""
+        if given == surname or given.rstrip(".") in TITLES:
+            return 0
+        return counts.get(given, 0) + sum(counts.get(d.capitalize(), 0) for d in _diminutives(given))
+
+    def married(title: str, host: str) -> bool:
+        """Whether a woman's title fits a host: "Miss" (unmarried) and "Mrs." (married) are two
+        women, and neither is a man. "Mrs. X" is the one woman named X only where the book has
+        her husband, "Mr. X", and no "Miss X": else the full name may be a daughter's ("Daisy
+        Miller" is Miss Miller, her mother Mrs. Miller; "Sibyl Vane" is not her mother)."""
+        if title not in ("Miss", "Mrs"):
+            return True
+        if gender(host) != "female" and _name_gender(host.split()[0]) != "female":
+            return False
+        used = {t for x in members[host] for t in titles[x]}
+        other = {"Miss": "Mrs", "Mrs": "Miss"}[title]
+        if other in used and title not in used:
+            return False
+        if title == "Mrs" and "Mrs" not in used:
+            surname = host.split()[-1]
+            return _titled("Miss", surname) not in counts and _titled("Mr", surname) in counts
+        return True
+
     for k in sorted(titled, key=lambda k: -counts[k]):
         word = k.split()[-1]
         g = TITLES.get(k.split()[0].rstrip("."))
-        # "Mrs. Miller" is not "Daisy Miller" unless Daisy is ever called Mrs.
-        hosts = {h: sum(counts[x] for x in members[h]) for h in members
-                 if word in words_of[h] and " " in h and (g is None or gender(h) in (None, g))
-                 and (k.split()[0].rstrip(".") != "Mrs" or any("Mrs" in titles[x] for x in members[h]))}
         title = k.split()[0].rstrip(".")
+        # A full name's own given name, said alone, is that person too: "Emma" with "Emma
+        # Woodhouse" makes "Miss Woodhouse" her, not a second Woodhouse woman.
+        hosts = {h: sum(counts[x] for x in members[h]) + alone(h.split()[0], word)
+                 for h in members if word in words_of[h] and " " in h and (g is None or gender(h) in (None, g))
+                 and married(title, h)}
         given = [h for h in hosts if h.split()[0] == word and (
             title in titles[h] or any(_titled(title, x) in counts for x in h.split()[1:]))]
         if given:
@@ -342,7 +430,14 @@ def _cluster(people: dict[str, _Form], min_full: int = 1) -> list[Character]:
             continue
         if hosts:
             best, n = hosts.most_common(1)[0]
-            if n >= 0.6 * sum(hosts.values()):
+            men = [h for h in hosts if gender(h) == "male"]
+            if gender(best) == "female" and men:
+                # "Weston" with Mr. and Mrs. Weston is him: a bare surname names a woman only
+                # where no man of the family is in the book.
+                if len(men) == 1:
+                    add(men[0], k)
+                    continue
+            elif n >= 0.6 * sum(hosts.values()):
                 add(best, k)
                 continue
         add(k, k)
@@ -356,6 +451,9 @@ def _cluster(people: dict[str, _Form], min_full: int = 1) -> list[Character]:
                     aliases.add(_titled(t, k))
         total = sum(counts[k] for k in keys)
         full = [k for k in keys if " " in k and k.split()[0].rstrip(".") not in TITLES]
+        # The full given name over its pet form: "Elizabeth Bennet", not "Eliza Bennet".
+        full = [k for k in full if not any(o.split()[1:] == k.split()[1:] and len(k) < len(o) and _plain(k.split()[0]).lower()
+                                           in _diminutives(o.split()[0]) for o in full)] or full
         best_full = max(full, key=lambda k: counts[k]) if full else None
         if best_full and counts[best_full] >= min_full:
             name = best_full
@@ -364,6 +462,54 @@ def _cluster(people: dict[str, _Form], min_full: int = 1) -> list[Character]:
         characters.append(Character(name=name, aliases=sorted(aliases, key=lambda a: (-len(a), a)),
                                     mentions=total, gender=gender(host) if any(titles[k] for k in keys) else None))
     return characters
+
+
+def _diminutives(given: str) -> set[str]:
+    """A given name's shorter and pet forms, from the `nicknames` package's hand-curated English
+    table ("Elizabeth": "Eliza", "Lizzy"; "Henry": "Harry"; "James": "Jim"), lower case. Only
+    this direction: "Eliza" is also listed under "Louisa", and two full names ("Maria",
+    "Mary") are two people."""
+    from nicknames import NickNamer
+
+    global _NICKNAMER
+    if _NICKNAMER is None:
+        _NICKNAMER = NickNamer()
+    return set(_NICKNAMER.nicknames_of(_plain(given).lower()))
+
+
+_NICKNAMER = None
+
+
+def _join_given_names(characters: list[Character]) -> list[Character]:
+    """One person under two forms of their given name: "Lizzy" and "Eliza Bennet" are
+    "Elizabeth Bennet", "Harry" is "Henry Wotton", "Dell" is "Della". A pet form joins the
+    one person whose given name it shortens (never when two people could have it, nor across
+    genders, nor to another surname); the full form stays the name."""
+    def given(c: Character) -> tuple[str, str] | None:
+        words = c.name.split()
+        if words[0].rstrip(".") in TITLES:
+            return None
+        return words[0], " ".join(words[1:])
+
+    out = list(characters)
+    for c in sorted(characters, key=lambda c: c.mentions):
+        if c not in out or given(c) is None:
+            continue
+        first, surname = given(c)
+        pet = _plain(first).lower()
+        hosts = [h for h in out if h is not c and given(h) is not None
+                 and any(pet in _diminutives(a.split()[0]) and len(pet) <= len(a.split()[0])  # the table lists some both ways
+                         for a in (h.name, *h.aliases) if a.split()[0].rstrip(".") not in TITLES)
+                 and (not surname or given(h)[1] == surname)
+                 and (c.gender is None or h.gender is None or c.gender == h.gender)]
+        if len(hosts) != 1:
+            continue
+        keep, gone = hosts[0], c  # the full form is the name: "Elizabeth Bennet", not "Eliza Bennet"
+        keep.aliases = sorted({*keep.aliases, *gone.aliases, gone.name}, key=lambda a: (-len(a), a))
+        keep.mentions += gone.mentions
+        keep.gender = keep.gender or gone.gender
+        out.remove(gone)
+    return out
 
 
 def _adopt_bare_surnames(characters: list[Character], forms: dict[str, _Form]) -> None:
