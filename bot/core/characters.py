@@ -1,6 +1,7 @@
 """Find a story's characters without configuration, merge their name variants, count mentions."""
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -464,7 +465,8 @@ def _cluster(people: dict[str, _Form], min_full: int = 1) -> list[Character]:
     return characters
 
 
-def _diminutives(given: str) -> set[str]:
+@functools.lru_cache(maxsize=4096)
+def _diminutives(given: str) -> frozenset[str]:
     """A given name's shorter and pet forms, from the `nicknames` package's hand-curated English
     table ("Elizabeth": "Eliza", "Lizzy"; "Henry": "Harry"; "James": "Jim"), lower case. Only
     this direction: "Eliza" is also listed under "Louisa", and two full names ("Maria",
@@ -474,7 +476,7 @@ def _diminutives(given: str) -> set[str]:
     global _NICKNAMER
     if _NICKNAMER is None:
         _NICKNAMER = NickNamer()
-    return set(_NICKNAMER.nicknames_of(_plain(given).lower()))
+    return frozenset(_NICKNAMER.nicknames_of(_plain(given).lower()))
 
 
 _NICKNAMER = None
@@ -491,15 +493,20 @@ def _join_given_names(characters: list[Character]) -> list[Character]:
             return None
         return words[0], " ".join(words[1:])
 
+    def pets(h: Character) -> set[str]:
+        """The pet forms of every given name ``h`` goes by (never longer than the name: the
+        table lists some both ways)."""
+        firsts = {a.split()[0] for a in (h.name, *h.aliases) if a.split()[0].rstrip(".") not in TITLES}
+        return {d for f in firsts for d in _diminutives(f) if len(d) <= len(f)}
+
     out = list(characters)
+    pet_forms = {id(h): pets(h) for h in out}
     for c in sorted(characters, key=lambda c: c.mentions):
         if c not in out or given(c) is None:
             continue
         first, surname = given(c)
         pet = _plain(first).lower()
-        hosts = [h for h in out if h is not c and given(h) is not None
-                 and any(pet in _diminutives(a.split()[0]) and len(pet) <= len(a.split()[0])  # the table lists some both ways
-                         for a in (h.name, *h.aliases) if a.split()[0].rstrip(".") not in TITLES)
+        hosts = [h for h in out if h is not c and pet in pet_forms[id(h)] and given(h) is not None
                  and (not surname or given(h)[1] == surname)
                  and (c.gender is None or h.gender is None or c.gender == h.gender)]
         if len(hosts) != 1:
@@ -509,6 +516,7 @@ def _join_given_names(characters: list[Character]) -> list[Character]:
         keep.mentions += gone.mentions
         keep.gender = keep.gender or gone.gender
         out.remove(gone)
+        pet_forms[id(keep)] = pets(keep)
     return out
 
 
