@@ -129,3 +129,54 @@ def test_two_who_always_come_together_are_still_two() -> None:
     found = names(_long_story(lines, filler, 30))
     hatter = person_of(found, "the Hatter")
     assert hatter is not None and hatter != person_of(found, "Hare")
+
+
+NOT_PEOPLE = """James McCarthy stood by the pool. "Father!" cried James McCarthy, and McCarthy ran. The
+Cossack rode past; a Cossack shouted, and the Cossack laughed. The Uhlans charged, and an Uhlan fell, and the
+Uhlans fled. They reached Bald Hills at night. At Bald Hills the old prince waited, and Bald Hills was dark.
+The wedding was at the Church of St. Monica; they drove to St. Monica, and St. Monica was full. McCarthy
+said nothing, and James McCarthy wept. A photograph of Irene Adler lay there; Holmes spoke of Irene Adler,
+and a letter to Irene Adler came. "She is Irene Adler," said Holmes, and Holmes smiled. Holmes slept, and
+Irene Adler sang at the opera, where Irene Adler was the star, and Irene Adler smiled at the King.
+"""
+
+
+def test_places_peoples_and_churches_are_not_people_and_mc_names_are() -> None:
+    found = names(NOT_PEOPLE)
+    assert person_of(found, "McCarthy") == "James McCarthy"
+    assert "Irene Adler" in found  # "of Irene Adler" is of a person
+    for word in ("Cossack", "Uhlans", "Uhlan", "Hills", "Bald Hills", "St. Monica"):
+        assert person_of(found, word) is None, word
+
+
+def test_a_titled_surname_is_the_one_full_name_whose_given_name_is_never_said_alone() -> None:
+    text = """Lord Robert St. Simon wrote to Holmes. Lord St. Simon was late; at noon Lord St. Simon came, and
+Lord St. Simon sat down. "My wife has gone," said Lord St. Simon. Holmes looked at Lord St. Simon, and Lord
+St. Simon sighed.""" + " Lord St. Simon paced, and Lord St. Simon waited." * 4 + """
+John Knightley came; John was cross, and John laughed, and John Knightley left.
+""" + "At Donwell Mr. Knightley read, and Mr. Knightley walked, and Mr. Knightley smiled at Emma.\n" * 9
+    found = names(text)
+    assert person_of(found, "St. Simon") == person_of(found, "Robert St. Simon")
+    assert person_of(found, "Mr. Knightley") != person_of(found, "John Knightley")  # "John" is said alone
+
+
+def test_the_author_is_no_character_and_a_pet_name_is_not_another_bare_name(tmp_path) -> None:
+    from bot.core import index, loader
+
+    text = """THE LIZARD
+
+by William Makepeace
+
+Alice saw Bill the lizard on the roof. "Hullo, Bill!" said Alice, and Bill fell down the chimney. Then
+Alice sang of Father William, and Father William stood on his head. "You are old, Father William," sang
+Alice, and Bill laughed. William the Conqueror was long dead, said the Mouse. Bill sat by Alice.
+
+Copyright William Makepeace; printed for William Makepeace.
+"""
+    import dataclasses
+
+    story = dataclasses.replace(loader.from_text(text, "lizard"), author="William Makepeace")
+    ix = index.build(story)
+    found = {c.name: c.aliases for c in ix.characters}
+    assert person_of(found, "William Makepeace") is None
+    assert person_of(found, "Bill") != person_of(found, "William")

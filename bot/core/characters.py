@@ -48,6 +48,14 @@ Later Soon Suddenly Finally Meanwhile Afterwards Today Tonight Tomorrow Yesterda
 Such Same Own Mademoiselle Monsieur Herr Frau Mamma Papa Mama Mummy Daddy Frenchman Frenchmen
 Englishman Englishmen Sire Monseigneur Bah Pooh Humph Ha Ho Hm Hmm Um Uh Wow Hey Hi
 """.split())
+# Words that end a place's name: "Bald Hills", "Hatherley Farmhouse", "Baker Street" name no one.
+PLACE_NOUNS = set("""
+Street Road Square House Park Court Place Avenue Hotel College Bridge River Lake Mount Station
+Hills Heights Redoubt Farmhouse Farm Manor Abbey Castle Palace Cathedral Church Chapel Gardens
+Lane Terrace Crescent Valley Mountains Forest Heath Inn Tavern Hospital Prison Gate Gates
+Cottage Market Bay Island Isle Cape Harbour Harbor Port Canal Quay Wharf Barracks Fort Redoubts
+""".split())
+NOT_NAMES |= PLACE_NOUNS
 SPEECH_VERBS = (
     "said|says|say|asked|asks|replied|replies|answered|answers|cried|cries|exclaimed|whispered|"
     "shouted|muttered|murmured|added|continued|repeated|observed|remarked|returned|rejoined|"
@@ -70,8 +78,9 @@ _PERSON_VERB = re.compile(
 )
 _CAP_RUN = re.compile(
     r"(?<![\w’'-])(?:(?:Mr|Mrs|Ms|Dr|St|Mme|Mlle|Capt|Col|Prof)\.?\s+)?"
-    r"[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+(?:-[A-ZÀ-ÖØ-Þ]?[a-zß-öø-ÿ]+)*"
-    r"(?:(?:[ \t]+|[ \t]*\n[ \t]*)(?:de |von |van |du |la |le |St\.\s)?[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+(?:-[A-ZÀ-ÖØ-Þ]?[a-zß-öø-ÿ]+)*)*"
+    r"(?:Ma?c(?=[A-Z])|O[’'](?=[A-Z]))?[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+(?:-[A-ZÀ-ÖØ-Þ]?[a-zß-öø-ÿ]+)*"
+    r"(?:(?:[ \t]+|[ \t]*\n[ \t]*)(?:de |von |van |du |la |le |St\.\s)?(?:Ma?c(?=[A-Z])|O[’'](?=[A-Z]))?"
+    r"[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+(?:-[A-ZÀ-ÖØ-Þ]?[a-zß-öø-ÿ]+)*)*"
 )
 _LOWER_WORD = re.compile(r"(?<![\w’'])[a-z][a-z]+(?![\w])")
 _SPEECH_SET = set(SPEECH_VERBS.split("|"))
@@ -101,6 +110,7 @@ class _Form:
     person: int = 0  # next to a verb of speech or action, or possessive
     place: int = 0  # after in/at/from/to
     the: int = 0  # after "the": a people or a place ("the Guards", "the Rostovs"), rarely a person
+    article: int = 0  # after "a" or "an": a kind of person ("a Cossack"), never one person
     titled: Counter = field(default_factory=Counter)
 
 
@@ -123,6 +133,8 @@ def find_candidates(text: str, start: int, end: int) -> tuple[dict[str, _Form], 
                 words[0] in NOT_NAMES or (len(words) > 1 and (words[0].endswith("ly") or lower.get(words[0].lower(), 0) > 2))):
             offset = text.index(words[0], offset) + len(words[0])
             words = words[1:]
+        if len(words) > 1 and words[-1] in PLACE_NOUNS:
+            continue  # a place's name, not a mention of "Bald" or of Hatherley
         while words and words[-1] in NOT_NAMES:
             words = words[:-1]
         if not words:
@@ -149,6 +161,8 @@ def find_candidates(text: str, start: int, end: int) -> tuple[dict[str, _Form], 
             f.place += 1
         if last_word == "the" and last_char.isalpha():
             f.the += 1
+        if last_word in ("a", "an") and last_char.isalpha():
+            f.article += 1
     return forms, lower
 
 
@@ -170,6 +184,7 @@ def detect(text: str, start: int, end: int, setting: StorySetting | None = None
     min_count = 2 if n_words < 50_000 else 3 if n_words < 200_000 else 4
 
     # Keep forms that look like people's names.
+    _load_name_genders({_plain(form.split()[0]) for form in forms if " " in form})
     people: dict[str, _Form] = {}
     for form, f in forms.items():
         title, words = _split_title(form.split())
@@ -177,19 +192,21 @@ def detect(text: str, start: int, end: int, setting: StorySetting | None = None
             continue  # a title makes "Mrs. Hall" a name even where "hall" is also a word
         if form.lower() in ignore or " ".join(words).lower() in ignore:
             continue
-        if not title and (f.the * 2 >= f.count or len(words) == 1 and (words[0].endswith("s") and (
-                (words[0][:-1] in forms and f.the * 3 >= f.count) or words[0][:-1] in NOT_NAMES))):
-            continue  # a people or a place ("the Uhlans", "the Rostovs", "Cossacks"), not a person
+        if not title and ((f.the + f.article) * 2 >= f.count or len(words) == 1 and (words[0].endswith("s") and (
+                words[0][:-1] in forms or words[0][:-1] in NOT_NAMES))):
+            continue  # a people or a place ("the Uhlans", "a Cossack", "the Rostovs"), not a person
         mid = f.count - f.initial
-        evidence = f.person + (f.count if title else 0)
+        evidence = f.person + (f.count if title and title not in ("St", "Saint") else 0)  # "of St. Monica": a church
         if f.count < min_count and not (title and f.count >= 1 and n_words < 50_000):
             continue
         if mid == 0 and not title:
             continue  # only ever capitalised at a sentence start: an ordinary word
         if len(words) > 1 and f.place == 0:
             evidence += 1  # "John Reed": two names together
-        if evidence == 0 or f.place > max(1, evidence):
-            continue
+        given = len(words) > 1 and _name_gender(_plain(words[0])) is not None
+        evidence += given
+        if evidence == 0 or f.place > max(1, evidence, f.count // 2 if given else 0):
+            continue  # a given name first: "a photograph of Irene Adler" is of a person
         people[form] = f
     # A full name said once ("Mara Quill") still names a character whose first name recurs.
     singles = {form for form in people if " " not in form}
@@ -418,8 +435,10 @@ def _cluster(people: dict[str, _Form], min_full: int = 1) -> list[Character]:
                 continue
         if len(hosts) == 1:
             (h, n), = hosts.items()
-            # "Mr. Knightley" far more common than "John Knightley" is his brother, not him.
-            if counts[k] <= 3 * n + 5:
+            # "Mr. Knightley" far more common than "John Knightley" is his brother, not him,
+            # where "John" is said alone; "Lord Robert St. Simon", never "Robert", is Lord St. Simon.
+            surname = h.split()[-1] == word and h.split()[0] != word
+            if counts[k] <= 3 * n + 5 or surname and not alone(h.split()[0], word):
                 add(h, k)
                 continue
         add(k, k)
@@ -506,7 +525,10 @@ def _join_given_names(characters: list[Character]) -> list[Character]:
             continue
         first, surname = given(c)
         pet = _plain(first).lower()
+        # A pet form joins a full name ("Harry": "Henry Wotton"); a bare name only when it is
+        # its start ("Dell": "Della"; "Bill" the lizard is not "Father William").
         hosts = [h for h in out if h is not c and pet in pet_forms[id(h)] and given(h) is not None
+                 and (given(h)[1] or _plain(given(h)[0]).lower().startswith(pet))
                  and (not surname or given(h)[1] == surname)
                  and (c.gender is None or h.gender is None or c.gender == h.gender)]
         if len(hosts) != 1:

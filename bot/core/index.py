@@ -161,6 +161,10 @@ _PLACE_WORDS_OK = {"New", "Old", "Great", "Little", "North", "South", "East", "W
 def build(story: Story, setting: StorySetting | None = None) -> StoryIndex:
     """Index a loaded story. Pure: reads nothing but its arguments."""
     setting = with_tagged_characters(setting or StorySetting(name=story.name), story)
+    if story.author and story.author not in setting.ignore:  # "by Arthur Conan Doyle" is no character
+        import dataclasses
+
+        setting = dataclasses.replace(setting, ignore=(*setting.ignore, story.author))
     text = story.text
     paras, chapters, spans = segment.chapters_and_spans(story)
     characters, mentions = chars.detect(text, story.start, story.end, setting)
