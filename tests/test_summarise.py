@@ -115,3 +115,25 @@ def test_presence_counts_follow_the_passages() -> None:
     assert len(labels) == len(ix.scenes)
     marcel_scenes = {p.scene for p in ix.passages if "Marcel Gerard" in p.characters}
     assert {i + 1 for i, v in enumerate(rows["Marcel Gerard"]) if v} == marcel_scenes
+
+
+def test_a_speech_over_many_paragraphs_is_still_sentences_and_a_chapter_summary_is_short() -> None:
+    """A client's tale told in quotes over many paragraphs (each opening with a quote mark and
+    none closing but the last, as English prints it) is summarised sentence by sentence: no
+    summary sentence over 400 characters, and a chapter's summary about 150 words."""
+    from conftest import build_text
+
+    tale = "\n\n".join(
+        f"“In the year {1870 + n} my uncle went to the {place} and bought a horse from a farmer named Giles. "
+        f"The horse was grey and old and it would not pull the cart up the hill by the {place}. My uncle "
+        f"sold it again for two pounds at the fair, and the farmer laughed at him for a week."
+        for n, place in enumerate(["mill", "church", "river", "forest", "market", "quarry", "bridge", "harbour"] * 4))
+    text = ("CHAPTER I\n\nHolmes sat by the fire in Baker Street when Miss Violet Hunter came in. "
+            "She sat down and began her story.\n\n" + tale + "”\n\nHolmes listened to every word, and then "
+            "Holmes stood up and took his hat.\n\nCHAPTER II\n\nThe next morning Holmes and Watson "
+            "took the train to Winchester, where Miss Violet Hunter met them at the station.\n")
+    ix = build_text(text)
+    summariser = Summariser(ix)
+    summary = summariser.chapter(1)
+    assert summary.sentences and all(len(s.text) <= 400 for s in summary.sentences)
+    assert 40 <= sum(len(s.text.split()) for s in summary.sentences) <= 170

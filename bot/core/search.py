@@ -132,6 +132,9 @@ def analyse(text: str) -> list[str]:
 _TAG_START = None
 
 
+UNIT_MAX = 400  # characters: a longer quote is shown, summarised and ranked sentence by sentence
+
+
 def utterances(text: str, spans: list[tuple[int, int]], whole_quotes: bool = False) -> list[tuple[int, int]]:
     """Sentence spans with a quote and its speech tag kept together:
     '"Will you wait for me?" Caroline had asked one day' is one unit, not two."""
@@ -147,9 +150,13 @@ def utterances(text: str, spans: list[tuple[int, int]], whole_quotes: bool = Fal
         if out:
             pa, pb = out[-1]
             prev = text[pa:pb].rstrip()
-            before = text[out[0][0] : a]
-            inside = whole_quotes and ((before.count('"') % 2 == 1) or before.count("“") > before.count("”"))
-            if inside or (prev.endswith(("”", '"', "’", "'")) and _TAG_START.match(text[a:b])):
+            # Inside a quote that opened in this paragraph: a speech over many paragraphs opens
+            # each one anew, and is still a sequence of sentences, never one 18,000-character unit.
+            before = text[pa:a]
+            inside = whole_quotes and "\n\n" not in text[pa:a] and (
+                (before.count('"') % 2 == 1) or before.count("“") > before.count("”"))
+            if (inside or (prev.endswith(("”", '"', "’", "'")) and _TAG_START.match(text[a:b]))) \
+                    and b - pa <= UNIT_MAX:
                 out[-1] = (pa, b)  # a sentence inside a quote, or the tag after one
                 continue
         out.append((a, b))

@@ -17,6 +17,8 @@ from bot.core.text import sentences, words
 
 SCENE_SENTENCES = 5
 CHAPTER_SENTENCES = 8
+CHAPTER_WORDS = 160  # a chapter's summary is read in a minute
+SENTENCE_MAX = 400  # characters: a longer sentence is a last resort
 
 _STOP = set("""
 a an the and or but if then so as at by for from in into of on onto to with without about above after
@@ -132,6 +134,8 @@ class Summariser:
                 weight *= 0.6  # a line of dialogue alone says less about what happens
             if n_words < 5:
                 weight *= 0.3
+            elif b - a > SENTENCE_MAX:
+                weight *= 0.05
             elif n_words > 60:
                 weight *= 0.7
             if i == 0:
@@ -166,9 +170,14 @@ class Summariser:
         per_scene = max(1, math.ceil(limit / max(1, len(scenes))) + 1)
         for s in scenes or []:
             picked += self.pick(s.start, s.end, per_scene)
-        if len(picked) > limit:
-            keep = {id(x) for x in self._rank(picked)[:limit]}
-            picked = [x for x in picked if id(x) in keep]
+        keep, words_kept = set(), 0
+        for x in self._rank(picked)[:limit]:  # the best, up to about CHAPTER_WORDS words
+            n = len(x.text.split())
+            if keep and words_kept + n > CHAPTER_WORDS:
+                continue
+            keep.add(id(x))
+            words_kept += n
+        picked = [x for x in picked if id(x) in keep]
         return Summary(c.title, c.start, c.end, tuple(n for n, _ in present.most_common()), tuple(places[:3]),
                        tuple(picked))
 
