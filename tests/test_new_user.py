@@ -68,7 +68,7 @@ def test_a_summary_of_something_named_finds_it(capsys) -> None:
     kiss = c.handle("/summary the kiss")
     assert kiss.startswith("Scene 8") and "kissed him" in kiss
     assert main(["--config", str(ROOT / "config.yaml"), "summary", "studio"]) == 0
-    assert capsys.readouterr().out.startswith("Scene 7: the studio")
+    assert capsys.readouterr().out.startswith("Scene 7: Caroline and Klaus in the studio")
 
 
 def test_chapters_by_the_names_readers_give_them() -> None:

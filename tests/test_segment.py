@@ -75,3 +75,52 @@ def test_shipped_story_scenes_a_reader_recognises(root) -> None:
     studio = next(s for s in ix.scenes if "studio" in s.title)
     assert ix.text[studio.start :].startswith("“Will you wait for me?”".replace("“", '"').replace("”", '"'))
     assert set(studio.characters) == {"Klaus Mikaelson", "Caroline Forbes"}
+
+
+SHOPPING = """Della counted the money three times in the little flat, and Della sat down on the old couch and
+cried for a long while, because the money would not buy anything good for Jim at all this year.
+
+Then she put on her old brown jacket and her old brown hat, and she fluttered out the door and down
+the stairs to the street, with the brilliant sparkle still in her eyes and her heart beating fast.
+
+Where she stopped the sign read: Hair Goods of All Kinds. Della ran up one flight and collected
+herself, panting, and Madame, large and too white and chilly, looked at her hair and named a price.
+
+"Twenty dollars," said Madame, lifting the mass with a practised hand, and Della said to give it to her
+quick, before she could think better of it, and the cold scissors went snip, snip, snip in the quiet room.
+
+Oh, and the next two hours tripped by on rosy wings while she ransacked the stores for Jim's present,
+and she found it at last, a platinum fob chain simple and chaste in design, and she paid for it.
+
+It was like him, quietness and value, and she hurried home with the eighty-seven cents left over in her
+hand, thinking all the way of how proud he would be to look at the time in any company at all.
+
+When Della reached home her intoxication gave way a little to prudence and reason, and she got out
+her curling irons and lighted the gas and went to work repairing the ravages made by her generosity.
+
+Within forty minutes her head was covered with tiny, close-lying curls that made her look wonderfully
+like a truant schoolboy, and she looked at her reflection in the mirror long, carefully, and critically.
+
+At 7 o'clock the coffee was made and the frying-pan was on the back of the stove hot and ready to
+cook the chops, and Della sat on the corner of the table near the door that he always entered.
+"""
+
+
+def test_scenes_start_where_the_story_leaves_arrives_or_moves_on_in_time() -> None:
+    ix = build_text(SHOPPING)
+    starts = [ix.text[s.start : s.start + 18] for s in ix.scenes]
+    assert starts == ["Della counted the ", "Where she stopped ", "Oh, and the next t", "When Della reached",
+                      "At 7 o'clock the c"], starts
+
+
+def test_a_scene_title_says_who_does_what_where_never_a_word_list() -> None:
+    text = """Tom Hale walked into the bar and sat down beside Ann Lee at the bar, and ordered two drinks.
+Tom kissed Ann on the cheek, and Ann laughed. Later Tom kissed Ann again, and the bartender smiled at them.
+
+* * *
+
+Ann Lee stood in the garden of the old house at dawn, alone with the roses, and Ann cried for a while.
+"""
+    ix = build_text(text)
+    assert ix.scenes[0].title == "Tom kisses Ann at the bar", [s.title for s in ix.scenes]
+    assert ix.scenes[1].title.startswith("Ann") and "garden" in ix.scenes[1].title

@@ -184,7 +184,7 @@ def detect(text: str, start: int, end: int, setting: StorySetting | None = None
     min_count = 2 if n_words < 50_000 else 3 if n_words < 200_000 else 4
 
     # Keep forms that look like people's names.
-    _load_name_genders({_plain(form.split()[0]) for form in forms if " " in form})
+    _load_name_genders({_plain(form.split()[0]) for form, f in forms.items() if " " in form and f.count >= min_count})
     people: dict[str, _Form] = {}
     for form, f in forms.items():
         title, words = _split_title(form.split())
@@ -680,30 +680,42 @@ _QUOTED = re.compile(r"[\"“][^\"”]*[\"”]?|‘[^’]*’")
 _name_genders: dict[str, str | None] = {}
 
 
+_gender_table: tuple[object, dict[str, list[str]]] | None = None  # (detector, name -> its lines)
+
+
 def _load_name_genders(names: set[str]) -> None:
     """Look up the usual gender of each given name in gender-guesser's tables.
 
-    Parsing its whole 48,000-line table costs about 0.4 s, so only the lines for the names
-    this story uses are parsed (the file is read once as a whole)."""
+    Parsing its whole 48,000-line table costs about 0.4 s, so the file is read and its lines
+    indexed by name once per process, and only the lines for the names asked about are parsed."""
+    global _gender_table
     wanted = {n.lower() for n in names} - set(_name_genders)
     if not wanted:
         return
-    import gender_guesser.detector
+    if _gender_table is None:
+        import gender_guesser.detector
 
-    class Detector(gender_guesser.detector.Detector):
-        def _parse(self, filename: str) -> None:
-            self.names = {}
-            with open(filename, encoding="utf-8") as fh:
-                data = fh.read()
-            for line in data.splitlines():
-                parts = line.split(None, 2)
-                if len(parts) > 1 and line[0] not in "#=" and (
-                        parts[1].lower().replace("+", "") in wanted or parts[1].lower().replace("+", "-") in wanted):
-                    self._eat_name_line(line.strip())
+        lines: dict[str, list[str]] = defaultdict(list)
 
-    detector = Detector(case_sensitive=False)
+        class Detector(gender_guesser.detector.Detector):
+            def _parse(self, filename: str) -> None:
+                self.names = {}
+                with open(filename, encoding="utf-8") as fh:
+                    for line in fh.read().splitlines():
+                        parts = line.split(None, 2)
+                        if len(parts) > 1 and line[0] not in "#=":
+                            key = parts[1].lower()
+                            for form in {key.replace("+", ""), key.replace("+", "-")}:
+                                lines[form].append(line.strip())
+
+        _gender_table = (Detector(case_sensitive=False), lines)
+    detector, lines = _gender_table
     for name in wanted:
-        g = detector.get_gender(name)
+        for line in lines.get(name, ()):
+            detector._eat_name_line(line)  # type: ignore[attr-defined]
+        lines.pop(name, None)
+    for name in wanted:
+        g = detector.get_gender(name)  # type: ignore[attr-defined]
         _name_genders[name] = g if g in ("male", "female") else None
 
 

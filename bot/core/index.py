@@ -15,6 +15,7 @@ from pathlib import Path
 
 from bot.config import StorySetting
 from bot.core import characters as chars
+from bot.core import titles
 from bot.core import dialogue, segment
 from bot.core.loader import Story
 from bot.core.text import words as word_tokens
@@ -33,6 +34,7 @@ class Scene:
     end: int
     characters: tuple[str, ...]
     places: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()  # its most distinctive words, which scene search weighs like the title
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,31 +208,45 @@ def build(story: Story, setting: StorySetting | None = None) -> StoryIndex:
     for tokens in scene_tokens:
         df.update({stems[w] for w in tokens})
     name_words = {w.lower() for c in characters for a in [c.name, *c.aliases] for w in a.split()}
+    mstarts = [m[0] for m in mentions]
+    in_scene = [mentions[bisect.bisect_left(mstarts, s.start) : bisect.bisect_left(mstarts, s.end)] for s in spans]
+    genders = [c.gender for c in characters]
+    chosen = titles.choose([titles.events(text, ms, genders, s.start, s.end) for ms, s in zip(in_scene, spans)])
+    seen_in = Counter(ci for ms in in_scene for ci in {m[2] for m in ms})
+    everywhere = {ci for ci, n in seen_in.items() if len(spans) >= 30 and n > 0.5 * len(spans)}
     scenes: list[Scene] = []
     for sid, (span, t) in enumerate(zip(spans, scene_texts), start=1):
         present: Counter = Counter()
         for pid in passage_of_scene[sid - 1]:
             for rank, name in enumerate(passages[pid - 1].characters):
                 present[name] += 2 if rank == 0 else 1
-        place_list = segment.places(t) + [
+        common_places = segment.places(t)
+        place_list = common_places + [
             m.group(1) for m in _PROPER_PLACE.finditer(t)
             if not (set(m.group(1).lower().split()) & name_words) and m.group(1).split()[0] not in chars.NOT_NAMES - _PLACE_WORDS_OK
         ]
-        top_place = Counter(place_list).most_common(1)[0][0] if place_list else None
+        # The scene's setting: its commonest place, a named one only when named twice ("I was
+        # in Odessa," said in passing, is not where the scene is).
+        settings_ = Counter(common_places)
+        for p, n in Counter(place_list).items():
+            if n >= 2 or not settings_:
+                settings_[p] = max(settings_[p], n)
+        top_place = settings_.most_common(1)[0][0] if settings_ else None
         keys = _keywords(scene_tokens[sid - 1], stems, allowed, df, len(spans),
                          name_words | {w for p in place_list for w in p.split()})
-        if span.heading:
-            title = span.heading
-        elif top_place and keys:
-            title = f"{top_place}: {keys[0]}"
-        elif top_place:
-            title = top_place
-        elif keys:
-            title = ", ".join(keys[:2])
-        else:
-            title = f"scene {sid}"
+        # How the scene itself calls each person (a reader at a horizon knows those names).
+        called_by: dict[int, Counter] = {}
+        for ms, me, ci in in_scene[sid - 1]:
+            called_by.setdefault(ci, Counter())[" ".join(text[ms:me].split())] += 1
+        called = {ci: forms.most_common(1)[0][0] for ci, forms in called_by.items()}
+        index_of = {c.name: i for i, c in enumerate(characters)}
+        order = [index_of[n] for n, _ in present.most_common() if n in index_of]
+        # Who is in most of the book's scenes (the detective, the narrator) tells this scene
+        # from no other: the others there name it, when there are any.
+        order = [i for i in order if i not in everywhere] or order
+        title = span.heading or titles.title(chosen[sid - 1], order, called, top_place, keys) or f"scene {sid}"
         scenes.append(Scene(sid, span.chapter, title, span.start, span.end,
-                            tuple(n for n, _ in present.most_common()), tuple(dict.fromkeys(place_list))))
+                            tuple(n for n, _ in present.most_common()), tuple(dict.fromkeys(place_list)), tuple(keys)))
 
     # Dialogue lines with names instead of indexes, and the passage each falls in.
     pstarts = [p.start for p in passages]

@@ -390,13 +390,16 @@ class Searcher:
             self.lines_by_passage.setdefault(d.passage, []).append(d)
         self.has_place = np.array([bool(re.search(r"\b(?:at|in|into|inside|outside|across)\s+the\s+\w+",
                                                   ix.text[p.start:p.end])) for p in ix.passages] or [False])
+        self._name_words = {w.lower() for c in ix.characters for a in (c.name, *c.aliases) for w in words(a)}
         docs = []
         for sc in ix.scenes:
             # The title and places count three times: they are what a reader remembers.
-            head = " ".join([sc.title, *sc.places])
+            # (Not the people in the title: they are in the text, and in most scenes alike.)
+            title = " ".join(w for w in words(sc.title) if w.lower() not in self._name_words)
+            head = " ".join([title, *sc.places, *sc.keywords])
             # A compound place counts for its parts: "the ballroom" is found by "ball".
             parts = [p for w in words(head) for p in _compound(w, self.word_rank)]
-            head = " ".join([head, *parts] * 3)
+            head = " ".join([head, *parts] * self.SCENE_HEAD)
             docs.append(analyse(head + " " + ix.text[sc.start : sc.end]) or ["_"])
         self._scene_bm25 = bm25s.BM25(k1=1.2, b=0.5)
         self._scene_bm25.index(docs or [["_"]], show_progress=False)
@@ -1051,12 +1054,19 @@ class Searcher:
         ix = self.ix
         q = self.understand(keywords)
         terms = [t for t in q.terms if t in self._scene_bm25.vocab_dict]
-        if not terms or not ix.scenes:
+        if not ix.scenes:
             return []
-        scores = self._scene_bm25.get_scores(terms).astype(np.float64)[: len(ix.scenes)]
+        n = len(ix.scenes)
+        scores = self._scene_bm25.get_scores(terms).astype(np.float64)[:n] if terms else np.zeros(n)
         if q.characters:
             wanted = set(q.characters)
             scores *= np.array([1.0 + 0.3 * len(wanted & set(s.characters)) / len(wanted) for s in ix.scenes])
+        meaning = self._scene_meaning(keywords) if not (scores > 0).any() else None
+        if meaning is not None and len(meaning) >= 3 and _z(meaning).max() >= self.SCENE_MEANING_MIN:
+            # No word of it in any scene ("the fight" where nobody says "fight"): each scene by
+            # its passage nearest the words, when one stands out. (Fused with the words as
+            # answers are, it did worse on the tuning lookups than the words alone.)
+            scores = meaning - meaning.min() + 1e-3
         order = [int(i) for i in np.argsort(-scores)[:top] if scores[i] > 0]
         out = []
         for i in order:
@@ -1066,6 +1076,21 @@ class Searcher:
             out.append(SceneHit(s.id, s.title, s.start, s.end, s.chapter, s.characters,
                                 _trim(ix.text[a:b], 300), float(scores[i])))
         return out
+
+    SCENE_HEAD = 3  # times a scene's title, places and keywords count in its search document
+    SCENE_MEANING_MIN = 2.0  # standard scores: a scene found by meaning alone must stand out so far
+
+    def _scene_meaning(self, keywords: str) -> np.ndarray | None:
+        """Each scene's nearest passage to ``keywords`` by the answer model (None without it)."""
+        if self.vectors is None or self.encoder is None or not keywords.strip():
+            return None
+        n_pass, n_scenes = self.sizes[0], len(self.ix.scenes)
+        near = self.vectors[:n_pass].astype(np.float32) @ self.encoder.question(keywords)
+        best = np.full(n_scenes, -1.0)
+        scene_of = self.passage_scene[:n_pass].astype(np.int64) - 1
+        keep = scene_of < n_scenes
+        np.maximum.at(best, scene_of[keep], near[keep])
+        return best
 
     def quote(self, character: str | None = None, about: str | None = None,
               seed: int | None = None) -> Quote | None:

@@ -140,9 +140,13 @@ def _is_front_matter(text: str) -> bool:
 
 # --- implicit scene breaks ----------------------------------------------------------------
 
+_NUMBERS = "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|a few|few|many|some"
 _TIME_JUMP = re.compile(
-    r"^(?:(?:the|that|on the) (?:next|following|same) (?:morning|day|night|evening|afternoon|week|month|year)"
+    r"^(?:(?:oh|and|but|so|well|then|now)[,!]?\s+)*"  # "Oh, and the next two hours tripped by"
+    r"(?:(?:the|that|on the) (?:next|following|same) (?:morning|day|night|evening|afternoon|week|month|year)"
     r"|(?:early |late )?(?:the )?next (?:morning|day|night|evening|afternoon|week)"
+    rf"|the (?:next|following) (?:{_NUMBERS}) (?:hours|days|weeks|months|years|minutes)"
+    rf"|(?:at|by) (?:\d{{1,2}}|{_NUMBERS})(?:[.:]\d\d)? o['’]clock"
     r"|(?:that|this) (?:night|evening|morning|afternoon)\b"
     r"|later(?: that| in the| on|,)"
     r"|(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|several|a few|many|some) "
@@ -152,6 +156,10 @@ _TIME_JUMP = re.compile(
     r"|when (?:he|she|they|i) (?:woke|awoke)|the morning after|by the time)\b",
     re.IGNORECASE,
 )
+# Someone arriving somewhere opens a scene there: "When Della reached home", "As they entered the hall".
+_ARRIVAL = re.compile(
+    r"^(?:when|as soon as|as|after|once)\s+(?:[\w’'.]+\s+){1,3}?(?:reached|arrived|entered|got home|got back|came home|"
+    r"came back|returned)\b", re.IGNORECASE)
 # A flashback opens in the past perfect with a time anchor ("Caroline had asked one day").
 _PAST_PERFECT = re.compile(
     r"\bhad\s+(?:\w+ly\s+)?(?!(?:a|an|the|to|no|not|nothing|his|her|their|its|my|your|our|some|any|"
@@ -375,6 +383,9 @@ def _scene_spans(text: str, paras: list[Paragraph], kinds: list[str | None], idx
         elif big_enough and _TIME_JUMP.match(narration_first.strip(" \"“,")) :
             close("time")
             in_flashback = False
+        elif big_enough and _ARRIVAL.match(narration_first.strip(" \"“,")):
+            close("place")
+            in_flashback = False
         elif big_enough and not in_flashback and _PAST_PERFECT.search(_narration(para)[:240]) and _ANCHOR.search(para):
             close("flashback")
             in_flashback = True
@@ -386,11 +397,21 @@ def _scene_spans(text: str, paras: list[Paragraph], kinds: list[str | None], idx
             in_flashback = False
         elif big_enough and _EXIT.search(text[paras[current[-1]].start : paras[current[-1]].end][-160:]):
             close("place")
-        elif big_enough and len(current) >= 4 and _new_place(para_places, current, para):
-            close("place")
+        elif big_enough and _moved(text, paras, current[-1]):
+            close("place")  # someone left at the end of the last paragraph: this one is elsewhere
         current.append(j)
     close("end")
     return spans
+
+
+_LEAVING = re.compile(r"\b(?:out (?:of )?the door|down the stairs|out into|into the street|to the street|left the|"
+                      r"went out|walked out|ran out|hurried out|set out|drove (?:off|away)|rode (?:off|away))\b", re.IGNORECASE)
+
+
+def _moved(text: str, paras: list[Paragraph], j: int) -> bool:
+    """Whether paragraph ``j`` ends with someone leaving ("she fluttered out the door and down
+    the stairs to the street"): a new place after it is a new scene, one merely mentioned is not."""
+    return bool(_LEAVING.search(text[paras[j].start : paras[j].end][-200:]))
 
 
 def _new_place(para_places, current: list[int], para: str) -> bool:

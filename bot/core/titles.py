@@ -1,0 +1,160 @@
+"""Scene titles a reader would know a scene by: who is there, what they do, and where.
+
+"Marcel watches Caroline at the bar", "Klaus and Caroline kiss in the studio": the people are
+called as the scene itself calls them, the verb is the scene's most telling thing someone named
+does (a named subject right before a past-tense verb, lemmatised by simplemma, weighed by how
+rare that verb is in the rest of the book), and the place is the scene's commonest. A scene with
+no such verb is titled by who is there and where; one with nobody named, by its place or words.
+"""
+from __future__ import annotations
+
+import functools
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+# Verbs too common in narration to tell one scene from another.
+WEAK_VERBS = set("""
+be have do say ask reply answer tell look turn smile nod go come walk stand sit seem feel think know
+see hear begin try want get make take give let put keep find leave continue add glance shrug sigh
+laugh grin frown pause wait return move step open close raise lift hold notice realise realize
+watch stare wonder decide need like love mean remember feel speak call cry exclaim murmur whisper
+mutter repeat interrupt observe remark inquire enquire respond rise appear become remain use shake
+""".split())
+_AFTER_NAME = re.compile(r"[ \t]+(?:(?:then|suddenly|quickly|slowly|finally|also|only|just|[a-z]+ly)[ \t]+)?([a-z]+)\b")
+_LINK = re.compile(r"[ \t]+(?:(?:at|to|with|on|into|for|over)[ \t]+)?$")
+
+
+@dataclass(frozen=True)
+class Event:
+    verb: str  # the lemma: "kiss"
+    subject: int  # character indexes
+    obj: int | None
+
+
+@functools.lru_cache(maxsize=65536)
+def _lemma(word: str) -> str:
+    import simplemma
+
+    return simplemma.lemmatize(word, lang="en").lower()
+
+
+_PRONOUN_DOES = re.compile(r"\b([Hh]e|[Ss]he)[ \t]+(?:(?:then|suddenly|quickly|slowly|finally|also|only|just|[a-z]+ly)[ \t]+)?"
+                          r"([a-z]+)\b(?:[ \t]+(?:(?:at|to|with|on|into|for|over)[ \t]+)?(him|her)\b)?")
+
+
+def _past(word: str) -> str | None:
+    """The lemma of a past-tense verb that says something ("kissed": "kiss"), else None."""
+    lemma = _lemma(word)
+    past = word.endswith("ed") or (lemma != word and not word.endswith("s"))  # "ran", not "papers"
+    return lemma if past and lemma not in WEAK_VERBS and len(lemma) >= 3 else None
+
+
+def events(text: str, mentions: list[tuple[int, int, int]], genders: list[str | None] | None = None,
+           start: int = 0, end: int | None = None) -> list[Event]:
+    """What people do in a stretch of text: "Klaus kissed Caroline" -> (kiss, Klaus, Caroline),
+    and "she kissed him" the same when the last woman and man named were Caroline and Klaus.
+    Only past-tense verbs right after their subject (the narration's events, not its descriptions)."""
+    out = []
+    for k, (_s, e, who) in enumerate(mentions):
+        m = _AFTER_NAME.match(text, e, min(len(text), e + 40))
+        lemma = _past(m.group(1)) if m else None
+        if lemma is None:
+            continue  # not a past-tense verb ("Klaus and", "Caroline's"), or one that says little
+        obj = None
+        if k + 1 < len(mentions):
+            ns, _ne, other = mentions[k + 1]
+            if other != who and ns - m.end() <= 8 and _LINK.match(text[m.end() : ns] or " ") is not None:
+                obj = other
+        out.append(Event(lemma, who, obj))
+    if genders is None or not mentions:
+        return out
+    starts = [m[0] for m in mentions]
+    import bisect
+
+    def last(gender: str, before: int) -> int | None:
+        for j in range(bisect.bisect_left(starts, before) - 1, -1, -1):
+            if genders[mentions[j][2]] == gender:
+                return mentions[j][2]
+        return None
+
+    for m in _PRONOUN_DOES.finditer(text, start, end if end is not None else len(text)):
+        lemma = _past(m.group(2))
+        if lemma is None:
+            continue
+        who = last("male" if m.group(1).lower() == "he" else "female", m.start())
+        obj = last("male" if m.group(3) == "him" else "female", m.start()) if m.group(3) else None
+        if who is not None:
+            out.append(Event(lemma, who, obj if obj != who else None))
+    return out
+
+
+def third_person(lemma: str) -> str:
+    """ "watch" -> "watches", "cry" -> "cries", "kiss" -> "kisses", "fight" -> "fights"."""
+    if re.search(r"(?:s|sh|ch|x|z|o)$", lemma):
+        return lemma + "es"
+    if re.search(r"[^aeiou]y$", lemma):
+        return lemma[:-1] + "ies"
+    return lemma + "s"
+
+
+INSIDE = set("""
+room studio office cellar house flat kitchen library garden gardens forest wood woods carriage cab
+hall street lane bedroom parlour parlor drawing-room study church chapel cottage shop inn hotel
+tavern prison cell attic yard court courtyard field fields camp tent boat ship train coach village
+town city park square market palace castle
+""".split())
+
+
+def at(place: str) -> str:
+    """ "the bar" -> "at the bar"; "the studio" -> "in the studio"; "New Orleans" -> "in New Orleans"."""
+    if place[:4].lower() != "the ":
+        return "in " + place
+    return ("in " if place.split()[-1].lower() in INSIDE else "at ") + place
+
+
+def choose(scene_events: list[list[Event]]) -> list[Event | None]:
+    """Each scene's most telling event: frequent in the scene, rare in the book."""
+    df: Counter = Counter()
+    for evs in scene_events:
+        df.update({e.verb for e in evs})
+    n = len(scene_events)
+    chosen: list[Event | None] = []
+    for evs in scene_events:
+        if not evs:
+            chosen.append(None)
+            continue
+        tf = Counter(e.verb for e in evs)
+        # Something done twice, or done to someone: once, unobjected, is a detail, not the scene.
+        told = {v for v in tf if tf[v] >= 2 or any(e.verb == v and e.obj is not None for e in evs)}
+        if not told:
+            chosen.append(None)
+            continue
+        verb = max(told, key=lambda v: (tf[v] * math.log((n + 1) / (df[v] + 0.5)), v))
+        with_obj = [e for e in evs if e.verb == verb and e.obj is not None]
+        chosen.append(Counter(with_obj or [e for e in evs if e.verb == verb]).most_common(1)[0][0])
+    return chosen
+
+
+def title(event: Event | None, present: list[int], called: dict[int, str], place: str | None,
+          words: list[str]) -> str:
+    """The title of one scene; ``called`` is how the scene itself names each person.
+    "Marcel watches Caroline at the bar"; "Klaus and Caroline outside the bar: Klaus hisses";
+    "Klaus and Caroline in the studio"; "The station"."""
+    where = f" {at(place)}" if place else ""
+    people = [called[p] for p in present[:2] if p in called]
+    if event is not None and event.subject not in present[:3]:
+        event = None  # what someone merely mentioned did ("Bonaparte repays") is not the scene
+    who = called.get(event.subject) if event is not None else None
+    if who and event is not None:
+        if event.obj is not None and event.obj in called:
+            return f"{who} {third_person(event.verb)} {called[event.obj]}{where}"
+        if people and people != [who]:
+            return f"{' and '.join(people)}{where}: {who} {third_person(event.verb)}"
+        return f"{who} {third_person(event.verb)}{where}"
+    if people:
+        return " and ".join(people) + where
+    if place:
+        return place[0].upper() + place[1:]
+    return ", ".join(words[:2])
