@@ -52,6 +52,7 @@ class DiscordSetting:
     cooldown_seconds: float = 30.0
     max_question_chars: int = 300
     view_timeout: float = 300.0
+    game_seconds: float = 20.0  # how long each round of a game is open
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,7 @@ class Settings:
 TOP_KEYS = {"default_story", "seeds_dir", "cache_dir", "stories", "max_story_mb", "discord", "data_dir", "answers"}
 ANSWER_KEYS = {"model"}
 DISCORD_KEYS = {"prefix", "message_content", "test_guild", "cooldown_rate", "cooldown_seconds",
-                "max_question_chars", "view_timeout"}
+                "max_question_chars", "view_timeout", "game_seconds"}
 STORY_KEYS = {"path", "characters", "ignore"}
 CHARACTER_KEYS = {"aliases", "gender"}
 
@@ -141,7 +142,8 @@ def _parse_discord(value: Any) -> DiscordSetting:
         raise ConfigError("config: discord.test_guild must be a server id (a number) or left out")
     numbers = {}
     for key, kind, low in (("cooldown_rate", int, 1), ("cooldown_seconds", (int, float), 0),
-                           ("max_question_chars", int, 20), ("view_timeout", (int, float), 10)):
+                           ("max_question_chars", int, 20), ("view_timeout", (int, float), 10),
+                           ("game_seconds", (int, float), 10)):
         v = value.get(key, getattr(d, key))
         if isinstance(v, bool) or not isinstance(v, kind) or v < low:
             raise ConfigError(f"config: discord.{key} must be a number of at least {low}")

@@ -41,6 +41,10 @@ COMMANDS: tuple[Command, ...] = (
             elsewhere="From the command line: `storykeeper remove NAME`."),
     Command("story share", "story", "Give this server's story to every server (the bot's owner only).",
             discord_only=True, elsewhere="From the command line: `storykeeper add FILE` adds for every server."),
+    Command("game", "[start] [who-said|finish] [rounds]", "A game in this channel from the story's own lines: "
+            "who said it, or finish the line. First right answer scores.", "start who-said 5", discord_only=True),
+    Command("game stop", "", "Stop this channel's game (its starter or a moderator).", discord_only=True),
+    Command("game scores", "", "This server's best players, all time and this month.", discord_only=True),
     Command("progress", "[chapter]", "How far you have read: I never show you anything past it.", "3"),
     Command("ceiling", "chapter [server|channel|default]", "A spoiler limit for everyone here "
             "(Manage Server / Manage Channels).", "5 channel", discord_only=True),

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from bot.errors import StorykeeperError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 MIGRATIONS: dict[int, list[str]] = {
     # version -> statements that bring the schema from version - 1 to it
     1: [
@@ -25,6 +25,12 @@ MIGRATIONS: dict[int, list[str]] = {
         """CREATE TABLE reading_progress (
                guild_id INTEGER NOT NULL, user_id INTEGER NOT NULL, story TEXT NOT NULL, chapter INTEGER NOT NULL,
                PRIMARY KEY (guild_id, user_id, story))""",
+    ],
+    2: [
+        """CREATE TABLE game_scores (
+               guild_id INTEGER NOT NULL, story TEXT NOT NULL, user_id INTEGER NOT NULL, month TEXT NOT NULL,
+               points INTEGER NOT NULL, games INTEGER NOT NULL DEFAULT 0,
+               PRIMARY KEY (guild_id, story, user_id, month))""",
     ],
 }
 
@@ -146,3 +152,30 @@ class Store:
             if value is not None:
                 limits.append(int(value))
         return min(limits) if limits else None
+
+    # -- games --------------------------------------------------------------------------------
+
+    def add_scores(self, guild_id: int, story: str, month: str, points: dict[int, int]) -> None:
+        """One finished game's points ("2026-12": the month, UTC), every player's in one transaction."""
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                for user_id, n in points.items():
+                    self._db.execute(
+                        "INSERT INTO game_scores (guild_id, story, user_id, month, points, games) VALUES (?, ?, ?, ?, ?, 1) "
+                        "ON CONFLICT (guild_id, story, user_id, month) DO UPDATE SET points = points + excluded.points, "
+                        "games = games + 1", (guild_id, story, user_id, month, n))
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+
+    def scores(self, guild_id: int, story: str, month: str | None = None, top: int = 10) -> list[tuple[int, int, int]]:
+        """(user id, points, games) best first, all time or in one month."""
+        where, args = "guild_id = ? AND story = ?", [guild_id, story]
+        if month:
+            where += " AND month = ?"
+            args.append(month)
+        return [tuple(r) for r in self._read(
+            f"SELECT user_id, SUM(points), SUM(games) FROM game_scores WHERE {where} GROUP BY user_id "
+            "ORDER BY SUM(points) DESC, user_id LIMIT ?", (*args, top))]

@@ -1,0 +1,273 @@
+"""Games on Discord: `/game start`, `/game stop`, `/game scores` (rounds from bot/core/games.py).
+
+One game a channel. Each round is a message: "Who said it?" with four buttons, "Finish the line"
+with an Answer button that opens a form (and, with the message-content intent on, answers typed
+in the channel). The first right answer scores; each player has one try a round; a round is open
+`discord.game_seconds`. The game stops after three rounds nobody answered, at `/game stop` (its
+starter or a moderator), or after its rounds, and posts the scores. Lines come from the story up
+to the starter's spoiler horizon, and the channel's and server's ceilings. A game with at least
+two players counts on the server's leaderboard (per story, all time and this month, UTC).
+"""
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import random
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.chat import format as fmt
+from bot.chat.discord_library import Story, complete_story
+from bot.chat.replies import Reply
+from bot.core import games, library
+
+if TYPE_CHECKING:
+    from bot.chat.discord_bot import StoryBot, StoryCog
+
+log = logging.getLogger(__name__)
+
+UNANSWERED_STOP = 3
+TITLES = {"who-said": "Who said it?", "finish": "Finish the line"}
+
+
+@dataclass
+class Game:
+    channel_id: int
+    starter: int
+    story: str
+    kind: str
+    rounds: int
+    points: Counter = field(default_factory=Counter)
+    players: set[int] = field(default_factory=set)
+    names: dict[int, str] = field(default_factory=dict)
+    stopped: bool = False
+    current: "RoundState | None" = None
+    view: "discord.ui.View | None" = None  # the current round's buttons: stopping them ends the round
+
+
+@dataclass
+class RoundState:
+    round: games.Round
+    done: asyncio.Event = field(default_factory=asyncio.Event)
+    winner: int | None = None
+    tried: set[int] = field(default_factory=set)
+
+    def guess(self, game: Game, user: discord.abc.User, text: str) -> str:
+        """Judge one player's guess; what to tell them (privately)."""
+        if self.done.is_set():
+            return "Too late: this round is over."
+        if user.id in self.tried:
+            return "One try a round; wait for the next one."
+        self.tried.add(user.id)
+        game.players.add(user.id)
+        game.names[user.id] = user.display_name
+        if not games.right(text, self.round):
+            return "Not quite."
+        self.winner = user.id
+        game.points[user.id] += 1
+        self.done.set()
+        if game.view is not None:
+            game.view.stop()
+        return "Right!"
+
+
+class AnswerForm(discord.ui.Modal, title="Finish the line"):
+    words = discord.ui.TextInput(label="The missing words", max_length=200, custom_id="words")
+
+    def __init__(self, game: Game, state: RoundState):
+        super().__init__(timeout=None)
+        self.game, self.state = game, state
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        said = self.state.guess(self.game, interaction.user, str(self.words.value))
+        await interaction.response.send_message(said, ephemeral=True)
+
+
+class RoundView(discord.ui.View):
+    """The buttons under a round: four names, or one Answer button that opens the form."""
+
+    def __init__(self, game: Game, state: RoundState, timeout: float):
+        super().__init__(timeout=timeout)
+        self.game, self.state = game, state
+        if state.round.kind == "who-said":
+            for name in state.round.choices:
+                button = discord.ui.Button(label=fmt.cut(name, 80), style=discord.ButtonStyle.secondary)
+                button.callback = self._pick(name)
+                self.add_item(button)
+        else:
+            button = discord.ui.Button(label="Answer", style=discord.ButtonStyle.primary)
+            button.callback = self._form
+            self.add_item(button)
+
+    def _pick(self, name: str):
+        async def callback(interaction: discord.Interaction) -> None:
+            said = self.state.guess(self.game, interaction.user, name)
+            await interaction.response.send_message(said, ephemeral=True)
+        return callback
+
+    async def _form(self, interaction: discord.Interaction) -> None:
+        if self.state.done.is_set():
+            await interaction.response.send_message("Too late: this round is over.", ephemeral=True)
+            return
+        await interaction.response.send_modal(AnswerForm(self.game, self.state))
+
+
+class GameCog(commands.Cog, name="Games"):
+    """Games made from the story itself."""
+
+    def __init__(self, bot: StoryBot, reading: StoryCog):
+        self.bot, self.reading = bot, reading
+        self.games: dict[int, Game] = {}
+        self.tasks: set[asyncio.Task] = set()
+
+    @commands.hybrid_group(name="game", fallback="start")
+    @app_commands.describe(kind="who-said: guess the speaker; finish: the line's last words",
+                           rounds="How many rounds (1 to 20)", story="Which story (default: this server's)")
+    @app_commands.autocomplete(story=complete_story)
+    @commands.guild_only()
+    async def game(self, ctx: commands.Context, kind: Literal["who-said", "finish"] = "who-said",
+                   rounds: app_commands.Range[int, 1, 20] = 5, story: Story = None) -> None:
+        """Start a game in this channel: who said it, or finish the line."""
+        if ctx.channel.id in self.games:
+            await self._tell(ctx, "A game is already running here; `/game stop` ends it.", error=True)
+            return
+        key = await self.reading.story_name(ctx, story)
+        horizon = await self.reading.horizon(ctx, key)
+        replies = await self.reading.replies_for(ctx, key)
+        lines = len(games.sure_lines(replies.ix)) if kind == "who-said" else len(replies.ix.dialogue)
+        if games.draw(kind, replies.ix, random.Random(0)) is None:
+            await self._tell(ctx, f"`{library.shown(key)}` has too few lines with a sure speaker for this game"
+                                  f"{' up to where you are' if horizon else ''}.", error=True)
+            return
+        game = Game(ctx.channel.id, ctx.author.id, key, kind, rounds)
+        self.games[ctx.channel.id] = game
+        where = f" (up to chapter {horizon})" if horizon else ""
+        await self._tell(ctx, f"**{TITLES[kind]}** — {rounds} rounds from `{library.shown(key)}`{where}, "
+                              f"{self.bot.settings.discord.game_seconds:g} s each; {lines:,} lines to draw from. "
+                              "First right answer scores.")
+        task = asyncio.ensure_future(self._play(ctx.channel, game, replies))
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+
+    @game.command(name="stop")
+    @commands.guild_only()
+    async def game_stop(self, ctx: commands.Context) -> None:
+        """Stop this channel's game (its starter, or Manage Messages)."""
+        game = self.games.get(ctx.channel.id)
+        if game is None:
+            await self._tell(ctx, "No game is running in this channel.", error=True)
+            return
+        if ctx.author.id != game.starter and not ctx.channel.permissions_for(ctx.author).manage_messages:
+            await self._tell(ctx, "Only whoever started the game, or a moderator, can stop it.", error=True)
+            return
+        game.stopped = True
+        if game.view is not None:
+            game.view.stop()
+        await self._tell(ctx, "Stopping the game after this round.")
+
+    @game.command(name="scores")
+    @app_commands.describe(story="Which story (default: this server's)")
+    @app_commands.autocomplete(story=complete_story)
+    @commands.guild_only()
+    async def game_scores(self, ctx: commands.Context, story: Story = None) -> None:
+        """This server's best players, all time and this month."""
+        key = await self.reading.story_name(ctx, story)
+        shown = library.shown(key)
+        month = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m")
+        fields = []
+        for label, when in (("All time", None), (f"This month ({month})", month)):
+            rows = await asyncio.to_thread(self.bot.store.scores, ctx.guild.id, shown, when)
+            fields.append((label, "\n".join(f"{i}. <@{u}> — {p} ({games_played(g)})" for i, (u, p, g) in enumerate(rows, 1))
+                           or "No games with two or more players yet."))
+        await self.reading.send(ctx, None, Reply(title=f"Scores: {shown}", fields=tuple(fields)), None)
+
+    @commands.Cog.listener()
+    async def on_message(self, message: discord.Message) -> None:
+        """A typed answer to a round (with the message-content intent on)."""
+        if message.author.bot or not self.bot.settings.discord.message_content:
+            return
+        game = self.games.get(message.channel.id)
+        state = game.current if game else None
+        if state is None or state.done.is_set() or not message.content.strip():
+            return
+        # Only a right answer counts as a try: talk in the channel does not use anyone's up.
+        if games.right(message.content, state.round) and state.guess(game, message.author, message.content) == "Right!":
+            await message.add_reaction("✅")
+
+    async def _tell(self, ctx: commands.Context, text: str, error: bool = False) -> None:
+        await self.reading.send(ctx, None, Reply(body=text, private=error, error=error), None)
+
+    async def _play(self, channel: discord.abc.Messageable, game: Game, replies) -> None:
+        """Run the game's rounds, then post the scores and count them."""
+        rng = random.Random()
+        unanswered = 0
+        seen: set[str] = set()
+        try:
+            for n in range(1, game.rounds + 1):
+                if game.stopped:
+                    break
+                drawn = None
+                for _ in range(8):  # a line not asked already in this game
+                    drawn = games.draw(game.kind, replies.ix, rng)
+                    if drawn is None or drawn.line not in seen:
+                        break
+                if drawn is None:
+                    break
+                seen.add(drawn.line)
+                state = RoundState(drawn)
+                game.current = state
+                seconds = self.bot.settings.discord.game_seconds
+                view = RoundView(game, state, seconds)
+                prompt = (f"“{fmt.story_text(drawn.prompt)}”" if drawn.kind == "who-said"
+                          else f"“{fmt.story_text(drawn.prompt)}”\n\nPress **Answer** to finish the line.")
+                message = await channel.send(embed=self.reading.embed(Reply(
+                    title=f"{TITLES[game.kind]} — round {n} of {game.rounds}", body=prompt,
+                    footer=f"{seconds:g} seconds")), view=view, allowed_mentions=discord.AllowedMentions.none())
+                game.view = view
+                await view.wait()  # stopped by the first right answer or /game stop, else timed out
+                state.done.set()
+                for item in view.children:
+                    item.disabled = True  # type: ignore[attr-defined]
+                try:
+                    await message.edit(view=view)
+                except discord.HTTPException:
+                    pass
+                unanswered = 0 if state.winner is not None else unanswered + 1
+                who = f"<@{state.winner}> got it" if state.winner else "Nobody got it"
+                answer = drawn.answer if drawn.kind == "who-said" else f"“{fmt.story_text(drawn.line)}”"
+                board = ", ".join(f"<@{u}> {p}" for u, p in game.points.most_common(5)) or "no points yet"
+                await channel.send(embed=self.reading.embed(Reply(
+                    body=f"{who}: **{fmt.escape(answer) if drawn.kind == 'who-said' else answer}** "
+                         f"(chapter {drawn.chapter}).\nScores: {board}")), allowed_mentions=discord.AllowedMentions.none())
+                if unanswered >= UNANSWERED_STOP:
+                    await channel.send(embed=self.reading.embed(Reply(body=f"{UNANSWERED_STOP} rounds without an answer: "
+                                                                            "stopping here.")))
+                    break
+            await self._finish(channel, game)
+        except Exception:
+            log.exception("the game in channel %s failed", game.channel_id)
+        finally:
+            self.games.pop(game.channel_id, None)
+
+    async def _finish(self, channel: discord.abc.Messageable, game: Game) -> None:
+        counted = len(game.players) >= 2
+        if counted and game.points:
+            month = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m")
+            guild = getattr(channel, "guild", None)
+            if guild is not None:
+                points = {u: game.points.get(u, 0) for u in game.players}
+                await asyncio.to_thread(self.bot.store.add_scores, guild.id, library.shown(game.story), month, points)
+        lines = [f"{i}. <@{u}> — {p}" for i, (u, p) in enumerate(game.points.most_common(10), 1)]
+        note = "" if counted else "\n\n(A game needs two or more players to count on the leaderboard.)"
+        await channel.send(embed=self.reading.embed(Reply(title="Game over", body=("\n".join(lines) or "No points.") + note)),
+                           allowed_mentions=discord.AllowedMentions.none())
+
+
+def games_played(n: int) -> str:
+    return f"{n} game" + ("" if n == 1 else "s")

@@ -1,0 +1,121 @@
+"""Games made from the story's own text: "Who said it?" and "Finish the line".
+
+Pure: a round is drawn from an index (a reader's horizon view, so nothing past it is ever asked)
+with a random generator, and a guess is judged by a function. The Discord layer runs rounds,
+timers and scores (bot/chat/discord_games.py).
+
+- Who said it? A memorable line (the /quote rules) whose speaker the index is sure of: only lines
+  attributed by an explicit speech tag ("said Klaus"), which are right about 96% of the time on
+  the PDNC novels; a game that marks a right answer wrong is worse than none. The other two or
+  three choices are people present in that part of the story, of the speaker's gender when known.
+- Finish the line: a memorable line with its last words hidden; a guess is right when it is the
+  hidden words give or take case, punctuation, "&" for "and" and a small typo (rapidfuzz), never
+  a part of them ("air" is not "chair").
+"""
+from __future__ import annotations
+
+import random
+import re
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from bot.core.index import StoryIndex
+
+KINDS = ("who-said", "finish")
+MIN_WORDS, MAX_CHARS = 6, 300  # a line worth guessing: a sentence, and short enough to read at once
+CHOICES = 4
+TYPO_SCORE = 88  # rapidfuzz ratio over the normalised words: one slip in a short answer
+
+
+@dataclass(frozen=True)
+class Round:
+    kind: str
+    prompt: str  # what is shown: the line, or the line with its end hidden
+    answer: str  # the speaker's name, or the hidden words
+    choices: tuple[str, ...]  # who-said: four names, the answer among them; finish: ()
+    line: str  # the whole line, shown after the round
+    scene: int
+    chapter: int
+
+
+def sure_lines(ix: StoryIndex) -> list:
+    """The lines a game may draw from: memorable and explicitly attributed."""
+    return [d for d in ix.dialogue if d.speaker and d.how == "explicit" and len(d.text.split()) >= MIN_WORDS
+            and len(d.text) <= MAX_CHARS]
+
+
+def who_said(ix: StoryIndex, rng: random.Random) -> Round | None:
+    """A "Who said it?" round, or None when the story has too few sure lines or people."""
+    lines = sure_lines(ix)
+    people = {c.name: c for c in ix.characters}
+    rng.shuffle(lines)
+    for d in lines[:50]:
+        speaker = people.get(d.speaker)
+        if speaker is None:
+            continue
+        passage = ix.passages[d.passage - 1] if 0 < d.passage <= len(ix.passages) else None
+        chapter = passage.chapter if passage else 1
+        nearby = [s for s in ix.scenes if abs(s.chapter - chapter) <= 1]
+        present = [n for s in nearby for n in s.characters]
+        order = list(dict.fromkeys(present + [c.name for c in ix.characters]))  # near first, then anyone
+        others = [n for n in order if n != d.speaker and n in people]
+        if speaker.gender:
+            same = [n for n in others if people[n].gender == speaker.gender]
+            others = same + [n for n in others if n not in same] if len(same) >= CHOICES - 1 else others
+        if len(others) < 2:
+            continue  # three names at least: a story of three people still plays
+        wrong = others[: CHOICES + 2]
+        rng.shuffle(wrong)
+        choices = [d.speaker, *wrong[: CHOICES - 1]]
+        rng.shuffle(choices)
+        shown = [ix.shown(n) or n for n in choices]
+        return Round("who-said", d.text, ix.shown(d.speaker) or d.speaker, tuple(shown), d.text,
+                     passage.scene if passage else 0, chapter)
+    return None
+
+
+_WORD = re.compile(r"[\w’']+")
+
+
+def finish(ix: StoryIndex, rng: random.Random) -> Round | None:
+    """A "Finish the line" round: the line's last two to four words hidden."""
+    lines = [d for d in ix.dialogue if len(d.text.split()) >= MIN_WORDS + 2 and len(d.text) <= MAX_CHARS]
+    rng.shuffle(lines)
+    for d in lines[:50]:
+        words = list(_WORD.finditer(d.text))
+        hide = 2 if len(words) < 10 else 3 if len(words) < 16 else 4
+        if len(words) <= hide + 3:
+            continue
+        cut = words[-hide].start()
+        answer = d.text[cut : words[-1].end()]
+        if len(normalise(answer)) < 4:
+            continue  # "oh, no" is no puzzle
+        prompt = d.text[:cut].rstrip() + " …"
+        passage = ix.passages[d.passage - 1] if 0 < d.passage <= len(ix.passages) else None
+        return Round("finish", prompt, answer, (), d.text, passage.scene if passage else 0,
+                     passage.chapter if passage else 0)
+    return None
+
+
+def draw(kind: str, ix: StoryIndex, rng: random.Random) -> Round | None:
+    return who_said(ix, rng) if kind == "who-said" else finish(ix, rng)
+
+
+def normalise(text: str) -> str:
+    """Lower case, "&" as "and", curly quotes straight, no punctuation, single spaces."""
+    text = text.casefold().replace("&", " and ").replace("’", "'")
+    return " ".join(re.sub(r"[^\w' ]+", " ", text).split()).replace(" '", " ").strip("'")
+
+
+def right(guess: str, round_: Round) -> bool:
+    """Whether ``guess`` answers the round: the same words give or take a small typo, never a part."""
+    g, a = normalise(guess), normalise(round_.answer)
+    if not g:
+        return False
+    if round_.kind == "who-said":
+        names = {normalise(c) for c in round_.choices}
+        return g == a or (g not in names and len(g) >= 3 and fuzz.ratio(g, a) >= TYPO_SCORE)
+    if g == a:
+        return True
+    return len(g.split()) == len(a.split()) and fuzz.ratio(g, a) >= TYPO_SCORE

@@ -1,0 +1,126 @@
+"""Games made from the story: the rounds (pure) and a whole game in a channel (through SimCord)."""
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+from pathlib import Path
+
+import discord
+import pytest
+import simcord
+
+from bot import config
+from bot.chat.discord_bot import StoryBot
+from bot.core import games, horizon, library
+
+ROOT = Path(__file__).resolve().parents[1]
+SETTINGS = config.load(ROOT / "config.yaml")
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    return library.open_story(SETTINGS, "always-you")[0]
+
+
+def test_who_said_asks_only_lines_with_a_sure_speaker_and_offers_people_of_the_story(shipped) -> None:
+    rng = random.Random(7)
+    for _ in range(20):
+        r = games.who_said(shipped, rng)
+        assert r is not None and r.answer in r.choices and len(set(r.choices)) == len(r.choices) >= 3
+        line = next(d for d in shipped.dialogue if d.text == r.line)
+        assert line.how == "explicit" and line.speaker == r.answer
+        assert set(r.choices) <= {c.name for c in shipped.characters}
+
+
+def test_a_round_never_comes_from_past_the_readers_horizon() -> None:
+    ix = library.open_index(SETTINGS, str(ROOT / "tests" / "data" / "owl-creek-bridge.txt"))
+    view = horizon.view(ix, 1)
+    rng = random.Random(1)
+    for _ in range(20):
+        for kind in games.KINDS:
+            r = games.draw(kind, view, rng)
+            assert r is None or r.chapter <= 1
+
+
+@pytest.mark.parametrize("guess,ok", [("always be her", True), ("Always be HER!", True), ("alway be her", True),
+                                      ("be her", False), ("her", False), ("always be him", False), ("", False)])
+def test_finish_the_line_is_judged_leniently_but_never_by_a_part(guess, ok) -> None:
+    r = games.Round("finish", "It would …", "always be her", (), "It would always be her.", 8, 1)
+    assert games.right(guess, r) is ok
+
+
+def test_and_and_ampersand_are_the_same_and_air_is_not_chair() -> None:
+    r = games.Round("finish", "…", "salt and pepper", (), "", 1, 1)
+    assert games.right("salt & pepper", r)
+    assert not games.right("air", games.Round("finish", "…", "chair", (), "", 1, 1))
+
+
+@pytest.fixture
+def simcord_bot(tmp_path):
+    settings = replace(SETTINGS, data_dir=tmp_path / "data")
+    return StoryBot(settings, sync="global")
+
+
+async def test_a_game_in_a_channel_first_right_answer_scores_and_two_players_count(simcord_env) -> None:
+    env = simcord_env
+    guild = env.create_guild()
+    channel = guild.create_text_channel("general")
+    alice = guild.add_member(env.create_user("alice"))
+    bob = guild.add_member(env.create_user("bob"))
+    started = await alice.slash(channel, "game start", kind="who-said", rounds=1)
+    assert "Who said it?" in started.response.embeds[0].description
+    cog = env.bot.get_cog("Games")
+    state = cog.games[channel.id].current
+    round_message = channel.last_message
+    assert "round 1 of 1" in round_message.embeds[0].title
+    wrong = next(c for c in state.round.choices if c != state.round.answer)
+    miss = await bob.click(round_message, label=wrong)
+    assert miss.ephemeral and "Not quite" in miss.response.content
+    again = await bob.click(round_message, label=state.round.answer)
+    assert "One try a round" in again.response.content  # bob has had his try
+    hit = await alice.click(round_message, label=state.round.answer)
+    assert "Right!" in hit.response.content
+    texts = [m.embeds[0].description or "" for m in channel.history() if m.embeds]
+    assert any(f"<@{alice.id}> got it" in t for t in texts)
+    assert any("Game over" == (m.embeds[0].title or "") for m in channel.history() if m.embeds)
+    scores = await bob.slash(channel, "game scores")
+    assert f"<@{alice.id}> — 1" in scores.response.embeds[0].fields[0].value  # two players: it counts
+    assert channel.id not in cog.games
+
+
+async def test_one_game_a_channel_and_only_its_starter_or_a_moderator_stops_it(simcord_env) -> None:
+    env = simcord_env
+    guild = env.create_guild()
+    channel = guild.create_text_channel("general")
+    alice = guild.add_member(env.create_user("alice"))
+    bob = guild.add_member(env.create_user("bob"))
+    await alice.slash(channel, "game start", kind="finish", rounds=3)
+    busy = await bob.slash(channel, "game start")
+    assert busy.ephemeral and "already running" in busy.response.embeds[0].description
+    refused = await bob.slash(channel, "game stop")
+    assert refused.ephemeral and "Only whoever started" in refused.response.embeds[0].description
+    stopped = await alice.slash(channel, "game stop")
+    assert "Stopping" in stopped.response.embeds[0].description
+    assert any("Game over" == (m.embeds[0].title or "") for m in channel.history() if m.embeds)
+    scores = await alice.slash(channel, "game scores")
+    assert "No games with two or more players" in scores.response.embeds[0].fields[0].value
+
+
+async def test_finish_the_line_in_a_form_and_three_silent_rounds_end_the_game(simcord_env) -> None:
+    env = simcord_env
+    guild = env.create_guild()
+    channel = guild.create_text_channel("general")
+    alice = guild.add_member(env.create_user("alice"))
+    await alice.slash(channel, "game start", kind="finish", rounds=5)
+    cog = env.bot.get_cog("Games")
+    state = cog.games[channel.id].current
+    shown = await alice.click(channel.last_message, label="Answer")
+    assert shown.modal is not None
+    done = await alice.submit_modal(shown, {"words": state.round.answer.upper() + "!"})
+    assert "Right!" in done.response.content
+    for _ in range(3):  # nobody answers the next three rounds
+        await env.advance_time(env.bot.settings.discord.game_seconds + 1)
+    texts = [m.embeds[0].description or "" for m in channel.history() if m.embeds]
+    assert any("3 rounds without an answer" in t for t in texts)
+    assert sum("round" in (m.embeds[0].title or "") for m in channel.history() if m.embeds) == 4
+    assert channel.id not in cog.games
