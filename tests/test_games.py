@@ -5,9 +5,7 @@ import random
 from dataclasses import replace
 from pathlib import Path
 
-import discord
 import pytest
-import simcord
 
 from bot import config
 from bot.chat.discord_bot import StoryBot
@@ -61,12 +59,16 @@ def simcord_bot(tmp_path):
     return StoryBot(settings, sync="global")
 
 
-async def test_a_game_in_a_channel_first_right_answer_scores_and_two_players_count(simcord_env) -> None:
-    env = simcord_env
-    guild = env.create_guild()
+@pytest.fixture
+def room(simcord_env):
+    guild = simcord_env.create_guild()
     channel = guild.create_text_channel("general")
-    alice = guild.add_member(env.create_user("alice"))
-    bob = guild.add_member(env.create_user("bob"))
+    return (simcord_env, channel, guild.add_member(simcord_env.create_user("alice")),
+            guild.add_member(simcord_env.create_user("bob")))
+
+
+async def test_a_game_in_a_channel_first_right_answer_scores_and_two_players_count(room) -> None:
+    env, channel, alice, bob = room
     started = await alice.slash(channel, "game start", kind="who-said", rounds=1)
     assert "Who said it?" in started.response.embeds[0].description
     cog = env.bot.get_cog("Games")
@@ -88,12 +90,8 @@ async def test_a_game_in_a_channel_first_right_answer_scores_and_two_players_cou
     assert channel.id not in cog.games
 
 
-async def test_one_game_a_channel_and_only_its_starter_or_a_moderator_stops_it(simcord_env) -> None:
-    env = simcord_env
-    guild = env.create_guild()
-    channel = guild.create_text_channel("general")
-    alice = guild.add_member(env.create_user("alice"))
-    bob = guild.add_member(env.create_user("bob"))
+async def test_one_game_a_channel_and_only_its_starter_or_a_moderator_stops_it(room) -> None:
+    env, channel, alice, bob = room
     await alice.slash(channel, "game start", kind="finish", rounds=3)
     busy = await bob.slash(channel, "game start")
     assert busy.ephemeral and "already running" in busy.response.embeds[0].description
@@ -106,11 +104,8 @@ async def test_one_game_a_channel_and_only_its_starter_or_a_moderator_stops_it(s
     assert "No games with two or more players" in scores.response.embeds[0].fields[0].value
 
 
-async def test_finish_the_line_in_a_form_and_three_silent_rounds_end_the_game(simcord_env) -> None:
-    env = simcord_env
-    guild = env.create_guild()
-    channel = guild.create_text_channel("general")
-    alice = guild.add_member(env.create_user("alice"))
+async def test_finish_the_line_in_a_form_and_three_silent_rounds_end_the_game(room) -> None:
+    env, channel, alice, _ = room
     await alice.slash(channel, "game start", kind="finish", rounds=5)
     cog = env.bot.get_cog("Games")
     state = cog.games[channel.id].current
