@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import random
 import logging
 import sys
 from collections import Counter
@@ -58,6 +59,14 @@ def _parser() -> argparse.ArgumentParser:
     quote.add_argument("--seed", type=int, help="the same seed gives the same quote")
     quote.add_argument("--story", help="a story name from the library, or a file path")
     quote.add_argument("--json", action="store_true", help="print one JSON object")
+
+    game = sub.add_parser("game", help="deal a game's rounds, for checking them (the bot plays them on Discord)")
+    game.add_argument("kind", choices=("who-said", "finish"))
+    game.add_argument("--rounds", type=int, default=5, help="how many rounds (default 5)")
+    game.add_argument("--seed", type=int, help="the same seed deals the same rounds")
+    game.add_argument("--story", help="a story name from the library, or a file path")
+    game.add_argument("--upto", type=int, metavar="CHAPTER", help="only lines up to this chapter")
+    game.add_argument("--json", action="store_true", help="one JSON object a round")
 
     summary = sub.add_parser("summary", help="what happens in a scene, a chapter or the whole story")
     summary.add_argument("which", nargs="*", metavar="[scene|chapter|story] WHICH",
@@ -209,6 +218,28 @@ def _scene(args: argparse.Namespace, settings: config.Settings) -> int:
         chapter = next((c.title for c in ix.chapters if c.id == h.chapter), "") if len(ix.chapters) > 1 else ""
         print(f"Scene {h.id}: {h.title}  [{people}]" + (f"  ({chapter})" if chapter else ""))
         print(_wrap(h.excerpt) + "\n")
+    return 0
+
+
+def _game(args: argparse.Namespace, settings: config.Settings) -> int:
+    from bot.core import games
+
+    if not 1 <= args.rounds <= 1000:
+        raise StorykeeperError("--rounds must be 1 to 1000")
+    ix, _ = library.open_story(settings, args.story, args.upto)
+    rng = random.Random(args.seed)
+    for n in range(1, args.rounds + 1):
+        r = games.draw(args.kind, ix, rng)
+        if r is None:
+            raise StorykeeperError(f"{ix.title!r} has too few lines for this game (a who-said line needs an explicit "
+                                   "speech tag and two other people in the story)")
+        if args.json:
+            print(json.dumps(r.to_dict(), ensure_ascii=False))
+        elif r.kind == "who-said":
+            print(f"{n}. “{r.prompt}”\n   " + "  ".join(f"[{ix.shown(c) or c}]" for c in r.choices)
+                  + f"\n   answer: {ix.shown(r.answer) or r.answer} (chapter {r.chapter})")
+        else:
+            print(f"{n}. “{r.prompt}”\n   answer: {r.answer} (chapter {r.chapter})")
     return 0
 
 
@@ -441,6 +472,8 @@ def main(argv: list[str] | None = None) -> int:
             return _scene(args, settings)
         elif args.command == "quote":
             return _quote(args, settings)
+        elif args.command == "game":
+            return _game(args, settings)
         elif args.command == "summary":
             return _summary(args, settings)
         elif args.command in ("timeline", "relations"):

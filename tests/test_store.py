@@ -78,3 +78,23 @@ def test_a_killed_process_loses_no_committed_setting(tmp_path: Path) -> None:
     store = Store(path)
     for i in range(committed + 1):  # every write that returned before the kill is there
         assert store.progress(1, i, "story") == i % 50 + 1
+
+
+def test_a_channels_horizon_is_its_ceiling_else_the_servers_else_the_default_else_chapter_one(tmp_path) -> None:
+    store = Store(tmp_path / "settings.db")
+    assert store.channel_horizon(1, 10, "war") == 1
+    store.set_guild(1, "default_progress:war", "7")
+    assert store.channel_horizon(1, 10, "war") == 7
+    store.set_guild(1, "ceiling:war", "12")
+    assert store.channel_horizon(1, 10, "war") == 12
+    store.set_channel(10, "ceiling:war", "3")
+    assert store.channel_horizon(1, 10, "war") == 3 and store.channel_horizon(1, 11, "war") == 12
+
+
+def test_game_scores_add_up_by_month_and_rank_best_first(tmp_path) -> None:
+    store = Store(tmp_path / "settings.db")
+    store.add_scores(1, "war", "2026-11", {5: 2, 6: 0})
+    store.add_scores(1, "war", "2026-12", {5: 1, 6: 4})
+    store.add_scores(2, "war", "2026-12", {7: 9})  # another server
+    assert store.scores(1, "war") == [(6, 4, 2), (5, 3, 2)]
+    assert store.scores(1, "war", "2026-11") == [(5, 2, 1), (6, 0, 1)]

@@ -5,7 +5,8 @@ with an Answer button that opens a form (and, with the message-content intent on
 in the channel). The first right answer scores; each player has one try a round; a round is open
 `discord.game_seconds`. The game stops after three rounds nobody answered, at `/game stop` (its
 starter or a moderator), or after its rounds, and posts the scores. Lines come from the story up
-to the starter's spoiler horizon, and the channel's and server's ceilings. A game with at least
+to the channel's horizon (its ceiling, else the server's, else the server's default progress,
+else the first chapter), as everything posted to all there. A game with at least
 two players counts on the server's leaderboard (per story, all time and this month, UTC).
 """
 from __future__ import annotations
@@ -54,6 +55,7 @@ class Game:
 @dataclass
 class RoundState:
     round: games.Round
+    shown: dict[str, str] = field(default_factory=dict)  # canonical name -> as the channel knows them
     done: asyncio.Event = field(default_factory=asyncio.Event)
     winner: int | None = None
     tried: set[int] = field(default_factory=set)
@@ -67,7 +69,7 @@ class RoundState:
         self.tried.add(user.id)
         game.players.add(user.id)
         game.names[user.id] = user.display_name
-        if not games.right(text, self.round):
+        if not games.right(text, self.round, self.shown):
             return "Not quite."
         self.winner = user.id
         game.points[user.id] += 1
@@ -97,7 +99,8 @@ class RoundView(discord.ui.View):
         self.game, self.state = game, state
         if state.round.kind == "who-said":
             for name in state.round.choices:
-                button = discord.ui.Button(label=fmt.cut(name, 80), style=discord.ButtonStyle.secondary)
+                button = discord.ui.Button(label=fmt.cut(state.shown.get(name, name), 80),
+                                           style=discord.ButtonStyle.secondary)
                 button.callback = self._pick(name)
                 self.add_item(button)
         else:
@@ -138,16 +141,24 @@ class GameCog(commands.Cog, name="Games"):
             await self._tell(ctx, "A game is already running here; `/game stop` ends it.", error=True)
             return
         key = await self.reading.story_name(ctx, story)
-        horizon = await self.reading.horizon(ctx, key)
-        replies = await self.reading.replies_for(ctx, key)
+        # What is posted to everyone here comes from the channel's horizon, not the starter's.
+        horizon = await asyncio.to_thread(self.bot.store.channel_horizon, ctx.guild.id, ctx.channel.id,
+                                          library.shown(key))
+        if not self.bot.library.ready(key):
+            if ctx.interaction is not None:
+                await ctx.defer()
+            await self.bot.indexing(key)
+        replies = self.bot.library.get(key, horizon)
         lines = len(games.sure_lines(replies.ix)) if kind == "who-said" else len(replies.ix.dialogue)
         if games.draw(kind, replies.ix, random.Random(0)) is None:
-            await self._tell(ctx, f"`{library.shown(key)}` has too few lines with a sure speaker for this game"
-                                  f"{' up to where you are' if horizon else ''}.", error=True)
+            await self._tell(ctx, f"`{library.shown(key)}` has too few lines with a sure speaker for this game "
+                                  f"up to chapter {horizon}; a moderator's `/ceiling` sets how far this channel "
+                                  "may see.", error=True)
             return
         game = Game(ctx.channel.id, ctx.author.id, key, kind, rounds)
         self.games[ctx.channel.id] = game
-        where = f" (up to chapter {horizon})" if horizon else ""
+        chapters = len(replies.whole.ix.chapters) if replies.whole is not None else len(replies.ix.chapters)
+        where = f" (chapters 1 to {horizon}: this channel's limit)" if horizon < chapters else ""
         await self._tell(ctx, f"**{TITLES[kind]}** — {rounds} rounds from `{library.shown(key)}`{where}, "
                               f"{self.bot.settings.discord.game_seconds:g} s each; {lines:,} lines to draw from. "
                               "First right answer scores.")
@@ -197,7 +208,8 @@ class GameCog(commands.Cog, name="Games"):
         if state is None or state.done.is_set() or not message.content.strip():
             return
         # Only a right answer counts as a try: talk in the channel does not use anyone's up.
-        if games.right(message.content, state.round) and state.guess(game, message.author, message.content) == "Right!":
+        if games.right(message.content, state.round, state.shown) and \
+                state.guess(game, message.author, message.content) == "Right!":
             await message.add_reaction("✅")
 
     async def _tell(self, ctx: commands.Context, text: str, error: bool = False) -> None:
@@ -220,7 +232,7 @@ class GameCog(commands.Cog, name="Games"):
                 if drawn is None:
                     break
                 seen.add(drawn.line)
-                state = RoundState(drawn)
+                state = RoundState(drawn, {c: replies.ix.shown(c) or c for c in (*drawn.choices, drawn.answer)})
                 game.current = state
                 seconds = self.bot.settings.discord.game_seconds
                 view = RoundView(game, state, seconds)
@@ -240,7 +252,8 @@ class GameCog(commands.Cog, name="Games"):
                     pass
                 unanswered = 0 if state.winner is not None else unanswered + 1
                 who = f"<@{state.winner}> got it" if state.winner else "Nobody got it"
-                answer = drawn.answer if drawn.kind == "who-said" else f"“{fmt.story_text(drawn.line)}”"
+                answer = state.shown.get(drawn.answer, drawn.answer) if drawn.kind == "who-said" else \
+                    f"“{fmt.story_text(drawn.line)}”"
                 board = ", ".join(f"<@{u}> {p}" for u, p in game.points.most_common(5)) or "no points yet"
                 await channel.send(embed=self.reading.embed(Reply(
                     body=f"{who}: **{fmt.escape(answer) if drawn.kind == 'who-said' else answer}** "

@@ -179,3 +179,13 @@ class Store:
         return [tuple(r) for r in self._read(
             f"SELECT user_id, SUM(points), SUM(games) FROM game_scores WHERE {where} GROUP BY user_id "
             "ORDER BY SUM(points) DESC, user_id LIMIT ?", (*args, top))]
+
+    def channel_horizon(self, guild_id: int, channel_id: int, story: str) -> int:
+        """The last chapter everyone in a channel may see, for what the bot posts to all there
+        (games, the daily quote): the channel's ceiling, else the server's, else the server's
+        default progress, else the first chapter."""
+        for value in (self.channel(channel_id, f"ceiling:{story}"), self.guild(guild_id, f"ceiling:{story}"),
+                      self.guild(guild_id, f"default_progress:{story}")):
+            if value:
+                return int(value)
+        return 1

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import random
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
@@ -32,11 +33,18 @@ TYPO_SCORE = 88  # rapidfuzz ratio over the normalised words: one slip in a shor
 class Round:
     kind: str
     prompt: str  # what is shown: the line, or the line with its end hidden
-    answer: str  # the speaker's name, or the hidden words
-    choices: tuple[str, ...]  # who-said: four names, the answer among them; finish: ()
+    answer: str  # the speaker's canonical name, or the hidden words
+    choices: tuple[str, ...]  # who-said: three or four canonical names, the answer among them; finish: ()
     line: str  # the whole line, shown after the round
     scene: int
     chapter: int
+    start: int = 0  # the line's offsets in the story's text
+    end: int = 0
+
+    def to_dict(self) -> dict:
+        """`storykeeper game --json`: one object a round."""
+        return {"line": self.line, "start": self.start, "end": self.end, "answer": self.answer,
+                "options": list(self.choices)}
 
 
 def sure_lines(ix: StoryIndex) -> list:
@@ -49,6 +57,11 @@ def who_said(ix: StoryIndex, rng: random.Random) -> Round | None:
     """A "Who said it?" round, or None when the story has too few sure lines or people."""
     lines = sure_lines(ix)
     people = {c.name: c for c in ix.characters}
+    talks: dict[str, Counter] = {}
+    for line in ix.dialogue:
+        if line.speaker and line.addressee and line.speaker != line.addressee:
+            talks.setdefault(line.speaker, Counter())[line.addressee] += 1
+            talks.setdefault(line.addressee, Counter())[line.speaker] += 1
     rng.shuffle(lines)
     for d in lines[:50]:
         speaker = people.get(d.speaker)
@@ -58,20 +71,24 @@ def who_said(ix: StoryIndex, rng: random.Random) -> Round | None:
         chapter = passage.chapter if passage else 1
         nearby = [s for s in ix.scenes if abs(s.chapter - chapter) <= 1]
         present = [n for s in nearby for n in s.characters]
-        order = list(dict.fromkeys(present + [c.name for c in ix.characters]))  # near first, then anyone
+        # Those the speaker talks with come first: they are surely other people (a person split
+        # in two by the index, "Winterbourne" and "Frederick", never talks to himself), then
+        # whoever is near, then anyone.
+        partners = [n for n, _ in talks.get(d.speaker, Counter()).most_common()]
+        order = list(dict.fromkeys(partners + present + [c.name for c in ix.characters]))
         others = [n for n in order if n != d.speaker and n in people]
         if speaker.gender:
             same = [n for n in others if people[n].gender == speaker.gender]
             others = same + [n for n in others if n not in same] if len(same) >= CHOICES - 1 else others
         if len(others) < 2:
             continue  # three names at least: a story of three people still plays
-        wrong = others[: CHOICES + 2]
+        sure_others = [n for n in others if n in partners]
+        wrong = sure_others[: CHOICES + 2] if len(sure_others) >= CHOICES - 1 else others[: CHOICES + 2]
         rng.shuffle(wrong)
         choices = [d.speaker, *wrong[: CHOICES - 1]]
         rng.shuffle(choices)
-        shown = [ix.shown(n) or n for n in choices]
-        return Round("who-said", d.text, ix.shown(d.speaker) or d.speaker, tuple(shown), d.text,
-                     passage.scene if passage else 0, chapter)
+        return Round("who-said", d.text, d.speaker, tuple(choices), d.text, passage.scene if passage else 0,
+                     chapter, d.start, d.end)
     return None
 
 
@@ -94,7 +111,7 @@ def finish(ix: StoryIndex, rng: random.Random) -> Round | None:
         prompt = d.text[:cut].rstrip() + " …"
         passage = ix.passages[d.passage - 1] if 0 < d.passage <= len(ix.passages) else None
         return Round("finish", prompt, answer, (), d.text, passage.scene if passage else 0,
-                     passage.chapter if passage else 0)
+                     passage.chapter if passage else 0, d.start, d.end)
     return None
 
 
@@ -108,14 +125,16 @@ def normalise(text: str) -> str:
     return " ".join(re.sub(r"[^\w' ]+", " ", text).split()).replace(" '", " ").strip("'")
 
 
-def right(guess: str, round_: Round) -> bool:
-    """Whether ``guess`` answers the round: the same words give or take a small typo, never a part."""
+def right(guess: str, round_: Round, shown: dict[str, str] | None = None) -> bool:
+    """Whether ``guess`` answers the round: the same words give or take a small typo, never a
+    part. ``shown``: canonical name -> the name the player sees (a guess may be either)."""
     g, a = normalise(guess), normalise(round_.answer)
     if not g:
         return False
     if round_.kind == "who-said":
-        names = {normalise(c) for c in round_.choices}
-        return g == a or (g not in names and len(g) >= 3 and fuzz.ratio(g, a) >= TYPO_SCORE)
+        answers = {a, normalise((shown or {}).get(round_.answer, round_.answer))}
+        names = {normalise(n) for c in round_.choices for n in (c, (shown or {}).get(c, c))} - answers
+        return g in answers or (g not in names and len(g) >= 3 and max(fuzz.ratio(g, x) for x in answers) >= TYPO_SCORE)
     if g == a:
         return True
     return len(g.split()) == len(a.split()) and fuzz.ratio(g, a) >= TYPO_SCORE
