@@ -119,3 +119,50 @@ async def test_finish_the_line_in_a_form_and_three_silent_rounds_end_the_game(ro
     assert any("3 rounds without an answer" in t for t in texts)
     assert sum("round" in (m.embeds[0].title or "") for m in channel.history() if m.embeds) == 4
     assert channel.id not in cog.games
+
+
+async def test_the_quote_of_the_day_posts_once_a_day_even_after_a_restart_or_missed_days(simcord_env, tmp_path) -> None:
+    import datetime as dt
+
+    import discord
+    import simcord
+
+    env = simcord_env
+    guild = env.create_guild()
+    channel = guild.create_text_channel("general")
+    role = guild.create_role("mod", permissions=discord.Permissions(manage_guild=True))
+    mod = guild.add_member(env.create_user("mod"), roles=[role])
+    reader = guild.add_member(env.create_user("reader"))
+    refused = await reader.slash(channel, "daily set", channel=channel, time="09:00")
+    assert refused.ephemeral and "Manage Server" in refused.response.embeds[0].description
+    simcord.assert_error(env, discord.ext.commands.MissingPermissions)
+    bad = await mod.slash(channel, "daily set", channel=channel, time="nine")
+    assert bad.ephemeral and "HH:MM" in bad.response.embeds[0].description
+    done = await mod.slash(channel, "daily set", channel=channel, time="09:00")
+    assert "09:00 UTC" in done.response.embeds[0].description
+
+    def at(day: int, hour: int, minute: int = 0):
+        return lambda: dt.datetime(2026, 12, day, hour, minute, tzinfo=dt.timezone.utc)
+
+    def daily_posts() -> list[str]:
+        return [m.embeds[0].description for m in channel.history() if m.embeds and m.embeds[0].title == "Quote of the day"]
+
+    cog = env.bot.get_cog("Daily")
+    cog.clock = at(2, 8, 59)
+    assert await cog.post_due() == 0  # not yet
+    cog.clock = at(2, 9, 0)
+    assert await cog.post_due() == 1 and await cog.post_due() == 0  # once
+    await env.restart_bot(StoryBot(replace(SETTINGS, data_dir=tmp_path / "data"), sync="global"))
+    cog = env.bot.get_cog("Daily")
+    cog.clock = at(2, 9, 30)
+    assert await cog.post_due() == 0  # the restart does not post again
+    cog.clock = at(5, 10, 0)  # three days missed: one late post, not a burst
+    assert await cog.post_due() == 1 and await cog.post_due() == 0
+    cog.clock = at(6, 9, 0)
+    assert await cog.post_due() == 1
+    posts = daily_posts()
+    assert len(posts) == 3 and len(set(posts)) == 3  # never the same line twice while others are left
+    off = await mod.slash(channel, "daily off")
+    assert "No more" in off.response.embeds[0].description
+    cog.clock = at(7, 9, 0)
+    assert await cog.post_due() == 0

@@ -6,7 +6,7 @@ from pathlib import Path
 from bot import config
 from bot.chat.commands import COMMANDS
 from bot.chat.console import Console
-from bot.chat.discord_games import GameCog
+from bot.chat.discord_games import DailyCog, GameCog
 from bot.chat.discord_library import LibraryCog
 from bot.chat.replies import Replies
 from bot.chat.stories import StoryLibrary
@@ -36,7 +36,8 @@ def test_help_lists_every_command_and_the_bot_registers_each() -> None:
     from bot.chat.discord_bot import StoryCog
 
     registered = set()
-    for command in [*StoryCog.__cog_commands__, *LibraryCog.__cog_commands__, *GameCog.__cog_commands__]:
+    for command in [*StoryCog.__cog_commands__, *LibraryCog.__cog_commands__, *GameCog.__cog_commands__,
+                    *DailyCog.__cog_commands__]:
         registered.add(command.qualified_name)
         registered.update(sub.qualified_name for sub in getattr(command, "commands", []))
     table = {c.name for c in COMMANDS}

@@ -45,6 +45,8 @@ COMMANDS: tuple[Command, ...] = (
             "who said it, or finish the line. First right answer scores.", "start who-said 5", discord_only=True),
     Command("game stop", "", "Stop this channel's game (its starter or a moderator).", discord_only=True),
     Command("game scores", "", "This server's best players, all time and this month.", discord_only=True),
+    Command("daily", "[show]|set channel [time] [story]|off", "A quote of the day in a channel, at a time "
+            "in UTC (Manage Server).", "set #general 09:00", discord_only=True),
     Command("progress", "[chapter]", "How far you have read: I never show you anything past it.", "3"),
     Command("ceiling", "chapter [server|channel|default]", "A spoiler limit for everyone here "
             "(Manage Server / Manage Channels).", "5 channel", discord_only=True),

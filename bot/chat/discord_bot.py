@@ -21,7 +21,7 @@ from discord.ext import commands
 from bot.chat import format as fmt
 from bot.chat.replies import (Conversation, Replies, Reply, chapter_asked, chapter_range, progress_set,
                               progress_shown)
-from bot.chat.discord_games import GameCog
+from bot.chat.discord_games import DailyCog, GameCog
 from bot.chat.discord_library import LibraryCog, Story, complete_story
 from bot.chat.stories import StoryLibrary
 from bot.chat.store import Store
@@ -522,6 +522,7 @@ class StoryBot(commands.Bot):
         await self.add_cog(reading)
         await self.add_cog(LibraryCog(self, reading))
         await self.add_cog(GameCog(self, reading))
+        await self.add_cog(DailyCog(self, reading))
         if self.sync_target == "global":
             await self.tree.sync()
         elif isinstance(self.sync_target, int):

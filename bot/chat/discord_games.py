@@ -1,4 +1,5 @@
-"""Games on Discord: `/game start`, `/game stop`, `/game scores` (rounds from bot/core/games.py).
+"""Games on Discord: `/game start`, `/game stop`, `/game scores` (rounds from bot/core/games.py),
+and the quote of the day (`/daily set`, `/daily off`).
 
 One game a channel. Each round is a message: "Who said it?" with four buttons, "Finish the line"
 with an Answer button that opens a form (and, with the message-content intent on, answers typed
@@ -21,7 +22,7 @@ from typing import TYPE_CHECKING, Literal
 
 import discord
 from discord import app_commands
-from discord.ext import commands
+from discord.ext import commands, tasks
 
 from bot.chat import format as fmt
 from bot.chat.discord_library import Story, complete_story
@@ -284,3 +285,115 @@ class GameCog(commands.Cog, name="Games"):
 
 def games_played(n: int) -> str:
     return f"{n} game" + ("" if n == 1 else "s")
+
+
+class DailyCog(commands.Cog, name="Daily"):
+    """A quote of the day in a channel a server chooses, at a time it chooses (UTC).
+
+    Checked every minute: a server whose time has come today and that has not had today's quote
+    gets one, so a restart never posts twice and missed days give one late post, not a burst.
+    The lines come from the channel's horizon and never repeat within a story until every good
+    line was posted. What was posted, and when, is in the settings store."""
+
+    def __init__(self, bot: StoryBot, reading: StoryCog):
+        self.bot, self.reading = bot, reading
+        self.clock = lambda: dt.datetime.now(dt.timezone.utc)  # tests set their own
+
+    async def cog_load(self) -> None:
+        self.tick.start()
+
+    async def cog_unload(self) -> None:
+        self.tick.cancel()
+
+    @tasks.loop(minutes=1)
+    async def tick(self) -> None:
+        try:
+            await self.post_due()
+        except Exception:  # one bad server must not stop the others' quotes tomorrow
+            log.exception("the quote of the day failed")
+
+    @tick.before_loop
+    async def _ready(self) -> None:
+        await self.bot.wait_until_ready()
+
+    @commands.hybrid_group(name="daily", fallback="show")
+    @commands.guild_only()
+    async def daily(self, ctx: commands.Context) -> None:
+        """Where and when this server's quote of the day is posted."""
+        own = await self.bot.load_server(ctx.guild.id)
+        if not own.get("daily:channel"):
+            text = "No quote of the day here; `/daily set` chooses a channel and a time."
+        else:
+            text = (f"A quote of the day from `{own.get('daily:story') or library.shown(await self.reading.story_name(ctx, None))}`"
+                    f" in <#{own['daily:channel']}> at {own.get('daily:time', '09:00')} UTC.")
+        await self.reading.send(ctx, None, Reply(body=text), None)
+
+    @daily.command(name="set")
+    @app_commands.describe(channel="Where to post it", time="When, in UTC, as HH:MM (default 09:00)",
+                           story="Which story (default: this server's)")
+    @app_commands.autocomplete(story=complete_story)
+    @commands.guild_only()
+    @commands.has_permissions(manage_guild=True)
+    async def daily_set(self, ctx: commands.Context, channel: discord.TextChannel, time: str = "09:00",
+                        story: Story = None) -> None:
+        """Post a quote of the day in a channel (needs Manage Server)."""
+        try:
+            when = dt.datetime.strptime(time.strip(), "%H:%M").strftime("%H:%M")
+        except ValueError:
+            await self._refuse(ctx, "A time is HH:MM in UTC, like 09:00 or 18:30.")
+            return
+        if not channel.permissions_for(ctx.guild.me).send_messages:
+            await self._refuse(ctx, f"I can't post in {channel.mention}; give me Send Messages there first.")
+            return
+        for key, value in (("daily:channel", str(channel.id)), ("daily:time", when),
+                           ("daily:story", library.shown(story) if story else None)):
+            await self.bot.set_server(ctx.guild.id, key, value)
+        await self.reading.send(ctx, None, Reply(body=f"A quote of the day will be posted in {channel.mention} "
+                                                      f"at {when} UTC."), None)
+
+    @daily.command(name="off")
+    @commands.guild_only()
+    @commands.has_permissions(manage_guild=True)
+    async def daily_off(self, ctx: commands.Context) -> None:
+        """No more quotes of the day here (needs Manage Server)."""
+        for key in ("daily:channel", "daily:time", "daily:story"):
+            await self.bot.set_server(ctx.guild.id, key, None)
+        await self.reading.send(ctx, None, Reply(body="No more quotes of the day here."), None)
+
+    async def _refuse(self, ctx: commands.Context, text: str) -> None:
+        await self.reading.send(ctx, None, Reply(body=text, private=True, error=True), None)
+
+    async def post_due(self) -> int:
+        """Post today's quote wherever it is due; how many were posted."""
+        now = self.clock()
+        today = now.strftime("%Y-%m-%d")
+        posted = 0
+        for guild_id in await asyncio.to_thread(self.bot.store.daily_servers):
+            own = await asyncio.to_thread(self.bot.store.guild_all, guild_id)
+            if own.get("daily:last") == today or now.strftime("%H:%M") < own.get("daily:time", "09:00"):
+                continue
+            channel = self.bot.get_channel(int(own["daily:channel"]))
+            if channel is None:
+                continue  # the channel is gone, or not in this shard
+            posted += await self._post(channel, guild_id, own, today)
+        return posted
+
+    async def _post(self, channel, guild_id: int, own: dict[str, str], today: str) -> int:
+        key = self.bot.library.key(guild_id, own.get("daily:story") or own.get("story")) or self.bot.library.default()
+        shown = library.shown(key)
+        horizon = await asyncio.to_thread(self.bot.store.channel_horizon, guild_id, channel.id, shown)
+        await self.bot.indexing(key)
+        replies = self.bot.library.get(key, horizon)
+        used = await asyncio.to_thread(self.bot.store.daily_used, guild_id, shown)
+        line, fresh = games.daily_line(replies.ix, used, random.Random(f"{guild_id}:{today}"))
+        if line is None:
+            return 0
+        passage = replies.ix.passages[line.passage - 1] if 0 < line.passage <= len(replies.ix.passages) else None
+        where = f"{replies.ix.title}, chapter {passage.chapter}" if passage else replies.ix.title
+        who = replies.ix.shown(line.speaker) if line.speaker else None
+        body = f"“{fmt.story_text(line.text)}”" + (f"\n— **{fmt.escape(who)}**" if who else "")
+        await channel.send(embed=self.reading.embed(Reply(title="Quote of the day", body=body, footer=where)),
+                           allowed_mentions=discord.AllowedMentions.none())
+        await asyncio.to_thread(self.bot.store.daily_posted, guild_id, shown, line.start, today, fresh)
+        self.bot.server_settings.get(guild_id, {})["daily:last"] = today
+        return 1

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from bot.errors import StorykeeperError
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 MIGRATIONS: dict[int, list[str]] = {
     # version -> statements that bring the schema from version - 1 to it
     1: [
@@ -31,6 +31,11 @@ MIGRATIONS: dict[int, list[str]] = {
                guild_id INTEGER NOT NULL, story TEXT NOT NULL, user_id INTEGER NOT NULL, month TEXT NOT NULL,
                points INTEGER NOT NULL, games INTEGER NOT NULL DEFAULT 0,
                PRIMARY KEY (guild_id, story, user_id, month))""",
+    ],
+    3: [
+        """CREATE TABLE daily_used (
+               guild_id INTEGER NOT NULL, story TEXT NOT NULL, line_start INTEGER NOT NULL,
+               PRIMARY KEY (guild_id, story, line_start))""",
     ],
 }
 
@@ -189,3 +194,30 @@ class Store:
             if value:
                 return int(value)
         return 1
+
+    # -- the quote of the day -----------------------------------------------------------------
+
+    def daily_servers(self) -> list[int]:
+        """The servers with a quote of the day."""
+        return [r[0] for r in self._read("SELECT guild_id FROM guild_settings WHERE key = 'daily:channel'", ())]
+
+    def daily_used(self, guild_id: int, story: str) -> set[int]:
+        return {r[0] for r in self._read("SELECT line_start FROM daily_used WHERE guild_id = ? AND story = ?",
+                                         (guild_id, story))}
+
+    def daily_posted(self, guild_id: int, story: str, line_start: int, day: str, fresh: bool) -> None:
+        """Record a day's post in one transaction: the line (``fresh``: every good line had been
+        used, so the round starts again with this one) and the day."""
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                if fresh:
+                    self._db.execute("DELETE FROM daily_used WHERE guild_id = ? AND story = ?", (guild_id, story))
+                self._db.execute("INSERT OR IGNORE INTO daily_used (guild_id, story, line_start) VALUES (?, ?, ?)",
+                                 (guild_id, story, line_start))
+                self._db.execute("INSERT INTO guild_settings (guild_id, key, value) VALUES (?, 'daily:last', ?) "
+                                 "ON CONFLICT (guild_id, key) DO UPDATE SET value = excluded.value", (guild_id, day))
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise

@@ -138,3 +138,15 @@ def right(guess: str, round_: Round, shown: dict[str, str] | None = None) -> boo
     if g == a:
         return True
     return len(g.split()) == len(a.split()) and fuzz.ratio(g, a) >= TYPO_SCORE
+
+
+def daily_line(ix: StoryIndex, used: set[int], rng: random.Random):
+    """The quote of the day: a memorable line (the /quote rules) not posted before, and whether
+    every one had been (then the round starts again). None when the story has no such line."""
+    from bot.core.search import SAY_MAX
+
+    good = [d for d in ix.dialogue if len(d.text.split()) >= MIN_WORDS and len(d.text) <= SAY_MAX]
+    if not good:
+        return None, False
+    fresh = [d for d in good if d.start not in used]
+    return rng.choice(fresh or good), not fresh
