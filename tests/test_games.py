@@ -166,3 +166,22 @@ async def test_the_quote_of_the_day_posts_once_a_day_even_after_a_restart_or_mis
     assert "No more" in off.response.embeds[0].description
     cog.clock = at(7, 9, 0)
     assert await cog.post_due() == 0
+
+
+def test_the_console_plays_a_game_by_numbers_and_words(shipped) -> None:
+    from bot.chat.console import Console
+    from bot.chat.replies import Replies
+    from bot.core.search import Searcher
+
+    console = Console(Replies(shipped, Searcher(shipped)))
+    out = console.handle("/game who-said 1")
+    assert "round 1 of 1" in out and "1. " in out and "Type the number" in out
+    answer = console.game.current.answer
+    number = console.game.current.choices.index(answer) + 1
+    out = console.handle(str(number))
+    assert "Right!" in out and "1 of 1 right" in out and console.game is None
+    console.handle("/game finish 2")
+    out = console.handle(console.game.current.answer.upper())
+    assert out.startswith("Finish the line") or "Right!" in out
+    assert "Right!" in out
+    assert "Game over" in console.handle("/game stop")

@@ -38,12 +38,18 @@ class Console:
         self.last: Reply | None = None
         self.state: Conversation | None = None
         self.shown: Reply | None = None
+        self.game: ConsoleGame | None = None
 
     def handle(self, line: str) -> str:
         """The printed reply to one line of input."""
         line = line.strip()
         if not line:
             return ""
+        if self.game is not None and not line.startswith(("/", self.prefix)):
+            reply = self.game.answer(line)  # a number or the words: the game's answer
+            if self.game.done:
+                self.game = None
+            return self._show(reply, None)
         if line.isdigit() and self.last is not None and self.last.buttons:
             return self._press(int(line))
         command, rest = self._split(line)
@@ -93,6 +99,17 @@ class Console:
             return r.relations()
         if name == "progress":
             return self._progress(rest), None
+        if name == "game":
+            self.game = ConsoleGame.start(self.replies, rest)
+            reply = self.game.next() if self.game.kind else self.game.stop()
+            if self.game.done:
+                self.game = None
+            return reply, None
+        if name == "game stop":
+            if self.game is None:
+                return Reply(body="No game is running.", error=True), None
+            reply, self.game = self.game.stop(), None
+            return reply, None
         # quote: "/quote Klaus", "/quote Klaus about love", "/quote character:Klaus about:love",
         # or as Discord shows it, "/quote Klaus about:jealous" (the first option given by place)
         options = dict(re.findall(r"\b(character|about):(\"[^\"]*\"|\S+)", rest))
@@ -185,3 +202,65 @@ class Console:
             out = self.handle(line)
             if out:
                 print(out + "\n", file=stdout, flush=True)
+
+
+class ConsoleGame:
+    """A game in the terminal: type the number of an option, or the missing words."""
+
+    def __init__(self, replies: Replies, kind: str, rounds: int):
+        import random
+
+        self.replies, self.kind, self.rounds = replies, kind, rounds
+        self.rng = random.Random()
+        self.played = self.points = 0
+        self.current = None
+        self.done = False
+
+    @classmethod
+    def start(cls, replies: Replies, rest: str) -> "ConsoleGame":
+        from bot.core import games
+
+        words = rest.lower().replace("start", " ").split()
+        kind = next((w for w in words if w in games.KINDS), "who-said")
+        rounds = next((int(w) for w in words if w.isdigit()), 5)
+        game = cls(replies, kind, max(1, min(20, rounds)))
+        if words and not all(w in games.KINDS or w.isdigit() for w in words):
+            game.kind = ""  # not a game it knows
+        return game
+
+    def next(self) -> Reply:
+        from bot.core import games
+
+        self.current = games.draw(self.kind, self.replies.ix, self.rng)
+        if self.current is None:
+            return self.stop("There are too few lines for this game here.")
+        self.played += 1
+        title = f"{'Who said it?' if self.kind == 'who-said' else 'Finish the line'} — round {self.played} of {self.rounds}"
+        body = f"“{fmt.story_text(self.current.prompt)}”\n\n"
+        if self.kind == "who-said":
+            body += "\n".join(f"{i}. {self.replies.ix.shown(c) or c}" for i, c in enumerate(self.current.choices, 1))
+            body += "\n\nType the number of who said it."
+        else:
+            body += "Type the missing words."
+        return Reply(title=title, body=body)
+
+    def answer(self, typed: str) -> Reply:
+        from bot.core import games
+
+        r = self.current
+        if r.kind == "who-said" and typed.strip().isdigit() and 1 <= int(typed) <= len(r.choices):
+            typed = r.choices[int(typed) - 1]
+        ok = games.right(typed, r, {c: self.replies.ix.shown(c) or c for c in r.choices})
+        self.points += ok
+        truth = self.replies.ix.shown(r.answer) or r.answer if r.kind == "who-said" else r.line
+        said = ("Right!" if ok else "Not quite.") + f" {fmt.story_text(truth) if r.kind == 'finish' else truth}"
+        if self.played >= self.rounds:
+            return self.stop(said)
+        following = self.next()
+        return Reply(title=following.title, body=f"{said}\n\n{following.body}")
+
+    def stop(self, said: str = "") -> Reply:
+        self.done = True
+        if not self.kind:
+            return Reply(body="A game is /game who-said or /game finish, with a number of rounds.", error=True)
+        return Reply(title="Game over", body=(said + "\n\n" if said else "") + f"{self.points} of {self.played} right.")
