@@ -61,7 +61,7 @@ def _parser() -> argparse.ArgumentParser:
     quote.add_argument("--json", action="store_true", help="print one JSON object")
 
     game = sub.add_parser("game", help="deal a game's rounds, for checking them (the bot plays them on Discord)")
-    game.add_argument("kind", choices=("who-said", "finish"))
+    game.add_argument("kind", choices=("who-said", "finish", "which-scene"))
     game.add_argument("--rounds", type=int, default=5, help="how many rounds (default 5)")
     game.add_argument("--seed", type=int, help="the same seed deals the same rounds")
     game.add_argument("--story", help="a story name from the library, or a file path")
@@ -235,7 +235,7 @@ def _game(args: argparse.Namespace, settings: config.Settings) -> int:
                                    "speech tag and two other people in the story)")
         if args.json:
             print(json.dumps(r.to_dict(), ensure_ascii=False))
-        elif r.kind == "who-said":
+        elif r.choices:
             print(f"{n}. “{r.prompt}”\n   " + "  ".join(f"[{ix.shown(c) or c}]" for c in r.choices)
                   + f"\n   answer: {ix.shown(r.answer) or r.answer} (chapter {r.chapter})")
         else:

@@ -185,3 +185,14 @@ def test_the_console_plays_a_game_by_numbers_and_words(shipped) -> None:
     assert out.startswith("Finish the line") or "Right!" in out
     assert "Right!" in out
     assert "Game over" in console.handle("/game stop")
+
+
+def test_which_scene_offers_scenes_of_different_titles_with_the_sentence_inside_the_right_one(shipped) -> None:
+    rng = random.Random(3)
+    for _ in range(10):
+        r = games.which_scene(shipped, rng)
+        assert r is not None and r.answer in r.choices and len(r.choices) >= 3
+        keys = {frozenset(games.normalise(c).split()) for c in r.choices}
+        assert len(keys) == len(r.choices)  # no two buttons name the same people and place
+        scene = next(s for s in shipped.scenes if s.id == r.scene)
+        assert scene.title == r.answer and scene.start <= r.start < r.end <= scene.end

@@ -41,8 +41,8 @@ COMMANDS: tuple[Command, ...] = (
             elsewhere="From the command line: `storykeeper remove NAME`."),
     Command("story share", "story", "Give this server's story to every server (the bot's owner only).",
             discord_only=True, elsewhere="From the command line: `storykeeper add FILE` adds for every server."),
-    Command("game", "[start] [who-said|finish] [rounds]", "A game in this channel from the story's own lines: "
-            "who said it, or finish the line. First right answer scores.", "start who-said 5"),
+    Command("game", "[start] [who-said|finish|which-scene] [rounds]", "A game in this channel from the story's "
+            "own lines: who said it, finish the line, or which scene. First right answer scores.", "start who-said 5"),
     Command("game stop", "", "Stop this channel's game (its starter or a moderator)."),
     Command("game scores", "", "This server's best players, all time and this month.", discord_only=True),
     Command("daily", "[show]|set channel [time] [story]|off", "A quote of the day in a channel, at a time "

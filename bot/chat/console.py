@@ -235,11 +235,12 @@ class ConsoleGame:
         if self.current is None:
             return self.stop("There are too few lines for this game here.")
         self.played += 1
-        title = f"{'Who said it?' if self.kind == 'who-said' else 'Finish the line'} — round {self.played} of {self.rounds}"
+        names = {"who-said": "Who said it?", "finish": "Finish the line", "which-scene": "Which scene?"}
+        title = f"{names[self.kind]} — round {self.played} of {self.rounds}"
         body = f"“{fmt.story_text(self.current.prompt)}”\n\n"
-        if self.kind == "who-said":
+        if self.current.choices:
             body += "\n".join(f"{i}. {self.replies.ix.shown(c) or c}" for i, c in enumerate(self.current.choices, 1))
-            body += "\n\nType the number of who said it."
+            body += "\n\nType the number of " + ("who said it." if self.kind == "who-said" else "its scene.")
         else:
             body += "Type the missing words."
         return Reply(title=title, body=body)
@@ -248,11 +249,11 @@ class ConsoleGame:
         from bot.core import games
 
         r = self.current
-        if r.kind == "who-said" and typed.strip().isdigit() and 1 <= int(typed) <= len(r.choices):
+        if r.choices and typed.strip().isdigit() and 1 <= int(typed) <= len(r.choices):
             typed = r.choices[int(typed) - 1]
         ok = games.right(typed, r, {c: self.replies.ix.shown(c) or c for c in r.choices})
         self.points += ok
-        truth = self.replies.ix.shown(r.answer) or r.answer if r.kind == "who-said" else r.line
+        truth = self.replies.ix.shown(r.answer) or r.answer if r.choices else r.line
         said = ("Right!" if ok else "Not quite.") + f" {fmt.story_text(truth) if r.kind == 'finish' else truth}"
         if self.played >= self.rounds:
             return self.stop(said)

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 UNANSWERED_STOP = 3
-TITLES = {"who-said": "Who said it?", "finish": "Finish the line"}
+TITLES = {"who-said": "Who said it?", "finish": "Finish the line", "which-scene": "Which scene?"}
 
 
 @dataclass
@@ -98,7 +98,7 @@ class RoundView(discord.ui.View):
     def __init__(self, game: Game, state: RoundState, timeout: float):
         super().__init__(timeout=timeout)
         self.game, self.state = game, state
-        if state.round.kind == "who-said":
+        if state.round.choices:
             for name in state.round.choices:
                 button = discord.ui.Button(label=fmt.cut(state.shown.get(name, name), 80),
                                            style=discord.ButtonStyle.secondary)
@@ -131,11 +131,11 @@ class GameCog(commands.Cog, name="Games"):
         self.tasks: set[asyncio.Task] = set()
 
     @commands.hybrid_group(name="game", fallback="start")
-    @app_commands.describe(kind="who-said: guess the speaker; finish: the line's last words",
+    @app_commands.describe(kind="who-said: guess the speaker; finish: the line's last words; which-scene: whose scene",
                            rounds="How many rounds (1 to 20)", story="Which story (default: this server's)")
     @app_commands.autocomplete(story=complete_story)
     @commands.guild_only()
-    async def game(self, ctx: commands.Context, kind: Literal["who-said", "finish"] = "who-said",
+    async def game(self, ctx: commands.Context, kind: Literal["who-said", "finish", "which-scene"] = "who-said",
                    rounds: app_commands.Range[int, 1, 20] = 5, story: Story = None) -> None:
         """Start a game in this channel: who said it, or finish the line."""
         if ctx.channel.id in self.games:
@@ -237,7 +237,7 @@ class GameCog(commands.Cog, name="Games"):
                 game.current = state
                 seconds = self.bot.settings.discord.game_seconds
                 view = RoundView(game, state, seconds)
-                prompt = (f"“{fmt.story_text(drawn.prompt)}”" if drawn.kind == "who-said"
+                prompt = (f"“{fmt.story_text(drawn.prompt)}”" if drawn.choices
                           else f"“{fmt.story_text(drawn.prompt)}”\n\nPress **Answer** to finish the line.")
                 message = await channel.send(embed=self.reading.embed(Reply(
                     title=f"{TITLES[game.kind]} — round {n} of {game.rounds}", body=prompt,
@@ -253,11 +253,11 @@ class GameCog(commands.Cog, name="Games"):
                     pass
                 unanswered = 0 if state.winner is not None else unanswered + 1
                 who = f"<@{state.winner}> got it" if state.winner else "Nobody got it"
-                answer = state.shown.get(drawn.answer, drawn.answer) if drawn.kind == "who-said" else \
+                answer = state.shown.get(drawn.answer, drawn.answer) if drawn.choices else \
                     f"“{fmt.story_text(drawn.line)}”"
                 board = ", ".join(f"<@{u}> {p}" for u, p in game.points.most_common(5)) or "no points yet"
                 await channel.send(embed=self.reading.embed(Reply(
-                    body=f"{who}: **{fmt.escape(answer) if drawn.kind == 'who-said' else answer}** "
+                    body=f"{who}: **{fmt.escape(answer) if drawn.choices else answer}** "
                          f"(chapter {drawn.chapter}).\nScores: {board}")), allowed_mentions=discord.AllowedMentions.none())
                 if unanswered >= UNANSWERED_STOP:
                     await channel.send(embed=self.reading.embed(Reply(body=f"{UNANSWERED_STOP} rounds without an answer: "

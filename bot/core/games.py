@@ -1,4 +1,4 @@
-"""Games made from the story's own text: "Who said it?" and "Finish the line".
+"""Games made from the story's own text: "Who said it?", "Finish the line" and "Which scene?".
 
 Pure: a round is drawn from an index (a reader's horizon view, so nothing past it is ever asked)
 with a random generator, and a guess is judged by a function. The Discord layer runs rounds,
@@ -11,6 +11,7 @@ timers and scores (bot/chat/discord_games.py).
 - Finish the line: a memorable line with its last words hidden; a guess is right when it is the
   hidden words give or take case, punctuation, "&" for "and" and a small typo (rapidfuzz), never
   a part of them ("air" is not "chair").
+- Which scene? A sentence from a scene; its title and two or three other scenes' as choices.
 """
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ from rapidfuzz import fuzz
 
 from bot.core.index import StoryIndex
 
-KINDS = ("who-said", "finish")
+KINDS = ("who-said", "finish", "which-scene")
 MIN_WORDS, MAX_CHARS = 6, 300  # a line worth guessing: a sentence, and short enough to read at once
 CHOICES = 4
 TYPO_SCORE = 88  # rapidfuzz ratio over the normalised words: one slip in a short answer
@@ -115,8 +116,36 @@ def finish(ix: StoryIndex, rng: random.Random) -> Round | None:
     return None
 
 
+def which_scene(ix: StoryIndex, rng: random.Random) -> Round | None:
+    """A "Which scene?" round: a sentence from a scene, its title and two or three others as choices."""
+    from bot.core.text import sentences
+
+    titled: dict[frozenset, object] = {}
+    for s in ix.scenes:
+        # Scenes of one title ("Klaus and Caroline", "Caroline and Klaus") would be two right
+        # answers: one of each.
+        titled.setdefault(frozenset(normalise(s.title).split()), s)
+    if len(titled) < 3:
+        return None
+    scenes = list(titled.values())
+    rng.shuffle(scenes)
+    for scene in scenes[:20]:
+        found = [(a, b) for a, b in sentences(ix.text[scene.start : scene.end], scene.start)
+                 if 10 <= len(ix.text[a:b].split()) <= 45]
+        if not found:
+            continue
+        a, b = rng.choice(found)
+        others = [other.title for other in scenes if other is not scene]
+        rng.shuffle(others)
+        choices = [scene.title, *others[: CHOICES - 1]]
+        rng.shuffle(choices)
+        text = " ".join(ix.text[a:b].split())
+        return Round("which-scene", text, scene.title, tuple(choices), text, scene.id, scene.chapter, a, b)
+    return None
+
+
 def draw(kind: str, ix: StoryIndex, rng: random.Random) -> Round | None:
-    return who_said(ix, rng) if kind == "who-said" else finish(ix, rng)
+    return {"who-said": who_said, "finish": finish, "which-scene": which_scene}[kind](ix, rng)
 
 
 def normalise(text: str) -> str:
@@ -131,6 +160,8 @@ def right(guess: str, round_: Round, shown: dict[str, str] | None = None) -> boo
     g, a = normalise(guess), normalise(round_.answer)
     if not g:
         return False
+    if round_.kind == "which-scene":
+        return g == a
     if round_.kind == "who-said":
         answers = {a, normalise((shown or {}).get(round_.answer, round_.answer))}
         names = {normalise(n) for c in round_.choices for n in (c, (shown or {}).get(c, c))} - answers
