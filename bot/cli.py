@@ -91,6 +91,10 @@ def _parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="run the bot: on Discord with DISCORD_TOKEN, else a local console")
     run.add_argument("--story", help="a story name from the library, or a file path")
     run.add_argument("--console", action="store_true", help="the local console even when a token is set")
+    run.add_argument("--health-port", type=int, metavar="P", help="serve /healthz and /metrics (Prometheus) on port P")
+    run.add_argument("--shard-count", type=int, metavar="N", help="shards in all (several processes may share them)")
+    run.add_argument("--shard-ids", metavar="0,1,...", help="the shards this process runs (with --shard-count)")
+    run.add_argument("--log-format", choices=("text", "json"), default="text", help="json: one JSON object a line")
 
     sync = sub.add_parser("sync", help="register the slash commands with Discord (globally, or in one server)")
     sync.add_argument("--guild", type=int, help="a server id: sync there only, instantly")
@@ -362,16 +366,35 @@ _CLOSED = {
 RETRY_DELAYS = (2.0, 5.0, 15.0)  # seconds between tries to reach Discord when it cannot be reached
 
 
-def _serve(settings: config.Settings, story: str | None, token: str) -> int:
+def _shards(args: argparse.Namespace) -> dict:
+    """The sharding options for the bot: none, or shard_count (and the ids this process runs)."""
+    if args.shard_ids and not args.shard_count:
+        raise StorykeeperError("--shard-ids needs --shard-count (the number of shards in all)")
+    if args.shard_count is None:
+        return {}
+    if args.shard_count < 1:
+        raise StorykeeperError("--shard-count must be at least 1")
+    try:
+        ids = [int(x) for x in args.shard_ids.split(",")] if args.shard_ids else list(range(args.shard_count))
+    except ValueError:
+        raise StorykeeperError("--shard-ids is a list of numbers, like 0,1") from None
+    if any(not 0 <= i < args.shard_count for i in ids) or len(set(ids)) != len(ids):
+        raise StorykeeperError(f"--shard-ids must be different numbers from 0 to {args.shard_count - 1}")
+    return {"shard_count": args.shard_count, "shard_ids": ids}
+
+
+def _serve(settings: config.Settings, story: str | None, token: str, shards: dict | None = None,
+           health_port: int | None = None) -> int:
     import asyncio
     import signal
 
     import discord
 
-    from bot.chat.discord_bot import StoryBot
+    from bot.chat.discord_bot import ShardedStoryBot, StoryBot
 
     import aiohttp
 
+    from bot.chat import operations
     from bot.chat.stories import StoryLibrary
 
     log = logging.getLogger("storykeeper")
@@ -379,7 +402,9 @@ def _serve(settings: config.Settings, story: str | None, token: str) -> int:
 
     async def serve() -> None:
         for attempt, delay in enumerate([*RETRY_DELAYS, None], start=1):
-            bot = StoryBot(settings, story=story, library=stories)
+            bot = (ShardedStoryBot(settings, story=story, library=stories, **shards) if shards
+                   else StoryBot(settings, story=story, library=stories))
+            runner = await operations.serve(bot, health_port) if health_port else None
             loop = asyncio.get_running_loop()
             for sig in (signal.SIGINT, signal.SIGTERM):
                 try:
@@ -396,7 +421,10 @@ def _serve(settings: config.Settings, story: str | None, token: str) -> int:
                     raise StorykeeperError(f"cannot reach Discord after {attempt} tries ({why}); check this "
                                            "machine's network connection and run again") from exc
                 log.warning("cannot reach Discord (%s); trying again in %g s", why, delay)
-                await asyncio.sleep(delay)
+            finally:
+                if runner is not None:
+                    await runner.cleanup()
+            await asyncio.sleep(delay)
 
     try:
         asyncio.run(serve())
@@ -484,7 +512,11 @@ def main(argv: list[str] | None = None) -> int:
             token = None if args.console else _token()
             if token:
                 logging.getLogger().setLevel(logging.INFO)
-                return _serve(settings, args.story, token)
+                if args.log_format == "json":
+                    from bot.chat import operations
+
+                    operations.json_logs()
+                return _serve(settings, args.story, token, _shards(args), args.health_port)
             return _console(settings, args.story)
         elif args.command == "remove":
             entry = library.remove(settings, args.name)

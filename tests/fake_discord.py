@@ -65,6 +65,8 @@ class FakeDiscord:
     heartbeats: int = 0
     token: str = "fake-token"
     close_on_identify: int | None = None  # a gateway close code to answer IDENTIFY with (4004: bad token)
+    shards: int = 1  # what GET /gateway/bot recommends
+    identifies: list = field(default_factory=list)  # the shard ([id, count]) of each IDENTIFY, in order
 
     def __post_init__(self) -> None:
         self.bot = _user(snowflake(), "Storykeeper", bot=True)
@@ -128,6 +130,10 @@ class FakeDiscord:
         method = request.method
         if not tail.startswith(("interactions/", "webhooks/")) and request.headers.get("Authorization") != f"Bot {self.token}":
             return self._json({"message": "401: Unauthorized", "code": 0}, status=401)  # interactions carry their own token
+        if method == "GET" and tail == "gateway/bot":  # a sharded client asks how many shards, how fast
+            return self._json({"url": self.gateway_url.replace("/gateway", "/gateway"), "shards": self.shards,
+                               "session_start_limit": {"total": 1000, "remaining": 1000, "reset_after": 0,
+                                                       "max_concurrency": 4}})
         if method == "GET" and tail == "users/@me":
             return self._json(self.bot)
         if method == "GET" and tail == "oauth2/applications/@me":
@@ -189,12 +195,17 @@ class FakeDiscord:
                 await ws.close(code=self.close_on_identify, message=b"refused")
             elif payload["op"] == 2:
                 self.identified = True
+                shard = payload["d"].get("shard") or [0, 1]
+                self.identifies.append(shard)
+                self._ws = ws  # the latest shard to connect gets what the test dispatches
+                first = shard[0] == 0  # the server lives on shard 0
                 await self.dispatch("READY", {
-                    "v": 10, "user": self.bot, "guilds": [{"id": self.guild_id, "unavailable": True}],
-                    "session_id": "fake-session", "resume_gateway_url": self.gateway_url,
+                    "v": 10, "user": self.bot, "guilds": [{"id": self.guild_id, "unavailable": True}] if first else [],
+                    "session_id": f"fake-session-{shard[0]}", "resume_gateway_url": self.gateway_url,
                     "application": {"id": self.app_id, "flags": 0}, "private_channels": [],
-                    "relationships": [], "user_settings": {}, "shard": [0, 1]})
-                await self.dispatch("GUILD_CREATE", self._guild())
+                    "relationships": [], "user_settings": {}, "shard": shard})
+                if first:
+                    await self.dispatch("GUILD_CREATE", self._guild())
         return ws
 
     def _guild(self) -> dict[str, Any]:

@@ -156,3 +156,16 @@ def test_every_bot_command_also_works_on_the_command_line(tmp_path: Path, capsys
     assert "no character called 'Zebedee'" in capsys.readouterr().err
     assert main(["relations", "--out", str(tmp_path / "missing" / "r.png")]) == 2
     assert "cannot write" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("args,says", [
+    (["--shard-ids", "0,1"], "--shard-ids needs --shard-count"),
+    (["--shard-count", "2", "--shard-ids", "0,2"], "from 0 to 1"),
+    (["--shard-count", "2", "--shard-ids", "a"], "a list of numbers"),
+    (["--shard-count", "0"], "at least 1"),
+])
+def test_bad_shard_options_get_one_line(args, says, monkeypatch, capsys) -> None:
+    monkeypatch.setenv("DISCORD_TOKEN", "not-a-real-token")
+    assert main(["--config", str(ROOT / "config.yaml"), "run", *args]) == 2
+    err = capsys.readouterr().err
+    assert says in err and len(err.strip().splitlines()) == 1

@@ -283,3 +283,42 @@ async def test_adding_a_story_shows_its_progress_in_the_one_reply(fake, tmp_path
     finally:
         await bot.close()
         await asyncio.wait_for(runner, 10)
+
+
+async def test_shards_health_and_metrics_over_the_loopback(fake, tmp_path) -> None:
+    """Two shards in one process, each identifying with its own [id, count]; /healthz says the
+    gateway and the store are up (503 once the bot is closed); /metrics counts commands."""
+    from bot.chat import operations
+    from bot.chat.discord_bot import ShardedStoryBot
+
+    fake.shards = 2
+    settings = replace(config.load(ROOT / "config.yaml"), data_dir=tmp_path)
+    bot = ShardedStoryBot(settings, shard_count=2, connector=aiohttp.TCPConnector(resolver=LoopbackOnly()),
+                          guild_ready_timeout=0.1)
+    runner = asyncio.create_task(bot.start("fake-token"))
+    site = await operations.serve(bot, 0, host="127.0.0.1")
+    port = site.addresses[0][1]
+    try:
+        await asyncio.wait_for(bot.wait_until_ready(), 20)
+        assert sorted(fake.identifies) == [[0, 2], [1, 2]]
+        async with aiohttp.ClientSession() as http:
+            async with http.get(f"http://127.0.0.1:{port}/healthz") as r:
+                body = await r.json()
+                assert r.status == 200 and body["gateway"] and body["store"] and set(body["shards"]) <= {"0", "1"}
+            await fake.interact("help", {})
+            post = await fake.next_post()
+            assert post["kind"] == "callback"
+            await asyncio.sleep(0.1)
+            async with http.get(f"http://127.0.0.1:{port}/metrics") as r:
+                text = await r.text()
+                assert r.status == 200 and 'storykeeper_commands_total{command="help"} 1.0' in text
+                assert "storykeeper_command_seconds_bucket" in text and "storykeeper_stories_loaded 1.0" in text
+            await bot.close()
+            await asyncio.wait_for(runner, 10)
+            async with http.get(f"http://127.0.0.1:{port}/healthz") as r:
+                assert r.status == 503 and not (await r.json())["gateway"]
+        assert not fake.mistakes, fake.mistakes
+    finally:
+        if not bot.is_closed():
+            await bot.close()
+        await site.cleanup()

@@ -23,6 +23,7 @@ from bot.chat.replies import (Conversation, Replies, Reply, chapter_asked, chapt
                               progress_shown)
 from bot.chat.discord_games import DailyCog, GameCog
 from bot.chat.discord_library import LibraryCog, Story, complete_story
+from bot.chat.operations import Metrics
 from bot.chat.stories import StoryLibrary
 from bot.chat.store import Store
 from bot.config import Settings
@@ -510,6 +511,14 @@ class StoryBot(commands.Bot):
         self._server_locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
         self.store = store  # type: ignore[assignment]
         self.story_name = story
+        self.metrics = Metrics()
+
+    async def on_command(self, ctx: commands.Context) -> None:
+        ctx.started = self.metrics.started(ctx.command.qualified_name if ctx.command else "?")  # type: ignore[attr-defined]
+
+    async def on_command_completion(self, ctx: commands.Context) -> None:
+        if hasattr(ctx, "started"):
+            self.metrics.finished(ctx.command.qualified_name if ctx.command else "?", ctx.started)
 
     async def setup_hook(self) -> None:
         if self.store is None:
@@ -604,9 +613,16 @@ class StoryBot(commands.Bot):
             return  # someone else's command, or a typo: stay quiet
         else:
             log.error("command %s failed", ctx.command, exc_info=error)
+            if hasattr(ctx, "started"):
+                self.metrics.finished(ctx.command.qualified_name if ctx.command else "?", ctx.started, failed=True)
             text = "Something went wrong on my side; it has been logged. Please try again."
         reply = Reply(body=text, private=True, error=True)
         try:
             await ctx.send(embed=to_embed(reply), ephemeral=ctx.interaction is not None, allowed_mentions=NO_PINGS)
         except discord.HTTPException:
             log.warning("could not tell %s about an error", ctx.author)
+
+
+class ShardedStoryBot(StoryBot, commands.AutoShardedBot):
+    """The bot with several gateway shards in one process (``shard_count``, ``shard_ids``: a
+    deployment may split a bot's shards across processes). Everything per server works per shard."""

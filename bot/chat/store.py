@@ -85,6 +85,10 @@ class Store:
     def close(self) -> None:
         self._db.close()
 
+    def ping(self) -> None:
+        """Raise unless the database answers (the health check)."""
+        self._read("SELECT 1", ())
+
     def _write(self, sql: str, args: tuple) -> None:
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")

@@ -44,6 +44,10 @@ class StoryLibrary:
         """The library key of the story a server's reader calls ``name`` (None if it has none)."""
         return self.visible(server).get(name) if name else None
 
+    def loaded(self) -> int:
+        """How many stories are indexed and in memory."""
+        return len(self._whole)
+
     def forget(self, story: str) -> None:
         """Drop a removed story's index and views."""
         with self._lock:
