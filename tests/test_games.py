@@ -196,3 +196,36 @@ def test_which_scene_offers_scenes_of_different_titles_with_the_sentence_inside_
         assert len(keys) == len(r.choices)  # no two buttons name the same people and place
         scene = next(s for s in shipped.scenes if s.id == r.scene)
         assert scene.title == r.answer and scene.start <= r.start < r.end <= scene.end
+
+
+async def test_late_answers_are_not_counted_and_rounds_stay_inside_the_channels_ceiling(simcord_env, tmp_path) -> None:
+    import discord
+
+    env = simcord_env
+    guild = env.create_guild()
+    channel = guild.create_text_channel("general")
+    role = guild.create_role("mod", permissions=discord.Permissions(manage_guild=True, manage_channels=True))
+    mod = guild.add_member(env.create_user("mod"), roles=[role])
+    reader = guild.add_member(env.create_user("reader"))
+    chapters = "".join(
+        f"Chapter {n}\n\n" + "".join(f'"The boats of the harbour are {word} tonight, my friend," said Ada Finch to Tom Reyes. '
+                                       f'"The {word} boats will sail at dawn for the island," said Tom Reyes to Ada Finch.\n\n'
+                                       for word in ("red", "blue", "green"))
+        + f"Ada Finch and Tom Reyes walked along the quay of chapter {n} until the lamps were lit.\n\n"
+        for n in (1, 2, 3))
+    (tmp_path / "harbour.txt").write_text("The Harbour\n\n" + chapters)
+    owl = config.StorySetting(name="owl-creek", path=tmp_path / "harbour.txt")
+    env.bot.settings = replace(env.bot.settings, stories={**env.bot.settings.stories, "owl-creek": owl})
+    env.bot.library.settings = env.bot.settings
+    ceiling = await mod.slash(channel, "ceiling", chapter=1, scope="channel", story="owl-creek")
+    assert "up to chapter 1" in ceiling.response.embeds[0].description, ceiling.response.embeds[0].description
+    started = await reader.slash(channel, "game start", kind="finish", rounds=3, story="owl-creek")
+    assert "chapters 1 to 1" in started.response.embeds[0].description, started.response.embeds[0].description
+    cog = env.bot.get_cog("Games")
+    game = cog.games[channel.id]
+    first = channel.last_message
+    assert game.current.round.chapter == 1
+    await env.advance_time(env.bot.settings.discord.game_seconds + 1)  # nobody answers in time
+    closed = channel.history()[[m.id for m in channel.history()].index(first.id)]
+    assert all(c.disabled for row in closed.components for c in row.children)  # no late answer can be given
+    assert game.current.round.chapter == 1 and not game.points

@@ -152,7 +152,8 @@ class GameCog(commands.Cog, name="Games"):
         replies = self.bot.library.get(key, horizon)
         lines = len(games.sure_lines(replies.ix)) if kind == "who-said" else len(replies.ix.dialogue)
         if games.draw(kind, replies.ix, random.Random(0)) is None:
-            await self._tell(ctx, f"`{library.shown(key)}` has too few lines with a sure speaker for this game "
+            what = "lines with a sure speaker" if kind == "who-said" else "scenes" if kind == "which-scene" else "lines"
+            await self._tell(ctx, f"`{library.shown(key)}` has too few {what} for this game "
                                   f"up to chapter {horizon}; a moderator's `/ceiling` sets how far this channel "
                                   "may see.", error=True)
             return
