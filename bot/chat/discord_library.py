@@ -221,7 +221,13 @@ class LibraryCog(commands.Cog, name="Library"):
         settings = self.bot.settings
         status = Status(ctx, self.reading.embed)
         await status.start(f"Downloading `{fmt.escape(file.filename[:80])}`…")
-        data = await file.read()
+        try:
+            data = await file.read()
+        except (discord.HTTPException, discord.NotFound) as exc:
+            log.warning("could not download %s: %s", file.filename, exc)
+            await status.show(Reply(body="I couldn't download that file from Discord; please attach it again.",
+                                    error=True))
+            return
         if len(data) > settings.max_story_mb * 2**20:  # never trust the declared size
             await status.show(Reply(body=f"That file is over {settings.max_story_mb:g} MB.", error=True))
             return
