@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -68,13 +69,19 @@ class Settings:
     data_dir: Path = Path("data")
     discord: DiscordSetting = field(default_factory=DiscordSetting)
     answer_model: bool = True  # answers.model: rank with the shipped answer model when it loads
+    database_url: str | None = None  # a PostgreSQL server for settings, progress and scores (else SQLite)
+
+    def store_at(self) -> "Path | str":
+        """Where the settings store lives: ``database_url``, else ``data_dir/settings.db``."""
+        return self.database_url or self.data_dir / "settings.db"
 
     def story(self, name: str) -> StorySetting:
         """The settings for story ``name`` (empty settings when the config names none)."""
         return self.stories.get(name) or StorySetting(name=name)
 
 
-TOP_KEYS = {"default_story", "seeds_dir", "cache_dir", "stories", "max_story_mb", "discord", "data_dir", "answers"}
+TOP_KEYS = {"default_story", "seeds_dir", "cache_dir", "stories", "max_story_mb", "discord", "data_dir", "answers",
+            "database_url"}
 ANSWER_KEYS = {"model"}
 DISCORD_KEYS = {"prefix", "message_content", "test_guild", "cooldown_rate", "cooldown_seconds",
                 "max_question_chars", "view_timeout", "game_seconds"}
@@ -198,9 +205,15 @@ def from_dict(data: dict[str, Any], root: Path) -> Settings:
     model = answers.get("model", True)
     if not isinstance(model, bool):
         raise ConfigError("config: answers.model must be true or false")
+    database_url = data.get("database_url") or os.environ.get("DATABASE_URL") or None
+    if database_url is not None and (not isinstance(database_url, str)
+                                     or not database_url.startswith(("postgresql://", "postgres://"))):
+        raise ConfigError("config: database_url must be a PostgreSQL URL, like postgresql://user@host/db "
+                          "(or leave it out for the SQLite file in data_dir)")
     return Settings(
         root=root,
         answer_model=model,
+        database_url=database_url,
         seeds_dir=root / _folder(data, "seeds_dir", "seeds"),
         cache_dir=root / _folder(data, "cache_dir", ".cache/storykeeper"),
         data_dir=root / _folder(data, "data_dir", "data"),

@@ -169,3 +169,10 @@ def test_bad_shard_options_get_one_line(args, says, monkeypatch, capsys) -> None
     assert main(["--config", str(ROOT / "config.yaml"), "run", *args]) == 2
     err = capsys.readouterr().err
     assert says in err and len(err.strip().splitlines()) == 1
+
+
+def test_database_url_must_be_postgresql(tmp_path, capsys) -> None:
+    cfg = tmp_path / "config.yaml"
+    cfg.write_text("database_url: mysql://somewhere/db\n")
+    assert main(["--config", str(cfg), "story"]) == 2
+    assert "database_url must be a PostgreSQL URL" in capsys.readouterr().err

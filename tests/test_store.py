@@ -1,6 +1,7 @@
 """The settings database: lasting, versioned, honest about damage, and safe against a kill."""
 from __future__ import annotations
 
+import os
 import signal
 import sqlite3
 import subprocess
@@ -12,22 +13,43 @@ import pytest
 
 from bot.chat.store import SCHEMA_VERSION, Store, StoreError
 
+TABLES = ("guild_settings", "channel_settings", "reading_progress", "game_scores", "daily_used", "storykeeper_schema")
 
-def test_settings_survive_reopening(tmp_path: Path) -> None:
-    store = Store(tmp_path / "s.db")
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def place(request, tmp_path):
+    """Where a store lives: an SQLite file, or the PostgreSQL server CI starts (its URL in
+    STORYKEEPER_TEST_DATABASE_URL; emptied first). Without one the PostgreSQL tests are skipped."""
+    if request.param == "sqlite":
+        return tmp_path / "s.db"
+    url = os.environ.get("STORYKEEPER_TEST_DATABASE_URL")
+    if not url:
+        pytest.skip("STORYKEEPER_TEST_DATABASE_URL is not set: no PostgreSQL server to test against")
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as db:
+        for table in TABLES:
+            db.execute(f"DROP TABLE IF EXISTS {table}")
+    return url
+
+
+def test_settings_survive_reopening(place) -> None:
+    store = Store(place)
     store.set_guild(1, "story", "always-you")
     store.set_channel(10, "ceiling:always-you", "2")
     store.set_progress(1, 100, "always-you", 3)
     store.close()
-    again = Store(tmp_path / "s.db")
+    again = Store(place)
     assert again.guild(1, "story") == "always-you"
     assert again.channel(10, "ceiling:always-you") == "2"
     assert again.progress(1, 100, "always-you") == 3
-    assert again._db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert again.postgres or again._db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    again.set_guild(1, "story", None)
+    assert again.guild(1, "story") is None
 
 
-def test_horizon_is_the_lowest_limit_that_applies(tmp_path: Path) -> None:
-    store = Store(tmp_path / "s.db")
+def test_horizon_is_the_lowest_limit_that_applies(place) -> None:
+    store = Store(place)
     assert store.horizon(1, 10, 100, "s") is None  # no progress set: the whole story
     store.set_guild(1, "default_progress:s", "4")
     assert store.horizon(1, 10, 100, "s") == 4
@@ -57,7 +79,7 @@ WRITER = """
 import sys
 from pathlib import Path
 from bot.chat.store import Store
-store = Store(Path(sys.argv[1]))
+store = Store(sys.argv[1] if "://" in sys.argv[1] else Path(sys.argv[1]))
 i = 0
 while True:
     store.set_progress(1, i, "story", i % 50 + 1)
@@ -66,8 +88,9 @@ while True:
 """
 
 
-def test_a_killed_process_loses_no_committed_setting(tmp_path: Path) -> None:
-    path = tmp_path / "s.db"
+def test_a_killed_process_loses_no_committed_setting(place) -> None:
+    path = place
+    Store(place).close()  # the schema exists before the writer starts
     proc = subprocess.Popen([sys.executable, "-c", WRITER, str(path)], stdout=subprocess.PIPE, text=True)
     committed = -1
     deadline = time.monotonic() + 30
@@ -80,8 +103,8 @@ def test_a_killed_process_loses_no_committed_setting(tmp_path: Path) -> None:
         assert store.progress(1, i, "story") == i % 50 + 1
 
 
-def test_a_channels_horizon_is_its_ceiling_else_the_servers_else_the_default_else_chapter_one(tmp_path) -> None:
-    store = Store(tmp_path / "settings.db")
+def test_a_channels_horizon_is_its_ceiling_else_the_servers_else_the_default_else_chapter_one(place) -> None:
+    store = Store(place)
     assert store.channel_horizon(1, 10, "war") == 1
     store.set_guild(1, "default_progress:war", "7")
     assert store.channel_horizon(1, 10, "war") == 7
@@ -91,10 +114,31 @@ def test_a_channels_horizon_is_its_ceiling_else_the_servers_else_the_default_els
     assert store.channel_horizon(1, 10, "war") == 3 and store.channel_horizon(1, 11, "war") == 12
 
 
-def test_game_scores_add_up_by_month_and_rank_best_first(tmp_path) -> None:
-    store = Store(tmp_path / "settings.db")
+def test_game_scores_add_up_by_month_and_rank_best_first(place) -> None:
+    store = Store(place)
     store.add_scores(1, "war", "2026-11", {5: 2, 6: 0})
     store.add_scores(1, "war", "2026-12", {5: 1, 6: 4})
     store.add_scores(2, "war", "2026-12", {7: 9})  # another server
     assert store.scores(1, "war") == [(6, 4, 2), (5, 3, 2)]
     assert store.scores(1, "war", "2026-11") == [(5, 2, 1), (6, 0, 1)]
+
+
+def test_the_daily_quotes_state_and_snowflake_sized_ids(place) -> None:
+    store = Store(place)
+    guild = 1456074443980800015  # a real server id needs 64 bits
+    store.set_guild(guild, "daily:channel", "10")
+    store.daily_posted(guild, "war", 120, "2026-12-02", fresh=False)
+    store.daily_posted(guild, "war", 120, "2026-12-03", fresh=False)  # the same line twice is one row
+    store.daily_posted(guild, "war", 300, "2026-12-04", fresh=False)
+    assert store.daily_servers() == [guild] and store.daily_used(guild, "war") == {120, 300}
+    assert store.guild(guild, "daily:last") == "2026-12-04"
+    store.daily_posted(guild, "war", 77, "2026-12-05", fresh=True)  # all used: a new round
+    assert store.daily_used(guild, "war") == {77}
+
+
+def test_two_stores_on_one_database_see_each_others_changes(place) -> None:
+    one, two = Store(place), Store(place)
+    one.set_guild(1, "prefix", "?")
+    assert two.guild(1, "prefix") == "?"
+    two.set_progress(1, 5, "war", 9)
+    assert one.progress(1, 5, "war") == 9

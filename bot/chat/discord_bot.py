@@ -522,7 +522,7 @@ class StoryBot(commands.Bot):
 
     async def setup_hook(self) -> None:
         if self.store is None:
-            self.store = await asyncio.to_thread(Store, self.settings.data_dir / "settings.db")
+            self.store = await asyncio.to_thread(Store, self.settings.store_at())
         # Load the default story before connecting (a long novel takes a moment), off the loop.
         if self.story_name:
             self.library.default = lambda: self.story_name  # type: ignore[method-assign]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 from bot.errors import StorykeeperError
@@ -17,24 +18,24 @@ MIGRATIONS: dict[int, list[str]] = {
     # version -> statements that bring the schema from version - 1 to it
     1: [
         """CREATE TABLE guild_settings (
-               guild_id INTEGER NOT NULL, key TEXT NOT NULL, value TEXT,
+               guild_id BIGINT NOT NULL, key TEXT NOT NULL, value TEXT,
                PRIMARY KEY (guild_id, key))""",
         """CREATE TABLE channel_settings (
-               channel_id INTEGER NOT NULL, key TEXT NOT NULL, value TEXT,
+               channel_id BIGINT NOT NULL, key TEXT NOT NULL, value TEXT,
                PRIMARY KEY (channel_id, key))""",
         """CREATE TABLE reading_progress (
-               guild_id INTEGER NOT NULL, user_id INTEGER NOT NULL, story TEXT NOT NULL, chapter INTEGER NOT NULL,
+               guild_id BIGINT NOT NULL, user_id BIGINT NOT NULL, story TEXT NOT NULL, chapter INTEGER NOT NULL,
                PRIMARY KEY (guild_id, user_id, story))""",
     ],
     2: [
         """CREATE TABLE game_scores (
-               guild_id INTEGER NOT NULL, story TEXT NOT NULL, user_id INTEGER NOT NULL, month TEXT NOT NULL,
+               guild_id BIGINT NOT NULL, story TEXT NOT NULL, user_id BIGINT NOT NULL, month TEXT NOT NULL,
                points INTEGER NOT NULL, games INTEGER NOT NULL DEFAULT 0,
                PRIMARY KEY (guild_id, story, user_id, month))""",
     ],
     3: [
         """CREATE TABLE daily_used (
-               guild_id INTEGER NOT NULL, story TEXT NOT NULL, line_start INTEGER NOT NULL,
+               guild_id BIGINT NOT NULL, story TEXT NOT NULL, line_start BIGINT NOT NULL,
                PRIMARY KEY (guild_id, story, line_start))""",
     ],
 }
@@ -47,8 +48,18 @@ class StoreError(StorykeeperError):
 class Store:
     """One SQLite file of settings. Safe to use from several threads (one connection, a lock)."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path | str):
+        """``path``: an SQLite file, or a ``postgresql://`` URL (a server several processes share)."""
         self.path = path
+        self.postgres = isinstance(path, str) and path.startswith(("postgresql://", "postgres://"))
+        self._lock = threading.Lock()
+        if self.postgres:
+            self._open_postgres(str(path))
+        else:
+            self._open_sqlite(Path(path))
+        self._migrate()
+
+    def _open_sqlite(self, path: Path) -> None:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=10)
@@ -62,46 +73,79 @@ class Store:
             raise StoreError(f"cannot open the settings database {path} ({exc.strerror}); check data_dir") from exc
         if check != "ok":
             raise StoreError(f"the settings database {path} is damaged ({check}); move it aside and restart")
-        self._lock = threading.Lock()
-        self._migrate()
 
-    def _migrate(self) -> None:
-        version = self._db.execute("PRAGMA user_version").fetchone()[0]
-        if version > SCHEMA_VERSION:
-            raise StoreError(f"the settings database {self.path} was written by a newer Storykeeper "
-                             f"(schema {version}, this one knows {SCHEMA_VERSION}); upgrade Storykeeper")
-        for target in range(version + 1, SCHEMA_VERSION + 1):
-            with self._lock:
-                self._db.execute("BEGIN IMMEDIATE")
-                try:
-                    for statement in MIGRATIONS[target]:
-                        self._db.execute(statement)
-                    self._db.execute(f"PRAGMA user_version = {target}")
-                    self._db.execute("COMMIT")
-                except BaseException:
-                    self._db.execute("ROLLBACK")
-                    raise
+    def _open_postgres(self, url: str) -> None:
+        import psycopg
 
-    def close(self) -> None:
-        self._db.close()
+        try:
+            self._db = psycopg.connect(url, autocommit=True, connect_timeout=10)
+        except psycopg.Error as exc:
+            where = url.split("@")[-1]  # never the password
+            raise StoreError(f"cannot reach the PostgreSQL server at {where} ({type(exc).__name__}); "
+                             "check database_url and that the server is running") from exc
+        self._db.execute("CREATE TABLE IF NOT EXISTS storykeeper_schema (version INTEGER NOT NULL)")
 
-    def ping(self) -> None:
-        """Raise unless the database answers (the health check)."""
-        self._read("SELECT 1", ())
+    def _sql(self, sql: str) -> str:
+        return sql.replace("?", "%s") if self.postgres else sql
 
-    def _write(self, sql: str, args: tuple) -> None:
+    def _version(self) -> int:
+        if self.postgres:
+            row = self._db.execute("SELECT version FROM storykeeper_schema").fetchone()
+            return row[0] if row else 0
+        return self._db.execute("PRAGMA user_version").fetchone()[0]
+
+    @contextmanager
+    def _transaction(self):
+        """One transaction, under the lock: ``execute(sql, args)`` inside it; all or nothing.
+        PostgreSQL serialises it against other processes' with a transaction-level lock."""
         with self._lock:
+            if self.postgres:
+                with self._db.transaction():
+                    self._db.execute("SELECT pg_advisory_xact_lock(7355608)")
+                    yield lambda sql, args=(): self._db.execute(self._sql(sql), args)
+                return
             self._db.execute("BEGIN IMMEDIATE")
             try:
-                self._db.execute(sql, args)
+                yield lambda sql, args=(): self._db.execute(sql, args)
                 self._db.execute("COMMIT")
             except BaseException:
                 self._db.execute("ROLLBACK")
                 raise
 
+    def _migrate(self) -> None:
+        version = self._version()
+        if version > SCHEMA_VERSION:
+            raise StoreError(f"the settings database {self._where()} was written by a newer Storykeeper "
+                             f"(schema {version}, this one knows {SCHEMA_VERSION}); upgrade Storykeeper")
+        for target in range(version + 1, SCHEMA_VERSION + 1):
+            with self._transaction() as execute:
+                if self.postgres and self._version() >= target:
+                    continue  # another process migrated it meanwhile
+                for statement in MIGRATIONS[target]:
+                    execute(statement)
+                if self.postgres:
+                    execute("DELETE FROM storykeeper_schema")
+                    execute("INSERT INTO storykeeper_schema (version) VALUES (?)", (target,))
+                else:
+                    execute(f"PRAGMA user_version = {target}")
+
+    def _where(self) -> str:
+        return str(self.path).split("@")[-1] if self.postgres else str(self.path)
+
+    def close(self) -> None:
+        self._db.close()
+
+    def _write(self, sql: str, args: tuple) -> None:
+        with self._transaction() as execute:
+            execute(sql, args)
+
     def _read(self, sql: str, args: tuple) -> list[tuple]:
         with self._lock:
-            return self._db.execute(sql, args).fetchall()
+            return [tuple(r) for r in self._db.execute(self._sql(sql), args).fetchall()]
+
+    def ping(self) -> None:
+        """Raise unless the database answers (the health check)."""
+        self._read("SELECT 1", ())
 
     # -- servers and channels ---------------------------------------------------------------
 
@@ -166,18 +210,11 @@ class Store:
 
     def add_scores(self, guild_id: int, story: str, month: str, points: dict[int, int]) -> None:
         """One finished game's points ("2026-12": the month, UTC), every player's in one transaction."""
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                for user_id, n in points.items():
-                    self._db.execute(
-                        "INSERT INTO game_scores (guild_id, story, user_id, month, points, games) VALUES (?, ?, ?, ?, ?, 1) "
-                        "ON CONFLICT (guild_id, story, user_id, month) DO UPDATE SET points = points + excluded.points, "
-                        "games = games + 1", (guild_id, story, user_id, month, n))
-                self._db.execute("COMMIT")
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
+        with self._transaction() as execute:
+            for user_id, n in points.items():
+                execute("INSERT INTO game_scores (guild_id, story, user_id, month, points, games) VALUES (?, ?, ?, ?, ?, 1) "
+                        "ON CONFLICT (guild_id, story, user_id, month) DO UPDATE SET points = game_scores.points + "
+                        "excluded.points, games = game_scores.games + 1", (guild_id, story, user_id, month, n))
 
     def scores(self, guild_id: int, story: str, month: str | None = None, top: int = 10) -> list[tuple[int, int, int]]:
         """(user id, points, games) best first, all time or in one month."""
@@ -186,7 +223,7 @@ class Store:
             where += " AND month = ?"
             args.append(month)
         return [tuple(r) for r in self._read(
-            f"SELECT user_id, SUM(points), SUM(games) FROM game_scores WHERE {where} GROUP BY user_id "
+            f"SELECT user_id, CAST(SUM(points) AS BIGINT), CAST(SUM(games) AS BIGINT) FROM game_scores WHERE {where} GROUP BY user_id "
             "ORDER BY SUM(points) DESC, user_id LIMIT ?", (*args, top))]
 
     def channel_horizon(self, guild_id: int, channel_id: int, story: str) -> int:
@@ -212,16 +249,10 @@ class Store:
     def daily_posted(self, guild_id: int, story: str, line_start: int, day: str, fresh: bool) -> None:
         """Record a day's post in one transaction: the line (``fresh``: every good line had been
         used, so the round starts again with this one) and the day."""
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                if fresh:
-                    self._db.execute("DELETE FROM daily_used WHERE guild_id = ? AND story = ?", (guild_id, story))
-                self._db.execute("INSERT OR IGNORE INTO daily_used (guild_id, story, line_start) VALUES (?, ?, ?)",
-                                 (guild_id, story, line_start))
-                self._db.execute("INSERT INTO guild_settings (guild_id, key, value) VALUES (?, 'daily:last', ?) "
-                                 "ON CONFLICT (guild_id, key) DO UPDATE SET value = excluded.value", (guild_id, day))
-                self._db.execute("COMMIT")
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
+        with self._transaction() as execute:
+            if fresh:
+                execute("DELETE FROM daily_used WHERE guild_id = ? AND story = ?", (guild_id, story))
+            execute("INSERT INTO daily_used (guild_id, story, line_start) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                    (guild_id, story, line_start))
+            execute("INSERT INTO guild_settings (guild_id, key, value) VALUES (?, 'daily:last', ?) "
+                    "ON CONFLICT (guild_id, key) DO UPDATE SET value = excluded.value", (guild_id, day))
