@@ -142,3 +142,24 @@ def test_two_stores_on_one_database_see_each_others_changes(place) -> None:
     assert two.guild(1, "prefix") == "?"
     two.set_progress(1, 5, "war", 9)
     assert one.progress(1, 5, "war") == 9
+
+
+def test_two_processes_adding_to_one_setting_at_once_lose_nothing(place) -> None:
+    """Each of two stores (as two bot processes would have) adds 25 channels to one server's
+    list at the same time: the read and the write are one transaction, so all 50 are kept."""
+    import threading
+
+    Store(place).close()
+
+    def add(store: Store, first: int) -> None:
+        for n in range(first, first + 25):
+            store.update_guild(1, "channels", lambda value, n=n: ",".join([*(value or "").split(","), str(n)]).strip(","))
+
+    stores = [Store(place), Store(place)]
+    threads = [threading.Thread(target=add, args=(s, first)) for s, first in zip(stores, (0, 100))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    kept = set(stores[0].guild(1, "channels").split(","))
+    assert kept == {str(n) for n in [*range(25), *range(100, 125)]}

@@ -155,16 +155,16 @@ async def test_two_channels_chosen_at_once_are_both_kept(fake, tmp_path) -> None
     runner = asyncio.create_task(bot.start("fake-token"))
     try:
         await asyncio.wait_for(bot.wait_until_ready(), 15)
-        original = bot.store.set_guild
+        original = bot.store.update_guild
         held = threading.Event()
 
-        def slow_set(guild_id, key, value):
+        def slow_update(guild_id, key, change):
             if not held.is_set():
                 held.set()
                 time.sleep(0.5)
-            return original(guild_id, key, value)
+            return original(guild_id, key, change)
 
-        bot.store.set_guild = slow_set
+        bot.store.update_guild = slow_update
         await fake.subcommand("settings", "here", answer=True)
         await fake.subcommand("settings", "here", channel_id=fake.other_channel_id, answer=True)
         for _ in range(2):

@@ -10,6 +10,7 @@ import asyncio
 import functools
 import io
 import logging
+import time
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Awaitable, Callable, Literal, Optional
@@ -509,6 +510,7 @@ class StoryBot(commands.Bot):
         self.builds = ThreadPoolExecutor(max_workers=1, thread_name_prefix="storykeeper-index")
         self.searches = ThreadPoolExecutor(max_workers=2, thread_name_prefix="storykeeper-search")
         self._server_locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self._settings_read: dict[int, float] = {}  # when each server's settings were last read
         self.store = store  # type: ignore[assignment]
         self.story_name = story
         self.metrics = Metrics()
@@ -547,11 +549,19 @@ class StoryBot(commands.Bot):
             prefixes.append(own or self.settings.discord.prefix)
         return prefixes
 
+    SETTINGS_FRESH = 30.0  # seconds a server's settings are kept before reading them again
+
     async def load_server(self, guild_id: int) -> dict[str, str]:
-        if guild_id not in self.server_settings:
+        """A server's settings, read from the store at most every SETTINGS_FRESH seconds (so
+        another process's change, on a shared database, is seen within that)."""
+        now = time.monotonic()
+        if guild_id not in self.server_settings or now - self._settings_read.get(guild_id, now) > self.SETTINGS_FRESH:
             rows = await asyncio.to_thread(self.store.guild_all, guild_id)
+            if guild_id in self.server_settings and not self._server_locks[guild_id].locked():
+                self.server_settings[guild_id] = rows
             # Another caller may have loaded (and changed) them meanwhile: theirs stand.
             self.server_settings.setdefault(guild_id, rows)
+            self._settings_read[guild_id] = now
         return self.server_settings[guild_id]
 
     async def indexing(self, story: str) -> Replies:
@@ -572,8 +582,9 @@ class StoryBot(commands.Bot):
         made one at a time, so two at once (two channels' `/settings here`) both count."""
         async with self._server_locks[guild_id]:
             own = await self.load_server(guild_id)
-            value = change(own.get(key))
-            await asyncio.to_thread(self.store.set_guild, guild_id, key, value)
+            # The change is made on the stored value, in one transaction: another process's
+            # change to the same server (on a shared database) is not lost either.
+            value = await asyncio.to_thread(self.store.update_guild, guild_id, key, change)
             if value is None:
                 own.pop(key, None)
             else:

@@ -156,6 +156,21 @@ class Store:
             self._write("INSERT INTO guild_settings (guild_id, key, value) VALUES (?, ?, ?) "
                         "ON CONFLICT (guild_id, key) DO UPDATE SET value = excluded.value", (guild_id, key, value))
 
+    def update_guild(self, guild_id: int, key: str, change) -> str | None:
+        """Set a server's ``key`` to ``change(its current value)`` in one transaction, so two
+        processes changing it at once (two channels' `/settings here`) both count."""
+        with self._transaction() as execute:
+            lock = " FOR UPDATE" if self.postgres else ""
+            row = execute(f"SELECT value FROM guild_settings WHERE guild_id = ? AND key = ?{lock}",
+                          (guild_id, key)).fetchone()
+            value = change(row[0] if row else None)
+            if value is None:
+                execute("DELETE FROM guild_settings WHERE guild_id = ? AND key = ?", (guild_id, key))
+            else:
+                execute("INSERT INTO guild_settings (guild_id, key, value) VALUES (?, ?, ?) "
+                        "ON CONFLICT (guild_id, key) DO UPDATE SET value = excluded.value", (guild_id, key, value))
+            return value
+
     def guild(self, guild_id: int, key: str) -> str | None:
         rows = self._read("SELECT value FROM guild_settings WHERE guild_id = ? AND key = ?", (guild_id, key))
         return rows[0][0] if rows else None
