@@ -163,3 +163,10 @@ def test_two_processes_adding_to_one_setting_at_once_lose_nothing(place) -> None
         t.join()
     kept = set(stores[0].guild(1, "channels").split(","))
     assert kept == {str(n) for n in [*range(25), *range(100, 125)]}
+
+
+def test_a_days_quote_is_claimed_once_whoever_asks(place) -> None:
+    one, two = Store(place), Store(place)
+    assert one.claim_day(1, "2026-12-02") is True
+    assert two.claim_day(1, "2026-12-02") is False and one.claim_day(1, "2026-12-02") is False
+    assert two.claim_day(1, "2026-12-03") is True

@@ -294,7 +294,8 @@ class DailyCog(commands.Cog, name="Daily"):
     Checked every minute: a server whose time has come today and that has not had today's quote
     gets one, so a restart never posts twice and missed days give one late post, not a burst.
     The lines come from the channel's horizon and never repeat within a story until every good
-    line was posted. What was posted, and when, is in the settings store."""
+    line was posted. What was posted, and when, is in the settings store; the day is claimed in
+    a transaction before posting, so of several processes on one database only one posts it."""
 
     def __init__(self, bot: StoryBot, reading: StoryCog):
         self.bot, self.reading = bot, reading
@@ -376,6 +377,8 @@ class DailyCog(commands.Cog, name="Daily"):
             channel = self.bot.get_channel(int(own["daily:channel"]))
             if channel is None:
                 continue  # the channel is gone, or not in this shard
+            if not await asyncio.to_thread(self.bot.store.claim_day, guild_id, today):
+                continue  # another process (on a shared database) has posted it
             posted += await self._post(channel, guild_id, own, today)
         return posted
 

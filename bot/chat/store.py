@@ -261,6 +261,18 @@ class Store:
         return {r[0] for r in self._read("SELECT line_start FROM daily_used WHERE guild_id = ? AND story = ?",
                                          (guild_id, story))}
 
+    def claim_day(self, guild_id: int, day: str) -> bool:
+        """Claim ``day``'s quote for a server: True for the one caller (of any process) that
+        claims it first, False once it is claimed. One transaction (FOR UPDATE on PostgreSQL)."""
+        claimed = []
+
+        def change(last: str | None) -> str:
+            claimed.append(last != day)
+            return day
+
+        self.update_guild(guild_id, "daily:last", change)
+        return claimed[-1]
+
     def daily_posted(self, guild_id: int, story: str, line_start: int, day: str, fresh: bool) -> None:
         """Record a day's post in one transaction: the line (``fresh``: every good line had been
         used, so the round starts again with this one) and the day."""
