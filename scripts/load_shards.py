@@ -1,0 +1,189 @@
+"""A thousand interactions in ten seconds to a four-shard bot on War and Peace, through discord.py.
+
+    python scripts/load_shards.py [--total 1000] [--seconds 10] [--shards 4] [--story PATH]
+
+The bot (`ShardedStoryBot`, as `storykeeper run --shard-count 4` makes it) logs in with four
+shards to the loopback fake Discord (tests/fake_discord.py), which serves `GET /gateway/bot`
+with `max_concurrency` 4. Then ``--total`` interactions arrive evenly over ``--seconds``, from
+as many different members (so no cooldown answers for them): 80% quick ones (character
+autocomplete, `/help`, `/quote`, and presses of a quote's "Another" button) and 20% `/ask`.
+Reported: none dropped; the quick ones answered within 2.5 s (p50/p99); each ask's first
+response (an answer or a deferral) within 2.5 s, and its answer (p50/p99); the event loop's
+stalls (p99). The cache is built first, outside the measurement.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import pickle
+import random
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT))
+
+QUESTIONS = ["who does natasha love", "what did pierre say to andrew", "where is the battle", "why did nicholas lose",
+             "what happened at the ball", "who is kutuzov", "what did the old prince say", "how did andrew die",
+             "what colour was the horse", "who is hélène"]
+
+
+def rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def pct(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
+
+
+async def main(args: argparse.Namespace) -> None:
+    import aiohttp
+    import discord
+    import yarl
+
+    from bot import config
+    from bot.chat.discord_bot import ShardedStoryBot
+    from fake_discord import FakeDiscord, LoopbackOnly
+
+    import logging
+
+    logging.basicConfig(level=logging.WARNING)
+    for noisy in ("discord", "aiohttp"):
+        logging.getLogger(noisy).setLevel(logging.ERROR)
+    story = Path(args.story).resolve()
+    cache = Path(tempfile.mkdtemp(prefix="storykeeper-shards-"))
+    base = config.load(ROOT / "config.yaml")
+    name = story.stem
+    settings = replace(base, cache_dir=cache / "cache", data_dir=cache / "data", default_story=name,
+                       stories={**base.stories, name: config.StorySetting(name=name, path=story)},
+                       discord=replace(base.discord, cooldown_rate=100))
+    import subprocess
+
+    subprocess.run([sys.executable, "-c", "import sys, pickle; from bot.core import library; "
+                    "library.open_story(pickle.loads(bytes.fromhex(sys.argv[1])), sys.argv[2])",
+                    pickle.dumps(settings).hex(), name], check=True, cwd=ROOT)
+    fake = FakeDiscord(shards=args.shards)
+    await fake.start()
+    discord.http.Route.BASE = fake.base
+    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(fake.gateway_url)
+    bot = ShardedStoryBot(settings, shard_count=args.shards, connector=aiohttp.TCPConnector(resolver=LoopbackOnly()),
+                          guild_ready_timeout=0.1)
+    runner = asyncio.create_task(bot.start(fake.token))
+    await asyncio.wait_for(bot.wait_until_ready(), 600)
+    shards = sorted(tuple(s) for s in fake.identifies)
+
+    sent: dict[str, tuple[float, str]] = {}  # interaction id -> (when, what)
+    by_token: dict[str, str] = {}
+    first: dict[str, float] = {}
+    answered: dict[str, float] = {}
+    stalls: list[float] = []
+    stop = asyncio.Event()
+    quote_message: list[dict] = []
+
+    async def collect() -> None:
+        while not stop.is_set():
+            try:
+                post = await fake.next_post(timeout=0.5)
+            except asyncio.TimeoutError:
+                continue
+            now = time.perf_counter()
+            iid = post.get("interaction") or by_token.get(post.get("token", ""))
+            if iid is None or iid not in sent:
+                continue
+            first.setdefault(iid, now)
+            if post["kind"] in ("edit", "followup") or post.get("type") in (4, 7, 8):
+                answered.setdefault(iid, now)
+                if sent[iid][1] == "quote" and post.get("type") == 4 and not quote_message:
+                    quote_message.append(post["message"])
+
+    async def watch() -> None:
+        while not stop.is_set():
+            before = time.perf_counter()
+            await asyncio.sleep(0.05)
+            stalls.append(max(0.0, time.perf_counter() - before - 0.05))
+
+    def record(payload: dict, what: str) -> None:
+        sent[payload["id"]] = (time.perf_counter(), what)
+        by_token[payload["token"]] = payload["id"]
+
+    async def press(message: dict, user: dict) -> dict:
+        button = next(c for row in message["components"] for c in row["components"] if c.get("label") == "Another")
+        payload = fake._interaction(3, {"custom_id": button["custom_id"], "component_type": 2}, message, user=user)
+        await fake.dispatch("INTERACTION_CREATE", payload)
+        return payload
+
+    tasks = [asyncio.create_task(collect()), asyncio.create_task(watch())]
+    # One quote first, whose button the presses below press (as its asker: a button is theirs).
+    asker = fake.user("asker")
+    record(await fake.interact("quote", {}, user=asker), "quote")
+    while not quote_message:
+        await asyncio.sleep(0.05)
+    rng = random.Random(1)
+    typed = ["n", "na", "nat", "pie", "and", "kut", "hél", "son", "bor", "dól"]
+    plan = (["ask"] * 20 + ["autocomplete"] * 50 + ["help"] * 10 + ["quote"] * 10 + ["press"] * 10)
+    t0 = time.perf_counter()
+    for k in range(args.total):
+        due = t0 + k * args.seconds / args.total
+        await asyncio.sleep(max(0.0, due - time.perf_counter()))
+        what = rng.choice(plan)
+        user = fake.user(f"member{k}")
+        if what == "ask":
+            payload = await fake.interact("ask", {"question": QUESTIONS[k % len(QUESTIONS)]}, user=user)
+        elif what == "autocomplete":
+            payload = await fake.interact("character", {"name": typed[k % len(typed)]}, user=user, autocomplete="name")
+        elif what == "help":
+            payload = await fake.interact("help", {}, user=user)
+        elif what == "quote":
+            payload = await fake.interact("quote", {}, user=user)
+        else:
+            payload = await press(quote_message[0], asker)
+        record(payload, what)
+    sending = time.perf_counter() - t0
+    deadline = time.perf_counter() + args.wait
+    while time.perf_counter() < deadline and any(iid not in answered for iid in sent):
+        await asyncio.sleep(0.1)
+    stop.set()
+    await asyncio.gather(*tasks)
+
+    def times(kinds: set[str], table: dict[str, float]) -> list[float]:
+        return [table[iid] - when for iid, (when, kind) in sent.items() if kind in kinds and iid in table]
+
+    quick_kinds = {"autocomplete", "help", "quote", "press"}
+    n_quick = sum(1 for _, kind in sent.values() if kind in quick_kinds)
+    n_ask = sum(1 for _, kind in sent.values() if kind == "ask")
+    quick = times(quick_kinds, answered)
+    ask_first, ask_done = times({"ask"}, first), times({"ask"}, answered)
+    dropped = [iid for iid in sent if iid not in first]
+    print(f"story: {story.name}; {len(shards)} shards identified {shards}; {len(sent)} interactions sent in "
+          f"{sending:.1f} s ({n_ask} asks, {n_quick} quick)")
+    print(f"dropped (no response at all): {len(dropped)}")
+    print(f"quick: {len(quick)}/{n_quick} answered; p50 {pct(quick, .5):.3f} s, p99 {pct(quick, .99):.3f} s, "
+          f"over 2.5 s: {sum(t > 2.5 for t in quick)}")
+    print(f"asks: first response p50 {pct(ask_first, .5):.2f} s, p99 {pct(ask_first, .99):.2f} s (over 2.5 s: "
+          f"{sum(t > 2.5 for t in ask_first)}); answered {len(ask_done)}/{n_ask}, p50 {pct(ask_done, .5):.2f} s, "
+          f"p99 {pct(ask_done, .99):.2f} s")
+    print(f"event loop stall p50 {pct(stalls, .5) * 1000:.0f} ms, p99 {pct(stalls, .99) * 1000:.0f} ms, "
+          f"max {max(stalls) * 1000:.0f} ms")
+    await bot.close()
+    await asyncio.wait_for(runner, 30)
+    await fake.stop()
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--total", type=int, default=1000)
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--shards", type=int, default=4)
+    parser.add_argument("--wait", type=float, default=300.0, help="seconds to wait for the last answers")
+    parser.add_argument("--story", default=str(ROOT.parent / "shared" / "corpora" / "war-and-peace.txt"))
+    asyncio.run(main(parser.parse_args()))
