@@ -166,7 +166,10 @@ async def main(args: argparse.Namespace) -> None:
     dropped = [iid for iid in sent if iid not in first]
     print(f"story: {story.name}; {len(shards)} shards identified {shards}; {len(sent)} interactions sent in "
           f"{sending:.1f} s ({n_ask} asks, {n_quick} quick)")
-    print(f"dropped (no response at all): {len(dropped)}")
+    from collections import Counter
+
+    print(f"dropped (no response at all): {len(dropped)}"
+          + (f" ({', '.join(f'{k} {n}' for k, n in Counter(sent[i][1] for i in dropped).items())})" if dropped else ""))
     print(f"quick: {len(quick)}/{n_quick} answered; p50 {pct(quick, .5):.3f} s, p99 {pct(quick, .99):.3f} s, "
           f"over 2.5 s: {sum(t > 2.5 for t in quick)}")
     print(f"asks: first response p50 {pct(ask_first, .5):.2f} s, p99 {pct(ask_first, .99):.2f} s (over 2.5 s: "
