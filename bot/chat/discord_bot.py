@@ -15,6 +15,7 @@ from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Awaitable, Callable, Literal, Optional
 
+import aiohttp
 import discord
 from discord import app_commands
 from discord.ext import commands
@@ -128,8 +129,8 @@ class ReplyView(discord.ui.View):
         if self.message is not None:
             try:
                 await self.message.edit(view=self)
-            except discord.HTTPException:
-                pass  # deleted, or the interaction token expired: nothing left to tidy
+            except (discord.HTTPException, aiohttp.ClientError, RuntimeError):
+                pass  # deleted, the token expired, or the bot is closing: nothing left to tidy
 
 
 def _cooldown(ctx: commands.Context) -> commands.Cooldown | None:
