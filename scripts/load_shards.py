@@ -27,24 +27,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
 
-QUESTIONS = ["who does natasha love", "what did pierre say to andrew", "where is the battle", "why did nicholas lose",
-             "what happened at the ball", "who is kutuzov", "what did the old prince say", "how did andrew die",
-             "what colour was the horse", "who is hélène"]
-
-
-def rss_mb() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
-
-
-def pct(values: list[float], q: float) -> float:
-    if not values:
-        return float("nan")
-    values = sorted(values)
-    return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
+from load_horizons import QUESTIONS, pct  # noqa: E402  (the same questions and percentiles)
 
 
 async def main(args: argparse.Namespace) -> None:
@@ -153,8 +138,13 @@ async def main(args: argparse.Namespace) -> None:
         record(payload, what)
     sending = time.perf_counter() - t0
     deadline = time.perf_counter() + args.wait
+    quiet_since, seen = time.perf_counter(), len(answered)
     while time.perf_counter() < deadline and any(iid not in answered for iid in sent):
         await asyncio.sleep(0.1)
+        if len(answered) != seen:
+            quiet_since, seen = time.perf_counter(), len(answered)
+        elif time.perf_counter() - quiet_since > 15:
+            break  # nothing answered for 15 s: what is left gets no answer (pressed buttons already replaced)
     stop.set()
     await asyncio.gather(*tasks)
 
