@@ -214,6 +214,7 @@ def build(story: Story, setting: StorySetting | None = None) -> StoryIndex:
     chosen = titles.choose([titles.events(text, ms, genders, s.start, s.end) for ms, s in zip(in_scene, spans)])
     seen_in = Counter(ci for ms in in_scene for ci in {m[2] for m in ms})
     everywhere = {ci for ci, n in seen_in.items() if len(spans) >= 30 and n > 0.5 * len(spans)}
+    index_of = {c.name: i for i, c in enumerate(characters)}
     scenes: list[Scene] = []
     for sid, (span, t) in enumerate(zip(spans, scene_texts), start=1):
         present: Counter = Counter()
@@ -239,7 +240,6 @@ def build(story: Story, setting: StorySetting | None = None) -> StoryIndex:
         for ms, me, ci in in_scene[sid - 1]:
             called_by.setdefault(ci, Counter())[" ".join(text[ms:me].split())] += 1
         called = {ci: forms.most_common(1)[0][0] for ci, forms in called_by.items()}
-        index_of = {c.name: i for i, c in enumerate(characters)}
         order = [index_of[n] for n, _ in present.most_common() if n in index_of]
         # Who is in most of the book's scenes (the detective, the narrator) tells this scene
         # from no other: the others there name it, when there are any.

@@ -390,12 +390,11 @@ class Searcher:
             self.lines_by_passage.setdefault(d.passage, []).append(d)
         self.has_place = np.array([bool(re.search(r"\b(?:at|in|into|inside|outside|across)\s+the\s+\w+",
                                                   ix.text[p.start:p.end])) for p in ix.passages] or [False])
-        self._name_words = {w.lower() for c in ix.characters for a in (c.name, *c.aliases) for w in words(a)}
         docs = []
         for sc in ix.scenes:
             # The title and places count three times: they are what a reader remembers.
             # (Not the people in the title: they are in the text, and in most scenes alike.)
-            title = " ".join(w for w in words(sc.title) if w.lower() not in self._name_words)
+            title = " ".join(w for w in words(sc.title) if w.lower() not in self.name_words)
             head = " ".join([title, *sc.places, *sc.keywords])
             # A compound place counts for its parts: "the ballroom" is found by "ball".
             parts = [p for w in words(head) for p in _compound(w, self.word_rank)]
