@@ -118,8 +118,7 @@ def main() -> None:
     print(f"dev: {len(y)} questions, {y.mean():.2f} right at rank 1; threshold {threshold:.3f}: sure on "
           f"{chosen.mean():.2f}, right when sure {y[chosen].mean() if chosen.any() else 0:.2f}")
     out = {"weights": [float(w) for w in weights], "bias": float(bias), "threshold": threshold,
-           "features": ["cosine", "cosine above the candidates' mean", "cosine above the second", "fused margin",
-                        "lexical rule"],
+           "features": ranker.FEATURES[: len(weights)],
            "fitted_on": f"{len(y)} development questions (FairytaleQA train stories held out of training, "
                         "reader questions' training part)"}
     (ranker.MODEL_DIR / "calibration.json").write_text(json.dumps(out, indent=2) + "\n")

@@ -31,7 +31,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 SHARED = ROOT.parent / "shared"
 FTQA = SHARED / "eval-data" / "fairytaleqa"
-MAX_PASSAGE, MAX_QUESTION = 256, 64
+MAX_PASSAGE, MAX_QUESTION, MAX_WINDOW = 256, 64, 128
+LATE_SCALE = 20.0  # the late-interaction scores' temperature in training
 
 
 def dev_story(name: str) -> bool:
@@ -113,11 +114,19 @@ def model_dir(work: Path) -> Path:
     return target
 
 
+def rerank_groups(path: Path) -> list[dict]:
+    """The reranker's training groups (scripts/rerank_data.py writes them)."""
+    if not path.exists():
+        sys.exit(f"train_ranker: {path} is missing; run python scripts/rerank_data.py first")
+    return [json.loads(line) for line in path.open(encoding="utf-8")]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--steps", type=int, default=400)
     ap.add_argument("--lr", type=float, default=5e-5)
-    ap.add_argument("--batch", type=int, default=16)
+    ap.add_argument("--batch", type=int, default=8, help="questions a step for the encoder's loss")
+    ap.add_argument("--groups", type=int, default=6, help="questions a step for the reranking loss")
     ap.add_argument("--readers-weight", type=int, default=4, help="how many times each reader question is seen per epoch")
     ap.add_argument("--work", type=Path, default=ROOT / ".cache" / "train-ranker")
     ap.add_argument("--out", type=Path, default=ROOT / "bot" / "models" / "ranker")
@@ -136,9 +145,13 @@ def main() -> None:
     base = model_dir(args.work)
     pairs = fairytale_pairs()
     readers = reader_pairs()
-    print(f"training pairs: FairytaleQA {len(pairs)}, reader questions {len(readers)} (x{args.readers_weight})", flush=True)
+    groups = rerank_groups(args.work / "groups.jsonl")
+    print(f"training pairs: FairytaleQA {len(pairs)}, reader questions {len(readers)} (x{args.readers_weight}); "
+          f"reranking groups {len(groups)}", flush=True)
     data = pairs + readers * args.readers_weight
     random.shuffle(data)
+    groups = groups + [g for g in groups if g["source"] == "readers"] * (args.readers_weight - 1)
+    random.shuffle(groups)
 
     checkpoint = args.work / "checkpoint"
     start = 0
@@ -155,29 +168,55 @@ def main() -> None:
         start = state["step"]
         print(f"resumed at step {start}", flush=True)
 
-    def embed(texts: list[str], max_length: int) -> torch.Tensor:
+    def encode(texts: list[str], max_length: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """Pooled unit vectors, unit token vectors, and which tokens count (not padding)."""
         batch = tok(texts, truncation=True, max_length=max_length, padding=True, return_tensors="pt")
         hidden = model(**batch).last_hidden_state
         mask = batch["attention_mask"].unsqueeze(-1).float()
-        return torch.nn.functional.normalize((hidden * mask).sum(1) / mask.sum(1), dim=-1)
+        pooled = torch.nn.functional.normalize((hidden * mask).sum(1) / mask.sum(1), dim=-1)
+        return pooled, torch.nn.functional.normalize(hidden, dim=-1), batch["attention_mask"].bool()
+
+    def late(q_tokens, q_mask, w_tokens, w_mask) -> torch.Tensor:
+        """Late interaction (ColBERT's MaxSim): each question token's best match in the window,
+        averaged over the question; q_* for one question, w_* for its windows."""
+        sim = torch.einsum("qd,ntd->nqt", q_tokens, w_tokens).masked_fill(~w_mask[:, None, :], -1.0)
+        return (sim.max(-1).values * q_mask).sum(-1) / q_mask.sum()
 
     t0 = time.time()
-    losses: list[float] = []
+    losses: list[tuple[float, float]] = []
     for step in range(start, args.steps):
         model.train()
         chunk = [data[(step * args.batch + i) % len(data)] for i in range(args.batch)]
-        qv = embed([q for q, _, _ in chunk], MAX_QUESTION)
-        dv = embed([p for _, p, _ in chunk] + [n for _, _, n in chunk], MAX_PASSAGE)
-        loss = torch.nn.functional.cross_entropy(20 * qv @ dv.T, torch.arange(len(chunk)))
+        qv, _, _ = encode([q for q, _, _ in chunk], MAX_QUESTION)
+        dv, _, _ = encode([p for _, p, _ in chunk] + [n for _, _, n in chunk], MAX_PASSAGE)
+        bi = torch.nn.functional.cross_entropy(20 * qv @ dv.T, torch.arange(len(chunk)))
+        # Each group: its right window and three wrong ones (the two the bot ranked highest and
+        # one more at random); by late interaction the right one should come first.
+        gs = [groups[(step * args.groups + i) % len(groups)] for i in range(args.groups)]
+        _, qt, qm = encode([g["q"] for g in gs], MAX_QUESTION)
+        windows = []
+        for g in gs:
+            negs = g["negs"][:2] + random.sample(g["negs"][2:], min(1, len(g["negs"][2:])))
+            windows += [g["pos"], *(negs * 3)[:3]]
+        _, wt, wm = encode(windows, MAX_WINDOW)
+        qm, lengths = qm.clone(), qm.sum(1)
+        qm[:, 0] = False  # [CLS] and [SEP] are no words of the question
+        qm[torch.arange(len(gs)), lengths - 1] = False
+        scores = torch.stack([late(qt[i], qm[i].float(), wt[4 * i : 4 * i + 4], wm[4 * i : 4 * i + 4])
+                              for i in range(len(gs))])
+        cross = torch.nn.functional.cross_entropy(LATE_SCALE * scores, torch.zeros(len(gs), dtype=torch.long))
+        loss = bi + cross
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
         sched.step()
         opt.zero_grad()
-        losses.append(loss.item())
+        losses.append((bi.item(), cross.item()))
         if step % 25 == 0:
-            print(f"step {step} loss {np.mean(losses[-25:]):.3f} {time.time() - t0:.0f}s", flush=True)
-        if (step + 1) % 100 == 0 or step + 1 == args.steps:
+            recent = np.mean(losses[-25:], axis=0)
+            print(f"step {step} encoder loss {recent[0]:.3f} reranker loss {recent[1]:.3f} {time.time() - t0:.0f}s",
+                  flush=True)
+        if (step + 1) % 50 == 0 or step + 1 == args.steps:
             model.save_pretrained(checkpoint)
             tok.save_pretrained(checkpoint)
             torch.save({"opt": opt.state_dict(), "sched": sched.state_dict(), "step": step + 1}, checkpoint / "state.pt")
@@ -200,7 +239,8 @@ def export(model, tok, out: Path, work: Path) -> None:
             hidden = self.model(input_ids=input_ids, attention_mask=attention_mask,
                                 token_type_ids=token_type_ids).last_hidden_state
             mask = attention_mask.unsqueeze(-1).float()
-            return torch.nn.functional.normalize((hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-6), dim=-1)
+            pooled = torch.nn.functional.normalize((hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-6), dim=-1)
+            return pooled, torch.nn.functional.normalize(hidden, dim=-1)
 
     out.mkdir(parents=True, exist_ok=True)
     model.eval()
@@ -208,9 +248,10 @@ def export(model, tok, out: Path, work: Path) -> None:
     full = work / "ranker-fp32.onnx"
     torch.onnx.export(Pooled(model), (sample["input_ids"], sample["attention_mask"], sample["token_type_ids"]),
                       str(full), input_names=["input_ids", "attention_mask", "token_type_ids"],
-                      output_names=["embedding"], opset_version=17, dynamo=False,
+                      output_names=["embedding", "tokens"], opset_version=17, dynamo=False,
                       dynamic_axes={"input_ids": {0: "batch", 1: "tokens"}, "attention_mask": {0: "batch", 1: "tokens"},
-                                    "token_type_ids": {0: "batch", 1: "tokens"}, "embedding": {0: "batch"}})
+                                    "token_type_ids": {0: "batch", 1: "tokens"}, "embedding": {0: "batch"},
+                                    "tokens": {0: "batch", 1: "tokens"}})
     quantize_dynamic(str(full), str(out / "model.onnx"), weight_type=QuantType.QInt8)
     tok.backend_tokenizer.save(str(out / "tokenizer.json"))
     print(f"wrote {out / 'model.onnx'} ({(out / 'model.onnx').stat().st_size / 1e6:.1f} MB) and tokenizer.json", flush=True)

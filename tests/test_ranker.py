@@ -121,3 +121,35 @@ def test_answers_model_false_in_the_config(tmp_path) -> None:
 
     with pytest.raises(ConfigError, match="answers.model must be true or false"):
         config.load(path)
+
+
+class ReadingEncoder(WordEncoder):
+    """A stand-in whose reranker has read the story: it scores the windows that hold ``answer``
+    above every other."""
+
+    reranks = True
+
+    def __init__(self, answer: str):
+        self.answer = answer
+
+    def rerank(self, question, windows):
+        return np.array([1.0 if self.answer in w else 0.0 for w in windows])
+
+
+# Five scenes of the one village, each a passage of its own (a scene break between them).
+VILLAGE = "\n\n* * *\n\n".join([
+    "The village woke to rain, and the village well overflowed by noon. Nobody could draw water.",
+    "Anna baked bread for the whole village every morning before dawn. The ovens were hot by four.",
+    "The village children ran down to the river to watch the boats go by. They threw stones.",
+    "Anna married the young miller in the spring, and the village danced at the feast till late.",
+    "An old village dog slept in the sun by the church door all afternoon. Nobody woke him."]) + "\n"
+
+
+def test_the_reranker_reorders_the_best_candidates() -> None:
+    ix = build_text(VILLAGE, "village")
+    question = "what happened in the village"
+    before = [a.quote for a in searcher(ix).ask(question, top=3).answers]
+    key = before[-1].split("\n")[0][:25]  # the last of three
+    assert len(before) == 3 and key not in before[0]
+    after = searcher(ix, ReadingEncoder(key)).ask(question, top=3).answers
+    assert key in after[0].quote

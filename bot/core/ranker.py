@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "ranker"
 MAX_PASSAGE_TOKENS = 256
 MAX_QUESTION_TOKENS = 64
+MAX_WINDOW_TOKENS = 128  # a window read by the reranker
 
 
 class Encoder:
@@ -44,21 +45,42 @@ class Encoder:
         self.digest = hashlib.sha256((folder / "model.onnx").read_bytes()).hexdigest()[:16]
         calibration = folder / "calibration.json"
         self.calibration = json.loads(calibration.read_text()) if calibration.exists() else None
+        # The model's second output, every token's vector, scores a window against a question
+        # by late interaction (trained with the encoder, scripts/train_ranker.py).
+        self.reranks = "tokens" in {o.name for o in self.session.get_outputs()}
         self._lock = threading.Lock()  # one run at a time: the session already uses both cores
 
-    def embed(self, texts: list[str], max_tokens: int = MAX_PASSAGE_TOKENS, batch: int = 32) -> np.ndarray:
-        out = []
-        for i in range(0, len(texts), batch):
-            chunk = texts[i : i + batch]
+    def _run(self, texts: list[str], max_tokens: int, output: str) -> tuple[np.ndarray, np.ndarray]:
+        """One batch through the model: ``output`` ("embedding" or "tokens"), and the tokens'
+        attention mask."""
+        with self._lock:  # the tokenizer's settings are shared: set and used under the lock
             self.tokenizer.enable_truncation(max_tokens)
             self.tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
-            encoded = self.tokenizer.encode_batch(chunk)
+            encoded = self.tokenizer.encode_batch(texts)
             feed = {"input_ids": np.array([e.ids for e in encoded], dtype=np.int64),
                     "attention_mask": np.array([e.attention_mask for e in encoded], dtype=np.int64),
                     "token_type_ids": np.array([e.type_ids for e in encoded], dtype=np.int64)}
-            with self._lock:
-                out.append(self.session.run(None, feed)[0].astype(np.float32))
+            return self.session.run([output], feed)[0].astype(np.float32), feed["attention_mask"]
+
+    def embed(self, texts: list[str], max_tokens: int = MAX_PASSAGE_TOKENS, batch: int = 32) -> np.ndarray:
+        out = [self._run(texts[i : i + batch], max_tokens, "embedding")[0] for i in range(0, len(texts), batch)]
         return np.concatenate(out) if out else np.zeros((0, 384), dtype=np.float32)
+
+    def rerank(self, question: str, windows: list[str]) -> np.ndarray | None:
+        """Each window's score as an answer to ``question`` by late interaction (ColBERT's
+        MaxSim): every word-piece of the question finds its closest in the window, in context,
+        and the scores are averaged. None when the model has no token output."""
+        if not self.reranks or not windows:
+            return None
+        q, q_mask = self._run([question], MAX_QUESTION_TOKENS, "tokens")
+        q = q[0, 1 : int(q_mask[0].sum()) - 1]  # without [CLS] and [SEP]
+        w, w_mask = self._run(windows, MAX_WINDOW_TOKENS, "tokens")
+        if not len(q):
+            return None
+        q = q / np.linalg.norm(q, axis=-1, keepdims=True)
+        w = w / np.maximum(np.linalg.norm(w, axis=-1, keepdims=True), 1e-6)
+        sim = np.where(w_mask[:, :, None].astype(bool), w @ q.T, -1.0)  # windows x window tokens x question tokens
+        return sim.max(axis=1).mean(axis=1)
 
     def question(self, text: str) -> np.ndarray:
         return self.embed([text], MAX_QUESTION_TOKENS)[0]
@@ -73,18 +95,29 @@ class Fusion:
     fused: np.ndarray
     units: np.ndarray  # the candidates' sentence windows, in the same order
     question: np.ndarray  # the question's own vector (computed once a question)
+    cross: np.ndarray | None = None  # the reranker's scores of the best few, in the same order
 
     def features(self, lexically_sure: bool) -> list[float]:
         """What confidence is calibrated on (scripts/calibrate.py): the best candidate's cosine,
-        how far it stands above the rest by cosine and by fused score, and the lexical rule."""
+        how far it stands above the rest by cosine and by fused score, the lexical rule, and
+        (with the reranker) the best window's reranking score and its lead over the next."""
         second_cos = float(self.cosine[1]) if len(self.cosine) > 1 else 0.0
         second_fused = float(self.fused[1]) if len(self.fused) > 1 else 0.0
-        return [float(self.cosine[0]), float(self.cosine[0]) - float(np.mean(self.cosine)),
-                float(self.cosine[0]) - second_cos, float(self.fused[0]) - second_fused, float(lexically_sure)]
+        out = [float(self.cosine[0]), float(self.cosine[0]) - float(np.mean(self.cosine)),
+               float(self.cosine[0]) - second_cos, float(self.fused[0]) - second_fused, float(lexically_sure)]
+        if self.cross is not None:
+            out += [float(self.cross[0]), float(self.cross[0] - self.cross[1]) if len(self.cross) > 1 else 0.0]
+        return out
+
+
+FEATURES = ["cosine", "cosine above the candidates' mean", "cosine above the second", "fused margin", "lexical rule",
+            "reranking score", "reranking lead"]
 
 
 def probability(calibration: dict, features: list[float]) -> float:
     """The calibrated chance that the best answer is right (logistic, fitted by scripts/calibrate.py)."""
+    if len(calibration["weights"]) != len(features):
+        return 0.0  # calibrated for another model: never sure until scripts/calibrate.py is run again
     z = calibration["bias"] + sum(w * f for w, f in zip(calibration["weights"], features))
     return 1.0 / (1.0 + math.exp(-z))
 

@@ -25,6 +25,7 @@ from rapidfuzz import process
 
 from bot.core import ranker
 from bot.core.index import StoryIndex, stem
+from bot.core.knowledge import Knowledge
 from bot.core.text import sentences
 
 QUOTE_MAX = 600
@@ -44,7 +45,7 @@ def aloud(text: str, limit: int = SAY_MAX) -> str:
     if end:
         return text[:end]
     return text[:limit].rsplit(" ", 1)[0].rstrip(",;:—-") + "…"
-FORMAT = 15  # bump when the Searcher's state changes: cached searchers are rebuilt
+FORMAT = 16  # bump when the Searcher's state changes: cached searchers are rebuilt
 
 # --- analysis -----------------------------------------------------------------------------
 
@@ -480,6 +481,7 @@ class Searcher:
         self.sizes = (len(ix.passages), len(self.units), len(ix.scenes))  # what this searcher may return
         self.vectors: np.ndarray | None = None  # passage vectors from the answer model, when it is used
         self.encoder = None
+        self.knowledge = Knowledge(self)
 
     def _matches(self, pattern: re.Pattern[str], sentence_spans: list[list[tuple[int, int]]], text: str | None = None):
         """(unit, match) for each match of ``pattern`` in ``text`` (the story's, or the same
@@ -699,6 +701,11 @@ class Searcher:
                 return u
         return None
 
+    def _who(self, typed: str) -> str | None:
+        """A character named in a question ("marcel", "the white rabbit"), or None."""
+        typed = re.sub(r"^(?:the|a|an)\s+", "", typed.strip(), flags=re.IGNORECASE)
+        return self.resolve_character(typed)[0] if typed else None
+
     def _possessive(self, q: Question, units: np.ndarray) -> np.ndarray | None:
         """"Caroline's eyes": units that say "her eyes" (or "Caroline's eyes") score higher."""
         for match in re.finditer(r"\b(\w+)(?:'s|’s|s|')\s+([a-z]{3,})\b", fold(q.text).lower()):
@@ -799,6 +806,8 @@ class Searcher:
     NAME_WEIGHT = 0.0
     SPEAKER_WEIGHT = 0.5
     POSSESSIVE_WEIGHT = 1.0
+    KNOWN_TOP = 6  # windows from the story's knowledge of people and places put forward for a question
+    KNOWN_WEIGHT = 1.0
 
     def ask(self, question: str, top: int = 3) -> AskResult:
         """Answer a question with the quotes that show the answer, best first."""
@@ -812,7 +821,10 @@ class Searcher:
             # "How does the story end?" and nothing else: the closing (or opening) lines.
             pscores = np.ones(len(self.passage_terms))
             pscores[self.sizes[0]:] = 0.0
-        if not len(pscores) or pscores.max() <= 0 and (self.encoder is None or not self.sizes[1]):
+        main = max(self.ix.characters, key=lambda c: c.mentions).name if self.ix.characters else None
+        asked = self.knowledge.asked(question, self._who, main)
+        known = self.knowledge.windows(asked, self.sizes[1])[: self.KNOWN_TOP] if asked else []
+        if not len(pscores) or pscores.max() <= 0 and not known and (self.encoder is None or not self.sizes[1]):
             return AskResult(question, False, [], suggestions or self._suggest(q))
         terms = [t for t in q.terms if t in self.unit_bm25.vocab_dict]
         uscores = self.unit_bm25.get_scores(terms).astype(np.float64) if terms else np.zeros(len(self.units))
@@ -838,6 +850,12 @@ class Searcher:
         combined = combined * factor
         combined[self.sizes[1]:] = 0.0  # windows past the reader's horizon are never answers
         combined[self.unit_bare] = 0.0  # nor headings and names alone
+        if known:
+            # What the story says of who someone is (what they look like, what they are to
+            # another, where it all happens) comes before windows that only share its words.
+            lift = max(1.0, float(combined.max()))
+            for rank, u in enumerate(known):
+                combined[u] = max(0.0, float(combined[u])) + lift * (1.0 + self.KNOWN_WEIGHT / (1 + rank))
         # The last signal reads text, so it only looks at the best few hundred windows.
         k = min(len(combined), max(top * 20, 300))
         order = np.argpartition(-combined, k - 1)[:k]
@@ -892,6 +910,9 @@ class Searcher:
     FUSE_DENSE = 10  # and the passages nearest the question by the model (0 or 20: the same there)
     FUSE_LEXICAL = 2.0
     FUSE_MODEL = 1.0
+    RERANK_TOP = 10  # the best fused candidates the reranker reads
+    RERANK_FUSED = 1.0
+    RERANK_CROSS = 1.0
 
     def _fuse(self, q: Question, order: np.ndarray, combined: np.ndarray
               ) -> tuple[np.ndarray, "ranker.Fusion | None"]:
@@ -925,9 +946,24 @@ class Searcher:
         cosine = near[self.unit_passage[head_a]]
         fused = self.FUSE_LEXICAL * _z(combined[head_a]) + self.FUSE_MODEL * _z(cosine)
         rank = np.argsort(-fused, kind="stable")
-        ranked = head_a[rank]
-        fusion = ranker.Fusion(cosine[rank], fused[rank], ranked, question)
+        ranked, cosine, fused = head_a[rank], cosine[rank], fused[rank]
+        # The best few are read again by the reranker, word by word against the question, and
+        # put in the order of both scores (each z-scored among them).
+        top = min(self.RERANK_TOP, len(ranked)) if getattr(self.encoder, "reranks", False) else 0
+        cross = self.encoder.rerank(q.text, [self.window(int(u)) for u in ranked[:top]]) if top > 1 else None
+        if cross is not None:
+            again = np.argsort(-(self.RERANK_FUSED * _z(fused[:top]) + self.RERANK_CROSS * _z(cross)), kind="stable")
+            ranked[:top], cosine[:top], fused[:top], cross = ranked[again], cosine[again], fused[again], cross[again]
+        fusion = ranker.Fusion(cosine, fused, ranked, question, cross)
         return np.concatenate([ranked, order[~np.isin(order, ranked)]]), fusion
+
+    def window(self, u: int) -> str:
+        """The text a reranker reads for window ``u``: its sentence with one neighbour on each
+        side in the same passage (what the window was ranked by)."""
+        pi = self.unit_passage[u]
+        lo = u - 1 if u > 0 and self.unit_passage[u - 1] == pi else u
+        hi = u + 1 if u + 1 < len(self.units) and self.unit_passage[u + 1] == pi else u
+        return " ".join(self.ix.text[self.units[lo][0] : self.units[hi][1]].split())
 
     def _by_meaning(self, fusion: "ranker.Fusion | None", picked: list[int], combined: np.ndarray) -> list[int]:
         """A passage found by meaning alone (no word of the question in it) is quoted from its

@@ -1,0 +1,169 @@
+"""What the story says about who its people are and where it happens.
+
+For each character, the sentences that say who they are ("Irene Adler, the well-known
+adventuress"; "Lestrade, of Scotland Yard"; "Pierre was the illegitimate son of..."), what they
+look like (eyes, hair, build, clothes), and how they stand to others ("beside his sire"); for the
+story, its places by how often the text is in them. Built once from the searcher's sentence
+windows and the names found in each, kept as window numbers, so a reader's spoiler horizon cuts
+it like everything else (what is known of someone by chapter 3 is what chapters 1 to 3 say).
+
+Questions read it through ``Knowledge.asked``: "who is X", "what does X look like", "what is X
+to Y", "who is the main character", "where does the story take place", each answered from these
+sentences first.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from bot.core.language import FEATURE_WORDS, RELATION_WORDS, SETTING_PREPOSITIONS
+
+_RELATION = "|".join(sorted(RELATION_WORDS))
+_FEATURES = "|".join(sorted(FEATURE_WORDS))
+_DESCRIBED = re.compile(rf"\b(?P<owner>[Hh]is|[Hh]er|[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?(?:'s|’s))\s+"
+                        rf"(?:(?![Hh]is\b|[Hh]er\b)[\w-]+,?\s+){{1,3}}(?:{_FEATURES})\b")
+_PLACE = re.compile(r"\b(?:" + "|".join(SETTING_PREPOSITIONS) + r")\s+(?:the\s+)?((?:St\.\s+)?[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*)")
+
+# What a question asks of the story's knowledge, and about whom.
+_WHO_IS = re.compile(r"^\s*(?:so\s+)?who(?:'s|’s|\s+is|\s+was|\s+were|\s+are)\s+(?P<who>[^?!.]+?)(?:\s+really)?\s*[?!.]*\s*$",
+                     re.IGNORECASE)
+_LOOKS = re.compile(r"\b(?:what\s+(?:does|did|do|is|was)\s+(?P<who>.+?)\s+look(?:s|ed)?\s+like|"
+                    r"describe\s+(?P<who2>.+?)(?:'s\s+(?:looks|appearance))?\s*[?!.]*\s*$|"
+                    r"(?P<who3>\w+(?:\s+\w+)?)(?:'s|’s|s)\s+(?:appearance|looks)\b)", re.IGNORECASE)
+_TO = re.compile(r"^\s*(?:what|who)\s+(?:is|was)\s+(?P<who>.+?)\s+to\s+(?P<other>[^?!.]+?)\s*[?!.]*\s*$|"
+                 r"^\s*how\s+(?:is|was|are|were)\s+(?P<who2>.+?)\s+related\s+to\s+(?P<other2>[^?!.]+?)\s*[?!.]*\s*$",
+                 re.IGNORECASE)
+_MAIN = re.compile(r"\b(?:main|central|principal|lead)\s+(?:character|person|hero|heroine|guy|girl)|\bprotagonist\b|"
+                   r"\bwho\s+is\s+(?:the\s+)?(?:story|book|tale|novel)\s+(?:about|mostly\s+about)\b", re.IGNORECASE)
+_SETTING = re.compile(r"\bwhere\s+(?:does|did|is|was)\s+(?:the\s+|this\s+|it\s+)?(?:story|book|tale|novel|it|all)?\s*"
+                      r"(?:take\s+place|set|happen|happens|located)\b|\bwhat(?:'s|\s+is)\s+the\s+setting\b|"
+                      r"\bwhere\s+is\s+(?:the\s+)?(?:story|book)\s+set\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Asked:
+    """A question about the story's knowledge: its kind ("identity", "appearance", "relation",
+    "main", "setting") and the characters it is about (canonical names)."""
+
+    kind: str
+    who: str | None = None
+    other: str | None = None
+
+
+class Knowledge:
+    """Per character, the windows (searcher.units indexes, in story order) that say who they are,
+    what they look like and how they relate to others; the story's places by prominence."""
+
+    def __init__(self, searcher) -> None:
+        ix = searcher.ix
+        text = ix.text
+        self.identity: dict[str, list[int]] = {}
+        self.appearance: dict[str, list[int]] = {}
+        self.relation: dict[str, list[int]] = {}
+        patterns = {}
+        for c in ix.characters:
+            names = "|".join(re.escape(a) for a in sorted({c.name, *c.aliases}, key=len, reverse=True))
+            own = {"male": "his", "female": "her"}.get(c.gender or "", "his|her")
+            patterns[c.name] = (
+                re.compile(rf"\b(?:{names}),\s+(?:the|a|an|my|our|of|one)\s|"
+                           rf"\b(?:{names})\s+(?:is|was|had been)\s+(?:a|an|the|his|her|my|our|one|not\s+a)\s|"
+                           rf"\b(?:my|his|her|our|their|the|a)\s+(?:[\w-]+\s+){{0,2}}(?:{_RELATION})s?,?\s+(?:{names})\b|"
+                           rf"\b(?:{names}),\s+(?:[\w-]+\s+){{0,3}}(?:{_RELATION})s?\b"),
+                re.compile(rf"\b(?:{own}|(?:{names})(?:'s|’s))\s+(?:[\w-]+\s+){{0,2}}(?:{_RELATION})s?\b"),
+                re.compile(rf"(?:{names})(?:'s|’s)?"),
+            )
+        by_gender: dict[str, set[str]] = {}
+        for c in ix.characters:
+            by_gender.setdefault(c.gender or "", set()).add(c.name)
+        self.names = searcher.unit_names  # who each window names (shared with the searcher)
+        self.first: dict[str, int] = {}  # each character's first window
+        previous: set[str] = set()
+        for u, (a, b, _) in enumerate(searcher.units):
+            for name in searcher.unit_names[u]:
+                self.first.setdefault(name, u)
+            sentence = text[a:b]
+            named = searcher.unit_names[u]
+            for name in named:
+                identity, relation, _ = patterns[name]
+                if identity.search(sentence) and len(sentence.split()) >= 5:
+                    self.identity.setdefault(name, []).append(u)
+                if relation.search(sentence):
+                    self.relation.setdefault(name, []).append(u)
+            # What someone looks like: "her wide blue eyes", "Klaus's tousled hair" (a described
+            # feature: a word or more between owner and feature), a pronoun's owner being the one
+            # person of that gender named in the sentence, or else in the one before.
+            for m in _DESCRIBED.finditer(sentence):
+                owner = m.group("owner")
+                pronoun = owner.lower() in ("his", "her")
+                if pronoun:
+                    gender = "male" if owner.lower() == "his" else "female"
+                    mine = named & by_gender.get(gender, set()) or previous & by_gender.get(gender, set())
+                else:
+                    mine = {n for n in named if patterns[n][2].fullmatch(owner)}
+                for name in mine if len(mine) == 1 else ():
+                    if u not in self.appearance.get(name, [])[-1:]:
+                        self.appearance.setdefault(name, []).append(u)
+            previous = named or previous
+        # Places: a capitalised name after "in", "at", "to"... that is no character's.
+        people = {w for c in ix.characters for a in [c.name, *c.aliases] for w in a.split()}
+        places: Counter = Counter()
+        self.place_units: dict[str, list[int]] = {}
+        for u, (a, b, _) in enumerate(searcher.units):
+            for m in _PLACE.finditer(text, a, b):
+                place = m.group(1)
+                if not set(place.split()) & people and place.lower() not in _NOT_PLACES:
+                    places[place] += 1
+                    self.place_units.setdefault(place, []).append(u)
+        self.places = [p for p, n in places.most_common() if n >= 2]
+
+    def asked(self, question: str, resolve, main: str | None) -> Asked | None:
+        """What ``question`` asks of this knowledge, if anything; ``resolve`` turns a typed name
+        into a character's canonical one (or None); ``main`` is the most-named character."""
+        if _SETTING.search(question):
+            return Asked("setting")
+        if _MAIN.search(question) and main:
+            return Asked("main", main)
+        m = _TO.match(question)
+        if m:
+            who, other = resolve(m.group("who") or m.group("who2")), resolve(m.group("other") or m.group("other2"))
+            if who:
+                return Asked("relation", who, other)
+        m = _LOOKS.search(question)
+        if m:
+            who = resolve(next(g for g in m.groups() if g))
+            if who:
+                return Asked("appearance", who)
+        m = _WHO_IS.match(question)
+        if m:
+            who = resolve(m.group("who"))
+            if who:
+                return Asked("identity", who)
+        return None
+
+    def windows(self, asked: Asked, limit: int) -> list[int]:
+        """The windows that answer ``asked``, best first, all before window ``limit`` (the
+        reader's horizon)."""
+        if asked.kind == "setting":
+            # The most-used place, where the story first names it, then the next places.
+            found = [u for p in self.places[:3] for u in self.place_units[p][:2]]
+        elif asked.kind == "appearance":
+            found = self.appearance.get(asked.who, [])
+        elif asked.kind == "relation":
+            # Their ties first, those that name the other person before the rest.
+            mine = list(dict.fromkeys(self.relation.get(asked.who, []) + self.identity.get(asked.who, [])))
+            found = sorted(mine, key=lambda u: asked.other not in self.names[u])
+        elif asked.kind == "main":
+            # Who they are, else where the story first names them.
+            found = self.identity.get(asked.who, [])[:2] + [self.first[asked.who]] if asked.who in self.first else []
+        else:
+            found = self.identity.get(asked.who, []) + self.relation.get(asked.who, [])
+        return list(dict.fromkeys(u for u in found if u < limit))
+
+
+# Capitalised words after "in"/"at" that are no place: days, months, titles, words of address.
+_NOT_PLACES = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february",
+               "march", "april", "may", "june", "july", "august", "september", "october", "november", "december",
+               "god", "heaven", "english", "french", "german", "russian", "latin", "i", "chapter", "book", "part",
+               "christmas", "easter", "mr", "mrs", "miss", "sir", "lord", "lady", "prince", "princess", "count",
+               "countess", "the", "a", "an", "his", "her", "their", "this", "that", "it", "one"}

@@ -1,0 +1,72 @@
+"""Who people are, what they look like, what they are to each other, where the story happens:
+answered from the sentences that say it, not from the ones that only share the question's words."""
+from __future__ import annotations
+
+from bot.core import horizon
+from bot.core.search import Searcher
+from conftest import build_text
+
+STORY = """Chapter 1
+
+Margaret Hale walked down to the harbour in Milton every morning. Margaret Hale asked the fishermen about the weather, and Margaret Hale asked about the boats.
+
+"Who is that?" said Thornton to the clerk. Thornton watched her from the window of the mill in Milton.
+
+Henry Lennox, a young lawyer from London, arrived at the mill in Milton that afternoon.
+
+Chapter 2
+
+Margaret turned to face him, her wide grey eyes steady and cold. Margaret said nothing for a long while.
+
+Thornton and Margaret met again at the station in Milton. Thornton was the master of the cotton mill, a proud man.
+
+Henry Lennox spoke of Margaret as his cousin, and Henry Lennox smiled.
+
+Chapter 3
+
+Margaret Hale left Milton in the spring. Margaret wrote to Thornton from London once.
+"""
+
+
+def ask(searcher: Searcher, question: str) -> str:
+    answers = searcher.ask(question).answers
+    return answers[0].quote if answers else ""
+
+
+def test_who_is_someone_is_answered_by_what_the_story_says_they_are() -> None:
+    s = Searcher(build_text(STORY, "north"))
+    assert "a young lawyer from London" in ask(s, "who is henry lennox?")
+    assert "master of the cotton mill" in ask(s, "who is thornton")
+
+
+def test_what_someone_looks_like_comes_from_a_described_feature() -> None:
+    s = Searcher(build_text(STORY, "north"))
+    assert "wide grey eyes" in ask(s, "what does margaret look like")
+    assert "wide grey eyes" in ask(s, "what does margret look like?")  # a typo in the name
+
+
+def test_what_one_person_is_to_another() -> None:
+    s = Searcher(build_text(STORY, "north"))
+    assert "his cousin" in ask(s, "what is henry to margaret")
+
+
+def test_where_the_story_takes_place_is_its_most_used_place() -> None:
+    s = Searcher(build_text(STORY, "north"))
+    assert "Milton" in ask(s, "where does the story take place?")
+    assert s.knowledge.places[0] == "Milton"
+
+
+def test_the_main_character_is_the_most_named_one() -> None:
+    s = Searcher(build_text(STORY, "north"))
+    assert "Margaret Hale" in ask(s, "who is the main character")
+
+
+def test_knowledge_stops_at_the_readers_horizon() -> None:
+    ix = build_text(STORY, "north")
+    whole = Searcher(ix)
+    early = whole.at(horizon.view(ix, 1))
+    assert "wide grey eyes" not in ask(early, "what does margaret look like")
+    assert "master of the cotton mill" not in ask(early, "who is thornton")
+    for q in ("who is thornton", "what does margaret look like", "what is henry to margaret"):
+        for a in early.ask(q, top=5).answers:
+            assert a.end <= early.ix.end, (q, a.quote)
