@@ -70,3 +70,17 @@ def test_knowledge_stops_at_the_readers_horizon() -> None:
     for q in ("who is thornton", "what does margaret look like", "what is henry to margaret"):
         for a in early.ask(q, top=5).answers:
             assert a.end <= early.ix.end, (q, a.quote)
+
+
+def test_a_profile_shows_who_someone_is_and_what_they_look_like_up_to_the_horizon() -> None:
+    from bot.chat.replies import Replies
+
+    ix = build_text(STORY, "north")
+    whole = Searcher(ix)
+    fields = dict(Replies(ix, whole).character("thornton")[0].fields)
+    assert "master of the cotton mill" in fields["Who"]
+    fields = dict(Replies(ix, whole).character("margaret")[0].fields)
+    assert "wide grey eyes" in fields["Looks"]
+    view = horizon.view(ix, 1)
+    early = dict(Replies(view, whole.at(view)).character("margaret")[0].fields)
+    assert "Looks" not in early

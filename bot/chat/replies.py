@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from bot.chat import format as fmt
+from bot.core import knowledge
 from bot.core.index import StoryIndex
 from bot.core.search import AskResult, Searcher, fold
 from bot.core.text import count
@@ -332,6 +333,8 @@ class Replies:
         if c.first is not None:
             fields.append(("First appearance", fmt.cut(fmt.story_text(self._sentence_at(c.first)),
                                                        fmt.EMBED_FIELD_VALUE_MAX)))
+        for label, sentence in knowledge.profile(self.searcher, c.name, self.searcher.sizes[1]):
+            fields.append((label, fmt.cut(fmt.story_text(sentence), fmt.EMBED_FIELD_VALUE_MAX)))
         best = sorted(lines, key=lambda d: -min(len(d.text.split()), 30))[:2]
         for d in sorted(best, key=lambda d: d.start):
             fields.append(("Says", fmt.cut("“" + fmt.story_text(d.text) + "”", fmt.EMBED_FIELD_VALUE_MAX)))

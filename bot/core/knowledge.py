@@ -167,3 +167,15 @@ _NOT_PLACES = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday
                "god", "heaven", "english", "french", "german", "russian", "latin", "i", "chapter", "book", "part",
                "christmas", "easter", "mr", "mrs", "miss", "sir", "lord", "lady", "prince", "princess", "count",
                "countess", "the", "a", "an", "his", "her", "their", "this", "that", "it", "one"}
+
+
+def profile(searcher, name: str, limit: int) -> list[tuple[str, str]]:
+    """What a character's profile shows of this knowledge, before window ``limit``: who they
+    are, what they look like, their ties to others (a label and the sentence that says it)."""
+    k = searcher.knowledge
+    out = []
+    for label, found in (("Who", k.identity), ("Looks", k.appearance), ("Ties", k.relation)):
+        shown = [u for u in found.get(name, []) if u < limit][:1]
+        out += [(label, searcher.ix.text[searcher.units[u][0] : searcher.units[u][1]]) for u in shown]
+    return out
+
