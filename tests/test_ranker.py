@@ -88,7 +88,7 @@ def test_unsure_answers_offer_the_likeliest_passages() -> None:
 def test_calibrated_confidence_follows_the_model() -> None:
     ix = build_text(STORY, "sea")
     encoder = WordEncoder()
-    encoder.calibration = {"weights": [10.0, 0, 0, 0, 0], "bias": -7.0, "threshold": 0.5}  # sure when cosine > 0.7
+    encoder.calibration = {"weights": [10.0, 0, 0, 0, 0, 0], "bias": -7.0, "threshold": 0.5}  # sure when cosine > 0.7
     s = searcher(ix, encoder)
     assert s.ask("who steered the ship in the storm").confident
     assert not s.ask("what colour was the moon").confident

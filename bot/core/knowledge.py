@@ -23,7 +23,8 @@ _RELATION = "|".join(sorted(RELATION_WORDS))
 _FEATURES = "|".join(sorted(FEATURE_WORDS))
 _DESCRIBED = re.compile(rf"\b(?P<owner>[Hh]is|[Hh]er|[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?(?:'s|’s))\s+"
                         rf"(?:(?![Hh]is\b|[Hh]er\b)[\w-]+,?\s+){{1,3}}(?:{_FEATURES})\b")
-_PLACE = re.compile(r"\b(?:" + "|".join(SETTING_PREPOSITIONS) + r")\s+(?:the\s+)?((?:St\.\s+)?[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*)")
+_FEATURE = re.compile(rf"\b(?:{_FEATURES})\b")
+_PLACE = re.compile(r"\b(?:" + "|".join(SETTING_PREPOSITIONS) + r")\s+(?:the\s+)?((?:St\.\s+)?[A-Z]\w+(?:\s+[A-Z]\w+)*)")
 
 # What a question asks of the story's knowledge, and about whom.
 _WHO_IS = re.compile(r"^\s*(?:so\s+)?who(?:'s|’s|\s+is|\s+was|\s+were|\s+are)\s+(?P<who>[^?!.]+?)(?:\s+really)?\s*[?!.]*\s*$",
@@ -77,6 +78,7 @@ class Knowledge:
         for c in ix.characters:
             by_gender.setdefault(c.gender or "", set()).add(c.name)
         self.names = searcher.unit_names  # who each window names (shared with the searcher)
+        self.features: dict[int, int] = {}  # how many features a window of appearance describes
         self.first: dict[str, int] = {}  # each character's first window
         previous: set[str] = set()
         for u, (a, b, _) in enumerate(searcher.units):
@@ -104,6 +106,7 @@ class Knowledge:
                 for name in mine if len(mine) == 1 else ():
                     if u not in self.appearance.get(name, [])[-1:]:
                         self.appearance.setdefault(name, []).append(u)
+                        self.features[u] = len(_FEATURE.findall(sentence))
             previous = named or previous
         # Places: a capitalised name after "in", "at", "to"... that is no character's.
         people = {w for c in ix.characters for a in [c.name, *c.aliases] for w in a.split()}
@@ -148,7 +151,9 @@ class Knowledge:
             # The most-used place, where the story first names it, then the next places.
             found = [u for p in self.places[:3] for u in self.place_units[p][:2]]
         elif asked.kind == "appearance":
-            found = self.appearance.get(asked.who, [])
+            # The fullest descriptions first ("a stout, heavily built young man with close-cropped
+            # hair, spectacles..."), the earlier of two alike.
+            found = sorted(self.appearance.get(asked.who, []), key=lambda u: (-self.features.get(u, 0), u))
         elif asked.kind == "relation":
             # Their ties first, those that name the other person before the rest.
             mine = list(dict.fromkeys(self.relation.get(asked.who, []) + self.identity.get(asked.who, [])))
@@ -166,7 +171,8 @@ _NOT_PLACES = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday
                "march", "april", "may", "june", "july", "august", "september", "october", "november", "december",
                "god", "heaven", "english", "french", "german", "russian", "latin", "i", "chapter", "book", "part",
                "christmas", "easter", "mr", "mrs", "miss", "sir", "lord", "lady", "prince", "princess", "count",
-               "countess", "the", "a", "an", "his", "her", "their", "this", "that", "it", "one"}
+               "countess", "emperor", "empress", "tsar", "czar", "king", "queen", "general", "colonel", "captain",
+               "doctor", "the", "a", "an", "his", "her", "their", "this", "that", "it", "one"}
 
 
 def profile(searcher, name: str, limit: int) -> list[tuple[str, str]]:

@@ -954,7 +954,7 @@ class Searcher:
         if cross is not None:
             again = np.argsort(-(self.RERANK_FUSED * _z(fused[:top]) + self.RERANK_CROSS * _z(cross)), kind="stable")
             ranked[:top], cosine[:top], fused[:top], cross = ranked[again], cosine[again], fused[again], cross[again]
-        fusion = ranker.Fusion(cosine, fused, ranked, question, cross)
+        fusion = ranker.Fusion(cosine, fused, ranked, question, cross, self._known_share(q))
         return np.concatenate([ranked, order[~np.isin(order, ranked)]]), fusion
 
     def window(self, u: int) -> str:
@@ -985,6 +985,17 @@ class Searcher:
             out[k] = lo + int(np.argmax(scores[at : at + hi - lo] - 10.0 * self.unit_bare[lo:hi]))
             at += hi - lo
         return out
+
+    def _known_share(self, q: Question) -> float:
+        """How much of the question the story has words for, weighted by rarity (a word it never
+        uses counts as the rarest): low for a question about another story."""
+        raw = [w for w in words(q.text) if w not in _stopwords() and w not in _QUESTION_ONLY and len(w) > 2]
+        if not raw:
+            return 1.0
+        rarest = self._idf("\0")
+        weights = [(self._idf(term(w)) if term(w) in self.known_terms else rarest,
+                    term(q.corrected.get(w, w)) in self.known_terms or w in self.name_words) for w in raw]
+        return sum(wt for wt, known in weights if known) / sum(wt for wt, _ in weights)
 
     def _confident(self, q: Question, best: int) -> bool:
         """Sure when the answer passage holds most of what the question is about."""
