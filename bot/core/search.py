@@ -910,9 +910,9 @@ class Searcher:
     FUSE_DENSE = 10  # and the passages nearest the question by the model (0 or 20: the same there)
     FUSE_LEXICAL = 2.0
     FUSE_MODEL = 1.0
-    RERANK_TOP = 10  # the best fused candidates the reranker reads
+    RERANK_TOP = 8  # the best fused candidates the reranker reads (each costs about 3.5 ms)
     RERANK_FUSED = 1.0
-    RERANK_CROSS = 1.0
+    RERANK_CROSS = 2.0
 
     def _fuse(self, q: Question, order: np.ndarray, combined: np.ndarray
               ) -> tuple[np.ndarray, "ranker.Fusion | None"]:
