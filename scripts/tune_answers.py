@@ -7,6 +7,7 @@ Prints hit@1/hit@3 for each combination, best last. Tune on train; report val (e
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import itertools
 import json
 import random
@@ -41,16 +42,15 @@ def main() -> None:
     ix = library.open_index(config.load(ROOT / "config.yaml"), "always-you")
     items = yaml.safe_load((ROOT / "scripts" / "questions" / "always-you.yaml").read_text())
     build_grid = {
-        "WINDOW": [1],
-        "CENTER_REPEAT": [2],
-        "UNIT_B": [0.75],
-        "SMOOTH": [0.25],
+        "window": [1],
+        "center_repeat": [2],
+        "unit_b": [0.75],
+        "smooth": [0.25],
     }
     for values in itertools.product(*build_grid.values()):
-        for k, v in zip(build_grid, values):
-            setattr(search.Searcher, k, v)
+        weights = dataclasses.replace(search.WEIGHTS, **dict(zip(build_grid, values)))
         h1 = h3 = 0
-        searchers = {name: search.Searcher(built[name]) for name in needed}
+        searchers = {name: search.Searcher(built[name], weights) for name in needed}
         for q in qs:
             story = stories[q["story"]]
             text, bounds = "", {}
@@ -62,7 +62,7 @@ def main() -> None:
             ok = [any(bounds[g][0] <= a.start < bounds[g][1] for g in q["gold_sections"]) for a in answers]
             h1 += bool(ok[:1] and ok[0])
             h3 += any(ok)
-        shipped = search.Searcher(ix)
+        shipped = search.Searcher(ix, weights)
         s1 = sum(any(e in a.quote for e in it["expect"]) for it in items
                  for a in shipped.ask(it["q"], top=1).answers[:1])
         print(f"train hit@1 {h1 / len(qs):.3f} hit@3 {h3 / len(qs):.3f} shipped {s1 / len(items):.2f} "
@@ -82,15 +82,18 @@ def main() -> None:
     shipped = search.Searcher(ix)
     items = yaml.safe_load((ROOT / "scripts" / "questions" / "always-you.yaml").read_text())
     grid = {
-        "PASSAGE_WEIGHT": [0.5],
-        "CATEGORY_WEIGHT": [0.1, 0.3, 0.6],
-        "NAME_WEIGHT": [0.0, 0.2, 0.5],
-        "SPEAKER_WEIGHT": [0.25, 0.5, 1.0],
+        "passage_weight": [0.5],
+        "category_weight": [0.1, 0.3, 0.6],
+        "name_weight": [0.0, 0.2, 0.5],
+        "speaker_weight": [0.25, 0.5, 1.0],
     }
     rows = []
     for values in itertools.product(*grid.values()):
-        for k, v in zip(grid, values):
-            setattr(search.Searcher, k, v)
+        # The weights read when asking (not when building) can change on a built searcher.
+        weights = dataclasses.replace(search.WEIGHTS, **dict(zip(grid, values)))
+        for s, _ in prepared.values():
+            s.w = weights
+        shipped.w = weights
         h1 = h3 = 0
         for q in qs:
             s, bounds = prepared[q["story"]]

@@ -1,4 +1,4 @@
-"""Choose how the reranker joins the fused ranking (Searcher.RERANK_TOP and RERANK_CROSS) on the
+"""Choose how the reranker joins the fused ranking (Weights.rerank_top and rerank_cross) on the
 development split only: the FairytaleQA train stories kept out of the model's training
 (scripts/train_ranker.py's dev_story) and the reader questions' training part. FairytaleQA val
 and the held-out reader questions are never read.
@@ -11,6 +11,7 @@ its passage holds an expected string (reader questions).
 """
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
 import sys
@@ -51,7 +52,7 @@ def record(searcher: search.Searcher, question: str, right) -> dict | None:
     return {"fused": f.fused[:k], "cross": f.cross, "right": np.array([right(int(u)) for u in f.units[:k]])}
 
 
-def collect(encoder) -> dict[str, list[dict]]:
+def collect(encoder, weights: search.Weights) -> dict[str, list[dict]]:
     out: dict[str, list[dict]] = {"fairytaleqa dev": [], "readers train": []}
     stories = {json.loads(l)["story"]: json.loads(l) for l in (FTQA / "stories.jsonl").open(encoding="utf-8")}
     by_story: dict[str, list[dict]] = {}
@@ -66,7 +67,7 @@ def collect(encoder) -> dict[str, list[dict]]:
         for t in texts:
             bounds.append((len(text), len(text) + len(t)))
             text += t + "\n\n"
-        s = library.searcher_for(index.build(loader.from_text(text, name)), encoder)
+        s = library.searcher_for(index.build(loader.from_text(text, name)), encoder, weights=weights)
         for q in questions:
             gold = [bounds[i] for i, sid in enumerate(ids) if sid in q["gold_sections"]]
             r = record(s, q["question"], lambda u, s=s, gold=gold: any(a <= s.units[u][0] < b for a, b in gold))
@@ -83,7 +84,7 @@ def collect(encoder) -> dict[str, list[dict]]:
         if story not in opened:
             path = paths.get(story, ROOT.parent / "shared" / "corpora" / f"{story}.txt")
             ix = library.open_index(settings, "always-you") if story == "always-you" else index.build(loader.from_path(path))
-            opened[story] = library.searcher_for(ix, encoder)
+            opened[story] = library.searcher_for(ix, encoder, weights=weights)
         s = opened[story]
 
         def right(u, s=s, expect=item["expect"]):
@@ -113,8 +114,8 @@ def main() -> None:
     encoder = ranker.load()
     if encoder is None or not encoder.reranks:
         sys.exit("tune_rerank: the answer model has no reranker (see the log)")
-    search.Searcher.RERANK_TOP, search.Searcher.RERANK_CROSS = DEPTH, 0.0  # score the best 20, keep the fused order
-    sets = collect(encoder)
+    # Score the best 20 and keep the fused order; every setting is replayed from those scores.
+    sets = collect(encoder, dataclasses.replace(search.WEIGHTS, rerank_top=DEPTH, rerank_cross=0.0))
     for name, rows in sets.items():
         print(f"{name}: {len(rows)} questions")
     results = []

@@ -226,9 +226,9 @@ def load(story: loader.Story, setting: StorySetting, cache_dir: Path | None, mod
 
 
 def searcher_for(ix: index_mod.StoryIndex, encoder: ranker.Encoder | None,
-                 told: Progress | None = None) -> search.Searcher:
+                 told: Progress | None = None, weights: search.Weights = search.WEIGHTS) -> search.Searcher:
     """A searcher over ``ix``, with its passages' vectors when there is an answer model."""
-    searcher = search.Searcher(ix)
+    searcher = search.Searcher(ix, weights)
     if encoder is not None:
         started = time.perf_counter()
 

@@ -45,7 +45,7 @@ def aloud(text: str, limit: int = SAY_MAX) -> str:
     if end:
         return text[:end]
     return text[:limit].rsplit(" ", 1)[0].rstrip(",;:—-") + "…"
-FORMAT = 16  # bump when the Searcher's state changes: cached searchers are rebuilt
+FORMAT = 17  # bump when the Searcher's state changes: cached searchers are rebuilt
 
 # --- analysis -----------------------------------------------------------------------------
 
@@ -335,26 +335,61 @@ _ASKED = re.compile(r"\?[\"”’']?\s*(?:\w+\s+(?:asked|said|inquired|enquired|
 _FULLNAME = re.compile(r"\b(?:surname|last name|full name|family name|first name|real name)\b", re.IGNORECASE)
 
 
+@dataclass(frozen=True)
+class Weights:
+    """Every weight and size of answering, in one place. A tuning script makes another with
+    dataclasses.replace and hands it to a Searcher; nothing changes these in place."""
+
+    # Lexical ranking, tuned on FairytaleQA train (scripts/tune_answers.py).
+    window: int = 1  # neighbouring sentences on each side in a sentence window
+    center_repeat: int = 2
+    unit_k1: float = 1.2
+    unit_b: float = 0.75
+    smooth: float = 0.25
+    phrase_weight: float = 0.3
+    position_weight: float = 1.0
+    described_weight: float = 1.0
+    near: int = 4  # words
+    near_weight: float = 0.5
+    unit_weight: float = 1.0
+    passage_weight: float = 0.5
+    category_weight: float = 0.3
+    name_weight: float = 0.0
+    speaker_weight: float = 0.5
+    possessive_weight: float = 1.0
+    known_top: int = 6  # windows from the story's knowledge of people and places put forward for a question
+    known_weight: float = 1.0
+    # Fusing the answer model (bot/core/ranker.py) with the lexical score over the best windows:
+    # each z-scored among those candidates, then summed with these weights. Chosen on the
+    # FairytaleQA train stories held out of the model's training (451 questions): lexical alone
+    # 0.747 / 0.909 hit@1 / hit@3, 0.5:1 0.721 / 0.896, 1:1 0.756 / 0.914, 2:1 0.774 / 0.920,
+    # 3:1 0.767 / 0.927 (with the model before this one).
+    fuse_top: int = 30  # the best lexical candidates (distinct passages) that are reranked
+    fuse_dense: int = 10  # and the passages nearest the question by the model
+    fuse_lexical: float = 2.0
+    fuse_model: float = 1.0
+    # The reranker over the best fused windows (scripts/tune_rerank.py, on the development split).
+    rerank_top: int = 8  # how many it reads (each costs about 3.5 ms)
+    rerank_fused: float = 1.0
+    rerank_cross: float = 2.0
+    # Scene search.
+    scene_head: int = 3  # times a scene's title, places and keywords count in its search document
+    scene_meaning_min: float = 2.0  # standard scores: a scene found by meaning alone must stand out so far
+
+
+WEIGHTS = Weights()
+
+
 class Searcher:
     """Search over one story's index. Build once per story; every query after is fast."""
 
-    # Ranking weights, tuned on FairytaleQA train (scripts/tune_answers.py).
-    WINDOW = 1  # neighbouring sentences on each side in a sentence window
-    CENTER_REPEAT = 2
-    UNIT_K1 = 1.2
-    UNIT_B = 0.75
-    SMOOTH = 0.25
-    PHRASE_WEIGHT = 0.3
-    POSITION_WEIGHT = 1.0
-    DESCRIBED_WEIGHT = 1.0
-    NEAR = 4  # words
-    NEAR_WEIGHT = 0.5
 
-    def __init__(self, ix: StoryIndex):
+    def __init__(self, ix: StoryIndex, weights: Weights = WEIGHTS):
         import bm25s
 
         logging.getLogger("bm25s").setLevel(logging.ERROR)  # it logs every index build at DEBUG
         self.ix = ix
+        self.w = weights
         # Each sentence analysed once, clause by clause: its terms, its phrases, and (joined)
         # its passage's terms, which are the same as analysing the passage whole.
         sentence_spans: list[list[tuple[int, int]]] = []
@@ -399,7 +434,7 @@ class Searcher:
             head = " ".join([title, *sc.places, *sc.keywords])
             # A compound place counts for its parts: "the ballroom" is found by "ball".
             parts = [p for w in words(head) for p in _compound(w, self.word_rank)]
-            head = " ".join([head, *parts] * self.SCENE_HEAD)
+            head = " ".join([head, *parts] * self.w.scene_head)
             docs.append(analyse(head + " " + ix.text[sc.start : sc.end]) or ["_"])
         self._scene_bm25 = bm25s.BM25(k1=1.2, b=0.5)
         self._scene_bm25.index(docs or [["_"]], show_progress=False)
@@ -410,13 +445,13 @@ class Searcher:
         for pi, spans in enumerate(sentence_spans):
             terms = [own + pairs_ for own, pairs_ in sentence_terms[pi]]
             for k, (a, b) in enumerate(spans):
-                window = terms[k] * self.CENTER_REPEAT
-                for j in range(max(0, k - self.WINDOW), min(len(spans), k + self.WINDOW + 1)):
+                window = terms[k] * self.w.center_repeat
+                for j in range(max(0, k - self.w.window), min(len(spans), k + self.w.window + 1)):
                     if j != k:
                         window = window + terms[j]
                 self.units.append((a, b, pi))
                 unit_terms.append(window or ["_"])
-        self.unit_bm25 = bm25s.BM25(k1=self.UNIT_K1, b=self.UNIT_B)
+        self.unit_bm25 = bm25s.BM25(k1=self.w.unit_k1, b=self.w.unit_b)
         self.unit_bm25.index(unit_terms or [["_"]], show_progress=False)
         self.unit_passage = np.array([u[2] for u in self.units] or [0])
         self.unit_start = np.array([u[0] for u in self.units] or [0], dtype=np.float64)
@@ -771,7 +806,7 @@ class Searcher:
             if not about:
                 continue
             hits = [i for i, w in enumerate(tokens) if any(a.fullmatch(w) for a in answers)]
-            out[k] = any(abs(i - j) <= self.NEAR for i in hits for j in about if i != j)
+            out[k] = any(abs(i - j) <= self.w.near for i in hits for j in about if i != j)
         return out
 
     def _idf(self, t: str) -> float:
@@ -789,8 +824,8 @@ class Searcher:
         smoothed = base.copy()
         if len(base) > 1:
             same_prev = self.passage_scene[1:] == self.passage_scene[:-1]
-            smoothed[1:] += self.SMOOTH * base[:-1] * same_prev
-            smoothed[:-1] += self.SMOOTH * base[1:] * same_prev
+            smoothed[1:] += self.w.smooth * base[:-1] * same_prev
+            smoothed[:-1] += self.w.smooth * base[1:] * same_prev
         boost = np.ones(len(base))
         if q.characters:
             boost += 0.15 * _share(self.passage_named, q.characters, len(base))
@@ -800,14 +835,6 @@ class Searcher:
             boost *= np.where(self.has_place, 1.1, 1.0)
         return smoothed * boost
 
-    UNIT_WEIGHT = 1.0
-    PASSAGE_WEIGHT = 0.5
-    CATEGORY_WEIGHT = 0.3
-    NAME_WEIGHT = 0.0
-    SPEAKER_WEIGHT = 0.5
-    POSSESSIVE_WEIGHT = 1.0
-    KNOWN_TOP = 6  # windows from the story's knowledge of people and places put forward for a question
-    KNOWN_WEIGHT = 1.0
 
     def ask(self, question: str, top: int = 3) -> AskResult:
         """Answer a question with the quotes that show the answer, best first."""
@@ -823,30 +850,30 @@ class Searcher:
             pscores[self.sizes[0]:] = 0.0
         main = max(self.ix.characters, key=lambda c: c.mentions).name if self.ix.characters else None
         asked = self.knowledge.asked(question, self._who, main)
-        known = self.knowledge.windows(asked, self.sizes[1])[: self.KNOWN_TOP] if asked else []
+        known = self.knowledge.windows(asked, self.sizes[1])[: self.w.known_top] if asked else []
         if not len(pscores) or pscores.max() <= 0 and not known and (self.encoder is None or not self.sizes[1]):
             return AskResult(question, False, [], suggestions or self._suggest(q))
         terms = [t for t in q.terms if t in self.unit_bm25.vocab_dict]
         uscores = self.unit_bm25.get_scores(terms).astype(np.float64) if terms else np.zeros(len(self.units))
         phrase_terms = [t for t in pairs(q.terms) if t in self.unit_bm25.vocab_dict]
         if phrase_terms:
-            uscores += self.PHRASE_WEIGHT * self.unit_bm25.get_scores(phrase_terms)
-        combined = self.UNIT_WEIGHT * uscores + self.PASSAGE_WEIGHT * pscores[self.unit_passage]
+            uscores += self.w.phrase_weight * self.unit_bm25.get_scores(phrase_terms)
+        combined = self.w.unit_weight * uscores + self.w.passage_weight * pscores[self.unit_passage]
         # What the question points to multiplies a window's score: its category of answer
         # (a place, a colour), the characters it names, whose words it wants.
         factor = np.ones(len(combined))
         for name, (trigger, _) in _CATEGORIES.items():
             if trigger.search(q.text):
-                weight = self.CATEGORY_WEIGHT * (3 if name in _DECISIVE else 1)
+                weight = self.w.category_weight * (3 if name in _DECISIVE else 1)
                 factor += weight * self.unit_category[name]
         if position is not None:
-            factor += self.POSITION_WEIGHT * position
+            factor += self.w.position_weight * position
         if _FULLNAME.search(q.text):
-            factor += self.CATEGORY_WEIGHT * self.unit_fullname
-        if q.characters and self.NAME_WEIGHT:
-            factor += self.NAME_WEIGHT * _share(self.unit_named, q.characters, len(factor))
+            factor += self.w.category_weight * self.unit_fullname
+        if q.characters and self.w.name_weight:
+            factor += self.w.name_weight * _share(self.unit_named, q.characters, len(factor))
         if q.speaker:
-            factor += self.SPEAKER_WEIGHT * _share(self.unit_speaking, [q.speaker], len(factor))
+            factor += self.w.speaker_weight * _share(self.unit_speaking, [q.speaker], len(factor))
         combined = combined * factor
         combined[self.sizes[1]:] = 0.0  # windows past the reader's horizon are never answers
         combined[self.unit_bare] = 0.0  # nor headings and names alone
@@ -855,19 +882,19 @@ class Searcher:
             # another, where it all happens) comes before windows that only share its words.
             lift = max(1.0, float(combined.max()))
             for rank, u in enumerate(known):
-                combined[u] = max(0.0, float(combined[u])) + lift * (1.0 + self.KNOWN_WEIGHT / (1 + rank))
+                combined[u] = max(0.0, float(combined[u])) + lift * (1.0 + self.w.known_weight / (1 + rank))
         # The last signal reads text, so it only looks at the best few hundred windows.
         k = min(len(combined), max(top * 20, 300))
         order = np.argpartition(-combined, k - 1)[:k]
         owned = self._possessive(q, order)
         if owned is not None:
-            combined[order] *= 1.0 + self.POSSESSIVE_WEIGHT * owned
+            combined[order] *= 1.0 + self.w.possessive_weight * owned
         order = order[np.argsort(-combined[order])]
         head = order[: max(top * 20, 60)]
         described = self._described(q, head)
         near = self._near(q, head)
         if described is not None or near is not None:
-            for weight, found in ((self.DESCRIBED_WEIGHT, described), (self.NEAR_WEIGHT, near)):
+            for weight, found in ((self.w.described_weight, described), (self.w.near_weight, near)):
                 if found is not None:
                     combined[head] *= 1.0 + weight * found
             order = order[np.argsort(-combined[order], kind="stable")]
@@ -901,18 +928,6 @@ class Searcher:
             suggestions = suggestions + self._suggest(q)
         return AskResult(question, confident, answers, suggestions)
 
-    # Fusing the learned ranker (bot/core/ranker.py) with the lexical score over the best
-    # windows: each z-scored among those candidates, then summed with these weights. Chosen on
-    # the FairytaleQA train stories held out of the model's training (451 questions): lexical
-    # alone 0.747 / 0.909 hit@1 / hit@3, 0.5:1 0.721 / 0.896, 1:1 0.756 / 0.914, 2:1 0.774 / 0.920,
-    # 3:1 0.767 / 0.927.
-    FUSE_TOP = 30  # the best lexical candidates (distinct passages) that are reranked
-    FUSE_DENSE = 10  # and the passages nearest the question by the model (0 or 20: the same there)
-    FUSE_LEXICAL = 2.0
-    FUSE_MODEL = 1.0
-    RERANK_TOP = 8  # the best fused candidates the reranker reads (each costs about 3.5 ms)
-    RERANK_FUSED = 1.0
-    RERANK_CROSS = 2.0
 
     def _fuse(self, q: Question, order: np.ndarray, combined: np.ndarray
               ) -> tuple[np.ndarray, "ranker.Fusion | None"]:
@@ -921,19 +936,19 @@ class Searcher:
         if self.vectors is None or self.encoder is None:
             return order, None
         head, seen = [], set()
-        for u in order[: self.FUSE_TOP * 4]:
+        for u in order[: self.w.fuse_top * 4]:
             pi = int(self.unit_passage[u])
             if combined[u] <= 0 or pi in seen:
                 continue
             seen.add(pi)
             head.append(int(u))
-            if len(head) >= self.FUSE_TOP:
+            if len(head) >= self.w.fuse_top:
                 break
         # The passages nearest the question by meaning join the candidates, lexical match or not
         # (each by its best window): "how did he greet her" finds "welcome to New Orleans".
         question = self.encoder.question(q.text)
         near = self.vectors[: self.sizes[0]].astype(np.float32) @ question
-        for pi in np.argsort(-near)[: self.FUSE_DENSE]:
+        for pi in np.argsort(-near)[: self.w.fuse_dense]:
             if int(pi) in seen:
                 continue
             lo, hi = np.searchsorted(self.unit_passage, [pi, pi + 1])
@@ -944,15 +959,15 @@ class Searcher:
             return order, None
         head_a = np.array(head)
         cosine = near[self.unit_passage[head_a]]
-        fused = self.FUSE_LEXICAL * _z(combined[head_a]) + self.FUSE_MODEL * _z(cosine)
+        fused = self.w.fuse_lexical * _z(combined[head_a]) + self.w.fuse_model * _z(cosine)
         rank = np.argsort(-fused, kind="stable")
         ranked, cosine, fused = head_a[rank], cosine[rank], fused[rank]
         # The best few are read again by the reranker, word by word against the question, and
         # put in the order of both scores (each z-scored among them).
-        top = min(self.RERANK_TOP, len(ranked)) if getattr(self.encoder, "reranks", False) else 0
+        top = min(self.w.rerank_top, len(ranked)) if getattr(self.encoder, "reranks", False) else 0
         cross = self.encoder.rerank(q.text, [self.window(int(u)) for u in ranked[:top]]) if top > 1 else None
         if cross is not None:
-            again = np.argsort(-(self.RERANK_FUSED * _z(fused[:top]) + self.RERANK_CROSS * _z(cross)), kind="stable")
+            again = np.argsort(-(self.w.rerank_fused * _z(fused[:top]) + self.w.rerank_cross * _z(cross)), kind="stable")
             ranked[:top], cosine[:top], fused[:top], cross = ranked[again], cosine[again], fused[again], cross[again]
         fusion = ranker.Fusion(cosine, fused, ranked, question, cross, self._known_share(q))
         return np.concatenate([ranked, order[~np.isin(order, ranked)]]), fusion
@@ -1108,7 +1123,7 @@ class Searcher:
             wanted = set(q.characters)
             scores *= np.array([1.0 + 0.3 * len(wanted & set(s.characters)) / len(wanted) for s in ix.scenes])
         meaning = self._scene_meaning(keywords) if not (scores > 0).any() else None
-        if meaning is not None and len(meaning) >= 3 and _z(meaning).max() >= self.SCENE_MEANING_MIN:
+        if meaning is not None and len(meaning) >= 3 and _z(meaning).max() >= self.w.scene_meaning_min:
             # No word of it in any scene ("the fight" where nobody says "fight"): each scene by
             # its passage nearest the words, when one stands out. (Fused with the words as
             # answers are, it did worse on the tuning lookups than the words alone.)
@@ -1123,8 +1138,6 @@ class Searcher:
                                 _trim(ix.text[a:b], 300), float(scores[i])))
         return out
 
-    SCENE_HEAD = 3  # times a scene's title, places and keywords count in its search document
-    SCENE_MEANING_MIN = 2.0  # standard scores: a scene found by meaning alone must stand out so far
 
     def _scene_meaning(self, keywords: str) -> np.ndarray | None:
         """Each scene's nearest passage to ``keywords`` by the answer model (None without it)."""
