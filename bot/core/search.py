@@ -739,7 +739,9 @@ class Searcher:
     def _who(self, typed: str) -> str | None:
         """A character named in a question ("marcel", "the white rabbit"), or None."""
         typed = re.sub(r"^(?:the|a|an)\s+", "", typed.strip(), flags=re.IGNORECASE)
-        return self.resolve_character(typed)[0] if typed else None
+        found = self.resolve_character(typed)[0] if typed else None
+        # Else the last word that is a name: "the white rabbit" is the Rabbit, "old bolkonski" Bolkónski.
+        return found or next((self.name_words[w] for w in reversed(words(typed)) if w in self.name_words), None)
 
     def _possessive(self, q: Question, units: np.ndarray) -> np.ndarray | None:
         """"Caroline's eyes": units that say "her eyes" (or "Caroline's eyes") score higher."""
