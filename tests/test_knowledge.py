@@ -43,6 +43,7 @@ def test_what_someone_looks_like_comes_from_a_described_feature() -> None:
     s = Searcher(build_text(STORY, "north"))
     assert "wide grey eyes" in ask(s, "what does margaret look like")
     assert "wide grey eyes" in ask(s, "what does margret look like?")  # a typo in the name
+    assert "wide grey eyes" in ask(s, "what does the young margaret hale look like")  # more words than her name
 
 
 def test_what_one_person_is_to_another() -> None:
