@@ -18,15 +18,14 @@ import sys
 from pathlib import Path
 
 import numpy as np
-import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from bot import config  # noqa: E402
+import devsplit  # noqa: E402
 from bot.core import index, library, loader, ranker  # noqa: E402
-from train_ranker import FTQA, dev_story  # noqa: E402
+from train_ranker import dev_story  # noqa: E402
 
 
 def collect(encoder: ranker.Encoder) -> tuple[list[list[float]], list[int]]:
@@ -34,55 +33,20 @@ def collect(encoder: ranker.Encoder) -> tuple[list[list[float]], list[int]]:
     X, y = [], []
 
     def record(searcher, question: str, right) -> None:
-        captured = {}
-        original = searcher._fuse
-
-        def spy(q, order, combined):
-            order, fusion = original(q, order, combined)
-            captured["fusion"] = fusion
-            return order, fusion
-
-        searcher._fuse = spy
-        result = searcher.ask(question, top=3)
-        searcher._fuse = original
-        fusion = captured.get("fusion")
+        _, fusion, result = devsplit.weighed(searcher, question)
         if fusion is None or not result.answers:
             return
         lexical = searcher._confident(searcher.understand(question), result.answers[0].passage - 1)
         X.append(fusion.features(lexical))
         y.append(int(right(result.answers[0])))
 
-    stories = {json.loads(l)["story"]: json.loads(l) for l in (FTQA / "stories.jsonl").open(encoding="utf-8")}
-    by_story: dict[str, list[dict]] = {}
-    for line in (FTQA / "questions.jsonl").open(encoding="utf-8"):
-        q = json.loads(line)
-        if q["split"] == "train" and dev_story(q["story"]):
-            by_story.setdefault(q["story"], []).append(q)
-    for name, questions in by_story.items():
-        texts = [s["text"].strip() for s in stories[name]["sections"]]
-        ids = [s["id"] for s in stories[name]["sections"]]
-        text, bounds = "", []
-        for t in texts:
-            bounds.append((len(text), len(text) + len(t)))
-            text += t + "\n\n"
+    for name, text, questions in devsplit.fairytale(lambda q: q["split"] == "train" and dev_story(q["story"])):
         searcher = library.searcher_for(index.build(loader.from_text(text, name)), encoder)
-        for q in questions:
-            gold = [bounds[i] for i, sid in enumerate(ids) if sid in q["gold_sections"]]
+        for q, gold in questions:
             record(searcher, q["question"], lambda a, gold=gold: any(s <= a.start < e for s, e in gold))
-    settings = config.load(ROOT / "config.yaml")
-    paths = {"always-you": ROOT / "seeds" / "always-you.txt", "gift-of-the-magi": ROOT / "tests/data/gift-of-the-magi.txt",
-             "owl-creek-bridge": ROOT / "tests/data/owl-creek-bridge.txt"}
-    opened = {}
-    for item in yaml.safe_load((ROOT / "scripts" / "questions" / "readers.yaml").read_text(encoding="utf-8")):
-        if item["split"] != "train":
-            continue
-        path = paths.get(item["story"], ROOT.parent / "shared" / "corpora" / f"{item['story']}.txt")
-        if item["story"] not in opened:
-            ix = library.open_index(settings, "always-you") if item["story"] == "always-you" else \
-                index.build(loader.from_path(path))
-            opened[item["story"]] = library.searcher_for(ix, encoder)
+    for item, searcher in devsplit.readers("train", encoder):
         expect = item["expect"]
-        record(opened[item["story"]], item["q"], lambda a, expect=expect: bool(expect) and any(e in a.quote for e in expect))
+        record(searcher, item["q"], lambda a, expect=expect: bool(expect) and any(e in a.quote for e in expect))
     return X, y
 
 

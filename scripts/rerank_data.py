@@ -22,40 +22,27 @@ import sys
 from pathlib import Path
 
 import numpy as np
-import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from bot import config  # noqa: E402
+import devsplit  # noqa: E402
 from bot.core import index, library, loader, ranker, search  # noqa: E402
-from train_ranker import FTQA, dev_story  # noqa: E402
+from train_ranker import dev_story  # noqa: E402
 
 NEGATIVES = 7
 
 
 def candidates(searcher: search.Searcher, question: str) -> list[int]:
     """The windows the bot weighs for ``question`` (one per passage, in its order of preference)."""
-    captured = {}
-    original = searcher._fuse
-
-    def spy(q, order, combined):
-        order, fusion = original(q, order, combined)
-        captured["order"] = order
-        return order, fusion
-
-    searcher._fuse = spy
-    try:
-        searcher.ask(question, top=3)
-    finally:
-        searcher._fuse = original
+    order, _, _ = devsplit.weighed(searcher, question)
     out, seen = [], set()
-    for u in captured.get("order", [])[:400]:
+    for u in order[:400]:
         pi = int(searcher.unit_passage[u])
         if pi not in seen and not searcher.unit_bare[u]:
             seen.add(pi)
-            out.append(int(u))
+            out.append(u)
         if len(out) >= 30:
             break
     return out
@@ -72,22 +59,10 @@ def group(searcher, question: str, right, fallback) -> dict | None:
 
 
 def fairytale(encoder, out) -> None:
-    stories = {json.loads(l)["story"]: json.loads(l) for l in (FTQA / "stories.jsonl").open(encoding="utf-8")}
-    by_story: dict[str, list[dict]] = {}
-    for line in (FTQA / "questions.jsonl").open(encoding="utf-8"):
-        q = json.loads(line)
-        if q["split"] == "train" and not dev_story(q["story"]):
-            by_story.setdefault(q["story"], []).append(q)
-    for n, (name, questions) in enumerate(sorted(by_story.items())):
-        texts = [s["text"].strip() for s in stories[name]["sections"]]
-        ids = [s["id"] for s in stories[name]["sections"]]
-        text, bounds = "", []
-        for t in texts:
-            bounds.append((len(text), len(text) + len(t)))
-            text += t + "\n\n"
+    stories = list(devsplit.fairytale(lambda q: q["split"] == "train" and not dev_story(q["story"])))
+    for n, (name, text, questions) in enumerate(stories):
         s = library.searcher_for(index.build(loader.from_text(text, name)), encoder)
-        for q in questions:
-            gold = [bounds[i] for i, sid in enumerate(ids) if sid in q["gold_sections"]]
+        for q, gold in questions:
             inside = lambda u, gold=gold: any(a <= s.units[u][0] < b for a, b in gold)  # noqa: E731
             answer = set(search.words(" ".join(q["answers"])))
 
@@ -101,23 +76,13 @@ def fairytale(encoder, out) -> None:
             if g:
                 out.write(json.dumps({"source": "fairytaleqa", **g}) + "\n")
         if n % 20 == 0:
-            print(f"FairytaleQA: {n} of {len(by_story)} stories", flush=True)
+            print(f"FairytaleQA: {n} of {len(stories)} stories", flush=True)
 
 
 def readers(encoder, out) -> None:
-    settings = config.load(ROOT / "config.yaml")
-    paths = {"always-you": ROOT / "seeds" / "always-you.txt", "gift-of-the-magi": ROOT / "tests/data/gift-of-the-magi.txt",
-             "owl-creek-bridge": ROOT / "tests/data/owl-creek-bridge.txt"}
-    opened = {}
-    for item in yaml.safe_load((ROOT / "scripts" / "questions" / "readers.yaml").read_text(encoding="utf-8")):
-        if item["split"] != "train" or not item["expect"]:
+    for item, s in devsplit.readers("train", encoder):
+        if not item["expect"]:
             continue
-        story = item["story"]
-        if story not in opened:
-            path = paths.get(story, ROOT.parent / "shared" / "corpora" / f"{story}.txt")
-            ix = library.open_index(settings, "always-you") if story == "always-you" else index.build(loader.from_path(path))
-            opened[story] = library.searcher_for(ix, encoder)
-        s = opened[story]
         passages = s.ix.passages
 
         def right(u, s=s, expect=item["expect"]):

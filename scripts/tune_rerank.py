@@ -13,39 +13,24 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
-import json
 import sys
 from pathlib import Path
 
 import numpy as np
-import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from bot import config  # noqa: E402
+import devsplit  # noqa: E402
 from bot.core import index, library, loader, ranker, search  # noqa: E402
-from train_ranker import FTQA, dev_story  # noqa: E402
+from train_ranker import dev_story  # noqa: E402
 
 DEPTH = 20
 
 
 def record(searcher: search.Searcher, question: str, right) -> dict | None:
-    captured = {}
-    original = searcher._fuse
-
-    def spy(q, order, combined):
-        order, fusion = original(q, order, combined)
-        captured["fusion"] = fusion
-        return order, fusion
-
-    searcher._fuse = spy
-    try:
-        searcher.ask(question, top=3)
-    finally:
-        searcher._fuse = original
-    f = captured.get("fusion")
+    _, f, _ = devsplit.weighed(searcher, question)
     if f is None or f.cross is None:
         return None
     k = len(f.cross)
@@ -54,38 +39,15 @@ def record(searcher: search.Searcher, question: str, right) -> dict | None:
 
 def collect(encoder, weights: search.Weights) -> dict[str, list[dict]]:
     out: dict[str, list[dict]] = {"fairytaleqa dev": [], "readers train": []}
-    stories = {json.loads(l)["story"]: json.loads(l) for l in (FTQA / "stories.jsonl").open(encoding="utf-8")}
-    by_story: dict[str, list[dict]] = {}
-    for line in (FTQA / "questions.jsonl").open(encoding="utf-8"):
-        q = json.loads(line)
-        if q["split"] == "train" and dev_story(q["story"]):
-            by_story.setdefault(q["story"], []).append(q)
-    for name, questions in by_story.items():
-        texts = [s["text"].strip() for s in stories[name]["sections"]]
-        ids = [s["id"] for s in stories[name]["sections"]]
-        text, bounds = "", []
-        for t in texts:
-            bounds.append((len(text), len(text) + len(t)))
-            text += t + "\n\n"
+    for name, text, questions in devsplit.fairytale(lambda q: q["split"] == "train" and dev_story(q["story"])):
         s = library.searcher_for(index.build(loader.from_text(text, name)), encoder, weights=weights)
-        for q in questions:
-            gold = [bounds[i] for i, sid in enumerate(ids) if sid in q["gold_sections"]]
+        for q, gold in questions:
             r = record(s, q["question"], lambda u, s=s, gold=gold: any(a <= s.units[u][0] < b for a, b in gold))
             if r:
                 out["fairytaleqa dev"].append(r)
-    settings = config.load(ROOT / "config.yaml")
-    paths = {"always-you": ROOT / "seeds" / "always-you.txt", "gift-of-the-magi": ROOT / "tests/data/gift-of-the-magi.txt",
-             "owl-creek-bridge": ROOT / "tests/data/owl-creek-bridge.txt"}
-    opened = {}
-    for item in yaml.safe_load((ROOT / "scripts" / "questions" / "readers.yaml").read_text(encoding="utf-8")):
-        if item["split"] != "train" or not item["expect"]:
+    for item, s in devsplit.readers("train", encoder, weights):
+        if not item["expect"]:
             continue
-        story = item["story"]
-        if story not in opened:
-            path = paths.get(story, ROOT.parent / "shared" / "corpora" / f"{story}.txt")
-            ix = library.open_index(settings, "always-you") if story == "always-you" else index.build(loader.from_path(path))
-            opened[story] = library.searcher_for(ix, encoder, weights=weights)
-        s = opened[story]
 
         def right(u, s=s, expect=item["expect"]):
             p = s.ix.passages[int(s.unit_passage[u])]

@@ -4,7 +4,8 @@ vector space, so "how did Klaus greet her" can find "welcome to New Orleans" wit
 The model is all-MiniLM-L6-v2 fine-tuned on reader questions by scripts/train_ranker.py, shipped
 as int8 ONNX in bot/models/ranker/ and run with onnxruntime (no torch at run time, nothing
 downloaded). Passage vectors are computed once when a story is indexed and cached with it; a
-question costs one short encoder run. Without the model (or onnxruntime) the bot answers
+question costs one short encoder run, and the reranker (the same model's token vectors, by late
+interaction) one more over the best few windows. Without the model (or onnxruntime) the bot answers
 lexically and says why in one log line.
 """
 from __future__ import annotations
@@ -75,9 +76,9 @@ class Encoder:
             return None
         q, q_mask = self._run([question], MAX_QUESTION_TOKENS, "tokens")
         q = q[0, 1 : int(q_mask[0].sum()) - 1]  # without [CLS] and [SEP]
-        w, w_mask = self._run(windows, MAX_WINDOW_TOKENS, "tokens")
         if not len(q):
             return None
+        w, w_mask = self._run(windows, MAX_WINDOW_TOKENS, "tokens")
         q = q / np.linalg.norm(q, axis=-1, keepdims=True)
         w = w / np.maximum(np.linalg.norm(w, axis=-1, keepdims=True), 1e-6)
         sim = np.where(w_mask[:, :, None].astype(bool), w @ q.T, -1.0)  # windows x window tokens x question tokens
@@ -103,7 +104,8 @@ class Fusion:
         """What confidence is calibrated on (scripts/calibrate.py): the best candidate's cosine,
         how far it stands above the rest by cosine and by fused score, the lexical rule, how
         much of the question the story has words for (a question about another story has
-        names and things this one never mentions), and (with the reranker) the best window's reranking score and its lead over the next."""
+        names and things this one never mentions), and (with the reranker) the best window's
+        reranking score and its lead over the next."""
         second_cos = float(self.cosine[1]) if len(self.cosine) > 1 else 0.0
         second_fused = float(self.fused[1]) if len(self.fused) > 1 else 0.0
         out = [float(self.cosine[0]), float(self.cosine[0]) - float(np.mean(self.cosine)),
