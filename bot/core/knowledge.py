@@ -80,13 +80,21 @@ class Knowledge:
         self.names = searcher.unit_names  # who each window names (shared with the searcher)
         self.features: dict[int, int] = {}  # how many features a window of appearance describes
         self.first: dict[str, int] = {}  # each character's first window
+        # Places: a capitalised name after "in", "at", "to"... that is no character's.
+        people = {w for c in ix.characters for a in [c.name, *c.aliases] for w in a.split()}
+        places: Counter = Counter()
+        self.place_units: dict[str, list[int]] = {}
         previous: set[str] = set()
         for u, (a, b, _) in enumerate(searcher.units):
-            for name in searcher.unit_names[u]:
-                self.first.setdefault(name, u)
             sentence = text[a:b]
             named = searcher.unit_names[u]
+            for m in _PLACE.finditer(sentence):
+                place = m.group(1)
+                if not set(place.split()) & people and place.lower() not in _NOT_PLACES:
+                    places[place] += 1
+                    self.place_units.setdefault(place, []).append(u)
             for name in named:
+                self.first.setdefault(name, u)
                 identity, relation, _ = patterns[name]
                 if identity.search(sentence) and len(sentence.split()) >= 5:
                     self.identity.setdefault(name, []).append(u)
@@ -108,25 +116,16 @@ class Knowledge:
                         self.appearance.setdefault(name, []).append(u)
                         self.features[u] = len(_FEATURE.findall(sentence))
             previous = named or previous
-        # Places: a capitalised name after "in", "at", "to"... that is no character's.
-        people = {w for c in ix.characters for a in [c.name, *c.aliases] for w in a.split()}
-        places: Counter = Counter()
-        self.place_units: dict[str, list[int]] = {}
-        for u, (a, b, _) in enumerate(searcher.units):
-            for m in _PLACE.finditer(text, a, b):
-                place = m.group(1)
-                if not set(place.split()) & people and place.lower() not in _NOT_PLACES:
-                    places[place] += 1
-                    self.place_units.setdefault(place, []).append(u)
         self.places = [p for p, n in places.most_common() if n >= 2]
 
-    def asked(self, question: str, resolve, main: str | None) -> Asked | None:
+    def asked(self, question: str, resolve, characters) -> Asked | None:
         """What ``question`` asks of this knowledge, if anything; ``resolve`` turns a typed name
-        into a character's canonical one (or None); ``main`` is the most-named character."""
+        into a character's canonical one (or None); ``characters`` are those the reader knows
+        (the most named is the main one)."""
         if _SETTING.search(question):
             return Asked("setting")
-        if _MAIN.search(question) and main:
-            return Asked("main", main)
+        if _MAIN.search(question) and characters:
+            return Asked("main", max(characters, key=lambda c: c.mentions).name)
         m = _TO.match(question)
         if m:
             who, other = resolve(m.group("who") or m.group("who2")), resolve(m.group("other") or m.group("other2"))

@@ -5,7 +5,7 @@ The model is all-MiniLM-L6-v2 fine-tuned on reader questions by scripts/train_ra
 as int8 ONNX in bot/models/ranker/ and run with onnxruntime (no torch at run time, nothing
 downloaded). Passage vectors are computed once when a story is indexed and cached with it; a
 question costs one short encoder run, and the reranker (the same model's token vectors, by late
-interaction) one more over the best few windows. Without the model (or onnxruntime) the bot answers
+interaction) two more: the question's tokens and the best few windows. Without the model (or onnxruntime) the bot answers
 lexically and says why in one log line.
 """
 from __future__ import annotations

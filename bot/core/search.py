@@ -850,8 +850,7 @@ class Searcher:
             # "How does the story end?" and nothing else: the closing (or opening) lines.
             pscores = np.ones(len(self.passage_terms))
             pscores[self.sizes[0]:] = 0.0
-        main = max(self.ix.characters, key=lambda c: c.mentions).name if self.ix.characters else None
-        asked = self.knowledge.asked(question, self._who, main)
+        asked = self.knowledge.asked(question, self._who, self.ix.characters)
         known = self.knowledge.windows(asked, self.sizes[1])[: self.w.known_top] if asked else []
         if not len(pscores) or pscores.max() <= 0 and not known and (self.encoder is None or not self.sizes[1]):
             return AskResult(question, False, [], suggestions or self._suggest(q))
