@@ -24,6 +24,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 import devsplit  # noqa: E402
 from bot.core import index, library, loader, ranker, search  # noqa: E402
+from bot.core.search import rerank  # noqa: E402
 from train_ranker import dev_story  # noqa: E402
 
 DEPTH = 20
@@ -65,7 +66,7 @@ def replay(rows: list[dict], top: int, weight: float) -> tuple[float, float]:
         k = min(top, len(r["cross"]))
         right = r["right"].copy()
         if k > 1 and weight:
-            again = np.argsort(-(search._z(r["fused"][:k]) + weight * search._z(r["cross"][:k])), kind="stable")
+            again = np.argsort(-(rerank.z(r["fused"][:k]) + weight * rerank.z(r["cross"][:k])), kind="stable")
             right[:k] = right[:k][again]
         h1 += bool(right[0])
         h3 += bool(right[:3].any())

@@ -1,0 +1,49 @@
+"""Random quotes: a memorable line of dialogue, by a character and/or about a topic."""
+from __future__ import annotations
+
+import random
+
+from bot.core.search.question import understand
+from bot.core.search.quotes import SAY_MAX, aloud
+from bot.core.search.results import Quote
+from bot.core.search.terms import analyse
+
+
+def random_line(sr, character: str | None = None, about: str | None = None,
+          seed: int | None = None) -> Quote | None:
+    """A random memorable line of dialogue, optionally by a character and/or about a topic."""
+    lines = list(sr.ix.dialogue)
+    if character:
+        name, _ = sr.lex.resolve_character(character)
+        lines = [d for d in lines if d.speaker == name] if name else []
+    if about and lines:
+        q = understand(sr.lex, about)
+        wanted = set(q.terms)
+        scored = []
+        for d in lines:
+            p = sr.ix.passages[d.passage - 1] if 0 < d.passage <= len(sr.ix.passages) else None
+            own = set(analyse(d.text))
+            context = set(sr.passage_terms[d.passage - 1]) if p else set()
+            s = 2 * len(own & wanted) + len(context & wanted)
+            if s:
+                scored.append((s, d))
+        if scored:
+            best = max(s for s, _ in scored)
+            lines = [d for s, d in scored if s >= best / 2]
+        else:
+            lines = []
+    if not lines:
+        return None
+    memorable = ([d for d in lines if len(d.text.split()) >= 6 and len(d.text) <= SAY_MAX]
+                 or [d for d in lines if len(d.text.split()) >= 6] or lines)
+    rng = random.Random(seed)
+    weights = [min(len(d.text.split()), 40) for d in memorable]
+    d = rng.choices(memorable, weights=weights, k=1)[0]
+    p = sr.ix.passages[d.passage - 1] if 0 < d.passage <= len(sr.ix.passages) else None
+    text, end = aloud(d.text), d.end
+    if text != d.text:
+        # A monologue cut after the sentences a person would read aloud: end where they end.
+        tail = text[-min(len(text), 24):]
+        found = sr.ix.text.find(tail, d.start, d.end)
+        end = found + len(tail) if found >= 0 else d.end
+    return Quote(text, d.start, end, d.speaker, p.scene if p else 0, p.chapter if p else 0)

@@ -1,0 +1,68 @@
+"""What answering returns: answers to a question, scene hits and random quotes (each with to_dict for --json)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One answer: the quote to show and where it sits in the story."""
+
+    quote: str
+    start: int
+    end: int
+    passage: int
+    scene: int
+    chapter: int
+    characters: tuple[str, ...]
+    speaker: str | None
+    score: float
+
+    def to_dict(self) -> dict:
+        return {"quote": self.quote, "start": self.start, "end": self.end, "passage": self.passage,
+                "scene": self.scene, "chapter": self.chapter, "characters": list(self.characters),
+                "speaker": self.speaker, "score": round(self.score, 3)}
+
+
+@dataclass(frozen=True)
+class AskResult:
+    question: str
+    confident: bool
+    answers: list[Answer]
+    suggestions: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {"question": self.question, "confident": self.confident,
+                "answers": [a.to_dict() for a in self.answers], "suggestions": self.suggestions}
+
+
+@dataclass(frozen=True)
+class SceneHit:
+    id: int
+    title: str
+    start: int
+    end: int
+    chapter: int
+    characters: tuple[str, ...]
+    excerpt: str
+    score: float
+
+    def to_dict(self) -> dict:
+        return {"id": self.id, "title": self.title, "start": self.start, "end": self.end,
+                "chapter": self.chapter, "characters": list(self.characters), "excerpt": self.excerpt,
+                "score": round(self.score, 3)}
+
+
+@dataclass(frozen=True)
+class Quote:
+    quote: str
+    start: int
+    end: int
+    speaker: str | None
+    scene: int
+    chapter: int
+
+    def to_dict(self) -> dict:
+        return {"quote": self.quote, "start": self.start, "end": self.end, "speaker": self.speaker,
+                "scene": self.scene, "chapter": self.chapter}
+

@@ -1,0 +1,69 @@
+"""Scene search: scenes ranked by their title, places and words (BM25, the title and places
+counted more), and by meaning when no word of the search is in any scene."""
+from __future__ import annotations
+
+import numpy as np
+
+from bot.core.search.question import understand
+from bot.core.search.quotes import best_quote, trim
+from bot.core.search.rerank import z
+from bot.core.search.results import SceneHit
+from bot.core.search.retrieval import bm25
+from bot.core.search.terms import analyse, compound, words
+
+
+def index(ix, name_words, word_rank, w):
+    """The scene index: each scene's text with its title (less the people in it: they are in
+    the text, and in most scenes alike), places and keywords counted ``w.scene_head`` times, as
+    they are what a reader remembers. A compound place counts for its parts ("the ballroom" is
+    found by "ball")."""
+    docs = []
+    for sc in ix.scenes:
+        title = " ".join(x for x in words(sc.title) if x.lower() not in name_words)
+        head = " ".join([title, *sc.places, *sc.keywords])
+        parts = [p for x in words(head) for p in compound(x, word_rank)]
+        head = " ".join([head, *parts] * w.scene_head)
+        docs.append(analyse(head + " " + ix.text[sc.start : sc.end]) or ["_"])
+    return bm25(docs, k1=1.2, b=0.5)
+
+
+def search(sr, keywords: str, top: int = 5) -> list[SceneHit]:
+    """Scenes ranked by their title, places, people and words."""
+    ix = sr.ix
+    q = understand(sr.lex, keywords)
+    terms = [t for t in q.terms if t in sr.scene_bm25.vocab_dict]
+    if not ix.scenes:
+        return []
+    n = len(ix.scenes)
+    scores = sr.scene_bm25.get_scores(terms).astype(np.float64)[:n] if terms else np.zeros(n)
+    if q.characters:
+        wanted = set(q.characters)
+        scores *= np.array([1.0 + 0.3 * len(wanted & set(s.characters)) / len(wanted) for s in ix.scenes])
+    near = meaning(sr, keywords) if not (scores > 0).any() else None
+    if near is not None and len(near) >= 3 and z(near).max() >= sr.w.scene_meaning_min:
+        # No word of it in any scene ("the fight" where nobody says "fight"): each scene by
+        # its passage nearest the words, when one stands out. (Fused with the words as
+        # answers are, it did worse on the tuning lookups than the words alone.)
+        scores = near - near.min() + 1e-3
+    order = [int(i) for i in np.argsort(-scores)[:top] if scores[i] > 0]
+    out = []
+    for i in order:
+        s = ix.scenes[i]
+        first = next((p for p in ix.passages if p.scene == s.id), None)
+        a, b = best_quote(sr, first.start if first else s.start, s.end, q) if terms else (s.start, s.end)
+        out.append(SceneHit(s.id, s.title, s.start, s.end, s.chapter, s.characters,
+                            trim(ix.text[a:b], 300), float(scores[i])))
+    return out
+
+
+def meaning(sr, keywords: str) -> np.ndarray | None:
+    """Each scene's nearest passage to ``keywords`` by the answer model (None without it)."""
+    if sr.vectors is None or sr.encoder is None or not keywords.strip():
+        return None
+    n_pass, n_scenes = sr.sizes[0], len(sr.ix.scenes)
+    near = sr.vectors[:n_pass].astype(np.float32) @ sr.encoder.question(keywords)
+    best = np.full(n_scenes, -1.0)
+    scene_of = sr.passage_scene[:n_pass].astype(np.int64) - 1
+    keep = scene_of < n_scenes
+    np.maximum.at(best, scene_of[keep], near[keep])
+    return best
