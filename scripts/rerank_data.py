@@ -1,5 +1,5 @@
 """Training groups for the answer model's reranking head: for each training question, the windows
-the bot itself puts forward (the lexical and dense candidates of bot/core/search.py, in its own
+the bot itself puts forward (the lexical and dense candidates of bot/core/search/, in its own
 order), split into right and wrong, so the reranker learns exactly the choice it makes at run time.
 
     python scripts/rerank_data.py [--out .cache/train-ranker/groups.jsonl]
