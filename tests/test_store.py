@@ -19,11 +19,14 @@ TABLES = ("guild_settings", "channel_settings", "reading_progress", "game_scores
 @pytest.fixture(params=["sqlite", "postgres"])
 def place(request, tmp_path):
     """Where a store lives: an SQLite file, or the PostgreSQL server CI starts (its URL in
-    STORYKEEPER_TEST_DATABASE_URL; emptied first). Without one the PostgreSQL tests are skipped."""
+    STORYKEEPER_TEST_DATABASE_URL; emptied first). Without one the PostgreSQL tests are skipped,
+    except under CI=true, where they fail."""
     if request.param == "sqlite":
         return tmp_path / "s.db"
     url = os.environ.get("STORYKEEPER_TEST_DATABASE_URL")
     if not url:
+        if os.environ.get("CI") == "true":  # CI starts one (.ci/run): a skip there would hide a failure
+            pytest.fail("CI=true but STORYKEEPER_TEST_DATABASE_URL is not set: the PostgreSQL server did not start")
         pytest.skip("STORYKEEPER_TEST_DATABASE_URL is not set: no PostgreSQL server to test against")
     import psycopg
 

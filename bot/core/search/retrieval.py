@@ -141,11 +141,11 @@ def passage_scores(sr, q: Question) -> np.ndarray:
         smoothed[:-1] += sr.w.smooth * base[1:] * same_prev
     boost = np.ones(len(base))
     if q.characters:
-        boost += 0.15 * share(sr.passage_named, q.characters, len(base))
+        boost += sr.w.passage_name_boost * share(sr.passage_named, q.characters, len(base))
     if q.speaker:
-        boost *= 1.0 + 0.3 * share(sr.passage_speaking, [q.speaker], len(base))
+        boost *= 1.0 + sr.w.passage_speaker_boost * share(sr.passage_speaking, [q.speaker], len(base))
     if q.kind == "where":
-        boost *= np.where(sr.has_place, 1.1, 1.0)
+        boost *= np.where(sr.has_place, 1.0 + sr.w.place_boost, 1.0)
     return smoothed * boost
 
 

@@ -82,6 +82,19 @@ class Searcher:
         out.lex = self.lex.at(n_passages, view.characters)
         return out
 
+    # Weights read when the indexes are built; any other weight may change on a built searcher.
+    BUILT_WITH = ("window", "center_repeat", "unit_k1", "unit_b", "scene_head")
+
+    def reweighed(self, weights: Weights) -> "Searcher":
+        """This searcher, sharing every index, answering with other weights (for tuning and
+        ablation scripts: nothing is rebuilt)."""
+        for name in self.BUILT_WITH:
+            if getattr(weights, name) != getattr(self.w, name):
+                raise ValueError(f"{name} is read when the indexes are built: build a new Searcher")
+        out = copy.copy(self)
+        out.ix, out.encoder, out.w = self.ix, self.encoder, weights
+        return out
+
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)
         state.pop("ix")  # the index is cached on its own; attach() puts it back
@@ -150,7 +163,7 @@ class Searcher:
         fusion = None
         if not only_position:
             order, fusion = self._fuse(q, order, combined)
-        reply = signals.reply_after(self, q, combined)
+        reply = signals.reply_after(self, q, combined) if self.w.reply_first else None
         if reply is not None:
             # "What did Klaus say when Marcel asked about her?": the speaker's next line after
             # the moment the question describes comes first.

@@ -26,6 +26,10 @@ class Weights:
     name_weight: float = 0.0
     speaker_weight: float = 0.5
     possessive_weight: float = 1.0
+    passage_name_boost: float = 0.15  # a passage naming the characters asked about
+    passage_speaker_boost: float = 0.3  # a passage where the speaker asked about talks
+    place_boost: float = 0.1  # a passage with a place ("in the hall") for "where"
+    reply_first: bool = True  # "what did X say when ...": X's next line after that moment first
     known_top: int = 6  # windows from the story's knowledge of people and places put forward for a question
     known_weight: float = 1.0
     # Fusing the answer model (bot/core/ranker.py) with the lexical score over the best windows:
