@@ -72,6 +72,7 @@ class FakeDiscord:
         self.bot = _user(snowflake(), "Storykeeper", bot=True)
         self.human = _user(snowflake(), "alice")
         self._ws: web.WebSocketResponse | None = None
+        self._sockets: list[web.WebSocketResponse] = []  # every identified connection, oldest first
         self._seq = 0
         self._runner: web.AppRunner | None = None
         self._posted: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
@@ -197,7 +198,8 @@ class FakeDiscord:
                 self.identified = True
                 shard = payload["d"].get("shard") or [0, 1]
                 self.identifies.append(shard)
-                self._ws = ws  # the latest shard to connect gets what the test dispatches
+                self._ws = ws  # the latest shard (or process) to connect gets what the test dispatches
+                self._sockets.append(ws)
                 first = shard[0] == 0  # the server lives on shard 0
                 await self.dispatch("READY", {
                     "v": 10, "user": self.bot, "guilds": [{"id": self.guild_id, "unavailable": True}] if first else [],
@@ -235,6 +237,8 @@ class FakeDiscord:
 
     async def dispatch(self, event: str, data: dict[str, Any]) -> None:
         assert self._ws is not None, "the bot has not connected"
+        if self._ws.closed:  # that process is gone: the newest connection still open takes over
+            self._ws = next((ws for ws in reversed(self._sockets) if not ws.closed), self._ws)
         self._seq += 1
         await self._ws.send_str(json.dumps({"op": 0, "t": event, "s": self._seq, "d": data}))
 

@@ -13,27 +13,16 @@ import pytest
 
 from bot.chat.store import SCHEMA_VERSION, Store, StoreError
 
-TABLES = ("guild_settings", "channel_settings", "reading_progress", "game_scores", "daily_used", "storykeeper_schema")
+from conftest import STORE_TABLES as TABLES
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
 def place(request, tmp_path):
-    """Where a store lives: an SQLite file, or the PostgreSQL server CI starts (its URL in
-    STORYKEEPER_TEST_DATABASE_URL; emptied first). Without one the PostgreSQL tests are skipped,
-    except under CI=true, where they fail."""
+    """Where a store lives: an SQLite file, or the PostgreSQL server CI starts (conftest's
+    postgres_url: skipped without one, except under CI=true)."""
     if request.param == "sqlite":
         return tmp_path / "s.db"
-    url = os.environ.get("STORYKEEPER_TEST_DATABASE_URL")
-    if not url:
-        if os.environ.get("CI") == "true":  # CI starts one (.ci/run): a skip there would hide a failure
-            pytest.fail("CI=true but STORYKEEPER_TEST_DATABASE_URL is not set: the PostgreSQL server did not start")
-        pytest.skip("STORYKEEPER_TEST_DATABASE_URL is not set: no PostgreSQL server to test against")
-    import psycopg
-
-    with psycopg.connect(url, autocommit=True) as db:
-        for table in TABLES:
-            db.execute(f"DROP TABLE IF EXISTS {table}")
-    return url
+    return request.getfixturevalue("postgres_url")
 
 
 def test_settings_survive_reopening(place) -> None:
