@@ -1,9 +1,9 @@
 """Which question signals earn their place: each switched off in turn (its weight set to nothing),
 answering the development split only (the FairytaleQA train stories kept out of the model's
-training, and the reader questions' training part), with the answer model as shipped.
-FairytaleQA val and the held-out reader questions are never read.
+training, the reader questions' training part, and the shipped story's own question set), with
+the answer model as shipped. FairytaleQA val and the held-out reader questions are never read.
 
-    python scripts/ablate_signals.py [--lexical]
+    python scripts/ablate_signals.py [--lexical] [--only WORDS]
 
 A FairytaleQA answer is right when it starts in a gold section; a reader answer when its quote
 holds an expected string. Every variant answers with the same built searchers (Searcher.reweighed).
@@ -13,6 +13,8 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import sys
+
+import yaml
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -20,6 +22,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
 import devsplit  # noqa: E402
+from bot import config  # noqa: E402
 from bot.core import index, library, loader, ranker, search  # noqa: E402
 from train_ranker import dev_story  # noqa: E402
 
@@ -51,6 +54,9 @@ def questions(encoder):
     for item, s in devsplit.readers("train", encoder):
         if item["expect"]:
             yield "readers train", s, item["q"], lambda a, e=item["expect"]: any(x in a.quote for x in e)
+    s = library.searcher_for(library.open_index(config.load(ROOT / "config.yaml"), "always-you"), encoder)
+    for item in yaml.safe_load((ROOT / "scripts" / "questions" / "always-you.yaml").read_text(encoding="utf-8")):
+        yield "always-you", s, item["q"], lambda a, e=item["expect"]: any(x in a.quote for x in e)
 
 
 def score(rows, weights) -> dict[str, tuple[float, float]]:
@@ -65,6 +71,7 @@ def score(rows, weights) -> dict[str, tuple[float, float]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--lexical", action="store_true", help="without the answer model")
+    parser.add_argument("--only", default="", help="switch off only the signals whose label holds one of these words")
     args = parser.parse_args()
     encoder = None if args.lexical else ranker.load()
     rows = list(questions(encoder))
@@ -74,6 +81,8 @@ def main() -> None:
     print("|---|" + "---|---|" * len(base))
     print("| none (as shipped) | " + " | ".join(f"{h1:.3f} | {h3:.3f}" for h1, h3 in base.values()) + " |", flush=True)
     for label, off in OFF.items():
+        if args.only and not any(w in label for w in args.only.split()):
+            continue
         got = score(rows, dataclasses.replace(search.WEIGHTS, **off))
         print(f"| {label} | " + " | ".join(f"{got[n][0] - base[n][0]:+.3f} | {got[n][1] - base[n][1]:+.3f}" for n in base)
               + " |", flush=True)
