@@ -34,12 +34,7 @@ OFF = {
     "answer categories and full names": {"category_weight": 0.0},
     "where in the story (end, start)": {"position_weight": 0.0},
     "whose words (window)": {"speaker_weight": 0.0},
-    "whose words (passage)": {"passage_speaker_boost": 0.0},
     "characters named (passage)": {"passage_name_boost": 0.0},
-    "a place for where": {"place_boost": 0.0},
-    "possessive (her eyes)": {"possessive_weight": 0.0},
-    "who is X: described": {"described_weight": 0.0},
-    "a colour near what is asked": {"near_weight": 0.0},
     "the story's knowledge": {"known_top": 0},
     "the reply after a moment": {"reply_first": False},
 }

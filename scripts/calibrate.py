@@ -7,7 +7,8 @@ threshold at which the answers it calls sure are right at least --precision of t
 The development split is made from training data only: the FairytaleQA train stories that
 scripts/train_ranker.py keeps out of training (1 in 20, by name) and the training part of the
 reader questions (scripts/questions/readers.yaml), whose unanswerable and wrong-story questions
-are the negatives that must not be called sure. FairytaleQA val and the held-out reader
+are negatives that must not be called sure, as is each FairytaleQA question asked of the next
+development story. FairytaleQA val and the held-out reader
 questions are never read. Writes bot/models/ranker/calibration.json.
 """
 from __future__ import annotations
@@ -40,10 +41,13 @@ def collect(encoder: ranker.Encoder) -> tuple[list[list[float]], list[int]]:
         X.append(fusion.features(lexical))
         y.append(int(right(result.answers[0])))
 
-    for name, text, questions in devsplit.fairytale(lambda q: q["split"] == "train" and dev_story(q["story"])):
-        searcher = library.searcher_for(index.build(loader.from_text(text, name)), encoder)
+    stories = list(devsplit.fairytale(lambda q: q["split"] == "train" and dev_story(q["story"])))
+    searchers = [library.searcher_for(index.build(loader.from_text(text, name)), encoder) for name, text, _ in stories]
+    for i, (_, _, questions) in enumerate(stories):
         for q, gold in questions:
-            record(searcher, q["question"], lambda a, gold=gold: any(s <= a.start < e for s, e in gold))
+            record(searchers[i], q["question"], lambda a, gold=gold: any(s <= a.start < e for s, e in gold))
+            # The same question asked of another story, where no answer is right.
+            record(searchers[(i + 1) % len(searchers)], q["question"], lambda a: False)
     for item, searcher in devsplit.readers("train", encoder):
         expect = item["expect"]
         record(searcher, item["q"], lambda a, expect=expect: bool(expect) and any(e in a.quote for e in expect))
@@ -83,8 +87,8 @@ def main() -> None:
           f"{chosen.mean():.2f}, right when sure {y[chosen].mean() if chosen.any() else 0:.2f}")
     out = {"weights": [float(w) for w in weights], "bias": float(bias), "threshold": threshold,
            "features": ranker.FEATURES[: len(weights)],
-           "fitted_on": f"{len(y)} development questions (FairytaleQA train stories held out of training, "
-                        "reader questions' training part)"}
+           "fitted_on": f"{len(y)} development answers (FairytaleQA train stories held out of training, each "
+                        "question also asked of another of them; reader questions' training part)"}
     (ranker.MODEL_DIR / "calibration.json").write_text(json.dumps(out, indent=2) + "\n")
     print(f"wrote {ranker.MODEL_DIR / 'calibration.json'}")
 

@@ -8,8 +8,6 @@ import os
 import sys
 from pathlib import Path
 
-import pytest
-
 from bot.chat.store import Store
 from fake_discord import FakeDiscord
 

@@ -1,7 +1,6 @@
 """The settings database: lasting, versioned, honest about damage, and safe against a kill."""
 from __future__ import annotations
 
-import os
 import signal
 import sqlite3
 import subprocess
@@ -13,7 +12,6 @@ import pytest
 
 from bot.chat.store import SCHEMA_VERSION, Store, StoreError
 
-from conftest import STORE_TABLES as TABLES
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

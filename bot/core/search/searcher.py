@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import copy
-import re
 from collections import Counter
 
 import numpy as np
@@ -16,7 +15,7 @@ from bot.core.search.results import Answer, AskResult, Quote, SceneHit
 from bot.core.search.terms import words
 from bot.core.search.weights import WEIGHTS, Weights
 
-FORMAT = 18  # bump when the Searcher's state changes: cached searchers are rebuilt
+FORMAT = 19  # bump when the Searcher's state changes: cached searchers are rebuilt
 
 
 class Searcher:
@@ -41,8 +40,6 @@ class Searcher:
         self.lines_by_passage: dict[int, list] = {}
         for d in ix.dialogue:
             self.lines_by_passage.setdefault(d.passage, []).append(d)
-        self.has_place = np.array([bool(re.search(r"\b(?:at|in|into|inside|outside|across)\s+the\s+\w+",
-                                                  ix.text[p.start:p.end])) for p in ix.passages] or [False])
         self.scene_bm25 = scenes.index(ix, self.lex.name_words, self.lex.word_rank, self.w)
         self.units, unit_terms = analysed.windows(self.w)
         self.unit_bm25 = retrieval.bm25(unit_terms, k1=self.w.unit_k1, b=self.w.unit_b)
@@ -52,8 +49,6 @@ class Searcher:
         self.unit_named = retrieval.postings([n | sp for n, sp in zip(self.unit_names, self.unit_speakers)])
         self.unit_speaking = retrieval.postings(self.unit_speakers)
         self.passage_named = retrieval.postings(self.passage_chars)
-        self.passage_speaking = retrieval.postings([{d.speaker for d in self.lines_by_passage.get(i + 1, ()) if d.speaker}
-                                                    for i in range(len(ix.passages))])
         self.unit_category = signals.categories(self, analysed.spans)
         # Windows that can never be an answer: a heading ("SECOND EPILOGUE", "VIOLET HUNTER."),
         # a chapter title, or a name alone.
@@ -159,7 +154,9 @@ class Searcher:
         combined[self.unit_bare] = 0.0  # nor headings and names alone
         if known:
             signals.known(self, combined, known)
-        order = signals.read(self, q, combined, top)
+        k = min(len(combined), max(top * 20, 300))  # the best few hundred windows go on
+        order = np.argpartition(-combined, k - 1)[:k]
+        order = order[np.argsort(-combined[order])]
         fusion = None
         if not only_position:
             order, fusion = self._fuse(q, order, combined)
