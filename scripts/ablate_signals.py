@@ -1,7 +1,9 @@
 """Which question signals earn their place: each switched off in turn (its weight set to nothing),
-answering the development split only (the FairytaleQA train stories kept out of the model's
-training, the reader questions' training part, and the shipped story's own question set), with
-the answer model as shipped. FairytaleQA val and the held-out reader questions are never read.
+on the development split only (the FairytaleQA train stories kept out of the model's training,
+the reader questions' training part, and the shipped story's own question set), with the answer
+model and (--lexical) without it, as the bot answers when the model cannot load. A signal stays
+if switching it off costs something either way. FairytaleQA val and the held-out reader
+questions are never read.
 
     python scripts/ablate_signals.py [--lexical] [--only WORDS]
 
@@ -34,7 +36,11 @@ OFF = {
     "answer categories and full names": {"category_weight": 0.0},
     "where in the story (end, start)": {"position_weight": 0.0},
     "whose words (window)": {"speaker_weight": 0.0},
+    "whose words (passage)": {"passage_speaker_boost": 0.0},
     "characters named (passage)": {"passage_name_boost": 0.0},
+    "possessive (her eyes)": {"possessive_weight": 0.0},
+    "who is X: described": {"described_weight": 0.0},
+    "a colour near what is asked": {"near_weight": 0.0},
     "the story's knowledge": {"known_top": 0},
     "the reply after a moment": {"reply_first": False},
 }

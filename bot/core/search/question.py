@@ -98,6 +98,7 @@ FRAMED = {"clothing": {"wear", "dress", "cloth", "wore", "worn"},
 REACTION = re.compile(r"^\s*how\s+(?:did|does|do|was|were|is|would)\s+(?P<who>.+?)\s+"
                       r"(?P<verb>react|reacted|respond|responded|take it|reply|replied|answer|answered)\b",
                       re.IGNORECASE)
+WHO_IS = re.compile(r"^\s*who\s+(?:is|was|'s|’s|were)\s+(?P<who>[^?!.]+?)\s*[?!.]*\s*$", re.IGNORECASE)
 WHAT_MADE = re.compile(r"\bwhat (?:made|makes|make|caused|causes|cause)\b", re.IGNORECASE)
 WHEN = re.compile(r"\b(?:when|after|once|as soon as)\b", re.IGNORECASE)
 # "How does the story end?": where in the story the answer is, not a word it holds.

@@ -126,8 +126,8 @@ def idf(df: Counter, n: int, t: str) -> float:
 
 
 def passage_scores(sr, q: Question) -> np.ndarray:
-    """A score for every passage: BM25, a little of a neighbour's in the same scene, and more for
-    the characters asked about."""
+    """A score for every passage: BM25, a little of a neighbour's in the same scene, more for the
+    characters and the speaker asked about."""
     terms = [t for t in q.terms if t in sr.lex.known_terms]
     if not terms or not sr.ix.passages:
         return np.zeros(len(sr.passage_terms))
@@ -142,6 +142,8 @@ def passage_scores(sr, q: Question) -> np.ndarray:
     boost = np.ones(len(base))
     if q.characters:
         boost += sr.w.passage_name_boost * share(sr.passage_named, q.characters, len(base))
+    if q.speaker:
+        boost *= 1.0 + sr.w.passage_speaker_boost * share(sr.passage_speaking, [q.speaker], len(base))
     return smoothed * boost
 
 

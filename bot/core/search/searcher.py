@@ -15,7 +15,7 @@ from bot.core.search.results import Answer, AskResult, Quote, SceneHit
 from bot.core.search.terms import words
 from bot.core.search.weights import WEIGHTS, Weights
 
-FORMAT = 19  # bump when the Searcher's state changes: cached searchers are rebuilt
+FORMAT = 20  # bump when the Searcher's state changes: cached searchers are rebuilt
 
 
 class Searcher:
@@ -49,6 +49,8 @@ class Searcher:
         self.unit_named = retrieval.postings([n | sp for n, sp in zip(self.unit_names, self.unit_speakers)])
         self.unit_speaking = retrieval.postings(self.unit_speakers)
         self.passage_named = retrieval.postings(self.passage_chars)
+        self.passage_speaking = retrieval.postings([{d.speaker for d in self.lines_by_passage.get(i + 1, ()) if d.speaker}
+                                                    for i in range(len(ix.passages))])
         self.unit_category = signals.categories(self, analysed.spans)
         # Windows that can never be an answer: a heading ("SECOND EPILOGUE", "VIOLET HUNTER."),
         # a chapter title, or a name alone.
@@ -154,9 +156,7 @@ class Searcher:
         combined[self.unit_bare] = 0.0  # nor headings and names alone
         if known:
             signals.known(self, combined, known)
-        k = min(len(combined), max(top * 20, 300))  # the best few hundred windows go on
-        order = np.argpartition(-combined, k - 1)[:k]
-        order = order[np.argsort(-combined[order])]
+        order = signals.read(self, q, combined, top)
         fusion = None
         if not only_position:
             order, fusion = self._fuse(q, order, combined)

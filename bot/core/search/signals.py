@@ -1,11 +1,13 @@
 """Question signals: what a question points to, beyond its words, raises the windows that hold it.
 
 Each signal is one unit here: its trigger (a pattern of the question, in question.py), the data it
-precomputes from the story (when any), and its weight (in Weights). Two families:
+precomputes from the story (when any), and its weight (in Weights). Three families:
 
 - factors on every window: the category of word a right answer holds (a place, a colour, a
   garment, a pet name), a full name ("what is her surname"), the speaker whose words are asked for,
   the story's end or beginning ("how does it end");
+- readers of the best few hundred windows' text: "Caroline's eyes" said as "her eyes" (possessive),
+  "who is X" answered by what X is (described), a colour next to what is asked about (near);
 - moves: the story's knowledge of people and places put first (known), and "what did X say when
   ..." answered by X's next line after that moment (reply_after).
 """
@@ -16,9 +18,9 @@ import re
 import numpy as np
 
 from bot.core.search.question import (CATEGORIES, DECISIVE, FULLNAME, PLACE_IN_STORY, REACTION, SPEECH_VERBS,
-                                      WHEN, Question)
+                                      WHEN, WHO_IS, Question)
 from bot.core.search.retrieval import matches, share
-from bot.core.search.terms import analyse, fold, words
+from bot.core.search.terms import analyse, fold, term, words
 
 
 def categories(sr, sentence_spans: list[list[tuple[int, int]]]) -> dict[str, np.ndarray]:
@@ -66,6 +68,25 @@ def known(sr, combined: np.ndarray, windows: list[int]) -> None:
         combined[u] = max(0.0, float(combined[u])) + lift * (1.0 + sr.w.known_weight / (1 + rank))
 
 
+def read(sr, q: Question, combined: np.ndarray, top: int) -> np.ndarray:
+    """The signals that read text, over the best few hundred windows only; returns those windows
+    in their new order (``combined`` is changed in place)."""
+    k = min(len(combined), max(top * 20, 300))
+    order = np.argpartition(-combined, k - 1)[:k]
+    owned = possessive(sr, q, order)
+    if owned is not None:
+        combined[order] *= 1.0 + sr.w.possessive_weight * owned
+    order = order[np.argsort(-combined[order])]
+    head = order[: max(top * 20, 60)]
+    found = [(sr.w.described_weight, described(sr, q, head)), (sr.w.near_weight, near(sr, q, head))]
+    if any(f is not None for _, f in found):
+        for weight, f in found:
+            if f is not None:
+                combined[head] *= 1.0 + weight * f
+        order = order[np.argsort(-combined[order], kind="stable")]
+    return order
+
+
 def reply_after(sr, q: Question, combined: np.ndarray) -> int | None:
     """For "what did X say/answer/ask when ..." and "how did X react when ...": the window
     holding X's first line (or first mention) after the best match for the "when" clause, in
@@ -104,6 +125,23 @@ def reply_after(sr, q: Question, combined: np.ndarray) -> int | None:
     return None
 
 
+def possessive(sr, q: Question, units: np.ndarray) -> np.ndarray | None:
+    """"Caroline's eyes": units that say "her eyes" (or "Caroline's eyes") score higher."""
+    for match in re.finditer(r"\b(\w+)(?:'s|’s|s|')\s+([a-z]{3,})\b", fold(q.text).lower()):
+        owner = match.group(1)
+        owner = sr.lex.name_words.get(owner) or sr.lex.name_words.get(q.corrected.get(owner, ""))
+        if owner is None:
+            continue
+        thing = match.group(2)
+        gender = next((c.gender for c in sr.ix.characters if c.name == owner), None)
+        pronoun = {"male": "his", "female": "her"}.get(gender or "", "")
+        aliases = [re.escape(a) for c in sr.ix.characters if c.name == owner for a in [c.name, *c.aliases]]
+        owners = "|".join(aliases + ([pronoun] if pronoun else []))
+        pattern = re.compile(rf"\b(?:{owners})(?:'s|’s|'|’)?\s+(?:\w+\s+){{0,2}}{re.escape(thing[:-1] if thing.endswith('s') else thing)}", re.IGNORECASE)
+        return np.array([bool(pattern.search(sr.ix.text[sr.units[u][0] : sr.units[u][1]])) for u in units])
+    return None
+
+
 def position(sr, q: Question) -> np.ndarray | None:
     """For "how does it end" (or begin): 0..1 for each window, rising over the story's last
     (or first) sixth."""
@@ -115,3 +153,45 @@ def position(sr, q: Question) -> np.ndarray | None:
             ramp = (pos - 0.85) / 0.15 if where == "end" else (0.15 - pos) / 0.15
             return np.clip(ramp, 0.0, 1.0)
     return None
+
+
+def described(sr, q: Question, units: np.ndarray) -> np.ndarray | None:
+    """"Who is Irene Adler?": windows that say what someone is ("Irene Adler, the famous
+    adventuress"; "X was a ..."), not ones that only say the name ("And Irene Adler?")."""
+    asked = WHO_IS.match(q.text)
+    if not asked:
+        return None
+    name = " ".join(words(asked.group("who")))
+    if not name or set(q.terms) - {term(w) for w in name.split()}:
+        return None  # more is asked than who someone is
+    who = re.escape(fold(asked.group("who").strip()))
+    pattern = re.compile(rf"\b{who}(?:'s|’s)?(?:,\s+|\s+(?:is|was|are|were|had been)\s+)(?:a|an|the|his|her|my|our|"
+                         rf"their|one|now|once)\b|\b(?:a|an|the)\s+(?:[\w-]+\s+){{0,3}}[\w-]+,\s+{who}\b",
+                         re.IGNORECASE)
+    out = np.zeros(len(units))
+    for k, u in enumerate(units):
+        text = fold(sr.ix.text[sr.units[u][0] : sr.units[u][1]])
+        out[k] = bool(pattern.search(text)) and len(words(text)) >= 8
+    return out
+
+
+def near(sr, q: Question, units: np.ndarray) -> np.ndarray | None:
+    """"What colour were his eyes": windows where a colour word stands within a few words of
+    what the question is about ("eyes tinted with gold"), not anywhere in the window."""
+    wanted = [name for name in DECISIVE if CATEGORIES[name][0].search(q.text)]
+    topical = set(q.terms) - sr.lex.name_terms
+    if not wanted or not topical:
+        return None
+    answers = [CATEGORIES[name][1] for name in wanted]
+    out = np.zeros(len(units))
+    for k, u in enumerate(units):
+        text = sr.ix.text[sr.units[u][0] : sr.units[u][1]]
+        if not any(a.search(text) for a in answers):
+            continue
+        tokens = words(text)
+        about = [i for i, w in enumerate(tokens) if term(w) in topical]
+        if not about:
+            continue
+        hits = [i for i, w in enumerate(tokens) if any(a.fullmatch(w) for a in answers)]
+        out[k] = any(abs(i - j) <= sr.w.near for i in hits for j in about if i != j)
+    return out

@@ -17,12 +17,17 @@ class Weights:
     smooth: float = 0.25
     phrase_weight: float = 0.3
     position_weight: float = 1.0
+    described_weight: float = 1.0
+    near: int = 4  # words
+    near_weight: float = 0.5
     unit_weight: float = 1.0
     passage_weight: float = 0.5
     category_weight: float = 0.3
     name_weight: float = 0.0
     speaker_weight: float = 0.5
+    possessive_weight: float = 1.0
     passage_name_boost: float = 0.15  # a passage naming the characters asked about
+    passage_speaker_boost: float = 0.3  # a passage where the speaker asked about talks
     reply_first: bool = True  # "what did X say when ...": X's next line after that moment first
     known_top: int = 6  # windows from the story's knowledge of people and places put forward for a question
     known_weight: float = 1.0
