@@ -3,6 +3,7 @@
 without it, whether the answer passage holds most of what the question is about."""
 from __future__ import annotations
 
+from bot.core import ranker
 from bot.core.search.question import Question
 from bot.core.search.terms import QUESTION_ONLY, stopwords, term, words
 
@@ -39,8 +40,6 @@ def lexically_sure(sr, q: Question, best: int) -> bool:
 def sure(sr, q: Question, answers: list, fusion, only_position: bool) -> bool:
     """Whether the first answer is marked sure: the answer model's calibrated probability when
     it weighed the answers, else the lexical rule (and "how does it end" is always sure)."""
-    from bot.core import ranker
-
     lexical = bool(answers) and (only_position or lexically_sure(sr, q, answers[0].passage - 1))
     if answers and fusion is not None and not only_position and sr.encoder.calibration:
         return ranker.sure(sr.encoder.calibration, fusion, lexical)

@@ -10,7 +10,7 @@ from bot.core.search.terms import analyse
 
 
 def random_line(sr, character: str | None = None, about: str | None = None,
-          seed: int | None = None) -> Quote | None:
+                seed: int | None = None) -> Quote | None:
     """A random memorable line of dialogue, optionally by a character and/or about a topic."""
     lines = list(sr.ix.dialogue)
     if character:

@@ -23,7 +23,6 @@ class Question:
     corrected: dict[str, str]
 
 
-
 KIND = re.compile(
     r"\b(?P<kind>who|whom|whose|where|when|why|how many|how much|how old|how long|how|"
     r"what colou?r|which|what)\b", re.IGNORECASE)
