@@ -180,3 +180,17 @@ Copyright William Makepeace; printed for William Makepeace.
     found = {c.name: c.aliases for c in ix.characters}
     assert person_of(found, "William Makepeace") is None
     assert person_of(found, "Bill") != person_of(found, "William")
+
+
+def test_a_given_name_that_is_also_a_word_and_a_pet_name_spelt_another_way() -> None:
+    text = ("The sun rose over the town; the old man rose slowly, and the smoke rose again, and the price rose. "
+            "By the window sat Rose Maylie. \"Come,\" said Rose. Harry watched Rose, and Rose smiled. "
+            "Then Miss Maylie rang. Oliver saw Rose Maylie laugh, and Harry Maylie sighed, and Harry left.\n"
+            "In came Charles Bates. \"Wipes,\" said Charley Bates. Master Bates laughed; Charley Bates ran. "
+            "Master Bates hid, and Master Bates grinned, and so did Charles Bates.\n")
+    found = names(text)
+    rose = person_of(found, "Rose Maylie")
+    assert rose is not None and person_of(found, "Rose") == rose == person_of(found, "Miss Maylie")
+    assert person_of(found, "Harry Maylie") != rose
+    bates = person_of(found, "Charley Bates")
+    assert bates is not None and person_of(found, "Charles Bates") == bates == person_of(found, "Master Bates")

@@ -130,7 +130,8 @@ def find_candidates(text: str, start: int, end: int) -> tuple[dict[str, _Form], 
         # Drop leading non-name words ("When Klaus" -> "Klaus").
         offset = m.start()
         while words and words[0].rstrip(".") not in TITLES and (
-                words[0] in NOT_NAMES or (len(words) > 1 and (words[0].endswith("ly") or lower.get(words[0].lower(), 0) > 2))):
+                words[0] in NOT_NAMES or (len(words) > 1 and (words[0].endswith("ly") or lower.get(words[0].lower(), 0) > 2)
+                                          and not _given_before_name(words, lower))):
             offset = text.index(words[0], offset) + len(words[0])
             words = words[1:]
         if len(words) > 1 and words[-1] in PLACE_NOUNS:
@@ -166,6 +167,14 @@ def find_candidates(text: str, start: int, end: int) -> tuple[dict[str, _Form], 
     return forms, lower
 
 
+def _given_before_name(words: list[str], lower: Counter) -> bool:
+    """Whether a run starts with a given name that is also a word ("Rose Maylie", "Grace
+    Poole"): a given name, then a word seldom written in lower case."""
+    second = words[1]
+    return (second not in NOT_NAMES and second.rstrip(".") not in TITLES and lower.get(second.lower(), 0) <= 2
+            and not words[0].endswith("ly") and _name_gender(_plain(words[0])) is not None)
+
+
 def _is_name_word(word: str, f: _Form, lower: Counter) -> bool:
     """Not a stop word, and rarely written in lower case (so not an ordinary word)."""
     if word in NOT_NAMES:
@@ -188,7 +197,8 @@ def detect(text: str, start: int, end: int, setting: StorySetting | None = None
     people: dict[str, _Form] = {}
     for form, f in forms.items():
         title, words = _split_title(form.split())
-        if title and any(w in NOT_NAMES for w in words) or not title and not all(_is_name_word(w, f, lower) for w in words):
+        name_words = words[1:] if len(words) > 1 and _given_before_name(words, lower) else words  # "Rose Maylie"
+        if title and any(w in NOT_NAMES for w in words) or not title and not all(_is_name_word(w, f, lower) for w in name_words):
             continue  # a title makes "Mrs. Hall" a name even where "hall" is also a word
         if form.lower() in ignore or " ".join(words).lower() in ignore:
             continue
@@ -387,7 +397,7 @@ def _cluster(people: dict[str, _Form], min_full: int = 1) -> list[Character]:
     for h in sorted(members, key=lambda h: counts[h]):  # "Bill Sikes" is "William Sikes"
         given, *rest = h.split()
         full = [o for o in members if o != h and o.split()[1:] == rest and len(given) <= len(o.split()[0])
-                and _plain(given).lower() in _diminutives(o.split()[0])]
+                and _plain(given).lower() in _pet_spellings(o.split()[0])]
         if len(full) == 1:
             members[full[0]] |= members.pop(h)
             words_of[full[0]] |= words_of.pop(h)
@@ -498,6 +508,19 @@ def _diminutives(given: str) -> frozenset[str]:
     return frozenset(_NICKNAMER.nicknames_of(_plain(given).lower()))
 
 
+@functools.lru_cache(maxsize=4096)
+def _pet_spellings(given: str) -> frozenset[str]:
+    """The pet forms of ``_diminutives`` in each spelling of their ending ("Charlie", "Charley",
+    "Charly"). Only where the surname is said too ("Charley Bates" is "Charles Bates"): a bare
+    "Kitty" is not every Catherine in the book."""
+    pets = set(_diminutives(given))
+    for pet in _diminutives(given):
+        stem = re.sub(r"(?:ie|ey|y)$", "", pet)
+        if stem != pet and len(stem) > 1:
+            pets.update(stem + end for end in ("ie", "ey", "y"))
+    return frozenset(pets)
+
+
 _NICKNAMER = None
 
 
@@ -544,7 +567,7 @@ def _join_given_names(characters: list[Character]) -> list[Character]:
 
 def _adopt_bare_surnames(characters: list[Character], forms: dict[str, _Form]) -> None:
     """"said Hall": a surname that is also an ordinary word ("hall") still names the family's
-    titled member when it is capitalised mid-sentence and never used as a place."""
+    titled member when it is capitalised mid-sentence and seldom used as a place."""
     taken = {a for c in characters for a in c.aliases}
     by_surname: dict[str, list[Character]] = defaultdict(list)
     for c in characters:
@@ -559,6 +582,18 @@ def _adopt_bare_surnames(characters: list[Character], forms: dict[str, _Form]) -
         owner = heads[0] if len(heads) == 1 else owners[0] if len(owners) == 1 else None
         if owner is not None:
             owner.aliases.append(surname)
+    # "said Rose": likewise a given name that is also a word, for the one person whose full name
+    # starts with it ("Rose Maylie").
+    firsts: dict[str, list[Character]] = defaultdict(list)
+    for c in characters:
+        words = c.name.split()
+        if len(words) > 1 and words[0].rstrip(".") not in TITLES:
+            firsts[words[0]].append(c)
+    for given, owners in firsts.items():
+        f = forms.get(given)
+        if len(owners) == 1 and given not in taken and f and f.count - f.initial >= 2 and f.place * 4 <= f.person \
+                and _name_gender(_plain(given)) is not None:
+            owners[0].aliases.append(given)
 
 
 def _vote(votes: Counter) -> str | None:
