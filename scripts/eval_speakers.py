@@ -46,6 +46,21 @@ def map_characters(ours: list[chars.Character], gold: dict[str, list[str]]) -> d
     return out
 
 
+def _bare(phrase: str) -> str:
+    """A description without its article: "a young Lucas" and "The Young Lucas" are one."""
+    words = _norm(phrase).split()
+    return " ".join(words[1:] if words and words[0] in ("the", "a", "an") else words)
+
+
+def map_descriptions(gold: dict[str, list[str]]) -> dict[str, str]:
+    """A description ("the officer") -> the one gold character PDNC lists under it."""
+    owners: dict[str, set[str]] = {}
+    for k, v in gold.items():
+        for a in (k, *v):
+            owners.setdefault(_bare(a), set()).add(k)
+    return {d: next(iter(ks)) for d, ks in owners.items() if len(ks) == 1}
+
+
 def nearest_name(text: str, start: int, end: int, mentions: list[tuple[int, int, int]]) -> int | None:
     best, dist = None, 10**9
     for s, e, c in mentions:
@@ -62,6 +77,7 @@ def evaluate(story: loader.Story, gold_quotes: list[dict], gold_chars: dict[str,
     characters, mentions = chars.detect(story.text, story.start, story.end, setting)
     lines = dialogue.extract(story.text, paras, characters, mentions)
     mapping = map_characters(characters, gold_chars)
+    described = map_descriptions(gold_chars)
     starts = [l.start for l in lines]
     import bisect
 
@@ -83,14 +99,15 @@ def evaluate(story: loader.Story, gold_quotes: list[dict], gold_chars: dict[str,
                 best, overlap = line, ov
         if best is not None:
             result["found"]["quotes", "n"] += 1
-        ok = best is not None and best.speaker is not None and mapping.get(best.speaker) == q["speaker"]
+        ok = best is not None and (best.speaker is not None and mapping.get(best.speaker) == q["speaker"]
+                                   or best.described is not None and described.get(_bare(best.described)) == q["speaker"])
         base = nearest_name(story.text, q["start"], q["end"], mentions)
         for kind in kinds:
             result["ours"][kind, "ok"] += ok
             result["baseline"][kind, "ok"] += base is not None and mapping.get(base) == q["speaker"]
         if not ok and shown < show_errors:
             shown += 1
-            said = characters[best.speaker].name if best and best.speaker is not None else None
+            said = characters[best.speaker].name if best and best.speaker is not None else best and best.described
             print(f"  [{q['type']}] gold={q['speaker']} ours={said} ({best.how if best else 'missed'}): "
                   f"{story.text[max(0, q['start'] - 80):q['end'] + 80]!r}", file=sys.stderr)
     return result

@@ -51,3 +51,13 @@ def test_offsets_point_at_the_quoted_words() -> None:
     d = ix.dialogue[0]
     assert ix.text[d.start : d.start + 3] == "No,"
     assert ix.text[d.spans[-1][0] : d.end] == "I would rather stand."
+
+
+def test_a_speaker_the_book_only_describes_is_not_credited_to_a_named_one() -> None:
+    ix = build_text(CAST + "“Who took it?” asked John.\n\n"
+                    "“I saw him,” cried a looker-on from the window. “He ran.”\n\n"
+                    "“Any witnesses?” inquired Emma.\n\n“None, madam,” replied the red-faced officer in the doorway.\n\n"
+                    "“Then go,” said Emma.\n")
+    got = [(d.speaker, d.described) for d in ix.dialogue]
+    assert got == [("John Reed", None), (None, "a looker-on"), ("Emma Hart", None),
+                   (None, "the red-faced officer in the doorway"), ("Emma Hart", None)]

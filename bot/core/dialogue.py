@@ -27,8 +27,9 @@ class Line:
     spans: tuple[tuple[int, int], ...]
     paragraph: int
     speaker: int | None  # index into the character list
-    how: str  # explicit, anaphoric, actor, turn, vocative-other, none
+    how: str  # explicit, anaphoric, actor, turn, vocative-other, described, none
     addressee: int | None = None
+    described: str | None = None  # "said the officer": a speaker the book only describes
 
 
 # --- finding quotes -----------------------------------------------------------------------
@@ -88,6 +89,7 @@ def quote_parts(text: str, start: int, end: int, style: str) -> tuple[list[tuple
 
 _VERB = rf"(?:{SPEECH_VERBS})"
 _ADV = r"(?:\w+ly\s+|again\s+|then\s+|now\s+|at last\s+|at once\s+)?"
+_DECIDED = ("narrator", "described")  # a tag that settles who speaks even with no character for them
 _PRONOUN_SUBJ = {"he": "male", "she": "female", "i": "narrator"}
 _NOUN_GENDER = {
     "wife": "female", "woman": "female", "girl": "female", "lady": "female", "mother": "female",
@@ -100,6 +102,15 @@ _NOUN_GENDER = {
 _EPITHET = (r"(?:the|his|her|my|our|their)\s+(?:[a-z]+\s+){0,2}?(" + "|".join(_NOUN_GENDER) + r")\b"
             r"|(?:[Tt]he|[Aa])\s+(?:[a-z-]+\s+|[A-Z][a-z-]+\s+(?=[A-Z]))?(?!(?:in|with|of)\b)[A-Za-z-]+"
             r"(?:\s+(?:in|with|of)\s+the\s+(?:[a-z-]+\s+)?[a-z-]+)?")
+# Heads of a description that do not say who speaks: "said the other", "replied the latter".
+_NOT_SOMEONE = {"other", "others", "latter", "former", "first", "second", "third", "last", "rest", "one", "two",
+                "three", "same", "whole", "next", "answer", "reply", "words", "question", "time", "moment", "while",
+                "minute", "little", "tone", "whisper", "pause", "laugh", "smile", "sigh", "look", "glance", "bow",
+                "word", "length", "last", "once", "few"}
+_LINKS = {"from", "to", "at", "on", "by", "as", "and", "but", "or", "for", "into", "over", "under", "after", "before",
+          "then", "who", "which", "that", "upon", "across", "through"}
+_SPEECH_WORDS = set(SPEECH_VERBS.replace("(", "").replace(")", "").replace("?", "").split("|")) | {
+    "again", "then", "now", "once"}
 _AFTER_VERB_FIRST = re.compile(rf"^[\s,;:—–-]*{_ADV}{_VERB}\s+{_ADV}(?P<subj>[A-Z][\w.’']*(?:\s+[A-Z][\w’']*)*|he|she|I|{_EPITHET})", re.IGNORECASE)
 _AFTER_SUBJ_FIRST = re.compile(rf"^[\s,;:—–-]*(?P<subj>[A-Z][\w.’']*(?:\s+[A-Z][\w’']*)*|he|she|I|{_EPITHET})\s+{_ADV}{_VERB}\b", re.IGNORECASE)
 _BEFORE = re.compile(rf"(?P<subj>[A-Z][\w.’']*(?:\s+[A-Z][\w’']*)*|\b[Hh]e|\b[Ss]he|\bI|{_EPITHET})\s+{_ADV}{_VERB}\b[^.!?“”\"]{{0,60}}[,:]?\s*$")
@@ -148,20 +159,22 @@ class _Attributor:
                 i -= 1
         return fallback
 
-    def subject(self, match: re.Match[str], quote_pos: int, exclude: set[int]) -> tuple[int | None, str]:
+    def subject(self, match: re.Match[str], quote_pos: int, exclude: set[int]) -> tuple[int | None, str, str | None]:
+        """Who the subject of a speech tag is: (character, how, description). A description
+        the book never ties to a name ("said the officer") is the speaker as it stands."""
         subj = match.group("subj")
         s = match.start("subj")
         word = subj.lower()
         if word in _PRONOUN_SUBJ:
             if word == "i":
-                return self.narrator, "narrator"
-            return self.recent(quote_pos, _PRONOUN_SUBJ[word], exclude), "anaphoric"
+                return self.narrator, "narrator", None
+            return self.recent(quote_pos, _PRONOUN_SUBJ[word], exclude), "anaphoric", None
         c = self.mention_at(s, match.end("subj") + 1)
         if c is not None:
-            return c, "explicit"
+            return c, "explicit", None
         epithet = re.search(_EPITHET, subj, re.IGNORECASE) if subj[:1].islower() or subj.split()[0].lower() in ("the", "his", "her", "my", "our", "their") else None
         if epithet and epithet.group(1):
-            return self.recent(quote_pos, _NOUN_GENDER[epithet.group(1).lower()], exclude), "anaphoric"
+            return self.recent(quote_pos, _NOUN_GENDER[epithet.group(1).lower()], exclude), "anaphoric", None
         words = subj.split()
         title = words[-1 if words[0].lower() == "the" and len(words) == 2 else 0].rstrip(".")
         if title in TITLES and (len(words) == 1 or words[0].lower() == "the"):
@@ -169,10 +182,20 @@ class _Attributor:
             bearers = [i for i, c in enumerate(self.characters)
                        if any(a.split()[0].rstrip(".") == title for a in c.aliases if " " in a)]
             if len(bearers) == 1:
-                return bearers[0], "explicit"
+                return bearers[0], "explicit", None
         if title in TITLES and TITLES[title]:
-            return self.recent(quote_pos, TITLES[title], exclude), "anaphoric"
-        return None, "unknown"
+            return self.recent(quote_pos, TITLES[title], exclude), "anaphoric", None
+        whole = re.match(_EPITHET, self.text[s : s + 120], re.IGNORECASE) if words[0].lower() in ("the", "a", "an") else None
+        before = self.text[max(0, s - 30) : s].rstrip()
+        subject = not before or before[-1] in ",;:.!?”\"’—(" or before.rsplit(None, 1)[-1].lower() in _SPEECH_WORDS \
+            or before.endswith("ly")
+        phrase = whole.group(0).split() if whole else []
+        while phrase and (phrase[-1].lower() in _SPEECH_WORDS or phrase[-1].lower() in _LINKS):
+            phrase.pop()  # "the former continued", "a looker-on from"
+        head = " ".join(phrase).split(" of ")[0].split(" in ")[0].split(" with ")[0].split()[-1].lower() if len(phrase) > 1 else ""
+        if head and subject and head not in _NOT_SOMEONE:  # "the red-faced gentleman in the high chair"
+            return None, "described", " ".join(phrase)
+        return None, "unknown", None
 
 
 def extract(text: str, paras: list[Paragraph], characters: list[Character],
@@ -196,6 +219,9 @@ def extract(text: str, paras: list[Paragraph], characters: list[Character],
     last_speakers: list[int | None] = []  # speakers of the last utterances in this exchange
     last_addressee: int | None = None
     gap = 0  # paragraphs since the last one with dialogue
+    described_ids: dict[str, int] = {}  # "the officer" -> -1: a speaker with no character, for turns
+    described_names: dict[int, str] = {}
+    last_id: int | None = None
     lead: tuple[int, bool] | None = None  # who the previous paragraph's narration leads into speech
     for pi, p in enumerate(paras):
         parts, left_open = all_parts[pi]
@@ -213,29 +239,42 @@ def extract(text: str, paras: list[Paragraph], characters: list[Character],
         para_addressee: int | None = None
         for gi, group in enumerate(groups):
             quote_mentions = {m[2] for s, e in group for m in att.mentions_in(s, e)}
-            speaker, how = _tagged(att, text, p, parts, group, quote_mentions)
+            speaker, how, described = _tagged(att, text, p, parts, group, quote_mentions)
+            if described is not None and described.split()[0].lower() in ("a", "an"):
+                # "cried a looker-on": someone new, who takes turns like anyone else
+                speaker = described_ids.setdefault(described.lower(), -1 - len(described_ids))
+                described_names.setdefault(speaker, described)
+            elif described is not None:
+                how = "unknown"  # "said the child": most often someone the scene already has
             continued = gi == 0 and prev_open and text[p.start] in "“\"‘'"
             opening = gi == 0 and lead is not None and group[0][0] - p.start <= 2
             if speaker is None and how != "narrator" and opening and lead[1] and lead[0] not in quote_mentions:
                 speaker, how = lead[0], "lead-in"
             if speaker is None and how != "narrator" and continued and lines:
-                speaker, how = lines[-1].speaker, "continued"
+                speaker, how = last_id, "continued"
             if speaker is None and how != "narrator" and para_speaker is not None:
                 speaker, how = para_speaker, "same-paragraph"
             if speaker is None and how != "narrator":
                 speaker, how = _actor(att, text, p, parts, quote_mentions)
             if speaker is None and how != "narrator" and opening and not last_speakers and lead[0] not in quote_mentions:
                 speaker, how = lead[0], "lead-in"
-            if speaker is None and how != "narrator":
+            if speaker is None and how != "narrator" and described is None:
                 speaker, how = _turn(att, last_speakers, last_addressee, quote_mentions, group[0][0])
+            if speaker is None and described is not None:  # a tag names them: no guess by turns
+                speaker = described_ids.setdefault(described.lower(), -1 - len(described_ids))
+                described_names.setdefault(speaker, described)
+                how = "described"
             addressee = _vocative(att, group)
             if speaker is not None and speaker == addressee and how not in ("explicit",):
                 other = [s for s in last_speakers[-3:] if s is not None and s != speaker]
                 speaker, how = (other[-1], "vocative-other") if other else (None, "none")
+            last_id = speaker
             lines.append(Line(
                 text=" ".join(re.sub(r"\s+", " ", text[s:e]) for s, e in group),
                 start=group[0][0], end=group[-1][1], spans=tuple(group), paragraph=pi,
-                speaker=speaker, how=how if speaker is not None else "none", addressee=addressee,
+                speaker=speaker if speaker is None or speaker >= 0 else None,
+                how=how if speaker is not None else "none", addressee=addressee,
+                described=described_names[speaker] if speaker is not None and speaker < 0 else None,
             ))
             para_speaker = speaker if speaker is not None else para_speaker
             if not (continued and last_speakers and last_speakers[-1] == speaker):
@@ -349,8 +388,10 @@ def _is_mention_not_speech(text: str, s: int, e: int, p: Paragraph) -> bool:
 
 
 def _tagged(att: _Attributor, text: str, p: Paragraph, parts: list[tuple[int, int]],
-            group: list[tuple[int, int]], exclude: set[int]) -> tuple[int | None, str]:
-    """A speech tag right after a part of the utterance or right before it."""
+            group: list[tuple[int, int]], exclude: set[int]) -> tuple[int | None, str, str | None]:
+    """A speech tag right after a part of the utterance or right before it. A definite
+    description ("said the child") is given back only when nothing else names the speaker."""
+    definite = None
     for s, e in group:
         nxt = next((ps for ps, _ in parts if ps > e), p.end)
         after = text[e + 1 : nxt - 1] if e < p.end else ""
@@ -358,25 +399,29 @@ def _tagged(att: _Attributor, text: str, p: Paragraph, parts: list[tuple[int, in
         for pattern in (_AFTER_VERB_FIRST, _AFTER_SUBJ_FIRST):
             m = pattern.match(after_first)
             if m:
-                speaker, how = att.subject(_shift(m, e + 1), e, exclude)
-                if speaker is not None or how == "narrator":
-                    return speaker, how
+                speaker, how, described = att.subject(_shift(m, e + 1), e, exclude)
+                if described and described.split()[0].lower() == "the":
+                    definite = definite or described
+                elif speaker is not None or how in _DECIDED:
+                    return speaker, how, described
     s = group[0][0]
     prv = max([pe for _, pe in parts if pe < s], default=p.start - 1)
     before = text[prv + 1 : s - 1]
     m = _BEFORE.search(before)
     if m:
-        speaker, how = att.subject(_shift(m, prv + 1), s, exclude)
-        if speaker is not None or how == "narrator":
-            return speaker, how
+        speaker, how, described = att.subject(_shift(m, prv + 1), s, exclude)
+        if described and described.split()[0].lower() == "the":
+            definite = definite or described
+        elif speaker is not None or how in _DECIDED:
+            return speaker, how, described
     # "Mr. Woodhouse's giving a gentle sigh, and saying,", "Harriet ... was forced to add,":
     # a sentence that ends in a verb of speech names its speaker, its subject.
     if _LEADS_INTO.search(before):
         sentence_start = prv + 1 + (list(sentences(before))[-1][0] if before.strip() else 0)
         for ms, me, c in att.mentions_in(sentence_start, s):
             if c not in exclude and not re.search(r"\b(?:to|at|with|for|of)\s+$", text[max(0, ms - 5) : ms]):
-                return c, "explicit"
-    return None, "none"
+                return c, "explicit", None
+    return None, "none", definite
 
 
 class _Shifted:
@@ -408,7 +453,7 @@ def _actor(att: _Attributor, text: str, p: Paragraph, parts: list[tuple[int, int
         if len(narration.strip()) < 3:
             continue
         for m in _ACTOR.finditer(narration):
-            speaker, how = att.subject(_shift(m, a), a + m.start("subj"), exclude)
+            speaker, how, _ = att.subject(_shift(m, a), a + m.start("subj"), exclude)
             if speaker is not None:
                 return speaker, "actor"
         for s, e, c in att.mentions_in(a, b):

@@ -22,7 +22,7 @@ from bot.core.text import words as word_tokens
 
 log = logging.getLogger(__name__)
 
-FORMAT = 13  # the index's shape; with the code digest in every cache key, old caches are rebuilt
+FORMAT = 14  # the index's shape; with the code digest in every cache key, old caches are rebuilt
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +57,7 @@ class DialogueLine:
     passage: int
     spans: tuple[tuple[int, int], ...]
     how: str
+    described: str | None = None  # "the officer": who speaks, where the book gives no name
 
 
 @dataclass
@@ -257,7 +258,7 @@ def build(story: Story, setting: StorySetting | None = None) -> StoryIndex:
             line.text, line.start, line.end,
             names[line.speaker] if line.speaker is not None else None,
             names[line.addressee] if line.addressee is not None else None,
-            pid, line.spans, line.how,
+            pid, line.spans, line.how, line.described,
         ))
     return StoryIndex(
         name=story.name, path=story.path, title=story.title, author=story.author,

@@ -73,6 +73,8 @@ def answer(sr, i: int, q: Question, score: float, unit: tuple[int, int, int] | N
               or next((d for d in lines if unit and d.start < unit[1] and d.end > unit[0]), None)
               or (lines[0] if lines else None))
     speaker = chosen.speaker if chosen and chosen.speaker in sr.lex.speakers else None
+    if chosen and chosen.speaker is None and chosen.described:
+        speaker = chosen.described  # "— the officer"
     return Answer(sr.ix.text[start:end], start, end, p.id, p.scene, p.chapter,
                   tuple(c for c in p.characters if c in sr.lex.speakers), speaker, score)
 
