@@ -194,3 +194,9 @@ def test_a_given_name_that_is_also_a_word_and_a_pet_name_spelt_another_way() -> 
     assert person_of(found, "Harry Maylie") != rose
     bates = person_of(found, "Charley Bates")
     assert bates is not None and person_of(found, "Charles Bates") == bates == person_of(found, "Master Bates")
+
+
+def test_a_tie_between_two_forms_names_the_person_the_same_way_every_run() -> None:
+    text = "Holmes sat down. " + "\"Yes,\" said Mr. Hatherley. \"No,\" said Hatherley, and Holmes nodded. " * 4
+    found = names(text)
+    assert "Mr. Hatherley" in found and "Hatherley" in found["Mr. Hatherley"]

@@ -484,11 +484,11 @@ def _cluster(people: dict[str, _Form], min_full: int = 1) -> list[Character]:
         # The full given name over its pet form: "Elizabeth Bennet", not "Eliza Bennet".
         full = [k for k in full if not any(o.split()[1:] == k.split()[1:] and len(k) < len(o) and _plain(k.split()[0]).lower()
                                            in _diminutives(o.split()[0]) for o in full)] or full
-        best_full = max(full, key=lambda k: counts[k]) if full else None
+        best_full = max(sorted(full), key=lambda k: (counts[k], len(k))) if full else None
         if best_full and counts[best_full] >= min_full:
             name = best_full
         else:
-            name = max(keys, key=lambda k: counts[k])
+            name = max(sorted(keys), key=lambda k: (counts[k], len(k)))  # a tie goes to the longer form
         characters.append(Character(name=name, aliases=sorted(aliases, key=lambda a: (-len(a), a)),
                                     mentions=total, gender=gender(host) if any(titles[k] for k in keys) else None))
     return characters
