@@ -328,7 +328,11 @@ def _lead_in(att: _Attributor, text: str, start: int, end: int, whole: bool) -> 
     strong = narration.endswith((",", ":", "—", "–", "-", ";"))
     if not strong and not whole:
         return None
-    spans = list(sentences(narration))
+    # Only the last sentence matters: split the tail, and the whole only when the tail is one sentence.
+    tail = max(0, len(narration) - 800)
+    spans = list(sentences(narration[tail:], tail))
+    if tail and len(spans) < 2:
+        spans = list(sentences(narration))
     last = narration[spans[-1][0]:] if spans else narration
     offset = start + len(narration) - len(last)
     # The last clause holds the speaker: "Emma knew it; and Mr. Elton warmly added,".
