@@ -181,8 +181,8 @@ async def test_two_channels_chosen_at_once_are_both_kept(fake, tmp_path) -> None
 
 
 async def test_quick_paths_never_wait_behind_slow_searches(fake, tmp_path) -> None:
-    """With every search thread busy, autocomplete and /help still answer at once, and an /ask
-    is deferred within Discord's 3 seconds and answered when a thread is free."""
+    """With every search thread busy, autocomplete, /help and /quote still answer at once, and
+    an /ask is deferred within Discord's 3 seconds and answered when a thread is free."""
     import time
 
     settings = replace(config.load(ROOT / "config.yaml"), data_dir=tmp_path)
@@ -197,6 +197,7 @@ async def test_quick_paths_never_wait_behind_slow_searches(fake, tmp_path) -> No
         ask = await fake.interact("ask", {"question": "what did caroline ask klaus in his studio?"})
         await fake.interact("character", {"name": "kla"}, autocomplete="name")
         await fake.interact("help", {})
+        quote = await fake.interact("quote", {})
         got: dict[str, float] = {}
         while "answer" not in got:
             post = await fake.next_post(timeout=10)
@@ -204,6 +205,8 @@ async def test_quick_paths_never_wait_behind_slow_searches(fake, tmp_path) -> No
             if post["kind"] == "callback" and post["type"] == 8:
                 got["autocomplete"] = now
                 assert any(c["value"] == "Klaus Mikaelson" for c in post["body"]["data"]["choices"])
+            elif post["kind"] == "callback" and post["type"] == 4 and post["interaction"] == quote["id"]:
+                got["quote"] = now
             elif post["kind"] == "callback" and post["type"] == 4:
                 got["help"] = now
             elif post["kind"] == "callback" and post["type"] == 5 and post["interaction"] == ask["id"]:
@@ -211,7 +214,7 @@ async def test_quick_paths_never_wait_behind_slow_searches(fake, tmp_path) -> No
             elif post["kind"] in ("edit", "followup") and post["token"] == ask["token"]:
                 got["answer"] = now
                 assert "Will you wait for me?" in post["body"]["embeds"][0]["description"]
-        assert got["autocomplete"] < 1.0 and got["help"] < 1.0, got
+        assert got["autocomplete"] < 1.0 and got["help"] < 1.0 and got["quote"] < 1.0, got
         assert got["deferred"] < 2.5 and got["answer"] >= 2.5, got
         await asyncio.gather(*busy)
         assert not fake.mistakes, fake.mistakes

@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 COLOUR = discord.Colour(0x8E6CBF)
 DEFER_AFTER = 1.0  # seconds a slash command's reply or a button's may take before it is deferred
 QUICK = {"help", "story"}  # replies made on the event loop: they never queue behind searches
+LIGHT = {"quote", "character", "characters"}  # lookups with a pool of their own: never behind an ask
 NO_PINGS = discord.AllowedMentions.none()
 
 
@@ -98,7 +99,7 @@ class ReplyView(discord.ui.View):
         async def callback(interaction: discord.Interaction) -> None:
             replies = await self.refresh(interaction) if self.refresh is not None else self.replies
             run = functools.partial(replies.press, self.state or Conversation("answer"), action)
-            pool = getattr(interaction.client, "searches", None)
+            pool = getattr(interaction.client, "lookups", None)  # a card moved or a new quote: light work
             work = asyncio.get_running_loop().run_in_executor(pool, run)
             done, _ = await asyncio.wait({work}, timeout=DEFER_AFTER)
             if not done:
@@ -238,7 +239,7 @@ class StoryCog(commands.Cog, name="Story"):
         if method in QUICK:
             await self.send(ctx, replies, *getattr(replies, method)(*args), story)
             return
-        work = asyncio.ensure_future(self.bot.searching(getattr(replies, method), *args))
+        work = asyncio.ensure_future(self.bot.searching(getattr(replies, method), *args, light=method in LIGHT))
         if ctx.interaction is not None and not ctx.interaction.response.is_done():
             # Discord waits 3 s for a first response: a reply not ready within a second is deferred.
             done, _ = await asyncio.wait({work}, timeout=DEFER_AFTER)
@@ -510,6 +511,7 @@ class StoryBot(commands.Bot):
         # time), and searching (answers, summaries, pictures).
         self.builds = ThreadPoolExecutor(max_workers=1, thread_name_prefix="storykeeper-index")
         self.searches = ThreadPoolExecutor(max_workers=2, thread_name_prefix="storykeeper-search")
+        self.lookups = ThreadPoolExecutor(max_workers=1, thread_name_prefix="storykeeper-lookup")
         self._server_locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._settings_read: dict[int, float] = {}  # when each server's settings were last read
         self.store = store  # type: ignore[assignment]
@@ -571,9 +573,11 @@ class StoryBot(commands.Bot):
             return self.library.whole(story)
         return await asyncio.get_running_loop().run_in_executor(self.builds, self.library.whole, story)
 
-    async def searching(self, fn: Callable[..., Any], *args: Any) -> Any:
-        """``fn(*args)`` in the search pool."""
-        return await asyncio.get_running_loop().run_in_executor(self.searches, functools.partial(fn, *args))
+    async def searching(self, fn: Callable[..., Any], *args: Any, light: bool = False) -> Any:
+        """``fn(*args)`` in the search pool, or, for light work (a quote, a profile), in the
+        lookup pool, where it never waits behind a queue of questions."""
+        pool = self.lookups if light else self.searches
+        return await asyncio.get_running_loop().run_in_executor(pool, functools.partial(fn, *args))
 
     async def set_server(self, guild_id: int, key: str, value: str | None) -> None:
         await self.update_server(guild_id, key, lambda _old: value)
@@ -598,7 +602,7 @@ class StoryBot(commands.Bot):
 
     async def close(self) -> None:
         await super().close()
-        for pool in (self.builds, self.searches):
+        for pool in (self.builds, self.searches, self.lookups):
             pool.shutdown(wait=False, cancel_futures=True)
         if self.store is not None:
             self.store.close()
