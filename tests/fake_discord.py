@@ -77,6 +77,8 @@ class FakeDiscord:
         self._runner: web.AppRunner | None = None
         self._posted: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         self.port = 0
+        # A button press's message, by interaction id and token: updating it keeps its id.
+        self._pressed_message: dict[str, str] = {}
         self.files: dict[str, bytes] = {}  # attachment id -> its bytes, served as Discord's CDN would
 
     # -- server ---------------------------------------------------------------------------
@@ -154,6 +156,8 @@ class FakeDiscord:
             data = (body or {}).get("data") or {}
             kind = (body or {}).get("type")
             message = self._message(data)
+            if kind == 7 and interaction_id in self._pressed_message:  # UPDATE_MESSAGE: the same message, edited
+                message["id"] = self._pressed_message[interaction_id]
             await self._posted.put({"kind": "callback", "type": kind, "body": body, "message": message,
                                     "path": "/" + tail, "interaction": interaction_id})
             # with_response=1: discord.py wants the created message back, as JSON (not 204).
@@ -168,6 +172,8 @@ class FakeDiscord:
             return self._json(message)
         if method == "PATCH" and tail.startswith("webhooks/"):
             message = self._message(body or {})
+            if tail.endswith("/messages/@original") and tail.split("/")[2] in self._pressed_message:
+                message["id"] = self._pressed_message[tail.split("/")[2]]  # a deferred press edits its message
             await self._posted.put({"kind": "edit", "body": body, "message": message, "path": "/" + tail,
                                     "token": tail.split("/")[2]})
             return self._json(message)
@@ -264,6 +270,8 @@ class FakeDiscord:
                    "attachment_size_limit": 8388608}
         if message is not None:
             payload["message"] = message
+            if kind == 3:
+                self._pressed_message[payload["id"]] = self._pressed_message[payload["token"]] = message["id"]
         return payload
 
     async def slash(self, name: str, **options: str) -> None:
