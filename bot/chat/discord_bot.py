@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import io
+import itertools
 import logging
 import time
 from collections import defaultdict
@@ -36,6 +37,7 @@ log = logging.getLogger(__name__)
 COLOUR = discord.Colour(0x8E6CBF)
 DEFER_AFTER = 1.0  # seconds a slash command's reply or a button's may take before it is deferred
 QUICK = {"help", "story"}  # replies made on the event loop: they never queue behind searches
+REPLACED_FOR = 10.0  # seconds a card's buttons still answer after a press replaced the card
 LIGHT = {"quote", "character", "characters"}  # lookups with a pool of their own: never behind an ask
 NO_PINGS = discord.AllowedMentions.none()
 
@@ -68,6 +70,9 @@ def choice(name: str) -> app_commands.Choice[str]:
     return app_commands.Choice(name=fmt.cut(name, 100), value=name[:100])
 
 
+_CARDS = itertools.count()
+
+
 class ReplyView(discord.ui.View):
     """The buttons under a reply. They work for the person who asked and stop after a timeout.
 
@@ -82,9 +87,14 @@ class ReplyView(discord.ui.View):
         self.owner = owner
         self.refresh = refresh
         self.message: discord.Message | discord.InteractionMessage | None = None
+        self.replaced = False
+        # Each card's buttons have ids of their own, so the card a press replaces can stay live
+        # until the new one is up (a quick second press is answered too) and then go without
+        # taking the new card's buttons with it.
+        card = next(_CARDS)
         for i, b in enumerate(reply.buttons[:25]):
             button = discord.ui.Button(label=fmt.cut(b.label, 80), disabled=b.disabled,
-                                       style=discord.ButtonStyle.secondary, custom_id=f"sk:{i}:{b.action}"[:100])
+                                       style=discord.ButtonStyle.secondary, custom_id=f"sk:{card}:{i}:{b.action}"[:100])
             button.callback = self._make_callback(b.action)
             self.add_item(button)
 
@@ -114,16 +124,19 @@ class ReplyView(discord.ui.View):
                 return
             view = (ReplyView(replies, reply, state, self.owner, self.timeout or 300, self.refresh)
                     if reply.buttons else None)
-            self.stop()
             if deferred:
                 await interaction.edit_original_response(embed=to_embed(reply), view=view)
             else:
                 await interaction.response.edit_message(embed=to_embed(reply), view=view)
             if view is not None:
                 view.message = interaction.message
+            self.replaced = True  # a press on it still on its way (the new card not yet seen) is answered
+            asyncio.get_running_loop().call_later(REPLACED_FOR, self.stop)
         return callback
 
     async def on_timeout(self) -> None:
+        if self.replaced:
+            return  # the message shows a newer card's buttons
         for item in self.children:
             if isinstance(item, discord.ui.Button):
                 item.disabled = True
