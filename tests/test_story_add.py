@@ -159,7 +159,8 @@ async def test_only_the_owner_shares_a_story_with_every_server(server, tmp_path)
 
 def test_a_story_another_process_adds_or_updates_is_seen_without_a_restart(tmp_path) -> None:
     """Two processes on one data_dir (here two libraries): what one adds for a server, or
-    updates, the other sees at its next look, because the folders' and files' stamps changed."""
+    updates, the other sees at its first look after ``RECHECK`` seconds (one second in the bot),
+    because the folders' and files' stamps changed."""
     import time
 
     from bot.chat.stories import StoryLibrary
@@ -167,14 +168,17 @@ def test_a_story_another_process_adds_or_updates_is_seen_without_a_restart(tmp_p
 
     settings = settings_for(tmp_path)
     mine, theirs = StoryLibrary(settings), StoryLibrary(settings)
+    theirs.RECHECK = 0.05
     assert "keeper" not in theirs.visible(42)
     source = tmp_path / "keeper.txt"
     source.write_text(TWO_CHAPTERS)
     library.add(settings, source, "keeper", 42)
+    time.sleep(0.06)
     assert theirs.visible(42).get("keeper") == "42/keeper" and "keeper" not in theirs.visible(7)
     assert len(theirs.whole("42/keeper").ix.chapters) == 2
     time.sleep(0.01)
     source.write_text(THREE_CHAPTERS)
     library.add(settings, source, "keeper", 42, replace=True)
+    time.sleep(0.06)
     assert len(theirs.whole("42/keeper").ix.chapters) == 3  # the new version, read again
     assert mine.visible(42)["keeper"] == "42/keeper"

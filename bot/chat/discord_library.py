@@ -253,6 +253,7 @@ class LibraryCog(commands.Cog, name="Library"):
             return
         finally:
             shutil.rmtree(folder, ignore_errors=True)
+        self.bot.library.forget(entry.name)  # seen at once here; other processes see it within a second
         replies = await self.bot.indexing(entry.name)  # from the cache add just wrote
         shown = library.shown(entry.name)
         reading = ""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from collections import OrderedDict
 
 from bot.chat.replies import Replies
@@ -18,7 +19,13 @@ from bot.core import horizon, library
 
 
 class StoryLibrary:
-    """Replies for (story, horizon): the whole story built on first use, horizons as views."""
+    """Replies for (story, horizon): the whole story built on first use, horizons as views.
+
+    The folders and story files are looked at again at most once every ``RECHECK`` seconds: the
+    event loop asks on every interaction, and each look is a system call that, with searches
+    busy in other threads, waits for the interpreter lock."""
+
+    RECHECK = 1.0
 
     def __init__(self, settings: Settings, keep: int = 32):
         self.settings = settings
@@ -27,6 +34,8 @@ class StoryLibrary:
         self._views: OrderedDict[tuple[str, int], Replies] = OrderedDict()
         self._lock = threading.Lock()
         self._building: dict[str, threading.Lock] = {}
+        self._looked: tuple[float, dict] | None = None  # when the folders were last listed, and what they held
+        self._stamps: dict[str, tuple[float, tuple]] = {}  # story -> (when its file was last looked at, its stamp)
         self._names: tuple[Settings, tuple, dict] | None = None
         self._default: tuple[Settings, str] | None = None
 
@@ -49,13 +58,20 @@ class StoryLibrary:
         return len(self._whole)
 
     def forget(self, story: str) -> None:
-        """Drop a removed story's index and views."""
+        """Drop a story's index and views (removed, or added or changed by this process), and
+        look at the folders again at the next ask."""
+        self._looked = None
+        self._stamps.pop(story, None)
         with self._lock:
             self._whole.pop(story, None)
             for k in [k for k in self._views if k[0] == story]:
                 del self._views[k]
 
     def _entries(self) -> dict:
+        now = time.monotonic()
+        if self._looked is not None and self._names is not None and self._names[0] is self.settings \
+                and now - self._looked[0] < self.RECHECK:
+            return self._looked[1]
         stamp = []
         stories = self.settings.data_dir / "stories"
         folders = [self.settings.seeds_dir, stories]
@@ -71,10 +87,20 @@ class StoryLibrary:
         stamp = tuple(stamp)
         if self._names is None or self._names[0] is not self.settings or self._names[1] != stamp:
             self._names = (self.settings, stamp, library.entries(self.settings))
+        self._looked = (now, self._names[2])
         return self._names[2]
 
     def _stamp(self, name: str) -> tuple:
         """The story file's modification time and size: a changed file is read again."""
+        now = time.monotonic()
+        seen = self._stamps.get(name)
+        if seen is not None and now - seen[0] < self.RECHECK:
+            return seen[1]
+        stamp = self._file_stamp(name)
+        self._stamps[name] = (now, stamp)
+        return stamp
+
+    def _file_stamp(self, name: str) -> tuple:
         entry = self._entries().get(name)
         path = entry.path if entry is not None else None
         try:
