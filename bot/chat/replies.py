@@ -141,6 +141,7 @@ class Replies:
         self.max_question = max_question
         self.whole = whole  # the whole story's replies, when these are a reader's horizon of it
         self._summariser = None
+        self._choices: tuple[list[str], dict[str, str], list[str]] | None = None  # autocomplete's names
 
     @property
     def summariser(self):
@@ -603,15 +604,19 @@ class Replies:
         """Up to 25 character names for what has been typed so far, best first."""
         from rapidfuzz import fuzz, process
 
-        names = [self.name(c.name) for c in self.ix.characters]
+        if self._choices is None:  # every name and alias, compared in plain form: made once per view
+            names = [self.name(c.name) for c in self.ix.characters]
+            choices = {a: self.name(c.name) for c in self.ix.characters for a in [self.name(c.name), *c.aliases]}
+            self._choices = (names, choices, [_plain(a) for a in choices])
+        names, choices, plain = self._choices
         if not typed.strip():
             return names[:25]
-        choices = {a: self.name(c.name) for c in self.ix.characters for a in [self.name(c.name), *c.aliases]}
-        found = process.extract(typed, list(choices), scorer=fuzz.WRatio, processor=_plain, limit=50)
+        found = process.extract(_plain(typed), plain, scorer=fuzz.WRatio, processor=None, limit=50)
+        aliases = list(choices)
         out: list[str] = []
-        for alias, score, _ in found:
-            if score >= 50 and choices[alias] not in out:
-                out.append(choices[alias])
+        for _, score, k in found:
+            if score >= 50 and choices[aliases[k]] not in out:
+                out.append(choices[aliases[k]])
         return out[:25]
 
     def complete_scene(self, typed: str) -> list[str]:
