@@ -91,7 +91,8 @@ async def main(args: argparse.Namespace) -> None:
                 answered.setdefault(iid, now)
                 if sent[iid][1] == "quote" and post.get("type") == 4 and not quote_message:
                     quote_message.append(post["message"])
-                elif sent[iid][1] == "press" and post.get("type") == 7 and post["message"].get("components"):
+                elif sent[iid][1] == "press" and (post.get("type") == 7 or post["kind"] == "edit") \
+                        and post["message"].get("components"):
                     quote_message[0] = post["message"]  # "Another" answers with new buttons: press those
 
     async def watch() -> None:
@@ -165,6 +166,9 @@ async def main(args: argparse.Namespace) -> None:
           + (f" ({', '.join(f'{k} {n}' for k, n in Counter(sent[i][1] for i in dropped).items())})" if dropped else ""))
     print(f"quick: {len(quick)}/{n_quick} answered; p50 {pct(quick, .5):.3f} s, p99 {pct(quick, .99):.3f} s, "
           f"over 2.5 s: {sum(t > 2.5 for t in quick)}")
+    for kind in sorted(quick_kinds):
+        these = times({kind}, answered)
+        print(f"  {kind}: {len(these)} answered, p50 {pct(these, .5):.3f} s, p99 {pct(these, .99):.3f} s")
     print(f"asks: first response p50 {pct(ask_first, .5):.2f} s, p99 {pct(ask_first, .99):.2f} s (over 2.5 s: "
           f"{sum(t > 2.5 for t in ask_first)}); answered {len(ask_done)}/{n_ask}, p50 {pct(ask_done, .5):.2f} s, "
           f"p99 {pct(ask_done, .99):.2f} s")
