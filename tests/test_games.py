@@ -121,11 +121,14 @@ async def test_finish_the_line_in_a_form_and_three_silent_rounds_end_the_game(ro
     assert channel.id not in cog.games
 
 
-async def test_the_quote_of_the_day_posts_once_a_day_even_after_a_restart_or_missed_days(simcord_env, tmp_path) -> None:
+async def test_the_quote_of_the_day_posts_once_a_day_even_after_a_restart_or_missed_days(simcord_env, tmp_path,
+                                                                                         monkeypatch) -> None:
     import datetime as dt
 
     import discord
     import simcord
+
+    from bot.chat import discord_games
 
     env = simcord_env
     guild = env.create_guild()
@@ -152,6 +155,8 @@ async def test_the_quote_of_the_day_posts_once_a_day_even_after_a_restart_or_mis
     assert await cog.post_due() == 0  # not yet
     cog.clock = at(2, 9, 0)
     assert await cog.post_due() == 1 and await cog.post_due() == 0  # once
+    # The restarted bot looks at once, by its own clock: the test's day, not today's.
+    monkeypatch.setattr(discord_games, "now", at(2, 9, 30))
     await env.restart_bot(StoryBot(replace(SETTINGS, data_dir=tmp_path / "data"), sync="global"))
     cog = env.bot.get_cog("Daily")
     cog.clock = at(2, 9, 30)

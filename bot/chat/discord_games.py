@@ -288,6 +288,11 @@ def games_played(n: int) -> str:
     return f"{n} game" + ("" if n == 1 else "s")
 
 
+def now() -> dt.datetime:
+    """The time the quote of the day goes by (UTC)."""
+    return dt.datetime.now(dt.timezone.utc)
+
+
 class DailyCog(commands.Cog, name="Daily"):
     """A quote of the day in a channel a server chooses, at a time it chooses (UTC).
 
@@ -299,7 +304,7 @@ class DailyCog(commands.Cog, name="Daily"):
 
     def __init__(self, bot: StoryBot, reading: StoryCog):
         self.bot, self.reading = bot, reading
-        self.clock = lambda: dt.datetime.now(dt.timezone.utc)  # tests set their own
+        self.clock = lambda: now()  # tests set their own, or replace now() for a bot not made yet
 
     async def cog_load(self) -> None:
         self.tick.start()
