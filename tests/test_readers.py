@@ -232,6 +232,7 @@ def test_files_added_to_or_changed_in_seeds_are_seen_without_a_restart(tmp_path)
     settings = replace(config.load(None), seeds_dir=seeds, cache_dir=tmp_path / "cache", default_story=None,
                        stories={}, answer_model=False)
     library = StoryLibrary(settings)
+    library.RECHECK = 0.0  # look at every call (the bot looks at most once a second)
     assert library.names() == ["first"]
     (seeds / "lanterns.html").write_bytes((DATA / "ao3-lanterns.html").read_bytes())
     os.utime(seeds, ns=(1, os.stat(seeds).st_mtime_ns + 1_000_000))  # the folder changed
