@@ -54,6 +54,7 @@ class DiscordSetting:
     max_question_chars: int = 300
     view_timeout: float = 300.0
     game_seconds: float = 20.0  # how long each round of a game is open
+    search_processes: int = 1  # worker processes for questions, scenes and summaries (0: threads)
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,7 @@ TOP_KEYS = {"default_story", "seeds_dir", "cache_dir", "stories", "max_story_mb"
             "database_url"}
 ANSWER_KEYS = {"model"}
 DISCORD_KEYS = {"prefix", "message_content", "test_guild", "cooldown_rate", "cooldown_seconds",
-                "max_question_chars", "view_timeout", "game_seconds"}
+                "max_question_chars", "view_timeout", "game_seconds", "search_processes"}
 STORY_KEYS = {"path", "characters", "ignore"}
 CHARACTER_KEYS = {"aliases", "gender"}
 
@@ -150,7 +151,7 @@ def _parse_discord(value: Any) -> DiscordSetting:
     numbers = {}
     for key, kind, low in (("cooldown_rate", int, 1), ("cooldown_seconds", (int, float), 0),
                            ("max_question_chars", int, 20), ("view_timeout", (int, float), 10),
-                           ("game_seconds", (int, float), 10)):
+                           ("game_seconds", (int, float), 10), ("search_processes", int, 0)):
         v = value.get(key, getattr(d, key))
         if isinstance(v, bool) or not isinstance(v, kind) or v < low:
             raise ConfigError(f"config: discord.{key} must be a number of at least {low}")

@@ -240,6 +240,9 @@ async def test_other_bots_are_ignored(world) -> None:
 
 async def test_errors_reach_the_user_briefly_and_the_bot_keeps_running(world, monkeypatch, caplog) -> None:
     env, channel, alice, _ = world
+    if env.bot.search_processes is not None:  # the broken method is patched here, so search here
+        env.bot.search_processes.shutdown()
+        env.bot.search_processes = None
     replies = env.bot.library.get("always-you")
 
     def broken(question: str):

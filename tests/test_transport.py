@@ -191,7 +191,8 @@ async def test_quick_paths_never_wait_behind_slow_searches(fake, tmp_path) -> No
     try:
         await asyncio.wait_for(bot.wait_until_ready(), 15)
         loop = asyncio.get_running_loop()
-        busy = [loop.run_in_executor(bot.searches, time.sleep, 3.0) for _ in range(bot.searches._max_workers)]
+        asks = bot.search_processes or bot.searches  # where questions are answered
+        busy = [loop.run_in_executor(asks, time.sleep, 3.0) for _ in range(asks._max_workers)]
         await asyncio.sleep(0.05)
         t0 = time.perf_counter()
         ask = await fake.interact("ask", {"question": "what did caroline ask klaus in his studio?"})

@@ -13,7 +13,8 @@ import itertools
 import logging
 import time
 from collections import defaultdict
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Awaitable, Callable, Literal, Optional
 
 import aiohttp
@@ -27,6 +28,7 @@ from bot.chat.replies import (Conversation, Replies, Reply, chapter_asked, chapt
 from bot.chat.discord_games import DailyCog, GameCog
 from bot.chat.discord_library import LibraryCog, Story, complete_story
 from bot.chat.operations import Metrics
+from bot.chat import workers
 from bot.chat.stories import StoryLibrary
 from bot.chat.store import Store
 from bot.config import Settings
@@ -252,10 +254,12 @@ class StoryCog(commands.Cog, name="Story"):
         if method in QUICK:
             await self.send(ctx, replies, *getattr(replies, method)(*args), story)
             return
-        work = asyncio.ensure_future(self.bot.searching(getattr(replies, method), *args, light=method in LIGHT))
+        queued = self.bot.searches_running > 0 and method not in LIGHT
+        work = asyncio.ensure_future(self.bot.searching(replies, method, *args, light=method in LIGHT))
         if ctx.interaction is not None and not ctx.interaction.response.is_done():
-            # Discord waits 3 s for a first response: a reply not ready within a second is deferred.
-            done, _ = await asyncio.wait({work}, timeout=DEFER_AFTER)
+            # Discord waits 3 s for a first response: a reply not ready within a second is
+            # deferred, and one that waits behind other questions at once.
+            done, _ = await asyncio.wait({work}, timeout=0 if queued else DEFER_AFTER)
             if not done:
                 await ctx.defer()
         reply, state = await work
@@ -525,6 +529,10 @@ class StoryBot(commands.Bot):
         self.builds = ThreadPoolExecutor(max_workers=1, thread_name_prefix="storykeeper-index")
         self.searches = ThreadPoolExecutor(max_workers=2, thread_name_prefix="storykeeper-search")
         self.lookups = ThreadPoolExecutor(max_workers=1, thread_name_prefix="storykeeper-lookup")
+        # Questions, scenes and summaries in processes of their own, started at the first one.
+        self.searches_running = 0  # questions being answered or waiting for a search worker
+        self.search_processes: ProcessPoolExecutor | None = (
+            workers.pool(settings, settings.discord.search_processes) if settings.discord.search_processes else None)
         self._server_locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._settings_read: dict[int, float] = {}  # when each server's settings were last read
         self.store = store  # type: ignore[assignment]
@@ -545,6 +553,13 @@ class StoryBot(commands.Bot):
         if self.story_name:
             self.library.default = lambda: self.story_name  # type: ignore[method-assign]
         await self.indexing(self.library.default())
+        if self.search_processes is not None:  # started now, with the story open, not at the first question
+            try:
+                await asyncio.get_running_loop().run_in_executor(self.search_processes, workers.warm,
+                                                                  self.library.default())
+            except BrokenProcessPool:
+                log.warning("the search process did not start; searching in threads")
+                self.search_processes = None
         reading = StoryCog(self)
         await self.add_cog(reading)
         await self.add_cog(LibraryCog(self, reading))
@@ -586,11 +601,28 @@ class StoryBot(commands.Bot):
             return self.library.whole(story)
         return await asyncio.get_running_loop().run_in_executor(self.builds, self.library.whole, story)
 
-    async def searching(self, fn: Callable[..., Any], *args: Any, light: bool = False) -> Any:
-        """``fn(*args)`` in the search pool, or, for light work (a quote, a profile), in the
-        lookup pool, where it never waits behind a queue of questions."""
-        pool = self.lookups if light else self.searches
-        return await asyncio.get_running_loop().run_in_executor(pool, functools.partial(fn, *args))
+    async def searching(self, replies: Replies, method: str, *args: Any, light: bool = False) -> Any:
+        """``replies.method(*args)``: light work (a quote, a profile) in the lookup pool, where it
+        never waits behind a queue of questions; the rest in the worker processes (see
+        bot/chat/workers.py), else in the search threads."""
+        loop = asyncio.get_running_loop()
+        if not light:
+            self.searches_running += 1
+            try:
+                return await self._search(loop, replies, method, *args)
+            finally:
+                self.searches_running -= 1
+        return await loop.run_in_executor(self.lookups, functools.partial(getattr(replies, method), *args))
+
+    async def _search(self, loop: asyncio.AbstractEventLoop, replies: Replies, method: str, *args: Any) -> Any:
+        if self.search_processes is not None and replies.key is not None:
+            try:
+                return await loop.run_in_executor(self.search_processes, functools.partial(
+                    workers.reply, replies.key, replies.chapters, method, *args))
+            except BrokenProcessPool:
+                log.warning("a search process died; searching in threads until it is started again")
+                self.search_processes = workers.pool(self.settings, self.settings.discord.search_processes)
+        return await loop.run_in_executor(self.searches, functools.partial(getattr(replies, method), *args))
 
     async def set_server(self, guild_id: int, key: str, value: str | None) -> None:
         await self.update_server(guild_id, key, lambda _old: value)
@@ -615,7 +647,9 @@ class StoryBot(commands.Bot):
 
     async def close(self) -> None:
         await super().close()
-        for pool in (self.builds, self.searches, self.lookups):
+        for pool in (self.builds, self.searches, self.lookups, self.search_processes):
+            if pool is None:
+                continue
             pool.shutdown(wait=False, cancel_futures=True)
         if self.store is not None:
             self.store.close()

@@ -140,6 +140,8 @@ class Replies:
         self.searcher = searcher
         self.max_question = max_question
         self.whole = whole  # the whole story's replies, when these are a reader's horizon of it
+        self.key: str | None = None  # the library's name for the story, and the horizon (None: all of it)
+        self.chapters: int | None = None
         self._summariser = None
         self._choices: tuple[list[str], dict[str, str], list[str]] | None = None  # autocomplete's names
 

@@ -57,6 +57,10 @@ class StoryLibrary:
         """How many stories are indexed and in memory."""
         return len(self._whole)
 
+    def forget_looks(self) -> None:
+        """Look at the folders again at the next ask (a story added by another process)."""
+        self._looked = None
+
     def forget(self, story: str) -> None:
         """Drop a story's index and views (removed, or added or changed by this process), and
         look at the folders again at the next ask."""
@@ -146,6 +150,7 @@ class StoryLibrary:
         None). Blocking only while the story itself is first indexed."""
         name = story or self.default()
         whole = self.whole(name)
+        whole.key = name
         if not horizon.cuts(whole.ix, chapters):
             return whole
         key = (name, chapters)
@@ -156,6 +161,7 @@ class StoryLibrary:
                 return found
         view = horizon.view(whole.ix, chapters)
         found = Replies(view, whole.searcher.at(view), whole.max_question, whole=whole)
+        found.key, found.chapters = name, chapters
         with self._lock:
             self._views[key] = found
             while len(self._views) > self.keep:
