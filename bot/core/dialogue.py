@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from bot.core.characters import SPEECH_VERBS, TITLES, Character
+from bot.core.language import LINK_WORDS, NOT_SOMEONE
 from bot.core.segment import Paragraph
 from bot.core.text import sentences
 
@@ -102,13 +103,6 @@ _NOUN_GENDER = {
 _EPITHET = (r"(?:the|his|her|my|our|their)\s+(?:[a-z]+\s+){0,2}?(" + "|".join(_NOUN_GENDER) + r")\b"
             r"|(?:[Tt]he|[Aa])\s+(?:[a-z-]+\s+|[A-Z][a-z-]+\s+(?=[A-Z]))?(?!(?:in|with|of)\b)[A-Za-z-]+"
             r"(?:\s+(?:in|with|of)\s+the\s+(?:[a-z-]+\s+)?[a-z-]+)?")
-# Heads of a description that do not say who speaks: "said the other", "replied the latter".
-_NOT_SOMEONE = {"other", "others", "latter", "former", "first", "second", "third", "last", "rest", "one", "two",
-                "three", "same", "whole", "next", "answer", "reply", "words", "question", "time", "moment", "while",
-                "minute", "little", "tone", "whisper", "pause", "laugh", "smile", "sigh", "look", "glance", "bow",
-                "word", "length", "last", "once", "few"}
-_LINKS = {"from", "to", "at", "on", "by", "as", "and", "but", "or", "for", "into", "over", "under", "after", "before",
-          "then", "who", "which", "that", "upon", "across", "through"}
 _SPEECH_WORDS = set(SPEECH_VERBS.replace("(", "").replace(")", "").replace("?", "").split("|")) | {
     "again", "then", "now", "once"}
 _AFTER_VERB_FIRST = re.compile(rf"^[\s,;:—–-]*{_ADV}{_VERB}\s+{_ADV}(?P<subj>[A-Z][\w.’']*(?:\s+[A-Z][\w’']*)*|he|she|I|{_EPITHET})", re.IGNORECASE)
@@ -190,10 +184,10 @@ class _Attributor:
         subject = not before or before[-1] in ",;:.!?”\"’—(" or before.rsplit(None, 1)[-1].lower() in _SPEECH_WORDS \
             or before.endswith("ly")
         phrase = whole.group(0).split() if whole else []
-        while phrase and (phrase[-1].lower() in _SPEECH_WORDS or phrase[-1].lower() in _LINKS):
+        while phrase and (phrase[-1].lower() in _SPEECH_WORDS or phrase[-1].lower() in LINK_WORDS):
             phrase.pop()  # "the former continued", "a looker-on from"
         head = " ".join(phrase).split(" of ")[0].split(" in ")[0].split(" with ")[0].split()[-1].lower() if len(phrase) > 1 else ""
-        if head and subject and head not in _NOT_SOMEONE:  # "the red-faced gentleman in the high chair"
+        if head and subject and head not in NOT_SOMEONE:  # "the red-faced gentleman in the high chair"
             return None, "described", " ".join(phrase)
         return None, "unknown", None
 

@@ -20,3 +20,15 @@ governess guardian ward heir widow widower bride bridegroom
 
 # Words after which a capitalised name is a place ("in New Orleans", "at Baker Street").
 SETTING_PREPOSITIONS = ("in", "at", "to", "from", "into", "near", "through", "across", "around")
+
+# Heads of a description in a speech tag that do not say who speaks: "said the other", "replied
+# the latter", "after a time exclaimed".
+NOT_SOMEONE = frozenset("""
+other others latter former first second third last rest one two three same whole next answer reply words
+question time moment while minute little tone whisper pause laugh smile sigh look glance bow word length once few
+""".split())
+
+# Words that end a description before what follows it: "a looker-on from the window".
+LINK_WORDS = frozenset("""
+from to at on by as and but or for into over under after before then who which that upon across through
+""".split())
