@@ -142,10 +142,11 @@ def stem(words: list[str]) -> list[str]:
 def _keywords(tokens: list[str], stems: dict[str, str], allowed: set[str], df: Counter, n_docs: int,
               exclude: set[str], k: int = 3) -> list[str]:
     """The scene's most distinctive words (by stem, tf-idf), shown in their commonest form."""
-    words = Counter(w for w in tokens if w in allowed and w not in exclude)
     tf: Counter = Counter()
     surface: dict[str, tuple[int, str]] = {}
-    for w, n in words.items():
+    for w, n in Counter(tokens).items():  # counted in C, then filtered: a long scene has thousands of words
+        if w not in allowed or w in exclude:
+            continue
         s = stems[w]
         tf[s] += n
         if n > surface.get(s, (0, ""))[0]:
@@ -207,7 +208,7 @@ def build(story: Story, setting: StorySetting | None = None) -> StoryIndex:
                and "'" not in w and "’" not in w}  # "don’t" is no scene's subject
     df: Counter = Counter()
     for tokens in scene_tokens:
-        df.update({stems[w] for w in tokens})
+        df.update({stems[w] for w in set(tokens)})
     name_words = {w.lower() for c in characters for a in [c.name, *c.aliases] for w in a.split()}
     mstarts = [m[0] for m in mentions]
     in_scene = [mentions[bisect.bisect_left(mstarts, s.start) : bisect.bisect_left(mstarts, s.end)] for s in spans]
