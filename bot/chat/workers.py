@@ -8,6 +8,9 @@ between processes.
 from __future__ import annotations
 
 import multiprocessing
+import os
+import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
@@ -27,6 +30,15 @@ def _start(settings: Settings) -> None:
     from bot.chat.stories import StoryLibrary
 
     _library = StoryLibrary(settings)
+    parent = os.getppid()
+
+    def orphaned() -> None:
+        """A bot killed outright (SIGKILL) leaves its workers behind: they go within a second."""
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(0)
+
+    threading.Thread(target=orphaned, name="storykeeper-orphaned", daemon=True).start()
 
 
 def reply(story: str, chapters: int | None, method: str, *args: Any) -> Any:
