@@ -529,7 +529,8 @@ class StoryBot(commands.Bot):
         self.builds = ThreadPoolExecutor(max_workers=1, thread_name_prefix="storykeeper-index")
         self.searches = ThreadPoolExecutor(max_workers=2, thread_name_prefix="storykeeper-search")
         self.lookups = ThreadPoolExecutor(max_workers=1, thread_name_prefix="storykeeper-lookup")
-        # Questions, scenes and summaries in processes of their own, started at the first one.
+        # Questions, scenes and summaries in processes of their own, started with the default
+        # story open (setup_hook); threads are the fallback.
         self.searches_running = 0  # questions being answered or waiting for a search worker
         self.search_processes: ProcessPoolExecutor | None = (
             workers.pool(settings, settings.discord.search_processes) if settings.discord.search_processes else None)

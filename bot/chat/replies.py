@@ -143,7 +143,7 @@ class Replies:
         self.key: str | None = None  # the library's name for the story, and the horizon (None: all of it)
         self.chapters: int | None = None
         self._summariser = None
-        self._choices: tuple[list[str], dict[str, str], list[str]] | None = None  # autocomplete's names
+        self._choices: tuple[list[str], dict[str, str], list[str], list[str]] | None = None  # autocomplete's names
 
     @property
     def summariser(self):
@@ -609,12 +609,11 @@ class Replies:
         if self._choices is None:  # every name and alias, compared in plain form: made once per view
             names = [self.name(c.name) for c in self.ix.characters]
             choices = {a: self.name(c.name) for c in self.ix.characters for a in [self.name(c.name), *c.aliases]}
-            self._choices = (names, choices, [_plain(a) for a in choices])
-        names, choices, plain = self._choices
+            self._choices = (names, choices, list(choices), [_plain(a) for a in choices])
+        names, choices, aliases, plain = self._choices
         if not typed.strip():
             return names[:25]
         found = process.extract(_plain(typed), plain, scorer=fuzz.WRatio, processor=None, limit=50)
-        aliases = list(choices)
         out: list[str] = []
         for _, score, k in found:
             if score >= 50 and choices[aliases[k]] not in out:
