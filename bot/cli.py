@@ -217,6 +217,8 @@ def _scene(args: argparse.Namespace, settings: config.Settings) -> int:
     if not hits:
         print(f"No scene matches {query!r}. Try a place, a name or something that happens.")
         return 0
+    if hits[0].by_meaning:
+        print(f"No scene has the words {query!r}; the closest in meaning:\n")
     for h in hits:
         people = ", ".join(h.characters[:5]) or "nobody named"
         chapter = next((c.title for c in ix.chapters if c.id == h.chapter), "") if len(ix.chapters) > 1 else ""

@@ -292,3 +292,36 @@ def test_a_quoted_question_comes_with_its_reply() -> None:
     p = ix.passages[0]
     start, end = s.best_quote(p.start, p.end, q, around=ix.text.index('"But tell me'))
     assert ix.text[start:end].startswith('"But tell me') and "English lawyer named Norton" in ix.text[start:end]
+
+
+QUARREL = """The House on Elm Street
+
+Nora Vane made tea in the kitchen while Leo Marsh read the morning paper. The toast was warm, the
+jam was sweet, and the sun came through the window onto the table.
+
+***
+
+That night Leo shouted at Nora and slammed his fist on the table. "You lied to me!" he yelled.
+Nora screamed back that she never wanted to see him again, threw his coat at him and slammed
+the door so hard that the glass cracked.
+
+***
+
+In the morning Nora walked alone in the garden among the roses and the tulips, and listened to the
+birds singing in the old apple tree.
+"""
+
+
+def test_a_scene_is_found_by_what_happens_in_it_when_no_word_matches() -> None:
+    from bot.core import library, ranker
+
+    encoder = ranker.load()
+    if encoder is None:
+        pytest.skip("the answer model is not installed")
+    ix = build_text(QUARREL, "quarrel")
+    with_model = library.searcher_for(ix, encoder)
+    hits = with_model.scenes("the fight")
+    assert hits and hits[0].by_meaning and "slammed" in ix.text[hits[0].start : hits[0].end]
+    assert "slammed" in hits[0].excerpt or "yelled" in hits[0].excerpt  # the passage it was found by
+    assert search.Searcher(ix).scenes("the fight") == []  # lexical alone: nothing, rather than a guess
+    assert not with_model.scenes("garden")[0].by_meaning  # a word that is there is found by the word

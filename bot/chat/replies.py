@@ -297,9 +297,10 @@ class Replies:
     def _scene_card(self, state: Conversation) -> Reply:
         hit = state.answers[state.index]
         people = ", ".join(self.name(c) for c in hit.characters[:8]) or "nobody named"
+        told = "*No scene has these words; this one is among the closest in meaning.*\n\n" if hit.by_meaning else ""
         return Reply(
             title=fmt.cut(f"Scene {hit.id}: {hit.title}", fmt.EMBED_TITLE_MAX),
-            body=fmt.cut(fmt.story_text(hit.excerpt), BODY_MAX),
+            body=told + fmt.cut(fmt.story_text(hit.excerpt), BODY_MAX - len(told)),
             fields=(("Characters", fmt.cut(fmt.escape(people), fmt.EMBED_FIELD_VALUE_MAX)),),
             footer=self.where(hit.chapter, hit.id) + f" · match {state.index + 1} of {len(state.answers)}",
             buttons=(Button("Other matches", "other", disabled=len(state.answers) < 2),

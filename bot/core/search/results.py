@@ -46,11 +46,12 @@ class SceneHit:
     characters: tuple[str, ...]
     excerpt: str
     score: float
+    by_meaning: bool = False  # no word of the search is in any scene: the closest in meaning
 
     def to_dict(self) -> dict:
         return {"id": self.id, "title": self.title, "start": self.start, "end": self.end,
                 "chapter": self.chapter, "characters": list(self.characters), "excerpt": self.excerpt,
-                "score": round(self.score, 3)}
+                "score": round(self.score, 3), "by_meaning": self.by_meaning}
 
 
 @dataclass(frozen=True)

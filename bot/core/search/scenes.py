@@ -39,29 +39,43 @@ def search(sr, keywords: str, top: int = 5) -> list[SceneHit]:
     if q.characters:
         wanted = set(q.characters)
         scores *= np.array([1.0 + 0.3 * len(wanted & set(s.characters)) / len(wanted) for s in ix.scenes])
-    near = meaning(sr, keywords) if not (scores > 0).any() else None
-    if near is not None and len(near) >= 3 and z(near).max() >= sr.w.scene_meaning_min:
-        # No word of it in any scene ("the fight" where nobody says "fight"): each scene by
-        # its passage nearest the words, when one stands out. (Fused with the words as
-        # answers are, it did worse on the tuning lookups than the words alone.)
+    passages = nearness(sr, keywords) if not (scores > 0).any() else None
+    near = meaning(sr, passages) if passages is not None else None
+    by_meaning = near is not None and len(near) >= 3
+    if by_meaning:
+        # No word of it in any scene ("the fight" where nobody says "fight"): each scene by its
+        # passage nearest the words. (Fused with the words as answers are, it did worse on the
+        # tuning lookups than the words alone.) When no scene stands out, the closest three
+        # are still shown, marked as found by meaning.
         scores = near - near.min() + 1e-3
+        if z(near).max() < sr.w.scene_meaning_min:
+            top = min(top, 3)
     order = [int(i) for i in np.argsort(-scores)[:top] if scores[i] > 0]
     out = []
     for i in order:
         s = ix.scenes[i]
         first = next((p for p in ix.passages if p.scene == s.id), None)
-        a, b = best_quote(sr, first.start if first else s.start, s.end, q) if terms else (s.start, s.end)
+        if by_meaning:  # the passage the scene was found by
+            p = max((p for p in ix.passages[: len(passages)] if p.scene == s.id), key=lambda p: passages[p.id - 1],
+                    default=None)
+            a, b = (p.start, p.end) if p is not None else (s.start, s.end)
+        else:
+            a, b = best_quote(sr, first.start if first else s.start, s.end, q) if terms else (s.start, s.end)
         out.append(SceneHit(s.id, s.title, s.start, s.end, s.chapter, s.characters,
-                            trim(ix.text[a:b], 300), float(scores[i])))
+                            trim(ix.text[a:b], 300), float(scores[i]), by_meaning))
     return out
 
 
-def meaning(sr, keywords: str) -> np.ndarray | None:
-    """Each scene's nearest passage to ``keywords`` by the answer model (None without it)."""
+def nearness(sr, keywords: str) -> np.ndarray | None:
+    """Each passage's nearness to ``keywords`` by the answer model (None without it)."""
     if sr.vectors is None or sr.encoder is None or not keywords.strip():
         return None
-    n_pass, n_scenes = sr.sizes[0], len(sr.ix.scenes)
-    near = sr.vectors[:n_pass].astype(np.float32) @ sr.encoder.question(keywords)
+    return sr.vectors[: sr.sizes[0]].astype(np.float32) @ sr.encoder.question(keywords)
+
+
+def meaning(sr, near: np.ndarray) -> np.ndarray:
+    """Each scene's nearest passage: the highest of its passages' ``near``."""
+    n_pass, n_scenes = len(near), len(sr.ix.scenes)
     best = np.full(n_scenes, -1.0)
     scene_of = sr.passage_scene[:n_pass].astype(np.int64) - 1
     keep = scene_of < n_scenes
