@@ -34,7 +34,7 @@ class StoryLibrary:
         self._views: OrderedDict[tuple[str, int], Replies] = OrderedDict()
         self._lock = threading.Lock()
         self._building: dict[str, threading.Lock] = {}
-        self._looked: tuple[float, dict] | None = None  # when the folders were last listed, and what they held
+        self._looked: float | None = None  # when the folders were last looked at
         self._stamps: dict[str, tuple[float, tuple]] = {}  # story -> (when its file was last looked at, its stamp)
         self._names: tuple[Settings, tuple, dict] | None = None
         self._default: tuple[Settings, str] | None = None
@@ -74,8 +74,8 @@ class StoryLibrary:
     def _entries(self) -> dict:
         now = time.monotonic()
         if self._looked is not None and self._names is not None and self._names[0] is self.settings \
-                and now - self._looked[0] < self.RECHECK:
-            return self._looked[1]
+                and now - self._looked < self.RECHECK:
+            return self._names[2]
         stamp = []
         stories = self.settings.data_dir / "stories"
         folders = [self.settings.seeds_dir, stories]
@@ -91,7 +91,7 @@ class StoryLibrary:
         stamp = tuple(stamp)
         if self._names is None or self._names[0] is not self.settings or self._names[1] != stamp:
             self._names = (self.settings, stamp, library.entries(self.settings))
-        self._looked = (now, self._names[2])
+        self._looked = now
         return self._names[2]
 
     def _stamp(self, name: str) -> tuple:

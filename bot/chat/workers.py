@@ -44,7 +44,8 @@ def _start(settings: Settings) -> None:
 def reply(story: str, chapters: int | None, method: str, *args: Any) -> Any:
     """``method(*args)`` of the story's replies at a horizon, as the bot's own would answer."""
     assert _library is not None, "not a worker"
-    _library.forget_looks()  # a story the bot added a moment ago is seen here too
+    if story not in _library.names():
+        _library.forget_looks()  # a story the bot added a moment ago: look at the folders now
     return getattr(_library.get(story, chapters), method)(*args)
 
 

@@ -181,13 +181,13 @@ class _Attributor:
             return self.recent(quote_pos, TITLES[title], exclude), "anaphoric", None
         whole = re.match(_EPITHET, self.text[s : s + 120], re.IGNORECASE) if words[0].lower() in ("the", "a", "an") else None
         before = self.text[max(0, s - 30) : s].rstrip()
-        subject = not before or before[-1] in ",;:.!?”\"’—(" or before.rsplit(None, 1)[-1].lower() in _SPEECH_WORDS \
+        starts_clause = not before or before[-1] in ",;:.!?”\"’—(" or before.rsplit(None, 1)[-1].lower() in _SPEECH_WORDS \
             or before.endswith("ly")
         phrase = whole.group(0).split() if whole else []
         while phrase and (phrase[-1].lower() in _SPEECH_WORDS or phrase[-1].lower() in LINK_WORDS):
             phrase.pop()  # "the former continued", "a looker-on from"
         head = " ".join(phrase).split(" of ")[0].split(" in ")[0].split(" with ")[0].split()[-1].lower() if len(phrase) > 1 else ""
-        if head and subject and head not in NOT_SOMEONE:  # "the red-faced gentleman in the high chair"
+        if head and starts_clause and head not in NOT_SOMEONE:  # "the red-faced gentleman in the high chair"
             return None, "described", " ".join(phrase)
         return None, "unknown", None
 

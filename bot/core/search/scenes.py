@@ -54,12 +54,12 @@ def search(sr, keywords: str, top: int = 5) -> list[SceneHit]:
     out = []
     for i in order:
         s = ix.scenes[i]
-        first = next((p for p in ix.passages if p.scene == s.id), None)
         if by_meaning:  # the passage the scene was found by
             p = max((p for p in ix.passages[: len(passages)] if p.scene == s.id), key=lambda p: passages[p.id - 1],
                     default=None)
             a, b = (p.start, p.end) if p is not None else (s.start, s.end)
         else:
+            first = next((p for p in ix.passages if p.scene == s.id), None)
             a, b = best_quote(sr, first.start if first else s.start, s.end, q) if terms else (s.start, s.end)
         out.append(SceneHit(s.id, s.title, s.start, s.end, s.chapter, s.characters,
                             trim(ix.text[a:b], 300), float(scores[i]), by_meaning))
