@@ -203,7 +203,7 @@ def main() -> None:
             print(f"Other stories (scripts/questions/corpora.yaml), {n} questions: hit@1 {h1:.2f}, hit@3 {h3:.2f}")
         if args.only in (None, "readers"):
             for split in ("train", "heldout"):
-                r = readers(split, args.misses)
+                r = readers(split, args.misses if split == "train" else 0)  # held-out misses are never shown
                 print(f"Reader questions, {split} ({r['n']} answerable): hit@1 {r['hit1']:.3f}, hit@3 {r['hit3']:.3f}; "
                       f"sure on {r['sure']:.2f}, right when sure {r['sure_right']:.2f}, sure and wrong {r['sure_wrong']:.2f}; "
                       f"{r['unanswerable']} unanswerable or wrong-story, sure on {r['unanswerable_sure']:.2f}")
