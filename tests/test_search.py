@@ -294,6 +294,22 @@ def test_a_quoted_question_comes_with_its_reply() -> None:
     assert ix.text[start:end].startswith('"But tell me') and "English lawyer named Norton" in ix.text[start:end]
 
 
+
+def test_the_reply_is_found_across_the_end_of_the_passage() -> None:
+    """A passage that ends on the question: the reply opens the next one, and still follows it,
+    also when the speech tag comes after the question ("said Alice")."""
+    from conftest import build_text
+
+    from bot.core.search import Searcher
+
+    ix = build_text('\u2018What did the three sisters live on?\u2019 said Alice, who liked questions of eating.\n\n'
+                    '\u2018They lived on treacle,\u2019 said the Dormouse, after thinking a minute.\n', "sisters")
+    s = Searcher(ix)
+    q = s.understand("what did the sisters eat")
+    end = ix.text.index("\u2018They lived")
+    start, stop = s.best_quote(0, end, q)
+    assert "lived on treacle" in ix.text[start:stop]
+
 QUARREL = """The House on Elm Street
 
 Nora Vane made tea in the kitchen while Leo Marsh read the morning paper. The toast was warm, the

@@ -110,7 +110,7 @@ PLACE_IN_STORY = {
 # Their words only say where to look: never "fixed" as typos, and left out of the question's terms.
 FRAME = frozenset("story book tale end ending ends ended finish begin begins began beginning start starts "
                   "started opens".split())
-ASKED = re.compile(r"\?[\"”’']?\s*(?:\w+\s+(?:asked|said|inquired|enquired|cried)\b[^.!?]*[.!?]?)?\s*$")
+ASKED = re.compile(r"\?[\"”’']?\s*(?:(?:\w+\s+)?(?:asked|said|inquired|enquired|cried)\b[^.!?]*[.!?]?)?\s*$")
 FULLNAME = re.compile(r"\b(?:surname|last name|full name|family name|first name|real name)\b", re.IGNORECASE)
 
 
