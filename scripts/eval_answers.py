@@ -1,10 +1,12 @@
 """Answer quality: the shipped story's question set and FairytaleQA, against plain BM25.
 
-    python scripts/eval_answers.py [--split val|train] [--misses N] [--only shipped|fairytale]
+    python scripts/eval_answers.py [--split val|train] [--misses N] [--only shipped|readers|novels|fairytale]
 
 Shipped story: a hit when the answer quote contains one of the expected strings
 (scripts/questions/always-you.yaml); the same for reader questions about the other stories we test
-on (scripts/questions/corpora.yaml). FairytaleQA (../shared/eval-data/fairytaleqa): each story's
+on (scripts/questions/corpora.yaml), the larger reader set (readers.yaml: training part and held-out
+part) and the novels' set (novels.yaml: three PDNC novels, development part and held-out part).
+Misses are shown for the parts that are not held out only. FairytaleQA (../shared/eval-data/fairytaleqa): each story's
 sections joined into one text, every question asked, a hit when the answer's offsets fall inside
 a gold section. The baseline, run in the same pass, is a plain BM25 (English stop words, Snowball
 stems) over the same text's sections, the dataset's usual yardstick.
@@ -23,6 +25,9 @@ import yaml
 
 from bot import config
 from bot.core import index, library, loader, search
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import devsplit  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 FTQA = ROOT.parent / "shared" / "eval-data" / "fairytaleqa"
@@ -76,31 +81,13 @@ def corpora(misses: int) -> tuple[float, float, int]:
     return (h1 / n, h3 / n, n) if n else (0.0, 0.0, 0)
 
 
-STORIES = {"always-you": ROOT / "seeds" / "always-you.txt", "gift-of-the-magi": ROOT / "tests/data/gift-of-the-magi.txt",
-           "owl-creek-bridge": ROOT / "tests/data/owl-creek-bridge.txt"}
-
-
-_OPENED: dict[int, dict[str, search.Searcher]] = {}
-
-
-def readers(split: str, misses: int) -> dict[str, float]:
-    """The reader question set (scripts/questions/readers.yaml), one split: hit@1 and hit@3 over
+def readers(split: str, misses: int, name: str = "readers") -> dict[str, float]:
+    """A reader question set (scripts/questions/NAME.yaml), one split: hit@1 and hit@3 over
     answerable questions; of those, how many were marked sure and how many sure and wrong; of
     the unanswerable and wrong-story ones, how many were marked sure."""
-    items = [i for i in yaml.safe_load((ROOT / "scripts" / "questions" / "readers.yaml").read_text(encoding="utf-8"))
-             if i["split"] == split]
-    settings = config.load(ROOT / "config.yaml")
-    opened = _OPENED.setdefault(id(ENCODER), {})  # each story indexed once a run, for both splits
     c: Counter = Counter()
-    for item in items:
-        path = STORIES.get(item["story"], ROOT.parent / "shared" / "corpora" / f"{item['story']}.txt")
-        if not path.exists():
-            continue
-        if item["story"] not in opened:
-            ix = library.open_index(settings, "always-you") if item["story"] == "always-you" else \
-                index.build(loader.from_path(path))
-            opened[item["story"]] = searcher(ix)
-        result = opened[item["story"]].ask(item["q"], top=3)
+    for item, found in devsplit.readers(split, ENCODER, name=name):
+        result = found.ask(item["q"], top=3)
         quotes = [a.quote for a in result.answers]
         if not item["expect"]:
             c["unanswerable"] += 1
@@ -184,7 +171,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--split", default="val", choices=["val", "train"])
     ap.add_argument("--misses", type=int, default=0)
-    ap.add_argument("--only", choices=["shipped", "readers", "fairytale"])
+    ap.add_argument("--only", choices=["shipped", "readers", "novels", "fairytale"])
     ap.add_argument("--ranker", choices=["both", "model", "lexical"], default="both",
                     help="the answer model's ranking, the lexical one alone, or both in one run")
     args = ap.parse_args()
@@ -201,10 +188,14 @@ def main() -> None:
             print(f"Always You, {n} questions: hit@1 {h1:.2f}, hit@3 {h3:.2f}")
             h1, h3, n = corpora(args.misses)
             print(f"Other stories (scripts/questions/corpora.yaml), {n} questions: hit@1 {h1:.2f}, hit@3 {h3:.2f}")
-        if args.only in (None, "readers"):
-            for split in ("train", "heldout"):
-                r = readers(split, args.misses if split == "train" else 0)  # held-out misses are never shown
-                print(f"Reader questions, {split} ({r['n']} answerable): hit@1 {r['hit1']:.3f}, hit@3 {r['hit3']:.3f}; "
+        for name, splits in (("readers", ("train", "heldout")), ("novels", ("dev", "heldout"))):
+            if args.only not in (None, name):
+                continue
+            for split in splits:
+                r = readers(split, args.misses if split != "heldout" else 0, name)  # held-out misses are never shown
+                if not r["n"]:
+                    continue
+                print(f"{name[:-1].capitalize()} questions, {split} ({r['n']} answerable): hit@1 {r['hit1']:.3f}, hit@3 {r['hit3']:.3f}; "
                       f"sure on {r['sure']:.2f}, right when sure {r['sure_right']:.2f}, sure and wrong {r['sure_wrong']:.2f}; "
                       f"{r['unanswerable']} unanswerable or wrong-story, sure on {r['unanswerable_sure']:.2f}")
         if args.only in (None, "fairytale") and FTQA.exists():
