@@ -278,6 +278,20 @@ def test_a_heading_or_a_name_alone_is_never_the_answer() -> None:
     assert "named Norton" in s.ask("who did irene adler marry").answers[0].quote
 
 
+def test_a_long_heading_in_capitals_is_never_the_answer() -> None:
+    from conftest import build_text
+
+    from bot.core.search import Searcher
+
+    ix = build_text("CHAPTER VIII\n\nWHEREIN IS SHOWN HOW THE ARTFUL DODGER GOT INTO TROUBLE WITH THE POLICE\n\n"
+                    "The Dodger was a snub-nosed, flat-browed, common-faced boy, as dirty a juvenile as one "
+                    "would wish to see. He walked with Oliver to the market.\n", "dodger")
+    s = Searcher(ix)
+    for a in s.ask("what does the artful dodger look like", top=3).answers:
+        assert "WHEREIN" not in a.quote, a.quote
+    assert "snub-nosed" in s.ask("what does the artful dodger look like").answers[0].quote
+
+
 def test_a_quoted_question_comes_with_its_reply() -> None:
     from conftest import build_text
 

@@ -156,8 +156,9 @@ def bare(text: str, titles: set[str], names: Container[str]) -> bool:
         return True
     if len(key.split()) <= 6 and (key in titles or key in names):
         return True
+    # A heading in capitals, however long: "WHEREIN IS SHOWN HOW THE ARTFUL DODGER GOT INTO TROUBLE".
     letters = [ch for ch in stripped if ch.isalpha()]
-    return len(key.split()) <= 8 and bool(letters) and all(ch.isupper() for ch in letters)
+    return len(letters) > 1 and all(ch.isupper() for ch in letters)
 
 
 def trim(text: str, limit: int) -> str:
