@@ -2,7 +2,7 @@
 answered from the sentences that say it, not from the ones that only share the question's words."""
 from __future__ import annotations
 
-from bot.core import horizon
+from bot.core import horizon, knowledge
 from bot.core.search import Searcher
 from conftest import build_text
 
@@ -85,3 +85,14 @@ def test_a_profile_shows_who_someone_is_and_what_they_look_like_up_to_the_horizo
     view = horizon.view(ix, 1)
     early = dict(Replies(view, whole.at(view)).character("margaret")[0].fields)
     assert "Looks" not in early
+
+
+def test_a_list_of_qualities_after_a_name_says_who_they_are() -> None:
+    story = ("Chapter 1\n\nDorothea Brooke, tall, clever, and proud, had lived nineteen years in the town of "
+             "Middlemarch with her uncle.\n\nThe uncle talked of Dorothea at dinner, and Dorothea poured the tea "
+             "while Dorothea listened.\n\n\"Dorothea, Dorothea, always Dorothea,\" Celia sighed. Dorothea was "
+             "everywhere.\n\nCelia watched Dorothea and smiled at Dorothea.\n")
+    s = Searcher(build_text(story, "middlemarch"))
+    assert "tall, clever, and proud" in ask(s, "who is dorothea")
+    who = dict(knowledge.profile(s, "Dorothea Brooke", len(s.units)))  # what her profile shows
+    assert "tall, clever, and proud" in who.get("Who", ""), who

@@ -68,6 +68,7 @@ class Knowledge:
             own = {"male": "his", "female": "her"}.get(c.gender or "", "his|her")
             patterns[c.name] = (
                 re.compile(rf"\b(?:{names}),\s+(?:the|a|an|my|our|of|one)\s|"
+                           rf"\b(?:{names}),\s+(?:[a-z][\w-]*,\s+){{2,3}}(?:and\s+)?[a-z]|"  # "Emma Woodhouse, handsome, clever, and rich"
                            rf"\b(?:{names})\s+(?:is|was|had been)\s+(?:a|an|the|his|her|my|our|one|not\s+a)\s|"
                            rf"\b(?:my|his|her|our|their|the|a)\s+(?:[\w-]+\s+){{0,2}}(?:{_RELATION})s?,?\s+(?:{names})\b|"
                            rf"\b(?:{names}),\s+(?:[\w-]+\s+){{0,3}}(?:{_RELATION})s?\b"),
