@@ -88,10 +88,22 @@ def test_unsure_answers_offer_the_likeliest_passages() -> None:
 def test_calibrated_confidence_follows_the_model() -> None:
     ix = build_text(STORY, "sea")
     encoder = WordEncoder()
-    encoder.calibration = {"weights": [10.0, 0, 0, 0, 0, 0], "bias": -7.0, "threshold": 0.5}  # sure when cosine > 0.7
+    encoder.calibration = {"weights": [10.0, 0, 0, 0, 0, 0, 0], "bias": -7.0, "threshold": 0.5}  # sure when cosine > 0.7
     s = searcher(ix, encoder)
     assert s.ask("who steered the ship in the storm").confident
     assert not s.ask("what colour was the moon").confident
+
+
+def test_the_same_answer_is_less_sure_in_a_longer_story() -> None:
+    """One right passage among many is rarer: calibration sees the story's length."""
+    encoder = WordEncoder()
+    # Sure when the cosine is high and the story short: 2 passages (log10 0.3) against 6 (0.78).
+    encoder.calibration = {"weights": [10.0, 0, 0, 0, 0, 0, -20.0], "bias": 0.0, "threshold": 0.5}
+    filler = "".join(f"Chapter {i}\n\nThe clerk counted {i} coins at the counting house desk.\n\n" for i in range(3, 40))
+    short, long = searcher(build_text(STORY, "sea"), encoder), searcher(build_text(STORY + "\n" + filler, "sea2"), encoder)
+    assert short.ask("who steered the ship in the storm").confident
+    answer = long.ask("who steered the ship in the storm")
+    assert "old sailor" in answer.answers[0].quote and not answer.confident
 
 
 def test_without_the_model_answers_are_lexical_and_the_log_says_why(tmp_path, monkeypatch, caplog) -> None:

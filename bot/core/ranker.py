@@ -99,13 +99,14 @@ class Fusion:
     question: np.ndarray  # the question's own vector (computed once a question)
     cross: np.ndarray | None = None  # the reranker's scores of the best few, in the same order
     known: float = 1.0  # how much of the question (by word rarity) the story has words for
+    size: float = 0.0  # the story's length, log10 of its passages: one right passage among 9,000 is rarer
 
     def features(self, lexically_sure: bool) -> list[float]:
         """What confidence is calibrated on (scripts/calibrate.py): the best candidate's cosine,
         how far it stands above the rest by cosine and by fused score, the lexical rule, how
         much of the question the story has words for (a question about another story has
-        names and things this one never mentions), and (with the reranker) the best window's
-        reranking score and its lead over the next."""
+        names and things this one never mentions), (with the reranker) the best window's
+        reranking score and its lead over the next, and the story's length."""
         second_cos = float(self.cosine[1]) if len(self.cosine) > 1 else 0.0
         second_fused = float(self.fused[1]) if len(self.fused) > 1 else 0.0
         out = [float(self.cosine[0]), float(self.cosine[0]) - float(np.mean(self.cosine)),
@@ -113,11 +114,11 @@ class Fusion:
                self.known]
         if self.cross is not None:
             out += [float(self.cross[0]), float(self.cross[0] - self.cross[1]) if len(self.cross) > 1 else 0.0]
-        return out
+        return out + [self.size]
 
 
 FEATURES = ["cosine", "cosine above the candidates' mean", "cosine above the second", "fused margin", "lexical rule",
-            "the question's words the story has", "reranking score", "reranking lead"]
+            "the question's words the story has", "reranking score", "reranking lead", "the story's length"]
 
 
 def probability(calibration: dict, features: list[float]) -> float:

@@ -3,6 +3,8 @@ nearest the question by meaning, fused (each score z-scored among them), and the
 again against the question word by word (late interaction)."""
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from bot.core import ranker
@@ -55,7 +57,7 @@ def fuse(sr, q: Question, order: np.ndarray, combined: np.ndarray) -> tuple[np.n
     if cross is not None:
         again = np.argsort(-(sr.w.rerank_fused * z(fused[:top]) + sr.w.rerank_cross * z(cross)), kind="stable")
         ranked[:top], cosine[:top], fused[:top], cross = ranked[again], cosine[again], fused[again], cross[again]
-    fusion = ranker.Fusion(cosine, fused, ranked, question, cross, known_share(sr, q))
+    fusion = ranker.Fusion(cosine, fused, ranked, question, cross, known_share(sr, q), math.log10(max(1, sr.sizes[0])))
     return np.concatenate([ranked, order[~np.isin(order, ranked)]]), fusion
 
 
