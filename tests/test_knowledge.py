@@ -96,3 +96,18 @@ def test_a_list_of_qualities_after_a_name_says_who_they_are() -> None:
     assert "tall, clever, and proud" in ask(s, "who is dorothea")
     who = dict(knowledge.profile(s, "Dorothea Brooke", len(s.units)))  # what her profile shows
     assert "tall, clever, and proud" in who.get("Who", ""), who
+
+
+def test_she_was_short_and_fair_describes_the_one_named_before() -> None:
+    """A build ("short, plump, and fair") is a look too, and "she" is the woman named before it,
+    not one named later in the sentence."""
+    story = ("Chapter 1\n\nEmma Woodhouse lived at Hartfield with her father, and Emma ruled the house.\n\n"
+             "Harriet Smith came to the school at Highbury in the spring. She was short, plump, and fair, which "
+             "Emma Woodhouse particularly admired.\n\nEmma Woodhouse walked to the village with her father.\n\n"
+             "Harriet Smith sang at the party, and Emma Woodhouse played.\n\nHarriet Smith wrote a letter. "
+             "Harriet Smith read it to Emma Woodhouse, and Harriet Smith laughed.\n")
+    s = Searcher(build_text(story, "highbury"))
+    harriet = dict(knowledge.profile(s, "Harriet Smith", len(s.units)))
+    emma = dict(knowledge.profile(s, "Emma Woodhouse", len(s.units)))
+    assert "short, plump, and fair" in harriet.get("Looks", ""), harriet
+    assert "short, plump" not in emma.get("Looks", ""), emma

@@ -17,13 +17,17 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from bot.core.language import FEATURE_WORDS, RELATION_WORDS, SETTING_PREPOSITIONS
+from bot.core.language import BUILD_WORDS, FEATURE_WORDS, RELATION_WORDS, SETTING_PREPOSITIONS
 
 _RELATION = "|".join(sorted(RELATION_WORDS))
 _FEATURES = "|".join(sorted(FEATURE_WORDS))
 _DESCRIBED = re.compile(rf"\b(?P<owner>[Hh]is|[Hh]er|[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?(?:'s|’s))\s+"
-                        rf"(?:(?![Hh]is\b|[Hh]er\b)[\w-]+,?\s+){{1,3}}(?:{_FEATURES})\b")
-_FEATURE = re.compile(rf"\b(?:{_FEATURES})\b")
+                        rf"(?:(?![Hh]is\b|[Hh]er\b)[\w-]+,?\s+){{1,4}}(?:{_FEATURES})\b")
+# "She was short, plump, and fair", "Sónya was a slender little brunette" (not "short of breath").
+_BUILT = re.compile(rf"\b(?P<owner>[Hh]e|[Ss]he|[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?)\s+(?:was|is)\s+(?:a\s+|an\s+)?"
+                    rf"(?:very\s+|rather\s+|quite\s+)?(?:{'|'.join(sorted(BUILD_WORDS))})\b"
+                    rf"(?!\s+(?:of|to|with|for|sure|well|much|enough|certain|soon|in|on|at)\b)")
+_FEATURE = re.compile(rf"\b(?:{_FEATURES}|{'|'.join(sorted(BUILD_WORDS))})\b")
 _PLACE = re.compile(r"\b(?:" + "|".join(SETTING_PREPOSITIONS) + r")\s+(?:the\s+)?((?:St\.\s+)?[A-Z]\w+(?:\s+[A-Z]\w+)*)")
 
 # What a question asks of the story's knowledge, and about whom.
@@ -102,14 +106,17 @@ class Knowledge:
                 if relation.search(sentence):
                     self.relation.setdefault(name, []).append(u)
             # What someone looks like: "her wide blue eyes", "Klaus's tousled hair" (a described
-            # feature: a word or more between owner and feature), a pronoun's owner being the one
-            # person of that gender named in the sentence, or else in the one before.
-            for m in _DESCRIBED.finditer(sentence):
+            # feature: a word or more between owner and feature), "she was short, plump, and
+            # fair" (their build), a pronoun's owner being the one
+            # person of that gender named before it in the sentence, or else in the one before.
+            for m in [*_DESCRIBED.finditer(sentence), *_BUILT.finditer(sentence)]:
                 owner = m.group("owner")
-                pronoun = owner.lower() in ("his", "her")
+                pronoun = owner.lower() in ("his", "her", "he", "she")
                 if pronoun:
-                    gender = "male" if owner.lower() == "his" else "female"
-                    mine = named & by_gender.get(gender, set()) or previous & by_gender.get(gender, set())
+                    gender = "male" if owner.lower() in ("his", "he") else "female"
+                    # Its antecedent comes before it: named earlier in the sentence, else before.
+                    before = {n for n in named if patterns[n][2].search(sentence, 0, m.start())}
+                    mine = before & by_gender.get(gender, set()) or previous & by_gender.get(gender, set())
                 else:
                     mine = {n for n in named if patterns[n][2].fullmatch(owner)}
                 for name in mine if len(mine) == 1 else ():

@@ -10,6 +10,12 @@ cheeks complexion skin face features forehead figure shoulders hands frame build
 gown dress nightgown coat cloak hat bonnet waistcoat uniform boots spectacles
 """.split())
 
+# Words that say what someone's build or looks are, after "she was": "She was short, plump, and fair".
+BUILD_WORDS = frozenset("""
+tall short stout thin plump fair dark handsome pretty beautiful plain slender lean fat stoutish portly
+heavily-built broad-shouldered sickly pale ugly comely
+""".split())
+
 # Words that tie one person to another.
 RELATION_WORDS = frozenset("""
 friend sire brother sister wife husband father mother son daughter lover enemy cousin uncle aunt servant master
