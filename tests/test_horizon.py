@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from bot.chat.replies import Conversation, Replies
+from bot.chat.replies import Replies
 from bot.core import horizon, index, loader
 from bot.core.search import Searcher
 

@@ -111,3 +111,17 @@ def test_she_was_short_and_fair_describes_the_one_named_before() -> None:
     emma = dict(knowledge.profile(s, "Emma Woodhouse", len(s.units)))
     assert "short, plump, and fair" in harriet.get("Looks", ""), harriet
     assert "short, plump" not in emma.get("Looks", ""), emma
+
+
+def test_what_someone_wore_is_their_description_that_names_a_garment() -> None:
+    """The garment line names her only as "her"; the lines that name her and say "wearing"
+    are about someone else's coat."""
+    rain = " The rain fell on the old roofs of the town, and the lamps burned low in the windows of the square." * 3
+    story = ("Nora Vale walked into the hall. Nora Vale looked for her brother, and Nora Vale sighed." + rain + "\n\n"
+             "Tom followed close behind Nora Vale. He watched as she stomped away from him, her long green cloak "
+             "trailing in the mud." + rain + "\n\nTom was wearing a wide grin and his old coat when Nora Vale "
+             "turned around, and Nora Vale laughed at the coat Tom was wearing." + rain + "\n\n"
+             "Nora Vale said nothing more that night, and Tom went home wearing his coat." + rain + "\n")
+    s = Searcher(build_text(story, "hall"))
+    assert len(s.ix.passages) >= 3
+    assert "green cloak" in ask(s, "what was nora wearing")

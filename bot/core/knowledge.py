@@ -17,7 +17,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from bot.core.language import BUILD_WORDS, FEATURE_WORDS, RELATION_WORDS, SETTING_PREPOSITIONS
+from bot.core.language import BUILD_WORDS, FEATURE_WORDS, GARMENT_WORDS, RELATION_WORDS, SETTING_PREPOSITIONS
 
 _RELATION = "|".join(sorted(RELATION_WORDS))
 _FEATURES = "|".join(sorted(FEATURE_WORDS))
@@ -27,6 +27,7 @@ _DESCRIBED = re.compile(rf"\b(?P<owner>[Hh]is|[Hh]er|[A-Z][\w.]*(?:\s+[A-Z][\w.]
 _BUILT = re.compile(rf"\b(?P<owner>[Hh]e|[Ss]he|[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?)\s+(?:was|is)\s+(?:a\s+|an\s+)?"
                     rf"(?:very\s+|rather\s+|quite\s+)?(?:{'|'.join(sorted(BUILD_WORDS))})\b"
                     rf"(?!\s+(?:of|to|with|for|sure|well|much|enough|certain|soon|in|on|at)\b)")
+_GARMENT = re.compile(rf"\b(?:{'|'.join(sorted(GARMENT_WORDS))})s?\b", re.IGNORECASE)
 _FEATURE = re.compile(rf"\b(?:{_FEATURES}|{'|'.join(sorted(BUILD_WORDS))})\b")
 _PLACE = re.compile(r"\b(?:" + "|".join(SETTING_PREPOSITIONS) + r")\s+(?:the\s+)?((?:St\.\s+)?[A-Z]\w+(?:\s+[A-Z]\w+)*)")
 
@@ -36,6 +37,8 @@ _WHO_IS = re.compile(r"^\s*(?:so\s+)?who(?:'s|’s|\s+is|\s+was|\s+were|\s+are)\
 _LOOKS = re.compile(r"\b(?:what\s+(?:does|did|do|is|was)\s+(?P<who>.+?)\s+look(?:s|ed)?\s+like|"
                     r"describe\s+(?P<who2>.+?)(?:'s\s+(?:looks|appearance))?\s*[?!.]*\s*$|"
                     r"(?P<who3>\w+(?:\s+\w+)?)(?:'s|’s|s)\s+(?:appearance|looks)\b)", re.IGNORECASE)
+_WEARING = re.compile(r"\bwhat\s+(?:was|is|did|does|do)\s+(?P<who>.+?)\s+(?:wearing|wear|wore|dressed\s+in|have\s+on|had\s+on)\b",
+                      re.IGNORECASE)
 _TO = re.compile(r"^\s*(?:what|who)\s+(?:is|was)\s+(?P<who>.+?)\s+to\s+(?P<other>[^?!.]+?)\s*[?!.]*\s*$|"
                  r"^\s*how\s+(?:is|was|are|were)\s+(?P<who2>.+?)\s+related\s+to\s+(?P<other2>[^?!.]+?)\s*[?!.]*\s*$",
                  re.IGNORECASE)
@@ -48,8 +51,8 @@ _SETTING = re.compile(r"\bwhere\s+(?:does|did|is|was)\s+(?:the\s+|this\s+|it\s+)
 
 @dataclass(frozen=True)
 class Asked:
-    """A question about the story's knowledge: its kind ("identity", "appearance", "relation",
-    "main", "setting") and the characters it is about (canonical names)."""
+    """A question about the story's knowledge: its kind ("identity", "appearance", "clothing",
+    "relation", "main", "setting") and the characters it is about (canonical names)."""
 
     kind: str
     who: str | None = None
@@ -84,6 +87,7 @@ class Knowledge:
             by_gender.setdefault(c.gender or "", set()).add(c.name)
         self.names = searcher.unit_names  # who each window names (shared with the searcher)
         self.features: dict[int, int] = {}  # how many features a window of appearance describes
+        self.garments: set[int] = set()  # the windows of appearance that say what someone wears
         self.first: dict[str, int] = {}  # each character's first window
         # Places: a capitalised name after "in", "at", "to"... that is no character's.
         people = {w for c in ix.characters for a in [c.name, *c.aliases] for w in a.split()}
@@ -123,6 +127,8 @@ class Knowledge:
                     if u not in self.appearance.get(name, [])[-1:]:
                         self.appearance.setdefault(name, []).append(u)
                         self.features[u] = len(_FEATURE.findall(sentence))
+                        if _GARMENT.search(sentence):
+                            self.garments.add(u)
             previous = named or previous
         self.places = [p for p, n in places.most_common() if n >= 2]
 
@@ -139,6 +145,9 @@ class Knowledge:
             who, other = resolve(m.group("who") or m.group("who2")), resolve(m.group("other") or m.group("other2"))
             if who:
                 return Asked("relation", who, other)
+        m = _WEARING.search(question)
+        if m and resolve(m.group("who")):
+            return Asked("clothing", resolve(m.group("who")))
         m = _LOOKS.search(question)
         if m:
             who = resolve(next(g for g in m.groups() if g))
@@ -161,6 +170,9 @@ class Knowledge:
             # The fullest descriptions first ("a stout, heavily built young man with close-cropped
             # hair, spectacles..."), the earlier of two alike.
             found = sorted(self.appearance.get(asked.who, []), key=lambda u: (-self.features.get(u, 0), u))
+        elif asked.kind == "clothing":
+            # What they wear: their descriptions that name a garment, in story order.
+            found = [u for u in self.appearance.get(asked.who, []) if u in self.garments]
         elif asked.kind == "relation":
             # Their ties first, those that name the other person before the rest.
             mine = list(dict.fromkeys(self.relation.get(asked.who, []) + self.identity.get(asked.who, [])))

@@ -3,12 +3,17 @@ related, where a story happens). Names of people, titles and speech verbs are in
 bot/core/characters.py."""
 from __future__ import annotations
 
+# What someone wears: "her elegant nightgown slightly askew".
+GARMENT_WORDS = frozenset("""
+gown dress nightgown coat cloak hat bonnet waistcoat uniform boots spectacles shawl petticoat apron cap gloves
+veil robe frock jacket trousers breeches
+""".split())
+
 # What someone looks like is said of these: "her wide blue eyes", "his close-cropped hair".
 FEATURE_WORDS = frozenset("""
 eyes eye eyebrows brows lashes hair curls locks beard moustache mustache whiskers nose lips mouth teeth chin
 cheeks complexion skin face features forehead figure shoulders hands frame build
-gown dress nightgown coat cloak hat bonnet waistcoat uniform boots spectacles
-""".split())
+""".split()) | GARMENT_WORDS
 
 # Words that say what someone's build or looks are, after "she was": "She was short, plump, and fair".
 BUILD_WORDS = frozenset("""
