@@ -1,0 +1,67 @@
+"""How the answer model's fusion settings (Weights.fuse_dense, fuse_lexical, rerank_top,
+rerank_cross) do on the development sets only: the reader-style sets the model never saw
+(devsplit.UNSEEN: Always You, the other stories, the novels' development part) and the reader
+questions' training part. Held-out questions are never read.
+
+    python scripts/tune_fusion.py [SETTING ...]      # default: every setting below
+
+Prints hit@1 / hit@3 / questions per set for each setting, the shipped one first.
+"""
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+import devsplit  # noqa: E402
+from bot.core import ranker, search  # noqa: E402
+
+SETTINGS = {
+    "shipped": {},
+    "dense30": {"fuse_dense": 30},
+    "lexical1": {"fuse_lexical": 1.0},
+    "dense30-lexical1": {"fuse_dense": 30, "fuse_lexical": 1.0},
+    "rerank16": {"rerank_top": 16},
+    "cross1": {"rerank_cross": 1.0},
+    "cross4": {"rerank_cross": 4.0},
+}
+NOVELS = {"Emma", "PrideAndPrejudice", "OliverTwist"}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("settings", nargs="*", help=f"any of {', '.join(SETTINGS)} (default: all)")
+    args = ap.parse_args()
+    unknown = [s for s in args.settings if s not in SETTINGS]
+    if unknown:
+        ap.error(f"unknown setting {unknown[0]!r}; choose from {', '.join(SETTINGS)}")
+    args.settings = args.settings or list(SETTINGS)
+    encoder = ranker.load()
+    if encoder is None:
+        sys.exit("tune_fusion: the answer model did not load (see the log)")
+    items = [("novels" if it["story"] in NOVELS else "always-you" if it["story"] == "always-you" else "other stories", it, s)
+             for it, s in devsplit.unseen(encoder) if it["expect"]]
+    items += [("readers train", it, s) for it, s in devsplit.readers("train", encoder) if it["expect"]]
+    for name in args.settings:
+        weights = dataclasses.replace(search.WEIGHTS, **SETTINGS[name])
+        counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+        for group, item, searcher in items:
+            searcher.w = weights  # the fusion's settings are read at question time
+            ok = [any(e in a.quote for e in item["expect"]) for a in searcher.ask(item["q"], top=3).answers]
+            for key in (group, "all"):
+                counts[key][0] += bool(ok[:1] and ok[0])
+                counts[key][1] += any(ok)
+                counts[key][2] += 1
+        print(f"{name}: " + "; ".join(f"{g} {h1}/{h3}/{n}" for g, (h1, h3, n) in sorted(counts.items())), flush=True)
+    for _, _, searcher in items:
+        searcher.w = search.WEIGHTS
+
+
+if __name__ == "__main__":
+    main()
