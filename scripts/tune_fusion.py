@@ -24,6 +24,8 @@ from bot.core import ranker, search  # noqa: E402
 
 SETTINGS = {
     "shipped": {},
+    "named0": {"fuse_named": 0},
+    "named20": {"fuse_named": 20},
     "dense30": {"fuse_dense": 30},
     "lexical1": {"fuse_lexical": 1.0},
     "dense30-lexical1": {"fuse_dense": 30, "fuse_lexical": 1.0},

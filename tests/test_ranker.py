@@ -64,6 +64,26 @@ def test_a_question_sharing_no_word_with_its_answer_finds_it_by_meaning() -> Non
     assert "baked bread" in searcher(ix).ask("who cooked food for everyone").answers[0].quote
 
 
+def test_among_the_passages_naming_someone_the_nearest_by_meaning_is_a_candidate() -> None:
+    """On a long book the nearest passages by meaning are about others: the one nearest among
+    the passages that name whom the question asks about is still read."""
+    import dataclasses
+
+    from bot.core import search
+
+    rain = " The rain fell on the roofs of the town, and the lamps burned low in the windows of the square." * 4
+    story = ("The old sailor gripped the wheel of the ship while the storm and the weather tore at the boat." + rain
+             + "\n\nAnna Berg sang at the feast, and Anna Berg danced, and Anna Berg laughed with Anna Berg's friends."
+             + rain + "\n\nAnna Berg took the small boat out past the harbour at dawn." + rain + "\n")
+    ix = build_text(story, "harbour")
+    assert len(ix.passages) == 3 and any(c.name == "Anna Berg" for c in ix.characters)
+    for named, found in ((0, False), (1, True)):
+        weights = dataclasses.replace(search.WEIGHTS, fuse_top=1, fuse_dense=1, fuse_named=named)
+        s = library.searcher_for(ix, WordEncoder(), weights=weights)
+        quotes = [a.quote for a in s.ask("where did anna berg sail her ship in the storm", top=2).answers]
+        assert any("small boat" in q for q in quotes) is found, (named, quotes)
+
+
 def test_meaning_stays_inside_the_spoiler_horizon() -> None:
     ix = build_text(STORY, "sea")
     whole = searcher(ix)

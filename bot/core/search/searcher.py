@@ -15,7 +15,7 @@ from bot.core.search.results import Answer, AskResult, Quote, SceneHit
 from bot.core.search.terms import words
 from bot.core.search.weights import WEIGHTS, Weights
 
-FORMAT = 21  # bump when the Searcher's state changes: cached searchers are rebuilt
+FORMAT = 22  # bump when the Searcher's state changes: cached searchers are rebuilt
 
 
 class Searcher:
@@ -37,6 +37,11 @@ class Searcher:
         self.lex = Lexicon([ix.text[p.start : p.end] for p in ix.passages], set(self.bm25.vocab_dict), ix.characters)
         self.passage_scene = np.array([p.scene for p in ix.passages] or [0])
         self.passage_chars = [set(p.characters) for p in ix.passages]
+        named: dict[str, list[int]] = {}
+        for i, p in enumerate(ix.passages):
+            for c in p.characters:
+                named.setdefault(c, []).append(i)
+        self.char_passages = {c: np.array(found) for c, found in named.items()}  # who is named where
         self.lines_by_passage: dict[int, list] = {}
         for d in ix.dialogue:
             self.lines_by_passage.setdefault(d.passage, []).append(d)

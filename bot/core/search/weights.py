@@ -38,6 +38,7 @@ class Weights:
     # 3:1 0.767 / 0.927 (with the model before this one).
     fuse_top: int = 30  # the best lexical candidates (distinct passages) that are reranked
     fuse_dense: int = 10  # and the passages nearest the question by the model
+    fuse_named: int = 10  # and those nearest it among the passages naming whom it asks about
     fuse_lexical: float = 2.0
     fuse_model: float = 1.0
     # The reranker over the best fused windows (scripts/tune_rerank.py, on the development split).
