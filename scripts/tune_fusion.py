@@ -26,6 +26,7 @@ SETTINGS = {
     "shipped": {},
     "named0": {"fuse_named": 0},
     "named20": {"fuse_named": 20},
+    "no-own-words-first": {"own_words_first": False},
     "dense30": {"fuse_dense": 30},
     "lexical1": {"fuse_lexical": 1.0},
     "dense30-lexical1": {"fuse_dense": 30, "fuse_lexical": 1.0},

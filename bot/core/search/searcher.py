@@ -165,6 +165,7 @@ class Searcher:
         fusion = None
         if not only_position:
             order, fusion = self._fuse(q, order, combined)
+            order = signals.own_words_first(self, q, order)
         reply = signals.reply_after(self, q, combined) if self.w.reply_first else None
         if reply is not None:
             # "What did Klaus say when Marcel asked about her?": the speaker's next line after

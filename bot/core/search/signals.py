@@ -60,6 +60,15 @@ def factor(sr, q: Question, position: np.ndarray | None) -> np.ndarray:
     return out
 
 
+def own_words_first(sr, q: Question, order: np.ndarray) -> np.ndarray:
+    """"What did Marcel say about her?": the windows where the speaker asked about talks come
+    first, in the order they had (the model's, then the lexical one's)."""
+    if not q.speaker or q.speaker not in sr.unit_speaking or not sr.w.own_words_first:
+        return order
+    own = np.isin(order, sr.unit_speaking[q.speaker])
+    return np.concatenate([order[own], order[~own]])
+
+
 def known(sr, combined: np.ndarray, windows: list[int]) -> None:
     """What the story says of who someone is (what they look like, what they are to another,
     where it all happens: bot/core/knowledge.py) comes before windows that only share its words."""

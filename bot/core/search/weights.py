@@ -28,6 +28,7 @@ class Weights:
     possessive_weight: float = 1.0
     passage_name_boost: float = 0.15  # a passage naming the characters asked about
     passage_speaker_boost: float = 0.3  # a passage where the speaker asked about talks
+    own_words_first: bool = True  # "what did X say ...": X's own lines before the model's other choices
     reply_first: bool = True  # "what did X say when ...": X's next line after that moment first
     known_top: int = 6  # windows from the story's knowledge of people and places put forward for a question
     known_weight: float = 1.0
