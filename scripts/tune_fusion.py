@@ -1,7 +1,7 @@
 """How the answer model's fusion settings (Weights.fuse_dense, fuse_lexical, rerank_top,
 rerank_cross) do on the development sets only: the reader-style sets the model never saw
-(devsplit.UNSEEN: Always You, the other stories, the novels' development part) and the reader
-questions' training part. Held-out questions are never read.
+(devsplit.UNSEEN: Always You, the other stories, the novels' development part), the reader
+questions' training part, and the FairytaleQA train stories kept out of training. Held-out questions are never read.
 
     python scripts/tune_fusion.py [SETTING ...]      # default: every setting below
 
@@ -20,7 +20,8 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
 import devsplit  # noqa: E402
-from bot.core import ranker, search  # noqa: E402
+from bot.core import index, library, loader, ranker, search  # noqa: E402
+from train_ranker import dev_story  # noqa: E402
 
 SETTINGS = {
     "shipped": {},
@@ -51,12 +52,17 @@ def main() -> None:
     items = [("novels" if it["story"] in NOVELS else "always-you" if it["story"] == "always-you" else "other stories", it, s)
              for it, s in devsplit.unseen(encoder) if it["expect"]]
     items += [("readers train", it, s) for it, s in devsplit.readers("train", encoder) if it["expect"]]
+    for name, text, questions in devsplit.fairytale(lambda q: q["split"] == "train" and dev_story(q["story"])):
+        found = library.searcher_for(index.build(loader.from_text(text, name)), encoder)
+        items += [("fairytaleqa dev", {"q": q["question"], "gold": gold}, found) for q, gold in questions]
     for name in args.settings:
         weights = dataclasses.replace(search.WEIGHTS, **SETTINGS[name])
         counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
         for group, item, searcher in items:
             searcher.w = weights  # the fusion's settings are read at question time
-            ok = [any(e in a.quote for e in item["expect"]) for a in searcher.ask(item["q"], top=3).answers]
+            answers = searcher.ask(item["q"], top=3).answers
+            ok = [any(s <= a.start < e for s, e in item["gold"]) if "gold" in item else
+                  any(e in a.quote for e in item["expect"]) for a in answers]
             for key in (group, "all"):
                 counts[key][0] += bool(ok[:1] and ok[0])
                 counts[key][1] += any(ok)

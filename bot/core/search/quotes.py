@@ -136,8 +136,7 @@ def best_quote(sr, start: int, end: int, q: Question, around: int | None = None)
         else:
             break
     # A quote that ends on a question someone asks is followed by the reply, when it fits:
-    # "But to whom?" -- "To an English lawyer named Norton."
-    # The reply may open the next passage.
+    # "But to whom?" -- "To an English lawyer named Norton." The reply may open the next passage.
     if hi + 1 == len(spans):
         spans = spans + [next(iter(sentences(text[end:end + QUOTE_MAX], end)), (end, end))]
         alone = alone + [bare(text[spans[-1][0]:spans[-1][1]], sr.titles, sr.lex.aliases)]

@@ -37,11 +37,7 @@ class Searcher:
         self.lex = Lexicon([ix.text[p.start : p.end] for p in ix.passages], set(self.bm25.vocab_dict), ix.characters)
         self.passage_scene = np.array([p.scene for p in ix.passages] or [0])
         self.passage_chars = [set(p.characters) for p in ix.passages]
-        named: dict[str, list[int]] = {}
-        for i, p in enumerate(ix.passages):
-            for c in p.characters:
-                named.setdefault(c, []).append(i)
-        self.char_passages = {c: np.array(found) for c, found in named.items()}  # who is named where
+        self.char_passages = retrieval.postings(self.passage_chars)  # who is named in which passages
         self.lines_by_passage: dict[int, list] = {}
         for d in ix.dialogue:
             self.lines_by_passage.setdefault(d.passage, []).append(d)
@@ -165,7 +161,8 @@ class Searcher:
         fusion = None
         if not only_position:
             order, fusion = self._fuse(q, order, combined)
-            order = signals.own_words_first(self, q, order)
+            if fusion is not None:
+                order = signals.own_words_first(self, q, order)
         reply = signals.reply_after(self, q, combined) if self.w.reply_first else None
         if reply is not None:
             # "What did Klaus say when Marcel asked about her?": the speaker's next line after

@@ -60,10 +60,13 @@ def factor(sr, q: Question, position: np.ndarray | None) -> np.ndarray:
     return out
 
 
+_SAY = re.compile(r"\b(?:say|says|said|tell|tells|told)\b", re.IGNORECASE)  # not "think", "call", "cry"
+
+
 def own_words_first(sr, q: Question, order: np.ndarray) -> np.ndarray:
-    """"What did Marcel say about her?": the windows where the speaker asked about talks come
-    first, in the order they had (the model's, then the lexical one's)."""
-    if not q.speaker or q.speaker not in sr.unit_speaking or not sr.w.own_words_first:
+    """For "what did Marcel say about her?", the windows where the speaker asked about talks
+    come first, in the order they had (the model's, then the lexical one's)."""
+    if not q.speaker or q.speaker not in sr.unit_speaking or not sr.w.own_words_first or not _SAY.search(q.text):
         return order
     own = np.isin(order, sr.unit_speaking[q.speaker])
     return np.concatenate([order[own], order[~own]])
