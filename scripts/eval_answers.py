@@ -61,27 +61,11 @@ def shipped(misses: int) -> tuple[float, float, int]:
 def corpora(misses: int) -> tuple[float, float, int]:
     """The other stories' question set (scripts/questions/corpora.yaml); stories under
     ../shared/corpora are skipped when it is not there."""
-    items = yaml.safe_load((ROOT / "scripts" / "questions" / "corpora.yaml").read_text())
-    searchers: dict[str, search.Searcher] = {}
-    h1 = h3 = n = 0
-    for item in items:
-        path = ROOT / item["story"] if (ROOT / item["story"]).exists() else ROOT.parent / "shared" / "corpora" / item["story"]
-        if not path.exists():
-            continue
-        if item["story"] not in searchers:
-            searchers[item["story"]] = searcher(index.build(loader.from_path(path)))
-        quotes = [a.quote for a in searchers[item["story"]].ask(item["q"], top=3).answers]
-        ok = [any(e in q for e in item["expect"]) for q in quotes]
-        n += 1
-        h1 += bool(ok[:1] and ok[0])
-        h3 += any(ok)
-        if misses and not (ok[:1] and ok[0]):
-            misses -= 1
-            print(f"  miss [{path.stem}]: {item['q']!r} expected {item['expect']}; got {quotes[:1]}", file=sys.stderr)
-    return (h1 / n, h3 / n, n) if n else (0.0, 0.0, 0)
+    r = readers(None, misses, "corpora")
+    return r["hit1"], r["hit3"], r["n"]
 
 
-def readers(split: str, misses: int, name: str = "readers") -> dict[str, float]:
+def readers(split: str | None, misses: int, name: str = "readers") -> dict[str, float]:
     """A reader question set (scripts/questions/NAME.yaml), one split: hit@1 and hit@3 over
     answerable questions; of those, how many were marked sure and how many sure and wrong; of
     the unanswerable and wrong-story ones, how many were marked sure."""
