@@ -61,3 +61,15 @@ def test_a_speaker_the_book_only_describes_is_not_credited_to_a_named_one() -> N
     got = [(d.speaker, d.described) for d in ix.dialogue]
     assert got == [("John Reed", None), (None, "a looker-on"), ("Emma Hart", None),
                    (None, "the red-faced officer in the doorway"), ("Emma Hart", None)]
+
+
+def test_he_in_a_reply_is_the_man_just_spoken_to_not_the_last_man_named() -> None:
+    got = lines("Tom Bell came in. Tom Bell sat by the fire, and Tom Bell laughed.\n\nJohn waited. Tom Bell left the room.\n\n"
+                "“Pray, John,” said Emma, “how do you know?”\n\n“Certainly,” replied he, “I do not know it.”\n")
+    assert got[-1] == ("Certainly, I do not know it.", "John Reed")
+
+
+def test_an_exchange_that_opens_untagged_takes_its_speakers_from_the_turns_after() -> None:
+    got = lines("The fog came down over the valley and the town was quiet.\n\n"
+                "“Is it far?”\n\n“Not very far.”\n\n“Then let us walk,” said Emma.\n\n“As you wish,” said John.\n")
+    assert [s for _, s in got] == ["Emma Hart", "John Reed", "Emma Hart", "John Reed"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.core.characters import SPEECH_VERBS, TITLES, Character
 from bot.core.language import LINK_WORDS, NOT_SOMEONE
@@ -123,6 +123,9 @@ class _Attributor:
         self.narration_starts = [m[0] for m in narration]
         self.genders = [c.gender for c in characters]
         self.narrator: int | None = None
+        # The exchange so far: its last speakers, the one last spoken to, and whether the
+        # utterance being attributed opens a new paragraph.
+        self.exchange: tuple[list[int | None], int | None, bool] = ([], None, False)
 
     def mention_at(self, pos: int, end: int) -> int | None:
         """The character mentioned in text[pos:end], if one mention starts there."""
@@ -153,6 +156,16 @@ class _Attributor:
                 i -= 1
         return fallback
 
+    def pronoun(self, before: int, gender: str, exclude: set[int]) -> int | None:
+        """Who "he" or "she" in a speech tag is: in a new paragraph, the one the last speaker
+        spoke to when the pronoun fits them; else the person of that gender named last."""
+        last, addressee, new_paragraph = self.exchange
+        prev = last[-1] if last else None
+        if (new_paragraph and addressee is not None and addressee != prev and addressee not in exclude
+                and self.genders[addressee] == gender):
+            return addressee
+        return self.recent(before, gender, exclude)
+
     def subject(self, match: re.Match[str], quote_pos: int, exclude: set[int]) -> tuple[int | None, str, str | None]:
         """Who the subject of a speech tag is: (character, how, description). A description
         the book never ties to a name ("said the officer") is the speaker as it stands."""
@@ -162,7 +175,7 @@ class _Attributor:
         if word in _PRONOUN_SUBJ:
             if word == "i":
                 return self.narrator, "narrator", None
-            return self.recent(quote_pos, _PRONOUN_SUBJ[word], exclude), "anaphoric", None
+            return self.pronoun(quote_pos, _PRONOUN_SUBJ[word], exclude), "anaphoric", None
         c = self.mention_at(s, match.end("subj") + 1)
         if c is not None:
             return c, "explicit", None
@@ -233,6 +246,7 @@ def extract(text: str, paras: list[Paragraph], characters: list[Character],
         para_addressee: int | None = None
         for gi, group in enumerate(groups):
             quote_mentions = {m[2] for s, e in group for m in att.mentions_in(s, e)}
+            att.exchange = (last_speakers, last_addressee, gi == 0)
             speaker, how, described = _tagged(att, text, p, parts, group, quote_mentions)
             if described is not None and described.split()[0].lower() in ("a", "an"):
                 # "cried a looker-on": someone new, who takes turns like anyone else
@@ -277,6 +291,18 @@ def extract(text: str, paras: list[Paragraph], characters: list[Character],
         last_addressee = para_addressee
         prev_open = left_open
         lead = _lead_in(att, text, parts[-1][1] + 1, p.end, False)
+    return _turns_back(lines)
+
+
+def _turns_back(lines: list[Line]) -> list[Line]:
+    """An exchange whose opening lines have no tag: read backwards, each line nobody is named
+    for is said by whoever speaks two lines later, when the two lines after it alternate."""
+    for i in range(len(lines) - 3, -1, -1):
+        line, a, b = lines[i], lines[i + 1], lines[i + 2]
+        if (line.speaker is None and line.described is None and a.speaker is not None and b.speaker is not None
+                and a.speaker != b.speaker and b.speaker != line.addressee
+                and line.paragraph + 1 == a.paragraph and a.paragraph + 1 == b.paragraph):
+            lines[i] = replace(line, speaker=b.speaker, how="turn")
     return lines
 
 
