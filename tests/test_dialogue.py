@@ -73,3 +73,9 @@ def test_an_exchange_that_opens_untagged_takes_its_speakers_from_the_turns_after
     got = lines("The fog came down over the valley and the town was quiet.\n\n"
                 "“Is it far?”\n\n“Not very far.”\n\n“Then let us walk,” said Emma.\n\n“As you wish,” said John.\n")
     assert [s for _, s in got] == ["Emma Hart", "John Reed", "Emma Hart", "John Reed"]
+
+
+def test_a_name_said_inside_the_quote_does_not_veto_the_narration_that_leads_into_it() -> None:
+    got = lines("“Did you walk in the rain?” asked John.\n\n“I did,” said Emma.\n\nEmma smiled, and added,\n\n"
+                "“And little Emma came with me.”\n")
+    assert got[-1] == ("And little Emma came with me.", "Emma Hart")

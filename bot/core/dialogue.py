@@ -247,6 +247,7 @@ def extract(text: str, paras: list[Paragraph], characters: list[Character],
         for gi, group in enumerate(groups):
             quote_mentions = {m[2] for s, e in group for m in att.mentions_in(s, e)}
             att.exchange = (last_speakers, last_addressee, gi == 0)
+            addressee = _vocative(att, group)
             speaker, how, described = _tagged(att, text, p, parts, group, quote_mentions)
             if described is not None and described.split()[0].lower() in ("a", "an"):
                 # "cried a looker-on": someone new, who takes turns like anyone else
@@ -256,15 +257,15 @@ def extract(text: str, paras: list[Paragraph], characters: list[Character],
                 how = "unknown"  # "said the child": most often someone the scene already has
             continued = gi == 0 and prev_open and text[p.start] in "“\"‘'"
             opening = gi == 0 and lead is not None and group[0][0] - p.start <= 2
-            if speaker is None and how != "narrator" and opening and lead[1] and lead[0] not in quote_mentions:
+            if speaker is None and how != "narrator" and opening and lead[1] and lead[0] != addressee:
                 speaker, how = lead[0], "lead-in"
             if speaker is None and how != "narrator" and continued and lines:
                 speaker, how = last_id, "continued"
             if speaker is None and how != "narrator" and para_speaker is not None:
                 speaker, how = para_speaker, "same-paragraph"
             if speaker is None and how != "narrator":
-                speaker, how = _actor(att, text, p, parts, quote_mentions)
-            if speaker is None and how != "narrator" and opening and not last_speakers and lead[0] not in quote_mentions:
+                speaker, how = _actor(att, text, p, parts, {addressee} - {None})
+            if speaker is None and how != "narrator" and opening and not last_speakers and lead[0] != addressee:
                 speaker, how = lead[0], "lead-in"
             if speaker is None and how != "narrator" and described is None:
                 speaker, how = _turn(att, last_speakers, last_addressee, quote_mentions, group[0][0])
@@ -272,7 +273,6 @@ def extract(text: str, paras: list[Paragraph], characters: list[Character],
                 speaker = described_ids.setdefault(described.lower(), -1 - len(described_ids))
                 described_names.setdefault(speaker, described)
                 how = "described"
-            addressee = _vocative(att, group)
             if speaker is not None and speaker == addressee and how not in ("explicit",):
                 other = [s for s in last_speakers[-3:] if s is not None and s != speaker]
                 speaker, how = (other[-1], "vocative-other") if other else (None, "none")
