@@ -79,3 +79,9 @@ def test_a_name_said_inside_the_quote_does_not_veto_the_narration_that_leads_int
     got = lines("“Did you walk in the rain?” asked John.\n\n“I did,” said Emma.\n\nEmma smiled, and added,\n\n"
                 "“And little Emma came with me.”\n")
     assert got[-1] == ("And little Emma came with me.", "Emma Hart")
+
+
+def test_narration_between_turns_hands_the_next_line_to_its_subject() -> None:
+    got = lines("“Is it far?” asked John.\n\n“Not very far,” said Emma.\n\n"
+                "Emma looked at the sky for a long while.\n\n“It will rain before we get there.”\n")
+    assert got[-1] == ("It will rain before we get there.", "Emma Hart")

@@ -265,7 +265,7 @@ def extract(text: str, paras: list[Paragraph], characters: list[Character],
                 speaker, how = para_speaker, "same-paragraph"
             if speaker is None and how != "narrator":
                 speaker, how = _actor(att, text, p, parts, {addressee} - {None})
-            if speaker is None and how != "narrator" and opening and not last_speakers and lead[0] != addressee:
+            if speaker is None and how != "narrator" and opening and lead[0] != addressee:
                 speaker, how = lead[0], "lead-in"
             if speaker is None and how != "narrator" and described is None:
                 speaker, how = _turn(att, last_speakers, last_addressee, quote_mentions, group[0][0])
