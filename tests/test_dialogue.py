@@ -85,3 +85,11 @@ def test_narration_between_turns_hands_the_next_line_to_its_subject() -> None:
     got = lines("“Is it far?” asked John.\n\n“Not very far,” said Emma.\n\n"
                 "Emma looked at the sky for a long while.\n\n“It will rain before we get there.”\n")
     assert got[-1] == ("It will rain before we get there.", "Emma Hart")
+
+
+def test_said_the_doctor_is_the_one_person_the_book_calls_doctor() -> None:
+    story = ("Mr. Hale came at noon. Doctor Hale was a surgeon, and Mr. Hale was kind. Emma smiled.\n\n"
+             "“Sit down,” said the doctor.\n\n“Thank you,” said John.\n")
+    assert lines(story)[0] == ("Sit down,", "Mr. Hale")
+    two = story.replace("Emma smiled", "Mr. Pike and Doctor Pike came too. Mr. Pike sat. Emma smiled")
+    assert lines(two)[0] == ("Sit down,", None)

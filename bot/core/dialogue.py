@@ -90,6 +90,8 @@ def quote_parts(text: str, start: int, end: int, style: str) -> tuple[list[tuple
 
 _VERB = rf"(?:{SPEECH_VERBS})"
 _ADV = r"(?:\w+ly\s+|again\s+|then\s+|now\s+|at last\s+|at once\s+)?"
+_SHORT_TITLE = {"Dr": "Doctor", "Capt": "Captain", "Col": "Colonel", "Prof": "Professor", "Mme": "Madame",
+                "Mlle": "Mademoiselle", "St": "Saint", "Mister": "Mr"}
 _DECIDED = ("narrator", "described")  # a tag that settles who speaks even with no character for them
 _PRONOUN_SUBJ = {"he": "male", "she": "female", "i": "narrator"}
 _NOUN_GENDER = {
@@ -126,6 +128,7 @@ class _Attributor:
         # The exchange so far: its last speakers, the one last spoken to, and whether the
         # utterance being attributed opens a new paragraph.
         self.exchange: tuple[list[int | None], int | None, bool] = ([], None, False)
+        self.bearers: dict[str, int | None] = {}
 
     def mention_at(self, pos: int, end: int) -> int | None:
         """The character mentioned in text[pos:end], if one mention starts there."""
@@ -156,6 +159,22 @@ class _Attributor:
                 i -= 1
         return fallback
 
+    def bearer(self, title: str) -> int | None:
+        """The one character the book gives ``title`` to ("Doctor Losberne", "Dr. Watson"):
+        by their names, else by the names the text puts after the title anywhere."""
+        title = _SHORT_TITLE.get(title, title)
+        if title not in self.bearers:
+            forms = {title, *(short for short, full in _SHORT_TITLE.items() if full == title)}
+            found = {i for i, c in enumerate(self.characters)
+                     if any(" " in a and _SHORT_TITLE.get(a.split()[0].rstrip("."), a.split()[0].rstrip(".")) == title
+                            for a in c.aliases)}
+            if not found:
+                surnames = {a.split()[-1]: i for i, c in enumerate(self.characters) for a in c.aliases if " " in a}
+                pattern = rf"\b(?:{'|'.join(sorted(forms))})\.?\s+([A-Z][\w’'-]+)"
+                found = {surnames[w] for w in set(re.findall(pattern, self.text)) if w in surnames}
+            self.bearers[title] = found.pop() if len(found) == 1 else None
+        return self.bearers[title]
+
     def pronoun(self, before: int, gender: str, exclude: set[int]) -> int | None:
         """Who "he" or "she" in a speech tag is: in a new paragraph, the one the last speaker
         spoke to when the pronoun fits them; else the person of that gender named last."""
@@ -184,12 +203,13 @@ class _Attributor:
             return self.recent(quote_pos, _NOUN_GENDER[epithet.group(1).lower()], exclude), "anaphoric", None
         words = subj.split()
         title = words[-1 if words[0].lower() == "the" and len(words) == 2 else 0].rstrip(".")
+        if words[0].lower() == "the" and len(words) == 2:
+            title = title.capitalize()  # "said the doctor"
         if title in TITLES and (len(words) == 1 or words[0].lower() == "the"):
             # A title alone ("said Mademoiselle", "the Doctor") means the one person who bears it.
-            bearers = [i for i, c in enumerate(self.characters)
-                       if any(a.split()[0].rstrip(".") == title for a in c.aliases if " " in a)]
-            if len(bearers) == 1:
-                return bearers[0], "explicit", None
+            bearer = self.bearer(title)
+            if bearer is not None:
+                return bearer, "explicit", None
         if title in TITLES and TITLES[title]:
             return self.recent(quote_pos, TITLES[title], exclude), "anaphoric", None
         whole = re.match(_EPITHET, self.text[s : s + 120], re.IGNORECASE) if words[0].lower() in ("the", "a", "an") else None
