@@ -93,3 +93,8 @@ def test_said_the_doctor_is_the_one_person_the_book_calls_doctor() -> None:
     assert lines(story)[0] == ("Sit down,", "Mr. Hale")
     two = story.replace("Emma smiled", "Mr. Pike and Doctor Pike came too. Mr. Pike sat. Emma smiled")
     assert lines(two)[0] == ("Sit down,", None)
+
+
+def test_said_the_officer_is_a_role_not_the_last_man_named() -> None:
+    ix = build_text(CAST + "John was seized by the collar.\n\n“Come along,” said the officer.\n")
+    assert [(d.speaker, d.described) for d in ix.dialogue] == [(None, "the officer")]

@@ -97,10 +97,10 @@ _PRONOUN_SUBJ = {"he": "male", "she": "female", "i": "narrator"}
 _NOUN_GENDER = {
     "wife": "female", "woman": "female", "girl": "female", "lady": "female", "mother": "female",
     "sister": "female", "aunt": "female", "daughter": "female", "mistress": "female", "blonde": "female",
-    "princess": "female", "countess": "female", "queen": "female", "widow": "female", "maid": "female",
+    "widow": "female", "maid": "female",
     "husband": "male", "man": "male", "boy": "male", "gentleman": "male", "father": "male",
-    "brother": "male", "uncle": "male", "son": "male", "master": "male", "prince": "male",
-    "count": "male", "king": "male", "fellow": "male", "lad": "male", "youth": "male", "officer": "male",
+    "brother": "male", "uncle": "male", "son": "male",
+    "fellow": "male", "lad": "male", "youth": "male",
 }
 _EPITHET = (r"(?:the|his|her|my|our|their)\s+(?:[a-z]+\s+){0,2}?(" + "|".join(_NOUN_GENDER) + r")\b"
             r"|(?:[Tt]he|[Aa])\s+(?:[a-z-]+\s+|[A-Z][a-z-]+\s+(?=[A-Z]))?(?!(?:in|with|of)\b)[A-Za-z-]+"
