@@ -98,3 +98,9 @@ def test_said_the_doctor_is_the_one_person_the_book_calls_doctor() -> None:
 def test_said_the_officer_is_a_role_not_the_last_man_named() -> None:
     ix = build_text(CAST + "John was seized by the collar.\n\n“Come along,” said the officer.\n")
     assert [(d.speaker, d.described) for d in ix.dialogue] == [(None, "the officer")]
+
+
+def test_she_is_the_woman_who_acts_not_the_one_whose_book_it_is() -> None:
+    got = lines("Jane Bell came in. Jane Bell sat by the fire, and Jane Bell laughed.\n\n"
+                "Emma Hart picked up the book of Jane Bell. “It is late,” she said.\n")
+    assert got[-1] == ("It is late,", "Emma Hart")

@@ -92,6 +92,8 @@ _VERB = rf"(?:{SPEECH_VERBS})"
 _ADV = r"(?:\w+ly\s+|again\s+|then\s+|now\s+|at last\s+|at once\s+)?"
 _SHORT_TITLE = {"Dr": "Doctor", "Capt": "Captain", "Col": "Colonel", "Prof": "Professor", "Mme": "Madame",
                 "Mlle": "Mademoiselle", "St": "Saint", "Mister": "Mr"}
+SUBJECT_REACH = 300  # characters before a pronoun tag in which a subject of its gender is its antecedent
+_NOT_SUBJECT = re.compile(r"\b(?:to|with|of|at|for|by|from|on|upon|about|and|than)\s+$")
 _DECIDED = ("narrator", "described")  # a tag that settles who speaks even with no character for them
 _PRONOUN_SUBJ = {"he": "male", "she": "female", "i": "narrator"}
 _NOUN_GENDER = {
@@ -177,12 +179,21 @@ class _Attributor:
 
     def pronoun(self, before: int, gender: str, exclude: set[int]) -> int | None:
         """Who "he" or "she" in a speech tag is: in a new paragraph, the one the last speaker
-        spoke to when the pronoun fits them; else the person of that gender named last."""
+        spoke to when the pronoun fits them; else the last person of that gender named in the
+        sentences just before as a subject (not "Harriet's", not "to Harriet"); else the
+        person of that gender named last."""
         last, addressee, new_paragraph = self.exchange
         prev = last[-1] if last else None
         if (new_paragraph and addressee is not None and addressee != prev and addressee not in exclude
                 and self.genders[addressee] == gender):
             return addressee
+        i = bisect.bisect_left(self.narration_starts, before) - 1
+        while i >= 0 and self.narration[i][0] > before - SUBJECT_REACH:
+            ms, me, c = self.narration[i]
+            if c not in exclude and self.genders[c] == gender and self.text[me : me + 2] not in ("'s", "’s") \
+                    and not _NOT_SUBJECT.search(self.text[max(0, ms - 8) : ms]):
+                return c
+            i -= 1
         return self.recent(before, gender, exclude)
 
     def subject(self, match: re.Match[str], quote_pos: int, exclude: set[int]) -> tuple[int | None, str, str | None]:
