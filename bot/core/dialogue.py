@@ -92,6 +92,9 @@ _VERB = rf"(?:{SPEECH_VERBS})"
 _ADV = r"(?:\w+ly\s+|again\s+|then\s+|now\s+|at last\s+|at once\s+)?"
 _SHORT_TITLE = {"Dr": "Doctor", "Capt": "Captain", "Col": "Colonel", "Prof": "Professor", "Mme": "Madame",
                 "Mlle": "Mademoiselle", "St": "Saint", "Mister": "Mr"}
+# Titles that are offices, not forms of address ("Doctor", "Captain"): the text may give one
+# person the title only now and then ("Doctor Losberne" once, "Mr. Losberne" everywhere).
+_TITLED = re.compile(rf"\b({'|'.join(sorted((t for t, g in TITLES.items() if g is None), key=len, reverse=True))})\.?\s+([A-Z][\w’'-]+)")
 SUBJECT_REACH = 300  # characters before a pronoun tag in which a subject of its gender is its antecedent
 _NOT_SUBJECT = re.compile(r"\b(?:to|with|of|at|for|by|from|on|upon|about|and|than)\s+$")
 _DECIDED = ("narrator", "described")  # a tag that settles who speaks even with no character for them
@@ -131,6 +134,7 @@ class _Attributor:
         # utterance being attributed opens a new paragraph.
         self.exchange: tuple[list[int | None], int | None, bool] = ([], None, False)
         self.bearers: dict[str, int | None] = {}
+        self.titled: dict[str, set[str]] | None = None
 
     def mention_at(self, pos: int, end: int) -> int | None:
         """The character mentioned in text[pos:end], if one mention starts there."""
@@ -166,14 +170,16 @@ class _Attributor:
         by their names, else by the names the text puts after the title anywhere."""
         title = _SHORT_TITLE.get(title, title)
         if title not in self.bearers:
-            forms = {title, *(short for short, full in _SHORT_TITLE.items() if full == title)}
             found = {i for i, c in enumerate(self.characters)
                      if any(" " in a and _SHORT_TITLE.get(a.split()[0].rstrip("."), a.split()[0].rstrip(".")) == title
                             for a in c.aliases)}
-            if not found:
+            if not found and TITLES.get(title, "") is None:
+                if self.titled is None:  # one pass over the text: every title and the name after it
+                    self.titled = {}
+                    for t, name in set(_TITLED.findall(self.text)):
+                        self.titled.setdefault(_SHORT_TITLE.get(t, t), set()).add(name)
                 surnames = {a.split()[-1]: i for i, c in enumerate(self.characters) for a in c.aliases if " " in a}
-                pattern = rf"\b(?:{'|'.join(sorted(forms))})\.?\s+([A-Z][\w’'-]+)"
-                found = {surnames[w] for w in set(re.findall(pattern, self.text)) if w in surnames}
+                found = {surnames[w] for w in self.titled.get(title, ()) if w in surnames}
             self.bearers[title] = found.pop() if len(found) == 1 else None
         return self.bearers[title]
 
