@@ -25,6 +25,7 @@ from train_ranker import dev_story  # noqa: E402
 
 SETTINGS = {
     "shipped": {},
+    "known-first-none": {"known_first": ()},
     "named0": {"fuse_named": 0},
     "named20": {"fuse_named": 20},
     "no-own-words-first": {"own_words_first": False},

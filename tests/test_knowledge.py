@@ -125,3 +125,22 @@ def test_what_someone_wore_is_their_description_that_names_a_garment() -> None:
     s = Searcher(build_text(story, "hall"))
     assert len(s.ix.passages) >= 3
     assert "green cloak" in ask(s, "what was nora wearing")
+
+
+def test_his_described_feature_belongs_to_the_nearest_man_named_before_it() -> None:
+    """Two men in the sentence: "his fine, tall person" is the one named right before it; and a
+    face "her" only meets through "with a" is not hers."""
+    story = ("Chapter 1\n\nJohn Hurst came to the ball with his wife. John Hurst danced, and John Hurst ate.\n\n"
+             "His brother, John Hurst, merely looked the gentleman; but his friend William Darcy soon drew the "
+             "attention of the room by his fine, tall person, handsome features and noble mien.\n\n"
+             "William Darcy danced only twice. William Darcy spoke to nobody, and William Darcy left early.\n\n"
+             "Anne Lucas walked in, and Jane Price ran to her with a smiling face. Anne Lucas sat down, and Jane "
+             "Price talked to Anne Lucas. Jane Price left with Anne Lucas.\n")
+    s = Searcher(build_text(story, "ball"))
+    darcy = dict(knowledge.profile(s, "William Darcy", len(s.units)))
+    hurst = dict(knowledge.profile(s, "John Hurst", len(s.units)))
+    assert "fine, tall person" in darcy.get("Looks", ""), darcy
+    assert "Looks" not in hurst, hurst
+    jane = dict(knowledge.profile(s, "Jane Price", len(s.units)))
+    anne = dict(knowledge.profile(s, "Anne Lucas", len(s.units)))
+    assert "Looks" not in jane and "Looks" not in anne, (jane, anne)

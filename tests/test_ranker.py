@@ -201,3 +201,17 @@ def test_the_shipped_model_reads_a_window_against_the_question() -> None:
     assert int(np.argmax(scores)) == 1
     scores = encoder.rerank("how was the weather", windows)
     assert int(np.argmax(scores)) == 2
+
+
+def test_who_the_main_character_is_and_what_they_look_like_stay_first_whatever_the_model_reads() -> None:
+    """Prominence and whose "her" it is are the story's knowledge, not meaning: a reranker that
+    prefers another passage does not push them down."""
+    story = "\n\n* * *\n\n".join([
+        "Anna Berg, the miller's clever daughter, lived by the river. Anna Berg baked, and Anna Berg sang.",
+        "Anna Berg walked to the village; her long red hair shone in the sun. The village watched Anna Berg.",
+        "Tom Hale mended the nets. Anna Berg laughed at Tom Hale, and Anna Berg went home.",
+        "The main road ran past the mill, and the village character was quiet. Nobody looked like much."]) + "\n"
+    ix = build_text(story, "mill")
+    reader = ReadingEncoder("Nobody looked like much")
+    assert "clever daughter" in searcher(ix, reader).ask("who is the main character?").answers[0].quote
+    assert "long red hair" in searcher(ix, reader).ask("what does anna look like").answers[0].quote

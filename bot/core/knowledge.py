@@ -21,8 +21,11 @@ from bot.core.language import BUILD_WORDS, FEATURE_WORDS, GARMENT_WORDS, RELATIO
 
 _RELATION = "|".join(sorted(RELATION_WORDS))
 _FEATURES = "|".join(sorted(FEATURE_WORDS))
+# Words that never stand between an owner and a feature they describe ("her with a smiling face"
+# is someone else's face).
+_LINKS = r"(?:with|a|an|the|to|of|in|on|at|for|from|by|into|as|was|is|had|has|and|but|own)\b"
 _DESCRIBED = re.compile(rf"\b(?P<owner>[Hh]is|[Hh]er|[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?(?:'s|’s))\s+"
-                        rf"(?:(?![Hh]is\b|[Hh]er\b)[\w-]+,?\s+){{1,4}}(?:{_FEATURES})\b")
+                        rf"(?:(?![Hh]is\b|[Hh]er\b|{_LINKS})[\w-]+,?\s+){{1,4}}(?:{_FEATURES})\b")
 # "She was short, plump, and fair", "Sónya was a slender little brunette" (not "short of breath").
 _BUILT = re.compile(rf"\b(?P<owner>[Hh]e|[Ss]he|[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?)\s+(?:was|is)\s+(?:a\s+|an\s+)?"
                     rf"(?:very\s+|rather\s+|quite\s+)?(?:{'|'.join(sorted(BUILD_WORDS))})\b"
@@ -118,9 +121,12 @@ class Knowledge:
                 pronoun = owner.lower() in ("his", "her", "he", "she")
                 if pronoun:
                     gender = "male" if owner.lower() in ("his", "he") else "female"
-                    # Its antecedent comes before it: named earlier in the sentence, else before.
-                    before = {n for n in named if patterns[n][2].search(sentence, 0, m.start())}
-                    mine = before & by_gender.get(gender, set()) or previous & by_gender.get(gender, set())
+                    # Its antecedent comes before it: the nearest of that gender named earlier in
+                    # the sentence ("his friend Mr. Darcy ... by his fine, tall person"), else the
+                    # one named in the sentence before.
+                    last = {n: max(x.start() for x in patterns[n][2].finditer(sentence, 0, m.start()))
+                            for n in named & by_gender.get(gender, set()) if patterns[n][2].search(sentence, 0, m.start())}
+                    mine = {max(last, key=last.get)} if last else previous & by_gender.get(gender, set())
                 else:
                     mine = {n for n in named if patterns[n][2].fullmatch(owner)}
                 for name in mine if len(mine) == 1 else ():
@@ -178,8 +184,8 @@ class Knowledge:
             mine = list(dict.fromkeys(self.relation.get(asked.who, []) + self.identity.get(asked.who, [])))
             found = sorted(mine, key=lambda u: asked.other not in self.names[u])
         elif asked.kind == "main":
-            # Who they are, else where the story first names them.
-            found = self.identity.get(asked.who, [])[:2] + [self.first[asked.who]] if asked.who in self.first else []
+            # Where the story first names them (a book opens on its hero), then who they are.
+            found = [self.first[asked.who]] + self.identity.get(asked.who, [])[:2] if asked.who in self.first else []
         else:
             found = self.identity.get(asked.who, []) + self.relation.get(asked.who, [])
         return list(dict.fromkeys(u for u in found if u < limit))
