@@ -96,7 +96,7 @@ class Knowledge:
         people = {w for c in ix.characters for a in [c.name, *c.aliases] for w in a.split()}
         places: Counter = Counter()
         self.place_units: dict[str, list[int]] = {}
-        previous: set[str] = set()
+        previous: tuple[str, set[str]] = ("", set())  # the last sentence that named anyone, and whom
         for u, (a, b, _) in enumerate(searcher.units):
             sentence = text[a:b]
             named = searcher.unit_names[u]
@@ -114,8 +114,7 @@ class Knowledge:
                     self.relation.setdefault(name, []).append(u)
             # What someone looks like: "her wide blue eyes", "Klaus's tousled hair" (a described
             # feature: a word or more between owner and feature), "she was short, plump, and
-            # fair" (their build), a pronoun's owner being the one
-            # person of that gender named before it in the sentence, or else in the one before.
+            # fair" (their build).
             for m in [*_DESCRIBED.finditer(sentence), *_BUILT.finditer(sentence)]:
                 owner = m.group("owner")
                 pronoun = owner.lower() in ("his", "her", "he", "she")
@@ -123,10 +122,10 @@ class Knowledge:
                     gender = "male" if owner.lower() in ("his", "he") else "female"
                     # Its antecedent comes before it: the nearest of that gender named earlier in
                     # the sentence ("his friend Mr. Darcy ... by his fine, tall person"), else the
-                    # one named in the sentence before.
-                    last = {n: max(x.start() for x in patterns[n][2].finditer(sentence, 0, m.start()))
-                            for n in named & by_gender.get(gender, set()) if patterns[n][2].search(sentence, 0, m.start())}
-                    mine = {max(last, key=last.get)} if last else previous & by_gender.get(gender, set())
+                    # last of that gender named in the sentence before.
+                    own = by_gender.get(gender, set())
+                    mine = _last_named(patterns, sentence[: m.start()], named & own) \
+                        or _last_named(patterns, previous[0], previous[1] & own)
                 else:
                     mine = {n for n in named if patterns[n][2].fullmatch(owner)}
                 for name in mine if len(mine) == 1 else ():
@@ -135,7 +134,7 @@ class Knowledge:
                         self.features[u] = len(_FEATURE.findall(sentence))
                         if _GARMENT.search(sentence):
                             self.garments.add(u)
-            previous = named or previous
+            previous = (sentence, named) if named else previous
         self.places = [p for p, n in places.most_common() if n >= 2]
 
     def asked(self, question: str, resolve, characters) -> Asked | None:
@@ -189,6 +188,12 @@ class Knowledge:
         else:
             found = self.identity.get(asked.who, []) + self.relation.get(asked.who, [])
         return list(dict.fromkeys(u for u in found if u < limit))
+
+
+def _last_named(patterns: dict, text: str, names: set[str]) -> set[str]:
+    """Of ``names``, the one named last in ``text`` (as a set of one, or empty)."""
+    last = {n: max(x.start() for x in patterns[n][2].finditer(text)) for n in names if patterns[n][2].search(text)}
+    return {max(last, key=last.get)} if last else set()
 
 
 # Capitalised words after "in"/"at" that are no place: days, months, titles, words of address.
