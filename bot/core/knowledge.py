@@ -30,6 +30,7 @@ _DESCRIBED = re.compile(rf"\b(?P<owner>[Hh]is|[Hh]er|[A-Z][\w.]*(?:\s+[A-Z][\w.]
 _BUILT = re.compile(rf"\b(?P<owner>[Hh]e|[Ss]he|[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?)\s+(?:was|is)\s+(?:a\s+|an\s+)?"
                     rf"(?:very\s+|rather\s+|quite\s+)?(?:{'|'.join(sorted(BUILD_WORDS))})\b"
                     rf"(?!\s+(?:of|to|with|for|sure|well|much|enough|certain|soon|in|on|at)\b)")
+_QUOTE_MARK = re.compile(r"[“”\"]|(?:^|\s)‘")
 _GARMENT = re.compile(rf"\b(?:{'|'.join(sorted(GARMENT_WORDS))})s?\b", re.IGNORECASE)
 _FEATURE = re.compile(rf"\b(?:{_FEATURES}|{'|'.join(sorted(BUILD_WORDS))})\b")
 _PLACE = re.compile(r"\b(?:" + "|".join(SETTING_PREPOSITIONS) + r")\s+(?:the\s+)?((?:St\.\s+)?[A-Z]\w+(?:\s+[A-Z]\w+)*)")
@@ -92,6 +93,7 @@ class Knowledge:
         self.features: dict[int, int] = {}  # how many features a window of appearance describes
         self.garments: set[int] = set()  # the windows of appearance that say what someone wears
         self.first: dict[str, int] = {}  # each character's first window
+        self.introduced: dict[str, int] = {}  # and the first where the narration names them
         # Places: a capitalised name after "in", "at", "to"... that is no character's.
         people = {w for c in ix.characters for a in [c.name, *c.aliases] for w in a.split()}
         places: Counter = Counter()
@@ -105,8 +107,13 @@ class Knowledge:
                 if not set(place.split()) & people and place.lower() not in _NOT_PLACES:
                     places[place] += 1
                     self.place_units.setdefault(place, []).append(u)
+            # Narration names them: before any quotation mark in a sentence of some length.
+            quoted = _QUOTE_MARK.search(sentence)
+            opens = quoted.start() if quoted else len(sentence)
             for name in named:
                 self.first.setdefault(name, u)
+                if name not in self.introduced and len(sentence.split()) >= 6 and patterns[name][2].search(sentence, 0, opens):
+                    self.introduced[name] = u
                 identity, relation, _ = patterns[name]
                 if identity.search(sentence) and len(sentence.split()) >= 5:
                     self.identity.setdefault(name, []).append(u)
@@ -183,8 +190,9 @@ class Knowledge:
             mine = list(dict.fromkeys(self.relation.get(asked.who, []) + self.identity.get(asked.who, [])))
             found = sorted(mine, key=lambda u: asked.other not in self.names[u])
         elif asked.kind == "main":
-            # Where the story first names them (a book opens on its hero), then who they are.
-            found = [self.first[asked.who]] + self.identity.get(asked.who, [])[:2] if asked.who in self.first else []
+            # Where the narration first names them (a book opens on its hero), then who they are.
+            first = self.introduced.get(asked.who, self.first.get(asked.who))
+            found = [first] + self.identity.get(asked.who, [])[:2] if first is not None else []
         else:
             found = self.identity.get(asked.who, []) + self.relation.get(asked.who, [])
         return list(dict.fromkeys(u for u in found if u < limit))
