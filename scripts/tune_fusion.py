@@ -26,6 +26,8 @@ from train_ranker import dev_story  # noqa: E402
 SETTINGS = {
     "shipped": {},
     "known-first-none": {"known_first": ()},
+    "known-first-identity": {"known_first": ("main", "setting", "appearance", "clothing", "identity")},
+    "known-first-all": {"known_first": ("main", "setting", "appearance", "clothing", "identity", "relation")},
     "named0": {"fuse_named": 0},
     "named20": {"fuse_named": 20},
     "no-own-words-first": {"own_words_first": False},
