@@ -147,10 +147,11 @@ def test_his_described_feature_belongs_to_the_nearest_man_named_before_it() -> N
 
 
 def test_the_main_character_is_shown_where_the_narration_first_names_them() -> None:
-    """Not a one-word line of dialogue that happens to say their name first."""
-    story = ("Chapter 1\n\n\"Anna Berg, come down to the river now!\"\n\nAnna Berg, the miller's daughter, had lived by the river all her life. "
-             "Anna Berg baked, and Anna Berg sang to the geese.\n\nTom Hale watched Anna Berg from the bridge, and "
-             "Anna Berg waved.\n\nAnna Berg walked home.\n")
+    """Not a line of dialogue that happens to say their name first."""
+    story = ("Chapter 1\n\n\"Anna Berg, come down to the river now!\"\n\n"
+             "Anna Berg, the miller's daughter, had lived by the river all her life. Anna Berg baked, and "
+             "Anna Berg sang to the geese.\n\nTom Hale watched Anna Berg from the bridge, and Anna Berg waved.\n\n"
+             "Anna Berg walked home.\n")
     s = Searcher(build_text(story, "river"))
     quote = ask(s, "who is the main character?")
     assert "the miller's daughter" in quote and "come down" not in quote, quote
