@@ -155,3 +155,15 @@ def test_the_main_character_is_shown_where_the_narration_first_names_them() -> N
     s = Searcher(build_text(story, "river"))
     quote = ask(s, "who is the main character?")
     assert "the miller's daughter" in quote and "come down" not in quote, quote
+
+
+def test_the_main_character_is_introduced_by_name_not_by_an_epithet() -> None:
+    from bot.config import CharacterSetting, StorySetting
+
+    story = ("Chapter 1\n\nOn a cold night the old wolf walked into the bar and ordered a drink.\n\n"
+             "Lena Gray, the wolf's only friend, waited for him at the back of the bar.\n\n"
+             "Lena Gray laughed, and Lena Gray drank, and the wolf watched Lena Gray.\n\nLena Gray went home.\n")
+    setting = StorySetting("bar", characters=(CharacterSetting("Lena Gray", ("the old wolf",), "female"),))
+    s = Searcher(build_text(story, "bar", setting=setting))
+    quote = ask(s, "who is the main character?")
+    assert "only friend" in quote and "ordered a drink" not in quote, quote

@@ -77,6 +77,8 @@ class Knowledge:
         for c in ix.characters:
             names = "|".join(re.escape(a) for a in sorted({c.name, *c.aliases}, key=len, reverse=True))
             own = {"male": "his", "female": "her"}.get(c.gender or "", "his|her")
+            proper = "|".join(re.escape(a) for a in sorted({c.name, *c.aliases}, key=len, reverse=True)
+                              if a[:1].isupper() and a.split()[0].lower() not in ("the", "a", "an"))
             patterns[c.name] = (
                 re.compile(rf"\b(?:{names}),\s+(?:the|a|an|my|our|of|one)\s|"
                            rf"\b(?:{names}),\s+(?:[a-z][\w-]*,\s+){{2,3}}(?:and\s+)?[a-z]|"  # "Emma Woodhouse, handsome, clever, and rich"
@@ -85,6 +87,7 @@ class Knowledge:
                            rf"\b(?:{names}),\s+(?:[\w-]+\s+){{0,3}}(?:{_RELATION})s?\b"),
                 re.compile(rf"\b(?:{own}|(?:{names})(?:'s|’s))\s+(?:[\w-]+\s+){{0,2}}(?:{_RELATION})s?\b"),
                 re.compile(rf"(?:{names})(?:'s|’s)?"),
+                re.compile(rf"\b(?:{proper})\b") if proper else None,  # by name, not by epithet ("the Original")
             )
         by_gender: dict[str, set[str]] = {}
         for c in ix.characters:
@@ -112,9 +115,10 @@ class Knowledge:
             opens = quoted.start() if quoted else len(sentence)
             for name in named:
                 self.first.setdefault(name, u)
-                if name not in self.introduced and len(sentence.split()) >= 6 and patterns[name][2].search(sentence, 0, opens):
+                by_name = patterns[name][3]
+                if name not in self.introduced and len(sentence.split()) >= 6 and by_name and by_name.search(sentence, 0, opens):
                     self.introduced[name] = u
-                identity, relation, _ = patterns[name]
+                identity, relation, _, _ = patterns[name]
                 if identity.search(sentence) and len(sentence.split()) >= 5:
                     self.identity.setdefault(name, []).append(u)
                 if relation.search(sentence):
