@@ -92,6 +92,14 @@ _VERB = rf"(?:{SPEECH_VERBS})"
 _ADV = r"(?:\w+ly\s+|again\s+|then\s+|now\s+|at last\s+|at once\s+)?"
 _SHORT_TITLE = {"Dr": "Doctor", "Capt": "Captain", "Col": "Colonel", "Prof": "Professor", "Mme": "Madame",
                 "Mlle": "Mademoiselle", "St": "Saint", "Mister": "Mr"}
+
+
+def _full_title(word: str) -> str:
+    """A title as the text may spell it ("Dr.", "Capt") in its full form ("Doctor", "Captain")."""
+    word = word.rstrip(".")
+    return _SHORT_TITLE.get(word, word)
+
+
 # Titles that are offices, not forms of address ("Doctor", "Captain"): the text may give one
 # person the title only now and then ("Doctor Losberne" once, "Mr. Losberne" everywhere).
 _TITLED = re.compile(rf"\b({'|'.join(sorted((t for t, g in TITLES.items() if g is None), key=len, reverse=True))})\.?\s+([A-Z][\w’'-]+)")
@@ -168,16 +176,15 @@ class _Attributor:
     def bearer(self, title: str) -> int | None:
         """The one character the book gives ``title`` to ("Doctor Losberne", "Dr. Watson"):
         by their names, else by the names the text puts after the title anywhere."""
-        title = _SHORT_TITLE.get(title, title)
+        title = _full_title(title)
         if title not in self.bearers:
             found = {i for i, c in enumerate(self.characters)
-                     if any(" " in a and _SHORT_TITLE.get(a.split()[0].rstrip("."), a.split()[0].rstrip(".")) == title
-                            for a in c.aliases)}
+                     if any(" " in a and _full_title(a.split()[0]) == title for a in c.aliases)}
             if not found and TITLES.get(title, "") is None:
                 if self.titled is None:  # one pass over the text: every title and the name after it
                     self.titled = {}
                     for t, name in set(_TITLED.findall(self.text)):
-                        self.titled.setdefault(_SHORT_TITLE.get(t, t), set()).add(name)
+                        self.titled.setdefault(_full_title(t), set()).add(name)
                 surnames = {a.split()[-1]: i for i, c in enumerate(self.characters) for a in c.aliases if " " in a}
                 found = {surnames[w] for w in self.titled.get(title, ()) if w in surnames}
             self.bearers[title] = found.pop() if len(found) == 1 else None

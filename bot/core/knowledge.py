@@ -75,10 +75,10 @@ class Knowledge:
         self.relation: dict[str, list[int]] = {}
         patterns = {}
         for c in ix.characters:
-            names = "|".join(re.escape(a) for a in sorted({c.name, *c.aliases}, key=len, reverse=True))
+            forms = sorted({c.name, *c.aliases}, key=len, reverse=True)
+            names = "|".join(re.escape(a) for a in forms)
             own = {"male": "his", "female": "her"}.get(c.gender or "", "his|her")
-            proper = "|".join(re.escape(a) for a in sorted({c.name, *c.aliases}, key=len, reverse=True)
-                              if a[:1].isupper() and a.split()[0].lower() not in ("the", "a", "an"))
+            proper = "|".join(re.escape(a) for a in forms if a[:1].isupper() and a.split()[0].lower() not in ("the", "a", "an"))
             patterns[c.name] = (
                 re.compile(rf"\b(?:{names}),\s+(?:the|a|an|my|our|of|one)\s|"
                            rf"\b(?:{names}),\s+(?:[a-z][\w-]*,\s+){{2,3}}(?:and\s+)?[a-z]|"  # "Emma Woodhouse, handsome, clever, and rich"
@@ -113,13 +113,13 @@ class Knowledge:
             # Narration names them: before any quotation mark in a sentence of some length.
             quoted = _QUOTE_MARK.search(sentence)
             opens = quoted.start() if quoted else len(sentence)
+            words = len(sentence.split())
             for name in named:
                 self.first.setdefault(name, u)
-                by_name = patterns[name][3]
-                if name not in self.introduced and len(sentence.split()) >= 6 and by_name and by_name.search(sentence, 0, opens):
+                identity, relation, _, by_name = patterns[name]
+                if name not in self.introduced and words >= 6 and by_name and by_name.search(sentence, 0, opens):
                     self.introduced[name] = u
-                identity, relation, _, _ = patterns[name]
-                if identity.search(sentence) and len(sentence.split()) >= 5:
+                if identity.search(sentence) and words >= 5:
                     self.identity.setdefault(name, []).append(u)
                 if relation.search(sentence):
                     self.relation.setdefault(name, []).append(u)
