@@ -104,3 +104,10 @@ def test_she_is_the_woman_who_acts_not_the_one_whose_book_it_is() -> None:
     got = lines("Jane Bell came in. Jane Bell sat by the fire, and Jane Bell laughed.\n\n"
                 "Emma Hart picked up the book of Jane Bell. “It is late,” she said.\n")
     assert got[-1] == ("It is late,", "Emma Hart")
+
+
+def test_a_lower_case_word_before_a_speech_verb_is_no_tag_that_joins_two_speeches() -> None:
+    got = lines("Emma said, “Well, John, whenever you travel take a coat”--and thought no more of it, "
+                "till she heard John say in a grave tone, “I shall never travel.”\n")
+    assert [text for text, _ in got] == ["Well, John, whenever you travel take a coat", "I shall never travel."]
+    assert got[1][1] == "John Reed"

@@ -120,8 +120,10 @@ _EPITHET = (r"(?:the|his|her|my|our|their)\s+(?:[a-z]+\s+){0,2}?(" + "|".join(_N
             r"(?:\s+(?:in|with|of)\s+the\s+(?:[a-z-]+\s+)?[a-z-]+)?")
 _SPEECH_WORDS = set(SPEECH_VERBS.replace("(", "").replace(")", "").replace("?", "").split("|")) | {
     "again", "then", "now", "once"}
-_AFTER_VERB_FIRST = re.compile(rf"^[\s,;:—–-]*{_ADV}{_VERB}\s+{_ADV}(?P<subj>[A-Z][\w.’']*(?:\s+[A-Z][\w’']*)*|he|she|I|{_EPITHET})", re.IGNORECASE)
-_AFTER_SUBJ_FIRST = re.compile(rf"^[\s,;:—–-]*(?P<subj>[A-Z][\w.’']*(?:\s+[A-Z][\w’']*)*|he|she|I|{_EPITHET})\s+{_ADV}{_VERB}\b", re.IGNORECASE)
+# A name is capitalised even where the rest of a tag is matched in any case ("Said he", "and thought" is no tag).
+_NAME = r"(?-i:[A-Z][\w.’']*(?:\s+[A-Z][\w’']*)*)"
+_AFTER_VERB_FIRST = re.compile(rf"^[\s,;:—–-]*{_ADV}{_VERB}\s+{_ADV}(?P<subj>{_NAME}|he|she|I|{_EPITHET})", re.IGNORECASE)
+_AFTER_SUBJ_FIRST = re.compile(rf"^[\s,;:—–-]*(?P<subj>{_NAME}|he|she|I|{_EPITHET})\s+{_ADV}{_VERB}\b", re.IGNORECASE)
 _BEFORE = re.compile(rf"(?P<subj>[A-Z][\w.’']*(?:\s+[A-Z][\w’']*)*|\b[Hh]e|\b[Ss]he|\bI|{_EPITHET})\s+{_ADV}{_VERB}\b[^.!?“”\"]{{0,60}}[,:]?\s*$")
 _ACTOR = re.compile(r"(?:^|(?<=[.!?]\s)|(?<=[.!?][”\"’]\s))\s*(?P<subj>[A-Z][\w’']+(?:\s+[A-Z][\w’']+)*|He|She)(?:['’]s?\s+\w+)?\s+(?:\w+ly\s+)?[a-z]+(?:ed|s)?\b")
 
