@@ -111,3 +111,10 @@ def test_a_lower_case_word_before_a_speech_verb_is_no_tag_that_joins_two_speeche
                 "till she heard John say in a grave tone, “I shall never travel.”\n")
     assert [text for text, _ in got] == ["Well, John, whenever you travel take a coat", "I shall never travel."]
     assert got[1][1] == "John Reed"
+
+
+def test_her_mother_is_the_mrs_of_the_speakers_family_not_the_last_woman_named() -> None:
+    story = ("Mrs. Hart sat at home with her daughter. Mrs. Hart was tired, and Mrs. Hart slept.\n\n"
+             "“I am going out,” said Emma.\n\nJane Bell waved from the road, and Jane Bell smiled.\n\n"
+             "“Not in this rain,” said her mother.\n")
+    assert lines(story)[-1] == ("Not in this rain,", "Mrs. Hart")

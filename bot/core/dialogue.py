@@ -115,6 +115,9 @@ _NOUN_GENDER = {
     "brother": "male", "uncle": "male", "son": "male",
     "fellow": "male", "lad": "male", "youth": "male",
 }
+# "said her mother": the one of the possessor's family (their surname) with this title and gender.
+# (A sister or a son is too often named without the surname for one match to be the one.)
+_KIN = {"mother": "Mrs", "wife": "Mrs", "father": "Mr", "husband": "Mr"}
 _EPITHET = (r"(?:the|his|her|my|our|their)\s+(?:[a-z]+\s+){0,2}?(" + "|".join(_NOUN_GENDER) + r")\b"
             r"|(?:[Tt]he|[Aa])\s+(?:[a-z-]+\s+|[A-Z][a-z-]+\s+(?=[A-Z]))?(?!(?:in|with|of)\b)[A-Za-z-]+"
             r"(?:\s+(?:in|with|of)\s+the\s+(?:[a-z-]+\s+)?[a-z-]+)?")
@@ -122,7 +125,7 @@ _SPEECH_WORDS = set(SPEECH_VERBS.replace("(", "").replace(")", "").replace("?", 
     "again", "then", "now", "once"}
 # A name is capitalised even where the rest of a tag is matched in any case ("Said he", "and thought" is no tag).
 _NAME = r"(?-i:[A-Z][\w.’']*(?:\s+[A-Z][\w’']*)*)"
-_AFTER_VERB_FIRST = re.compile(rf"^[\s,;:—–-]*{_ADV}{_VERB}\s+{_ADV}(?P<subj>{_NAME}|he|she|I|{_EPITHET})", re.IGNORECASE)
+_AFTER_VERB_FIRST = re.compile(rf"^[\s,;:—–-]*{_ADV}{_VERB}\s+{_ADV}(?P<subj>{_NAME}|he\b|she\b|I\b|{_EPITHET})", re.IGNORECASE)
 _AFTER_SUBJ_FIRST = re.compile(rf"^[\s,;:—–-]*(?P<subj>{_NAME}|he|she|I|{_EPITHET})\s+{_ADV}{_VERB}\b", re.IGNORECASE)
 _BEFORE = re.compile(rf"(?P<subj>[A-Z][\w.’']*(?:\s+[A-Z][\w’']*)*|\b[Hh]e|\b[Ss]he|\bI|{_EPITHET})\s+{_ADV}{_VERB}\b[^.!?“”\"]{{0,60}}[,:]?\s*$")
 _ACTOR = re.compile(r"(?:^|(?<=[.!?]\s)|(?<=[.!?][”\"’]\s))\s*(?P<subj>[A-Z][\w’']+(?:\s+[A-Z][\w’']+)*|He|She)(?:['’]s?\s+\w+)?\s+(?:\w+ly\s+)?[a-z]+(?:ed|s)?\b")
@@ -192,6 +195,28 @@ class _Attributor:
             self.bearers[title] = found.pop() if len(found) == 1 else None
         return self.bearers[title]
 
+    def relative(self, kin: str, owner_gender: str, before: int, exclude: set[int]) -> int | None:
+        """Who "her mother" or "his wife" is: the owner is the last speaker, the one spoken to or
+        the one before (whoever fits "his" or "her"), and the relative the one other character
+        of the owner's surname, of the kin's gender and title ("Mrs" for a mother or a wife)."""
+        last, addressee, _ = self.exchange
+        owners = [c for c in (last[-1] if last else None, addressee, last[-2] if len(last) > 1 else None,
+                              self.recent(before, owner_gender, exclude)) if c is not None and c >= 0]
+        title, gender = _KIN[kin], _NOUN_GENDER[kin]
+        for owner in dict.fromkeys(owners):
+            if self.genders[owner] != owner_gender:
+                continue
+            surnames = {a.split()[-1] for a in [self.characters[owner].name, *self.characters[owner].aliases] if " " in a}
+            found = [i for i, c in enumerate(self.characters)
+                     if i != owner and i not in exclude and self.genders[i] == gender
+                     and any(" " in a and a.split()[-1] in surnames and a.split()[0].rstrip(".") == title
+                             for a in [c.name, *c.aliases])]
+            if len(found) == 1:
+                return found[0]
+            if found:
+                return None
+        return None
+
     def pronoun(self, before: int, gender: str, exclude: set[int]) -> int | None:
         """Who "he" or "she" in a speech tag is: in a new paragraph, the one the last speaker
         spoke to when the pronoun fits them; else the last person of that gender named in the
@@ -226,6 +251,11 @@ class _Attributor:
             return c, "explicit", None
         epithet = re.search(_EPITHET, subj, re.IGNORECASE) if subj[:1].islower() or subj.split()[0].lower() in ("the", "his", "her", "my", "our", "their") else None
         if epithet and epithet.group(1):
+            noun, owner = epithet.group(1).lower(), subj.split()[0].lower()
+            if noun in _KIN and owner in ("his", "her"):
+                relative = self.relative(noun, "male" if owner == "his" else "female", quote_pos, exclude)
+                if relative is not None:
+                    return relative, "anaphoric", None
             return self.recent(quote_pos, _NOUN_GENDER[epithet.group(1).lower()], exclude), "anaphoric", None
         words = subj.split()
         title = words[-1 if words[0].lower() == "the" and len(words) == 2 else 0].rstrip(".")
