@@ -118,3 +118,9 @@ def test_her_mother_is_the_mrs_of_the_speakers_family_not_the_last_woman_named()
              "“I am going out,” said Emma.\n\nJane Bell waved from the road, and Jane Bell smiled.\n\n"
              "“Not in this rain,” said her mother.\n")
     assert lines(story)[-1] == ("Not in this rain,", "Mrs. Hart")
+
+
+def test_narration_leading_into_speech_gives_it_to_its_subject_not_to_the_one_spoken_to() -> None:
+    got = lines("While he talked to Emma Hart, however, John Reed found an opportunity of saying,\n\n"
+                "“Shall we go before the rain?”\n")
+    assert got[-1] == ("Shall we go before the rain?", "John Reed")

@@ -161,6 +161,12 @@ class _Attributor:
         j = bisect.bisect_left(self.mention_starts, end)
         return self.mentions[i:j]
 
+    def subjects_in(self, start: int, end: int) -> list[tuple[int, int, int]]:
+        """The mentions in text[start:end] that can be a clause's subject: not "to Harriet",
+        "with Harriet" or "Harriet's"."""
+        return [(ms, me, c) for ms, me, c in self.mentions_in(start, end)
+                if self.text[me : me + 2] not in ("'s", "’s") and not _NOT_SUBJECT.search(self.text[max(0, ms - 8) : ms])]
+
     def recent(self, before: int, gender: str | None, exclude: set[int], horizon: int = 3000) -> int | None:
         """The character of ``gender`` named most recently before ``before``: in narration
         first, else anywhere (a name only spoken so far still counts)."""
@@ -435,7 +441,7 @@ def _lead_in(att: _Attributor, text: str, start: int, end: int, whole: bool) -> 
     clauses = list(re.finditer(r";\s+(?:and\s+|but\s+)?|,?\s+(?:and|but|while)\s+(?=[A-Z])", last[:-1]))
     if clauses:
         cut = clauses[-1].end()
-        if att.mentions_in(offset + cut, start + len(narration)):
+        if att.subjects_in(offset + cut, start + len(narration)):
             offset += cut
     found = att.mentions_in(offset, start + len(narration))
     if found:
@@ -447,7 +453,8 @@ def _lead_in(att: _Attributor, text: str, start: int, end: int, whole: bool) -> 
         for ms, me, c in reversed(found):
             if end - me <= 40 and _CLOSING_VERB.match(text[me:end]) and not re.search(r"\bto\s+$", text[ms - 4 : ms]):
                 return c, strong
-        return found[0][2], strong
+        subjects = att.subjects_in(offset, end)
+        return (subjects or found)[0][2], strong
     m = re.match(r"\s*(He|She)\b", last)
     if m:
         who = att.recent(offset, _PRONOUN_SUBJ[m.group(1).lower()], set())
@@ -516,8 +523,14 @@ def _tagged(att: _Attributor, text: str, p: Paragraph, parts: list[tuple[int, in
             return speaker, how, described
     # "Mr. Woodhouse's giving a gentle sigh, and saying,", "Harriet ... was forced to add,":
     # a sentence that ends in a verb of speech names its speaker, its subject.
-    if _LEADS_INTO.search(before):
+    leads = _LEADS_INTO.search(before)
+    if leads:
         sentence_start = prv + 1 + (list(sentences(before))[-1][0] if before.strip() else 0)
+        verb = prv + 1 + leads.start()
+        # "she heard Miss Bates saying,": the one named right before the verb says it.
+        named = att.mentions_in(sentence_start, verb)
+        if named and named[-1][2] not in exclude and re.fullmatch(r"\s+(?:\w+ly\s+)?", text[named[-1][1] : verb]):
+            return named[-1][2], "explicit", None
         for ms, me, c in att.mentions_in(sentence_start, s):
             if c not in exclude and not re.search(r"\b(?:to|at|with|for|of)\s+$", text[max(0, ms - 5) : ms]):
                 return c, "explicit", None
