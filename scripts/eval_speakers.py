@@ -5,7 +5,7 @@ right when the line we extracted that overlaps it most is attributed to a charac
 names match the gold speaker's. Quotes we missed count as wrong. A plain baseline runs in the
 same pass: the nearest character name in the narration before or after the quote.
 
-    python scripts/eval_speakers.py [--pdnc DIR] [--novel NAME] [--errors N]
+    python scripts/eval_speakers.py [--pdnc DIR] [--novel NAME] [--errors N] [--digits 3]
 """
 from __future__ import annotations
 
@@ -136,6 +136,7 @@ def main() -> None:
     ap.add_argument("--pdnc", type=Path, default=ROOT.parent / "shared" / "eval-data" / "pdnc-dev")
     ap.add_argument("--novel", action="append")
     ap.add_argument("--errors", type=int, default=0)
+    ap.add_argument("--digits", type=int, default=3, help="decimals of the accuracies")
     args = ap.parse_args()
     total = {"ours": Counter(), "baseline": Counter(), "found": Counter()}
     rows = []
@@ -153,7 +154,7 @@ def main() -> None:
             total[k].update(r[k])
 
     def acc(c: Counter, kind: str) -> str:
-        return f"{c[kind, 'ok'] / c[kind, 'n']:.3f}" if c[kind, "n"] else "-"
+        return f"{c[kind, 'ok'] / c[kind, 'n']:.{args.digits}f}" if c[kind, "n"] else "-"
 
     print("| text | quotes | found | overall | explicit | anaphoric | implicit | nearest-name baseline |")
     print("|---|---|---|---|---|---|---|---|")

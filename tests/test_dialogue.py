@@ -124,3 +124,8 @@ def test_narration_leading_into_speech_gives_it_to_its_subject_not_to_the_one_sp
     got = lines("While he talked to Emma Hart, however, John Reed found an opportunity of saying,\n\n"
                 "“Shall we go before the rain?”\n")
     assert got[-1] == ("Shall we go before the rain?", "John Reed")
+
+
+def test_said_the_officer_is_not_handed_to_a_name_in_the_rest_of_the_paragraph() -> None:
+    ix = build_text(CAST + "The night was cold.\n\n“Come along,” said the officer, and he pulled John Reed by the collar.\n")
+    assert [(d.speaker, d.described) for d in ix.dialogue] == [(None, "the officer")]

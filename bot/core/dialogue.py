@@ -345,7 +345,7 @@ def extract(text: str, paras: list[Paragraph], characters: list[Character],
                 speaker, how = last_id, "continued"
             if speaker is None and how != "narrator" and para_speaker is not None:
                 speaker, how = para_speaker, "same-paragraph"
-            if speaker is None and how != "narrator":
+            if speaker is None and how != "narrator" and described is None:
                 speaker, how = _actor(att, text, p, parts, {addressee} - {None})
             if speaker is None and how != "narrator" and opening and lead[0] != addressee:
                 speaker, how = lead[0], "lead-in"
