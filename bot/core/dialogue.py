@@ -161,11 +161,13 @@ class _Attributor:
         j = bisect.bisect_left(self.mention_starts, end)
         return self.mentions[i:j]
 
+    def can_be_subject(self, ms: int, me: int) -> bool:
+        """Whether the name at text[ms:me] can be a clause's subject: not "to Harriet", "with
+        Harriet" or "Harriet's"."""
+        return self.text[me : me + 2] not in ("'s", "’s") and not _NOT_SUBJECT.search(self.text[max(0, ms - 8) : ms])
+
     def subjects_in(self, start: int, end: int) -> list[tuple[int, int, int]]:
-        """The mentions in text[start:end] that can be a clause's subject: not "to Harriet",
-        "with Harriet" or "Harriet's"."""
-        return [(ms, me, c) for ms, me, c in self.mentions_in(start, end)
-                if self.text[me : me + 2] not in ("'s", "’s") and not _NOT_SUBJECT.search(self.text[max(0, ms - 8) : ms])]
+        return [m for m in self.mentions_in(start, end) if self.can_be_subject(m[0], m[1])]
 
     def recent(self, before: int, gender: str | None, exclude: set[int], horizon: int = 3000) -> int | None:
         """The character of ``gender`` named most recently before ``before``: in narration
@@ -236,8 +238,7 @@ class _Attributor:
         i = bisect.bisect_left(self.narration_starts, before) - 1
         while i >= 0 and self.narration[i][0] > before - SUBJECT_REACH:
             ms, me, c = self.narration[i]
-            if c not in exclude and self.genders[c] == gender and self.text[me : me + 2] not in ("'s", "’s") \
-                    and not _NOT_SUBJECT.search(self.text[max(0, ms - 8) : ms]):
+            if c not in exclude and self.genders[c] == gender and self.can_be_subject(ms, me):
                 return c
             i -= 1
         return self.recent(before, gender, exclude)
