@@ -11,6 +11,12 @@ buttons, as a person would see them) and 20% `/ask`.
 Reported: none dropped; the quick ones answered within 2.5 s (p50/p99); each ask's first
 response (an answer or a deferral) within 2.5 s, and its answer (p50/p99); the event loop's
 stalls (p99). The cache is built first, outside the measurement.
+
+The bot runs as its own process (`storykeeper run --shard-count 4 --health-port P`), as it
+would in production where Discord is elsewhere; the fake and the load generator share this one.
+Its event loop's stalls come from its own /metrics (the lag histogram: the share of 0.1 s sleeps
+that woke 0.1 s late or more, and the bucket its p99 falls in). `--in-process` runs the bot in
+this process instead (the fake, the load and the bot on one event loop), as earlier runs did.
 """
 from __future__ import annotations
 
@@ -60,12 +66,16 @@ async def main(args: argparse.Namespace) -> None:
                     pickle.dumps(settings).hex(), name], check=True, cwd=ROOT)
     fake = FakeDiscord(shards=args.shards)
     await fake.start()
-    discord.http.Route.BASE = fake.base
-    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(fake.gateway_url)
-    bot = ShardedStoryBot(settings, shard_count=args.shards, connector=aiohttp.TCPConnector(resolver=LoopbackOnly()),
-                          guild_ready_timeout=0.1)
-    runner = asyncio.create_task(bot.start(fake.token))
-    await asyncio.wait_for(bot.wait_until_ready(), 600)
+    if args.in_process:
+        discord.http.Route.BASE = fake.base
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(fake.gateway_url)
+        bot = ShardedStoryBot(settings, shard_count=args.shards, connector=aiohttp.TCPConnector(resolver=LoopbackOnly()),
+                              guild_ready_timeout=0.1)
+        runner = asyncio.create_task(bot.start(fake.token))
+        await asyncio.wait_for(bot.wait_until_ready(), 600)
+    else:
+        port = free_port()
+        proc = await bot_process(fake, write_config(settings, cache, story), args.shards, port)
     shards = sorted(tuple(s) for s in fake.identifies)
 
     sent: dict[str, tuple[float, str]] = {}  # interaction id -> (when, what)
@@ -114,9 +124,13 @@ async def main(args: argparse.Namespace) -> None:
     tasks = [asyncio.create_task(collect()), asyncio.create_task(watch())]
     # One quote first, whose button the presses below press (as its asker: a button is theirs).
     asker = fake.user("asker")
-    record(await fake.interact("quote", {}, user=asker), "quote")
-    while not quote_message:
-        await asyncio.sleep(0.05)
+    while not quote_message:  # a bot in its own process may take a moment to take commands
+        record(await fake.interact("quote", {}, user=asker), "quote")
+        for _ in range(50):
+            if quote_message:
+                break
+            await asyncio.sleep(0.1)
+    sent.clear()
     rng = random.Random(1)
     typed = ["n", "na", "nat", "pie", "and", "kut", "hél", "son", "bor", "dól"]
     plan = (["ask"] * 20 + ["autocomplete"] * 50 + ["help"] * 10 + ["quote"] * 10 + ["press"] * 10)
@@ -172,11 +186,83 @@ async def main(args: argparse.Namespace) -> None:
     print(f"asks: first response p50 {pct(ask_first, .5):.2f} s, p99 {pct(ask_first, .99):.2f} s (over 2.5 s: "
           f"{sum(t > 2.5 for t in ask_first)}); answered {len(ask_done)}/{n_ask}, p50 {pct(ask_done, .5):.2f} s, "
           f"p99 {pct(ask_done, .99):.2f} s")
-    print(f"event loop stall p50 {pct(stalls, .5) * 1000:.0f} ms, p99 {pct(stalls, .99) * 1000:.0f} ms, "
-          f"max {max(stalls) * 1000:.0f} ms")
-    await bot.close()
-    await asyncio.wait_for(runner, 30)
+    if args.in_process:
+        print(f"event loop stall p50 {pct(stalls, .5) * 1000:.0f} ms, p99 {pct(stalls, .99) * 1000:.0f} ms, "
+              f"max {max(stalls) * 1000:.0f} ms")
+        await bot.close()
+        await asyncio.wait_for(runner, 30)
+    else:
+        print(await bot_loop_lag(port))
+        proc.terminate()
+        await asyncio.wait_for(proc.wait(), 30)
     await fake.stop()
+
+
+PROGRAM = ("import sys, discord, yarl\n"
+           "discord.http.Route.BASE = sys.argv[1]\n"
+           "discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(sys.argv[2])\n"
+           "from bot import cli\n"
+           "sys.exit(cli.main(['--config', sys.argv[3], 'run', *sys.argv[4:]]))\n")
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def write_config(settings, cache: Path, story: Path) -> Path:
+    """The shipped config.yaml with the temporary folders, the book as the default story and the
+    per-member cooldown raised (every interaction comes from another member anyway)."""
+    import yaml
+
+    data = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
+    data.update(seeds_dir=str(ROOT / "seeds"), cache_dir=str(settings.cache_dir), data_dir=str(settings.data_dir),
+                default_story=story.stem)
+    data.setdefault("stories", {})[story.stem] = {"path": str(story)}
+    data.setdefault("discord", {})["cooldown_rate"] = settings.discord.cooldown_rate
+    path = cache / "config.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+async def bot_process(fake, config_path: Path, shards: int, port: int):
+    """`storykeeper run --shard-count N --health-port P` in a process of its own, logged in to the fake."""
+    import os
+
+    env = {**os.environ, "DISCORD_TOKEN": fake.token}
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", PROGRAM, fake.base, fake.gateway_url, str(config_path), "--shard-count", str(shards),
+        "--health-port", str(port), cwd=ROOT, env=env, stdout=asyncio.subprocess.DEVNULL, stderr=None)
+    for _ in range(6000):
+        if len(fake.identifies) >= shards or proc.returncode is not None:
+            break
+        await asyncio.sleep(0.1)
+    if len(fake.identifies) < shards:
+        sys.exit("load_shards: the bot process never logged in to the fake Discord")
+    return proc
+
+
+async def bot_loop_lag(port: int) -> str:
+    """The bot's event-loop lag, from the histogram on its /metrics."""
+    import aiohttp
+    from prometheus_client.parser import text_string_to_metric_families
+
+    async with aiohttp.ClientSession() as http, http.get(f"http://127.0.0.1:{port}/metrics") as r:
+        text = await r.text()
+    buckets = {}
+    for family in text_string_to_metric_families(text):
+        if family.name == "storykeeper_event_loop_lag_seconds":
+            buckets = {float(s.labels["le"]): s.value for s in family.samples if s.name.endswith("_bucket")}
+    if not buckets:
+        return "event loop stall: the bot's /metrics has no lag histogram"
+    total = buckets[float("inf")]
+    p99 = next(le for le in sorted(buckets) if buckets[le] >= 0.99 * total)
+    late = total - max(v for le, v in buckets.items() if le < 0.1 + 1e-9)
+    return (f"event loop stall (the bot's own, {total:.0f} samples of a 0.1 s sleep): p99 at most "
+            f"{p99 * 1000:.0f} ms; {late / total:.1%} woke more than 100 ms late")
 
 
 if __name__ == "__main__":
@@ -185,5 +271,6 @@ if __name__ == "__main__":
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--shards", type=int, default=4)
     parser.add_argument("--wait", type=float, default=300.0, help="seconds to wait for the last answers")
+    parser.add_argument("--in-process", action="store_true", help="run the bot in this process (one event loop for all)")
     parser.add_argument("--story", default=str(ROOT.parent / "shared" / "corpora" / "war-and-peace.txt"))
     asyncio.run(main(parser.parse_args()))

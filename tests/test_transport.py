@@ -3,6 +3,7 @@ Discord on 127.0.0.1: log in, identify, heartbeat, answer a message, a slash com
 from __future__ import annotations
 
 import asyncio
+import re
 from pathlib import Path
 
 import aiohttp
@@ -291,7 +292,8 @@ async def test_adding_a_story_shows_its_progress_in_the_one_reply(fake, tmp_path
 
 async def test_shards_health_and_metrics_over_the_loopback(fake, tmp_path) -> None:
     """Two shards in one process, each identifying with its own [id, count]; /healthz says the
-    gateway and the store are up (503 once the bot is closed); /metrics counts commands."""
+    gateway and the store are up (503 once the bot is closed); /metrics counts commands and
+    samples how late the event loop wakes."""
     from bot.chat import operations
     from bot.chat.discord_bot import ShardedStoryBot
 
@@ -317,6 +319,8 @@ async def test_shards_health_and_metrics_over_the_loopback(fake, tmp_path) -> No
                 text = await r.text()
                 assert r.status == 200 and 'storykeeper_commands_total{command="help"} 1.0' in text
                 assert "storykeeper_command_seconds_bucket" in text and "storykeeper_stories_loaded 1.0" in text
+                lag = re.search(r"^storykeeper_event_loop_lag_seconds_count (\S+)$", text, re.M)
+                assert lag and float(lag.group(1)) >= 1  # the loop's lag is sampled while the bot runs
             await bot.close()
             await asyncio.wait_for(runner, 10)
             async with http.get(f"http://127.0.0.1:{port}/healthz") as r:

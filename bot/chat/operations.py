@@ -6,7 +6,8 @@ discord.py):
 - `/healthz`: 200 when the gateway is connected and the settings store answers, else 503, with a
   JSON body saying which ({"gateway": true, "store": true, "shards": {"0": 0.042}});
 - `/metrics`: Prometheus text (prometheus_client): commands by name, errors, a latency
-  histogram, each shard's gateway latency, stories loaded.
+  histogram, each shard's gateway latency, stories loaded, and how late the event loop wakes
+  (a histogram of its lag, sampled ten times a second: work that blocks the loop shows there).
 
 `--log-format json` writes one JSON object a log line (python-json-logger).
 """
@@ -27,6 +28,18 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
+LAG_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5)
+LAG_PERIOD = 0.1  # seconds between two looks at the event loop
+
+
+async def watch_loop(metrics: Metrics) -> None:
+    """Sleep ``LAG_PERIOD`` again and again and record how much later than asked the loop woke."""
+    while True:
+        before = time.perf_counter()
+        await asyncio.sleep(LAG_PERIOD)
+        metrics.loop_lag.observe(max(0.0, time.perf_counter() - before - LAG_PERIOD))
+
+
 class Metrics:
     """The bot's counters, in a registry of its own (so two bots in one process stay apart)."""
 
@@ -41,6 +54,8 @@ class Metrics:
                                    ["shard"], registry=self.registry)
         self.stories = Gauge("storykeeper_stories_loaded", "Stories indexed and in memory", registry=self.registry)
         self.servers = Gauge("storykeeper_servers", "Servers the bot is in", registry=self.registry)
+        self.loop_lag = Histogram("storykeeper_event_loop_lag_seconds", "How late the event loop woke from a 0.1 s sleep",
+                                  buckets=LAG_BUCKETS, registry=self.registry)
 
     def started(self, command: str) -> float:
         self.commands.labels(command).inc()
@@ -89,7 +104,13 @@ async def serve(bot: StoryBot, port: int, host: str = "0.0.0.0") -> web.AppRunne
     async def metrics(_request: web.Request) -> web.Response:
         return web.Response(body=bot.metrics.render(bot), headers={"Content-Type": CONTENT_TYPE_LATEST})
 
+    async def lag(_app: web.Application):
+        task = asyncio.create_task(watch_loop(bot.metrics))
+        yield
+        task.cancel()
+
     app = web.Application()
+    app.cleanup_ctx.append(lag)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/metrics", metrics)
     runner = web.AppRunner(app, access_log=None)
