@@ -10,7 +10,7 @@ from collections import Counter
 from pathlib import Path
 
 from bot import config
-from bot.chat.replies import where
+from bot.chat.cards import where
 from bot.core import library
 from bot.core.index import StoryIndex
 from bot.core.text import count

@@ -82,7 +82,7 @@ def test_chapters_by_the_names_readers_give_them() -> None:
         assert "book two and chapter iii" in reply.body.lower(), (ref, reply.body)
         reply, _ = r.summary("", ref)
         assert "book two and chapter iii" in reply.body.lower(), (ref, reply.body)
-    from bot.chat.replies import chapter_asked
+    from bot.chat.cards import chapter_asked
 
     assert chapter_asked(ix, "Book Three, Chapter I") == 7 and chapter_asked(ix, "4") == 4
     assert chapter_asked(ix, "book nine") is None

@@ -14,7 +14,8 @@ from typing import Callable, TextIO
 
 from bot.chat import commands
 from bot.chat import format as fmt
-from bot.chat.replies import Conversation, Replies, Reply, chapter_asked, progress_set, progress_shown
+from bot.chat.cards import Conversation, Reply, chapter_asked, progress_set, progress_shown
+from bot.chat.replies import Replies
 
 
 class Console:

@@ -23,8 +23,8 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.chat import format as fmt
-from bot.chat.replies import (Conversation, Replies, Reply, chapter_asked, chapter_range, progress_set,
-                              progress_shown)
+from bot.chat.cards import Conversation, Reply, chapter_asked, chapter_range, progress_set, progress_shown
+from bot.chat.replies import Replies
 from bot.chat.discord_games import DailyCog, GameCog
 from bot.chat.discord_library import LibraryCog, Story, complete_story
 from bot.chat.operations import Metrics

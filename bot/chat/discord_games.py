@@ -26,7 +26,7 @@ from discord.ext import commands, tasks
 
 from bot.chat import format as fmt
 from bot.chat.discord_library import Story, complete_story
-from bot.chat.replies import Reply
+from bot.chat.cards import Reply
 from bot.core import games, library
 
 if TYPE_CHECKING:

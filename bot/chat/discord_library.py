@@ -21,7 +21,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.chat import format as fmt
-from bot.chat.replies import Reply
+from bot.chat.cards import Reply
 from bot.core import library, readers
 from bot.errors import StorykeeperError
 from bot.core.text import count
