@@ -67,6 +67,7 @@ class FakeDiscord:
     close_on_identify: int | None = None  # a gateway close code to answer IDENTIFY with (4004: bad token)
     shards: int = 1  # what GET /gateway/bot recommends
     identifies: list = field(default_factory=list)  # the shard ([id, count]) of each IDENTIFY, in order
+    callback_delay: float = 0.0  # seconds between showing an interaction's reply and answering the bot's call
 
     def __post_init__(self) -> None:
         self.bot = _user(snowflake(), "Storykeeper", bot=True)
@@ -160,6 +161,8 @@ class FakeDiscord:
                 message["id"] = self._pressed_message[interaction_id]
             await self._posted.put({"kind": "callback", "type": kind, "body": body, "message": message,
                                     "path": "/" + tail, "interaction": interaction_id})
+            if self.callback_delay:  # Discord shows the reply to people before the bot hears back
+                await asyncio.sleep(self.callback_delay)
             # with_response=1: discord.py wants the created message back, as JSON (not 204).
             return self._json({"interaction": {"id": interaction_id, "type": 2, "response_message_id": message["id"],
                                                "response_message_loading": False,

@@ -225,6 +225,28 @@ async def test_quick_paths_never_wait_behind_slow_searches(fake, tmp_path) -> No
         await asyncio.wait_for(runner, 10)
 
 
+async def test_a_press_on_a_new_card_before_discord_answers_the_bot_is_still_answered(fake, tmp_path) -> None:
+    """Discord shows a card's new buttons before the bot hears that its edit went through; a
+    press on them in that moment is answered, not lost."""
+    settings = replace(config.load(ROOT / "config.yaml"), data_dir=tmp_path)
+    bot = StoryBot(settings, connector=aiohttp.TCPConnector(resolver=LoopbackOnly()), guild_ready_timeout=0.1)
+    runner = asyncio.create_task(bot.start("fake-token"))
+    try:
+        await asyncio.wait_for(bot.wait_until_ready(), 15)
+        await fake.slash("quote", character="Klaus")
+        card = (await fake.next_post())["message"]
+        fake.callback_delay = 1.0
+        for _ in range(3):  # "Another", and at once "Another" on the card that replaced it
+            await fake.click(card, "Another")
+            post = await fake.next_post(timeout=5)
+            assert post["kind"] == "callback" and post["type"] == 7
+            card = post["message"]
+        assert not fake.mistakes, fake.mistakes
+    finally:
+        await bot.close()
+        await asyncio.wait_for(runner, 10)
+
+
 def test_no_network_gets_retries_then_one_line_and_exit_2(tmp_path) -> None:
     """`storykeeper run` with a token but no way to reach Discord: a line per retry, then one
     line and exit 2, never a traceback."""

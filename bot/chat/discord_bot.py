@@ -127,6 +127,11 @@ class ReplyView(discord.ui.View):
                 return
             view = (ReplyView(replies, reply, state, self.owner, self.timeout or 300, self.refresh)
                     if reply.buttons else None)
+            if view is not None and interaction.message is not None:
+                # discord.py listens to a new card's buttons only once Discord has answered the
+                # edit; a press on them in between found nothing and went unanswered (2 to 7 of
+                # about 100 presses in scripts/load_shards.py). Listen before it goes out.
+                interaction.client._connection.store_view(view, interaction.message.id)
             if deferred:
                 await interaction.edit_original_response(embed=to_embed(reply), view=view)
             else:
