@@ -275,3 +275,20 @@ async def test_story_text_with_mentions_stays_inert(tmp_path) -> None:
         result = await alice.slash(channel, "ask", question="<@123> what did Tom shout @everyone?")
         assert "@everyone" not in result.response.embeds[0].title
         assert_never_pings(env)
+
+
+async def test_a_lost_settings_database_gets_a_private_try_again(world, simcord_bot, monkeypatch) -> None:
+    from bot.chat.store import StoreUnavailable
+
+    env, channel, alice, _ = world
+
+    def lost(*_args):
+        raise StoreUnavailable("lost the connection to the PostgreSQL server at db:5432")
+
+    monkeypatch.setattr(simcord_bot.store, "set_progress", lost)
+    result = await alice.slash(channel, "progress", chapter="1")
+    assert result.ephemeral and "try again in a moment" in result.response.embeds[0].description
+    simcord.assert_error(env, commands.HybridCommandError)  # handled (StoreUnavailable inside): the reader was told
+    monkeypatch.undo()
+    again = await alice.slash(channel, "progress", chapter="1")  # the bot is still there
+    assert not again.ephemeral or "try again" not in again.response.embeds[0].description

@@ -160,3 +160,22 @@ def test_a_days_quote_is_claimed_once_whoever_asks(place) -> None:
     assert one.claim_day(1, "2026-12-02") is True
     assert two.claim_day(1, "2026-12-02") is False and one.claim_day(1, "2026-12-02") is False
     assert two.claim_day(1, "2026-12-03") is True
+
+
+def test_a_lost_postgres_connection_is_one_clear_error_then_connects_again(postgres_url) -> None:
+    """The server drops the bot's connection (a restart, a failover): the change in hand fails
+    with StoreUnavailable, nothing acknowledged is lost, and the next use connects again."""
+    import psycopg
+
+    from bot.chat.store import StoreUnavailable
+
+    store = Store(postgres_url)
+    store.set_guild(1, "prefix", "?")
+    with psycopg.connect(postgres_url, autocommit=True) as admin:
+        admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                      "WHERE pid <> pg_backend_pid() AND datname = current_database()")
+    with pytest.raises(StoreUnavailable, match="lost the connection"):
+        store.set_guild(1, "story", "always-you")
+    assert store.guild(1, "prefix") == "?"  # connected again; the acknowledged change is there
+    store.set_guild(1, "story", "always-you")
+    assert store.guild(1, "story") == "always-you"

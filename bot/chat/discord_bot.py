@@ -31,7 +31,7 @@ from bot.chat.discord_settings import SettingsCog
 from bot.chat.operations import Metrics
 from bot.chat import workers
 from bot.chat.stories import StoryLibrary
-from bot.chat.store import Store
+from bot.chat.store import Store, StoreUnavailable
 from bot.config import Settings
 from bot.core import library
 
@@ -621,6 +621,9 @@ class StoryBot(commands.Bot):
             text = f"That command needs something more. Try `{ctx.clean_prefix}help`."
         elif isinstance(error, commands.CommandNotFound):
             return  # someone else's command, or a typo: stay quiet
+        elif isinstance(error, StoreUnavailable):
+            log.warning("command %s: %s", ctx.command, error)
+            text = "I can't reach my settings database just now; please try again in a moment."
         else:
             log.error("command %s failed", ctx.command, exc_info=error)
             if hasattr(ctx, "started"):

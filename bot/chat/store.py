@@ -6,6 +6,7 @@ The methods are blocking; the bot calls them through asyncio.to_thread.
 """
 from __future__ import annotations
 
+import logging
 import sqlite3
 import threading
 from contextlib import contextmanager
@@ -40,9 +41,16 @@ MIGRATIONS: dict[int, list[str]] = {
     ],
 }
 
+log = logging.getLogger(__name__)
+
 
 class StoreError(StorykeeperError):
     """The settings database cannot be used as it is."""
+
+
+class StoreUnavailable(StoreError):
+    """The PostgreSQL server could not be reached just now (its connection was lost, or it does
+    not answer): what was being changed was not committed; the next use connects again."""
 
 
 class Store:
@@ -100,9 +108,9 @@ class Store:
         PostgreSQL serialises it against other processes' with a transaction-level lock."""
         with self._lock:
             if self.postgres:
-                with self._db.transaction():
-                    self._db.execute("SELECT pg_advisory_xact_lock(7355608)")
-                    yield lambda sql, args=(): self._db.execute(self._sql(sql), args)
+                with self._server() as db, db.transaction():
+                    db.execute("SELECT pg_advisory_xact_lock(7355608)")
+                    yield lambda sql, args=(): db.execute(self._sql(sql), args)
                 return
             self._db.execute("BEGIN IMMEDIATE")
             try:
@@ -111,6 +119,27 @@ class Store:
             except BaseException:
                 self._db.execute("ROLLBACK")
                 raise
+
+    @contextmanager
+    def _server(self):
+        """The PostgreSQL connection, opened again when it was lost. Losing it now raises
+        StoreUnavailable (the transaction in hand is not committed, so nothing acknowledged is
+        lost) and leaves it closed, for the next use to connect again."""
+        import psycopg
+
+        if self._db.closed or self._db.broken:
+            try:
+                self._open_postgres(str(self.path))
+            except StoreError as exc:
+                raise StoreUnavailable(str(exc)) from exc
+            log.info("connected again to the PostgreSQL server at %s", self._where())
+        try:
+            yield self._db
+        except (psycopg.OperationalError, psycopg.InterfaceError) as exc:
+            self._db.close()
+            log.warning("lost the PostgreSQL server at %s (%s); connecting again at the next use",
+                        self._where(), type(exc).__name__)
+            raise StoreUnavailable(f"lost the connection to the PostgreSQL server at {self._where()}") from exc
 
     def _migrate(self) -> None:
         version = self._version()
@@ -141,7 +170,10 @@ class Store:
 
     def _read(self, sql: str, args: tuple) -> list[tuple]:
         with self._lock:
-            return [tuple(r) for r in self._db.execute(self._sql(sql), args).fetchall()]
+            if self.postgres:
+                with self._server() as db:
+                    return [tuple(r) for r in db.execute(self._sql(sql), args).fetchall()]
+            return [tuple(r) for r in self._db.execute(sql, args).fetchall()]
 
     def ping(self) -> None:
         """Raise unless the database answers (the health check)."""
