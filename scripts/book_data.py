@@ -5,6 +5,10 @@ the right answer; the windows the bot itself ranks highest elsewhere in the book
 model what a long novel's passages are about beyond the words they share with a question.
 
     python scripts/book_data.py [--per-book 300] [--out .cache/train-ranker/books.jsonl]
+    python scripts/train_ranker.py --books
+
+Tried and not kept (README, "Answers"): the model trained with these groups was worse on every
+development set, so the shipped model is trained without them.
 
 Books: the PDNC novels that no reader question set uses (DaisyMiller, TheAwakening,
 TheInvisibleMan, ThePictureOfDorianGray, TheSignOfTheFour under ../shared/eval-data/pdnc-dev);

@@ -5,7 +5,7 @@ interaction, ColBERT's MaxSim: each question token's closest window token, avera
 
     pip install -e '.[train]'
     python scripts/rerank_data.py            # the reranking groups, from the bot's own candidates
-    python scripts/book_data.py              # groups made from books no question set uses
+    python scripts/book_data.py              # optional, with --books: groups made from books (not in the shipped model)
     python scripts/train_ranker.py [--steps 500] [--lr 5e-5] [--batch 8] [--groups 6] [--out bot/models/ranker]
 
 Data (all from ../shared and this repository; nothing is downloaded):
@@ -19,10 +19,11 @@ Data (all from ../shared and this repository; nothing is downloaded):
   the best lexical passage that holds none. The held-out third is never read.
 - The reranking groups (scripts/rerank_data.py): for the same questions, the right window and
   the wrong ones the bot itself ranks highest.
-- Groups made from books no question set asks about (scripts/book_data.py, when its file is
-  there): a narration sentence cut down like a chat question, the sentences around it as the
-  right passage and the bot's best candidates elsewhere as wrong ones; each is a training pair
-  (its first wrong one as the hard negative) and a reranking group.
+- With --books only: groups made from books no question set asks about (scripts/book_data.py):
+  a narration sentence cut down like a chat question, the sentences around it as the right
+  passage and the bot's best candidates elsewhere as wrong ones; each is a training pair (its
+  first wrong one as the hard negative) and a reranking group. Tried and not kept: the model
+  trained with them was worse on every development set (README, "Answers").
 Each step sums two losses: a batch of questions against every positive and negative passage in
 the batch (in-batch negatives, scale 20, cross-entropy), and for a few more questions their right
 window against three wrong ones by late interaction (scale 20, cross-entropy). Seeded; a
@@ -140,8 +141,8 @@ def main() -> None:
     ap.add_argument("--batch", type=int, default=8, help="questions a step for the encoder's loss")
     ap.add_argument("--groups", type=int, default=6, help="questions a step for the reranking loss")
     ap.add_argument("--readers-weight", type=int, default=4, help="how many times each reader question is seen per epoch")
-    ap.add_argument("--books", action=argparse.BooleanOptionalAction, default=True,
-                    help="use the groups made from books (scripts/book_data.py) when they are there")
+    ap.add_argument("--books", action="store_true",
+                    help="also train on the groups made from books (scripts/book_data.py); not in the shipped model")
     ap.add_argument("--work", type=Path, default=ROOT / ".cache" / "train-ranker")
     ap.add_argument("--out", type=Path, default=ROOT / "bot" / "models" / "ranker")
     ap.add_argument("--resume", action="store_true")
@@ -161,7 +162,9 @@ def main() -> None:
     readers = reader_pairs()
     groups = rerank_groups(args.work / "groups.jsonl")
     books_file = args.work / "books.jsonl"
-    books = [json.loads(line) for line in books_file.open(encoding="utf-8")] if args.books and books_file.exists() else []
+    if args.books and not books_file.exists():
+        sys.exit(f"train_ranker: {books_file} is missing; run python scripts/book_data.py first")
+    books = [json.loads(line) for line in books_file.open(encoding="utf-8")] if args.books else []
     print(f"training pairs: FairytaleQA {len(pairs)}, reader questions {len(readers)} (x{args.readers_weight}), "
           f"books {len(books)}; reranking groups {len(groups)} + {len(books)} from books", flush=True)
     data = pairs + readers * args.readers_weight + [(g["q"], g["pos"], g["negs"][0]) for g in books]
