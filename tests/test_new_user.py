@@ -34,10 +34,11 @@ def console(pictures_to: Path | None = None) -> Console:
 
 def test_help_lists_every_command_and_the_bot_registers_each() -> None:
     from bot.chat.discord_bot import StoryCog
+    from bot.chat.discord_settings import SettingsCog
 
     registered = set()
     for command in [*StoryCog.__cog_commands__, *LibraryCog.__cog_commands__, *GameCog.__cog_commands__,
-                    *DailyCog.__cog_commands__]:
+                    *DailyCog.__cog_commands__, *SettingsCog.__cog_commands__]:
         registered.add(command.qualified_name)
         registered.update(sub.qualified_name for sub in getattr(command, "commands", []))
     table = {c.name for c in COMMANDS}
