@@ -121,7 +121,8 @@ async def main(args: argparse.Namespace) -> None:
         await fake.dispatch("INTERACTION_CREATE", payload)
         return payload
 
-    tasks = [asyncio.create_task(collect()), asyncio.create_task(watch())]
+    # The loop watched here is the bot's only when it runs in this process; else its own metric says.
+    tasks = [asyncio.create_task(collect())] + ([asyncio.create_task(watch())] if args.in_process else [])
     # One quote first, whose button the presses below press (as its asker: a button is theirs).
     asker = fake.user("asker")
     while not quote_message:  # a bot in its own process may take a moment to take commands

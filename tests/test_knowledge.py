@@ -33,6 +33,11 @@ def ask(searcher: Searcher, question: str) -> str:
     return answers[0].quote if answers else ""
 
 
+def profile(searcher: Searcher, name: str) -> dict[str, str]:
+    """What a character's profile shows about them, over the whole story."""
+    return dict(knowledge.profile(searcher, name, len(searcher.units)))
+
+
 def test_who_is_someone_is_answered_by_what_the_story_says_they_are() -> None:
     s = Searcher(build_text(STORY, "north"))
     assert "a young lawyer from London" in ask(s, "who is henry lennox?")
@@ -94,7 +99,7 @@ def test_a_list_of_qualities_after_a_name_says_who_they_are() -> None:
              "everywhere.\n\nCelia watched Dorothea and smiled at Dorothea.\n")
     s = Searcher(build_text(story, "middlemarch"))
     assert "tall, clever, and proud" in ask(s, "who is dorothea")
-    who = dict(knowledge.profile(s, "Dorothea Brooke", len(s.units)))  # what her profile shows
+    who = profile(s, "Dorothea Brooke")  # what her profile shows
     assert "tall, clever, and proud" in who.get("Who", ""), who
 
 
@@ -107,8 +112,8 @@ def test_she_was_short_and_fair_describes_the_one_named_before() -> None:
              "Harriet Smith sang at the party, and Emma Woodhouse played.\n\nHarriet Smith wrote a letter. "
              "Harriet Smith read it to Emma Woodhouse, and Harriet Smith laughed.\n")
     s = Searcher(build_text(story, "highbury"))
-    harriet = dict(knowledge.profile(s, "Harriet Smith", len(s.units)))
-    emma = dict(knowledge.profile(s, "Emma Woodhouse", len(s.units)))
+    harriet = profile(s, "Harriet Smith")
+    emma = profile(s, "Emma Woodhouse")
     assert "short, plump, and fair" in harriet.get("Looks", ""), harriet
     assert "short, plump" not in emma.get("Looks", ""), emma
 
@@ -137,12 +142,12 @@ def test_his_described_feature_belongs_to_the_nearest_man_named_before_it() -> N
              "Anne Lucas walked in, and Jane Price ran to her with a smiling face. Anne Lucas sat down, and Jane "
              "Price talked to Anne Lucas. Jane Price left with Anne Lucas.\n")
     s = Searcher(build_text(story, "ball"))
-    darcy = dict(knowledge.profile(s, "William Darcy", len(s.units)))
-    hurst = dict(knowledge.profile(s, "John Hurst", len(s.units)))
+    darcy = profile(s, "William Darcy")
+    hurst = profile(s, "John Hurst")
     assert "fine, tall person" in darcy.get("Looks", ""), darcy
     assert "Looks" not in hurst, hurst
-    jane = dict(knowledge.profile(s, "Jane Price", len(s.units)))
-    anne = dict(knowledge.profile(s, "Anne Lucas", len(s.units)))
+    jane = profile(s, "Jane Price")
+    anne = profile(s, "Anne Lucas")
     assert "Looks" not in jane and "Looks" not in anne, (jane, anne)
 
 
