@@ -113,6 +113,30 @@ def test_scenes_start_where_the_story_leaves_arrives_or_moves_on_in_time() -> No
                       "At 7 o'clock the c"], starts
 
 
+def scene_starts(text: str, n: int = 24) -> list[str]:
+    ix = build_text(text)
+    return [ix.text[s.start : s.start + n] for s in ix.scenes]
+
+
+def test_the_hour_named_or_a_place_left_behind_opens_a_scene() -> None:
+    talk = "“We shall see,” said Holmes, lighting his pipe by the fire. “Come, Watson, the game is afoot.”"
+    text = (f"{PARA}\n\n{PARA}\n\n{talk}\n\n"
+            f"It was nearly four o’clock when we at last found ourselves at the little town of Ross. {PARA}\n\n{talk}\n\n"
+            f"There was no rain, and the morning broke bright and cloudless. {PARA}\n\n{talk}\n\n"
+            f"Having left the inspector at his rooms, we drove to our hotel, where lunch was waiting. {PARA}\n")
+    starts = scene_starts(text)
+    assert [s[:10] for s in starts] == [PARA[:10], "It was nea", "There was ", "Having lef"], starts
+
+
+def test_a_tale_told_in_the_room_and_a_letter_read_aloud_stay_in_the_scene() -> None:
+    tale = ("“I was very angry, for this was the third demand that month. He bowed and left the room without "
+            "another word.\n\n“When he was gone I unlocked my bureau and found my treasure safe. The next morning "
+            "I went down to breakfast and he was not there.\n\n“That is all I know, Mr. Holmes,” said she.")
+    letter = "He read the note aloud:\n\n\n    “‘ROBERT ST. SIMON.’\n\n\n“It is dated from Grosvenor Mansions,” said he."
+    starts = scene_starts(f"{PARA}\n\n{PARA}\n\n{tale}\n\n{PARA}\n\n{letter}\n\n{PARA}\n")
+    assert len(starts) == 1, starts
+
+
 def test_a_scene_title_says_who_does_what_where_never_a_word_list() -> None:
     text = """Tom Hale walked into the bar and sat down beside Ann Lee at the bar, and ordered two drinks.
 Tom kissed Ann on the cheek, and Ann laughed. Later Tom kissed Ann again, and the bartender smiled at them.

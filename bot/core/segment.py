@@ -153,13 +153,26 @@ _TIME_JUMP = re.compile(
     r"(?:hours?|days?|weeks?|months?|years?|minutes?) (?:later|after|passed|went by)"
     r"|(?:hours|days|weeks|months|years) (?:later|passed|went by)"
     r"|meanwhile|in the meantime|at (?:dawn|daybreak|dusk|midnight|noon)"
-    r"|when (?:he|she|they|i) (?:woke|awoke)|the morning after|by the time)\b",
+    r"|when (?:he|she|they|i) (?:woke|awoke)|the morning after|by the time"
+    r"|all (?:that|the next|next|the following) (?:day|night|morning|evening|afternoon)"  # "All that day he traveled"
+    r"|the whole of (?:the )?(?:next|that|following) (?:day|night|morning|evening)"
+    # "It was nearly four o'clock when we", "It was late before Holmes returned", "It was about
+    # ten minutes before we regained our cab": the narration names the hour it has jumped to.
+    rf"|it was (?:(?:nearly|almost|about|past|after|close upon|not until|already|quite|very|getting) )*"
+    rf"(?:(?:\d{{1,2}}|{_NUMBERS}|half[- ]past \w+)(?: o['’]clock| (?:minutes?|hours?|days?)(?= (?:before|after|later)))"
+    r"|late|early|dark|evening|night|morning|noon|midnight|dawn)(?=[ ,]+(?:when|before|ere|that|by|and|in the))"
+    r")\b",
     re.IGNORECASE,
 )
+# "The morning broke bright and cloudless": a new day anywhere in a paragraph's first sentence.
+_NEW_DAY = re.compile(r"\b(?:the )?(?:morning|day|dawn) (?:broke|dawned|came)\b|\bnext (?:morning|day)\b", re.IGNORECASE)
 # Someone arriving somewhere opens a scene there: "When Della reached home", "As they entered the hall".
 _ARRIVAL = re.compile(
-    r"^(?:when|as soon as|as|after|once)\s+(?:[\w’'.]+\s+){1,3}?(?:reached|arrived|entered|got home|got back|came home|"
-    r"came back|returned)\b", re.IGNORECASE)
+    r"^(?:(?:when|as soon as|as|after|once)\s+(?:[\w’'.]+\s+){1,3}?(?:reached|arrived|entered|got home|got back|came home|"
+    r"came back|returned)"
+    # "Pierre reaching the house first went into", "Having left Lestrade at his rooms, we drove"
+    r"|(?:on |upon |having |after )?(?:[\w’'.]+\s+){0,2}?(?:reaching|arriving at|arriving in|returning to|having reached|"
+    r"having arrived|having left|having parted from|on leaving))\b", re.IGNORECASE)
 # A flashback opens in the past perfect with a time anchor ("Caroline had asked one day").
 _PAST_PERFECT = re.compile(
     r"\bhad\s+(?:\w+ly\s+)?(?!(?:a|an|the|to|no|not|nothing|his|her|their|its|my|your|our|some|any|"
@@ -377,16 +390,19 @@ def _scene_spans(text: str, paras: list[Paragraph], kinds: list[str | None], idx
         big_enough = len(current) >= 2 and words_in(current) >= 60
         first = _first_sentence(para)
         narration_first = _narration(first)
-        if paras[j].blank_before > max(usual_blank, 1):
+        previous = text[paras[current[-1]].start : paras[current[-1]].end]
+        if _speech_goes_on(previous):
+            pass  # one speech over several paragraphs (a client's tale told in the room) is one scene
+        elif paras[j].blank_before > max(usual_blank, 1) and not (_indented(text, paras[j]) or _indented(text, paras[current[-1]])):
             close("blank")
             in_flashback = False
-        elif big_enough and _TIME_JUMP.match(narration_first.strip(" \"“,")) :
+        elif big_enough and (_TIME_JUMP.match(narration_first.strip(" \"“,")) or _NEW_DAY.search(narration_first)):
             close("time")
             in_flashback = False
         elif big_enough and _ARRIVAL.match(narration_first.strip(" \"“,")):
             close("place")
             in_flashback = False
-        elif big_enough and not in_flashback and _PAST_PERFECT.search(_narration(para)[:240]) and _ANCHOR.search(para):
+        elif big_enough and not in_flashback and _PAST_PERFECT.search(_narration(para)[:240]) and _ANCHOR.search(para[:400]):
             close("flashback")
             in_flashback = True
         elif in_flashback and big_enough and _new_place(para_places, current, para):
@@ -404,7 +420,23 @@ def _scene_spans(text: str, paras: list[Paragraph], kinds: list[str | None], idx
     return spans
 
 
-_LEAVING = re.compile(r"\b(?:out (?:of )?the door|down the stairs|out into|into the street|to the street|left the|"
+def _speech_goes_on(para: str) -> bool:
+    """Whether a quotation opened in ``para`` is still open at its end: by convention the same
+    speaker's next paragraph opens a quote again without this one closing it."""
+    if "“" in para or "”" in para:
+        return para.count("“") > para.count("”")
+    return para.count('"') % 2 == 1
+
+
+def _indented(text: str, para: Paragraph) -> bool:
+    """A paragraph set in from the margin (a letter, a note, verse): extra blank lines around it
+    set it off from the speech around it, not a new scene."""
+    line_start = text.rfind("\n", 0, para.start) + 1
+    return para.start - line_start >= 2 and not text[line_start : para.start].strip()
+
+
+_LEAVING = re.compile(rf"\b(?:out (?:of )?the door|down the stairs|out into|into the street|to the street|"
+                      rf"left the (?:[a-z]+ )?(?:{_PLACES})\b|"
                       r"went out|walked out|ran out|hurried out|set out|drove (?:off|away)|rode (?:off|away))\b", re.IGNORECASE)
 
 
