@@ -355,3 +355,21 @@ def test_a_scene_is_found_by_what_happens_in_it_when_no_word_matches() -> None:
     assert "slammed" in hits[0].excerpt or "yelled" in hits[0].excerpt  # the passage it was found by
     assert search.Searcher(ix).scenes("the fight") == []  # lexical alone: nothing, rather than a guess
     assert not with_model.scenes("garden")[0].by_meaning  # a word that is there is found by the word
+
+
+def test_a_scene_is_found_by_its_moment_not_by_words_spread_over_a_long_scene() -> None:
+    fill = ("Della sat by the window and watched the grey cat walk along the grey fence in the grey "
+            "backyard, and thought about the rent and the butcher and the grocer. ")
+    long_scene = "\n\n".join([
+        f"Della swept the flat and sighed. {fill * 2}",
+        f"The couch was old and its springs were broken. {fill * 2}",
+        f"She counted the coins again. {fill * 2}",
+        f"Later the landlady cried out from the stairs about the rent. {fill * 2}",
+        f"The couch creaked when the cat jumped on it. {fill * 2}",
+        f"Della mended a glove. {fill * 2}",
+    ])
+    short_scene = ("At the shop the next morning Della cried on the couch by the counter until Madame "
+                   "gave her a handkerchief and twenty dollars for her hair.")
+    ix = build_text(f"{long_scene}\n\n* * *\n\n{short_scene}\n", "della")
+    hits = search.Searcher(ix).scenes("della crying on the couch")
+    assert hits and "handkerchief" in ix.text[hits[0].start : hits[0].end]

@@ -36,6 +36,8 @@ def search(sr, keywords: str, top: int = 5) -> list[SceneHit]:
         return []
     n = len(ix.scenes)
     scores = sr.scene_bm25.get_scores(terms).astype(np.float64)[:n] if terms else np.zeros(n)
+    if len(set(terms)) >= 2 and sr.w.scene_moment:  # a moment is where a search's words come together
+        scores = _share(scores) * (1 + sr.w.scene_moment * _share(moments(sr, q.terms, n)))
     if q.characters:
         wanted = set(q.characters)
         scores *= np.array([1.0 + 0.3 * len(wanted & set(s.characters)) / len(wanted) for s in ix.scenes])
@@ -64,6 +66,26 @@ def search(sr, keywords: str, top: int = 5) -> list[SceneHit]:
         out.append(SceneHit(s.id, s.title, s.start, s.end, s.chapter, s.characters,
                             trim(ix.text[a:b], 300), float(scores[i]), by_meaning))
     return out
+
+
+def moments(sr, terms: list[str], n: int) -> np.ndarray:
+    """Each scene's best window for ``terms`` (BM25 over the answer windows): "della crying on
+    the couch" is one moment, not words spread over a long scene."""
+    known = [t for t in terms if t in sr.unit_bm25.vocab_dict]
+    n_units = sr.sizes[1]
+    best = np.zeros(n)
+    if not known or not n_units:
+        return best
+    scores = sr.unit_bm25.get_scores(known)[:n_units].astype(np.float64)
+    scene_of = sr.passage_scene[sr.unit_passage[:n_units]].astype(np.int64) - 1
+    keep = scene_of < n
+    np.maximum.at(best, scene_of[keep], scores[keep])
+    return best
+
+
+def _share(x: np.ndarray) -> np.ndarray:
+    top = x.max() if len(x) else 0.0
+    return x / top if top > 0 else x
 
 
 def nearness(sr, keywords: str) -> np.ndarray | None:
