@@ -200,3 +200,18 @@ def test_a_tie_between_two_forms_names_the_person_the_same_way_every_run() -> No
     text = "Holmes sat down. " + "\"Yes,\" said Mr. Hatherley. \"No,\" said Hatherley, and Holmes nodded. " * 4
     found = names(text)
     assert "Mr. Hatherley" in found and "Hatherley" in found["Mr. Hatherley"]
+
+
+def test_a_name_two_people_share_is_the_one_whose_family_is_on_stage() -> None:
+    filler = "The snow lay deep on the road, and the sledges went slowly past the frozen fields and the mill. "
+    rostovs = [['Nicholas rode home with Natásha Rostóva, and Nicholas laughed when Count Ilyá Rostóv met them.',
+                'Rostóv drew his sabre. Nicholas Rostóv had never been so happy, and Natásha Rostóva sang.',
+                'Nicholas kissed Sónya Rostóva. "Welcome home," said the old count, and Rostóv bowed.']]
+    bolkonskis = [['Prince Andrew Bolkónski walked in the garden with old Prince Nicholas Bolkónski.',
+                   'Prince Nicholas Bolkónski scolded Princess Mary Bolkónskaya, and Prince Andrew Bolkónski frowned.']]
+    text = ("Nicholas Rostóv came home from the war.\n\n" + _long_story(rostovs, filler, 30) + "\n\n"
+            + _long_story(bolkonskis, filler, 12))
+    found = names(text)
+    young = person_of(found, "Nicholas Rostóv")
+    assert young and person_of(found, "Nicholas") == young and person_of(found, "Rostóv") == young, found
+    assert person_of(found, "Prince Nicholas Bolkónski") != young

@@ -1,6 +1,7 @@
 """Find a story's characters without configuration, merge their name variants, count mentions."""
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 import unicodedata
@@ -247,6 +248,7 @@ def detect(text: str, start: int, end: int, setting: StorySetting | None = None
     count_mentions(characters, mentions)
     characters, mentions = _tie_epithets(text, characters, mentions, {e.name for e in epithets},
                                          (end - start) // TIE_WINDOW + 1)
+    characters, mentions = _bare_names_on_stage(characters, mentions, {e.name for e in epithets})
     _guess_genders(text, start, end, characters, mentions)
     keep = sorted((i for i, c in enumerate(characters) if c.mentions >= min_count or c.from_config),
                   key=lambda i: (-characters[i].mentions, characters[i].name))
@@ -329,17 +331,69 @@ def _tie_epithets(text: str, characters: list[Character], mentions: list[tuple[i
         if scored and scored[0][0] >= 0.25 and scored[0][1] >= 2 and (len(scored) == 1 or scored[0][0] >= 1.4 * scored[1][0]) \
                 and len(where[scored[0][2]]) >= TIE_EVIDENCE // 2 and not _together(text, c, characters[scored[0][2]]):
             into[i] = scored[0][2]
+    return _merge(characters, mentions, into)
+
+
+def _merge(characters: list[Character], mentions: list[tuple[int, int, int]], into: dict[int, int]
+           ) -> tuple[list[Character], list[tuple[int, int, int]]]:
+    """Each character ``i`` of ``into`` joined to character ``into[i]``: names and mentions."""
     if not into:
         return characters, mentions
     for i, j in into.items():
         host = characters[j]
         host.aliases = sorted({*host.aliases, *characters[i].aliases}, key=lambda a: (-len(a), a))
+        host.gender = host.gender or characters[i].gender
     keep = [i for i in range(len(characters)) if i not in into]
     new_index = {old: new for new, old in enumerate(keep)}
     mentions = [(s, e, new_index[into.get(i, i)]) for s, e, i in mentions]
     characters = [characters[i] for i in keep]
     count_mentions(characters, mentions)
     return characters, mentions
+
+
+def _bare_names_on_stage(characters: list[Character], mentions: list[tuple[int, int, int]], epithets: set[str]
+                         ) -> tuple[list[Character], list[tuple[int, int, int]]]:
+    """A name said alone that two or more people share ("Nicholas": Nicholas Rostóv and old
+    Prince Nicholas Bolkónski; "Rostóv": Nicholas and his father) is the one whose family is on
+    stage where it is said: around its mentions (a page either side), the people who share that
+    person's other names ("Rostóv", "Natásha Rostóva") come at least twice as often as those who
+    share the other's. Said of one person and then another, it stays a name of its own."""
+    starts = [m[0] for m in mentions]
+
+    def words(c: Character) -> set[str]:
+        return {w for a in (c.name, *c.aliases) for w in a.split() if w.rstrip(".") not in TITLES}
+
+    named = [words(c) for c in characters]
+
+    def kin(a: str, b: str) -> bool:  # "Rostóva" is of the Rostóvs
+        return a == b or len(b) >= 5 and (a.startswith(b) or b.startswith(a)) and abs(len(a) - len(b)) <= 2
+
+    where: defaultdict[int, list[int]] = defaultdict(list)
+    for s, _e, i in mentions:
+        where[i].append(s)
+    into: dict[int, int] = {}
+    for i, c in enumerate(characters):
+        bare = c.name.split()
+        if len(bare) != 1 or c.from_config or c.name in epithets or len(where[i]) < TIE_EVIDENCE:
+            continue
+        word = bare[0]
+        hosts = [j for j, h in enumerate(characters) if j != i and h.name not in epithets and word in named[j]
+                 and len(h.name.split()) > 1 and (c.gender is None or h.gender is None or c.gender == h.gender)]
+        if len(hosts) < 2:
+            continue
+        votes: Counter = Counter()
+        for j in hosts:
+            own = named[j] - {word}
+            family = {k for k, ws in enumerate(named) if k != i and any(kin(a, b) for a in ws for b in own)}
+            for s in where[i]:
+                lo, hi = bisect.bisect_left(starts, s - TIE_WINDOW), bisect.bisect_right(starts, s + TIE_WINDOW)
+                votes[j] += sum(1 for k in range(lo, hi) if mentions[k][2] in family)
+        (best, n), *rest = votes.most_common() + [(None, 0)]
+        if best is not None and n >= TIE_EVIDENCE and n >= 2 * rest[0][1]:
+            into[i] = best
+    # One step only: a name joins a person, never a name that itself joins another.
+    into = {i: j for i, j in into.items() if j not in into}
+    return _merge(characters, mentions, into)
 
 
 _SHORT_TITLES = ("Mr", "Mrs", "Ms", "Dr", "St", "Mme", "Mlle", "Capt", "Col", "Prof")
