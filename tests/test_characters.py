@@ -215,3 +215,15 @@ def test_a_name_two_people_share_is_the_one_whose_family_is_on_stage() -> None:
     young = person_of(found, "Nicholas Rostóv")
     assert young and person_of(found, "Nicholas") == young and person_of(found, "Rostóv") == young, found
     assert person_of(found, "Prince Nicholas Bolkónski") != young
+
+
+def test_a_saints_name_in_a_surname_and_a_church_named_for_a_saint() -> None:
+    text = ("Mr. Neville St. Clair went to the City every day. Mrs. St. Clair waited at the station, and "
+            "Mrs. St. Clair saw her husband at a window. \"Neville!\" cried Mrs. St. Clair. Neville St. Clair "
+            "had vanished. Mr. St. Clair had said nothing of it to Mrs. St. Clair. Sir George Burnwell came "
+            "to the bank; George Burnwell smiled, and George Burnwell left. They were married at St. George's, "
+            "Hanover Square, and St. George's was full.\n")
+    found = names(text)
+    assert "Mrs. St" not in found and "Mr. St" not in found, found
+    assert person_of(found, "Mrs. St. Clair") not in (None, person_of(found, "Neville St. Clair")), found
+    assert person_of(found, "St. George") != person_of(found, "George Burnwell"), found

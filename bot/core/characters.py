@@ -78,7 +78,7 @@ _PERSON_VERB = re.compile(
     r"[a-z]{3,}ed)\b"
 )
 _CAP_RUN = re.compile(
-    r"(?<![\w’'-])(?:(?:Mr|Mrs|Ms|Dr|St|Mme|Mlle|Capt|Col|Prof)\.?\s+)?"
+    r"(?<![\w’'-])(?:(?:Mr|Mrs|Ms|Dr|St|Mme|Mlle|Capt|Col|Prof)\.?\s+)?(?:St\.\s+)?"  # "Mrs. St. Clair"
     r"(?:Ma?c(?=[A-Z])|O[’'](?=[A-Z]))?[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+(?:-[A-ZÀ-ÖØ-Þ]?[a-zß-öø-ÿ]+)*"
     r"(?:(?:[ \t]+|[ \t]*\n[ \t]*)(?:de |von |van |du |la |le |St\.\s)?(?:Ma?c(?=[A-Z])|O[’'](?=[A-Z]))?"
     r"[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+(?:-[A-ZÀ-ÖØ-Þ]?[a-zß-öø-ÿ]+)*)*"
@@ -417,7 +417,9 @@ def _cluster(people: dict[str, _Form], min_full: int = 1) -> list[Character]:
         title, words = _split_title(form.split())
         key = " ".join(words)
         given_gender = _name_gender(words[0]) if len(words) > 1 else None
-        if title and (len(words) == 1 or (TITLES.get(title) and given_gender and TITLES[title] != given_gender)):
+        # "Mrs. St. Clair" is his wife, a person of her own ("Lord St. Simon" is "St. Simon").
+        saint_surname = len(words) == 2 and words[0] in ("St.", "Saint") and TITLES.get(title) == "female"
+        if title and (len(words) == 1 or saint_surname or (TITLES.get(title) and given_gender and TITLES[title] != given_gender)):
             # "Mrs. John Knightley" is John's wife, not John: a person of her own.
             counts[_titled(title, key)] += f.count
             titles[_titled(title, key)][title] += f.count
@@ -483,8 +485,12 @@ def _cluster(people: dict[str, _Form], min_full: int = 1) -> list[Character]:
 
     for k in sorted(titled, key=lambda k: -counts[k]):
         word = k.split()[-1]
-        g = TITLES.get(k.split()[0].rstrip("."))
+        if k.split()[0].rstrip(".") in ("St", "Saint") and not any(f" {k} " in f" {h} " for h in members):
+            add(k, k)  # "St. George's" is a church, not George Burnwell; "St. Simon" is Robert St. Simon
+            continue
         title = k.split()[0].rstrip(".")
+        # "Mr. St. Clair": the title said before a saint's-name surname tells the gender.
+        g = TITLES.get(title) or _vote(Counter({TITLES[t]: n for t, n in titles[k].items() if TITLES.get(t)}))
         # A full name's own given name, said alone, is that person too: "Emma" with "Emma
         # Woodhouse" makes "Miss Woodhouse" her, not a second Woodhouse woman.
         hosts = {h: sum(counts[x] for x in members[h]) + alone(h.split()[0], word)
