@@ -227,3 +227,17 @@ def test_a_saints_name_in_a_surname_and_a_church_named_for_a_saint() -> None:
     assert "Mrs. St" not in found and "Mr. St" not in found, found
     assert person_of(found, "Mrs. St. Clair") not in (None, person_of(found, "Neville St. Clair")), found
     assert person_of(found, "St. George") != person_of(found, "George Burnwell"), found
+
+
+def test_a_role_many_people_fill_is_no_character_and_a_nickname_is_one() -> None:
+    filler = "The regiment marched along the muddy road past the burnt villages and the empty fields. " * 250
+    episodes = []
+    for n in range(12):
+        episodes.append(f'"Halt!" said the porter. "Who goes there?" said the porter again. Anna Petrova waited.')
+        if n < 2:
+            episodes.append('"Tea?" said the Hatter. "No room!" said the Hatter, and Anna Petrova laughed. '
+                            '"Why?" said the Hatter.')
+        episodes.append(filler)
+    found = names("\n\n".join(episodes))
+    assert "the porter" not in found, found  # a different porter at each halt
+    assert "the Hatter" in found and "Anna Petrova" in found, found

@@ -249,6 +249,7 @@ def detect(text: str, start: int, end: int, setting: StorySetting | None = None
     characters, mentions = _tie_epithets(text, characters, mentions, {e.name for e in epithets},
                                          (end - start) // TIE_WINDOW + 1)
     characters, mentions = _bare_names_on_stage(characters, mentions, {e.name for e in epithets})
+    characters, mentions = _drop_roles(characters, mentions, {e.name for e in epithets})
     _guess_genders(text, start, end, characters, mentions)
     keep = sorted((i for i, c in enumerate(characters) if c.mentions >= min_count or c.from_config),
                   key=lambda i: (-characters[i].mentions, characters[i].name))
@@ -290,6 +291,31 @@ def _epithet_speakers(text: str, start: int, end: int, ignore: set[str], names: 
             continue
         counts[phrase] += 1
     return [Character(name=p, aliases=[p], mentions=n) for p, n in counts.items() if n >= 3]
+
+
+ROLE_GAP = 20_000  # characters of text (a chapter or so): mentions further apart are another episode
+ROLE_EPISODES = 10  # an epithet in this many episodes is a role many people fill ("the commander")
+
+
+def _drop_roles(characters: list[Character], mentions: list[tuple[int, int, int]], epithets: set[str]
+                ) -> tuple[list[Character], list[tuple[int, int, int]]]:
+    """An epithet no name took that comes back in many episodes far apart is a role, not one
+    person: War and Peace's "the commander", "the Cossack", "the maid" are a different man or
+    woman each time; the Hatter or the Artful Dodger comes back in a few."""
+    where: defaultdict[int, list[int]] = defaultdict(list)
+    for s, _e, i in mentions:
+        where[i].append(s)
+    roles = set()
+    for i, c in enumerate(characters):
+        if c.name in epithets and not c.from_config:
+            pos = where[i]
+            if 1 + sum(1 for a, b in zip(pos, pos[1:]) if b - a > ROLE_GAP) >= ROLE_EPISODES:
+                roles.add(i)
+    if not roles:
+        return characters, mentions
+    keep = [i for i in range(len(characters)) if i not in roles]
+    new_index = {old: new for new, old in enumerate(keep)}
+    return [characters[i] for i in keep], [(s, e, new_index[i]) for s, e, i in mentions if i in new_index]
 
 
 TIE_WINDOW = 1500  # characters of text: how near an epithet and a name must be to be together
