@@ -138,6 +138,8 @@ The wedding was at the Church of St. Monica; they drove to St. Monica, and St. M
 said nothing, and James McCarthy wept. A photograph of Irene Adler lay there; Holmes spoke of Irene Adler,
 and a letter to Irene Adler came. "She is Irene Adler," said Holmes, and Holmes smiled. Holmes slept, and
 Irene Adler sang at the opera, where Irene Adler was the star, and Irene Adler smiled at the King.
+"Pa will be angry," said Irene Adler. Pa said nothing; Pa frowned. "The Saviour is with us," said Holmes,
+and the Saviour was praised. "That Antichrist!" cried Holmes; Antichrist, said the King.
 """
 
 
@@ -145,7 +147,7 @@ def test_places_peoples_and_churches_are_not_people_and_mc_names_are() -> None:
     found = names(NOT_PEOPLE)
     assert person_of(found, "McCarthy") == "James McCarthy"
     assert "Irene Adler" in found  # "of Irene Adler" is of a person
-    for word in ("Cossack", "Uhlans", "Uhlan", "Hills", "Bald Hills", "St. Monica"):
+    for word in ("Cossack", "Uhlans", "Uhlan", "Hills", "Bald Hills", "St. Monica", "Pa", "Saviour", "Antichrist"):
         assert person_of(found, word) is None, word
 
 

@@ -48,6 +48,7 @@ One Two Three Four Five Six Seven Eight Nine Ten First Second Third Last Next Ot
 Later Soon Suddenly Finally Meanwhile Afterwards Today Tonight Tomorrow Yesterday
 Such Same Own Mademoiselle Monsieur Herr Frau Mamma Papa Mama Mummy Daddy Frenchman Frenchmen
 Englishman Englishmen Sire Monseigneur Bah Pooh Humph Ha Ho Hm Hmm Um Uh Wow Hey Hi
+Pa Ma Saviour Savior Antichrist Christ Satan Providence
 """.split())
 # Words that end a place's name: "Bald Hills", "Hatherley Farmhouse", "Baker Street" name no one.
 PLACE_NOUNS = set("""
