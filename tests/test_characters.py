@@ -243,3 +243,11 @@ def test_a_role_many_people_fill_is_no_character_and_a_nickname_is_one() -> None
     found = names("\n\n".join(episodes))
     assert "the porter" not in found, found  # a different porter at each halt
     assert "the Hatter" in found and "Anna Petrova" in found, found
+
+
+def test_an_old_spelling_of_a_name_is_the_same_person() -> None:
+    text = ("Napoleon Bonaparte crossed the river. Bonaparte smiled, and Napoleon rode on; Bonaparte waved. "
+            "\"That Buonaparte!\" said Anna Pavlovna. \"Buonaparte is a monster,\" said Anna Pavlovna, and "
+            "Buonaparte was cursed. Napoleon laughed. Katerina sang, and Katarina Ivanovna danced.\n")
+    found = names(text)
+    assert person_of(found, "Buonaparte") == "Napoleon Bonaparte", found

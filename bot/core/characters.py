@@ -251,6 +251,7 @@ def detect(text: str, start: int, end: int, setting: StorySetting | None = None
                                          (end - start) // TIE_WINDOW + 1)
     characters, mentions = _bare_names_on_stage(characters, mentions, {e.name for e in epithets})
     characters, mentions = _drop_roles(characters, mentions, {e.name for e in epithets})
+    characters, mentions = _join_spellings(characters, mentions)
     _guess_genders(text, start, end, characters, mentions)
     keep = sorted((i for i, c in enumerate(characters) if c.mentions >= min_count or c.from_config),
                   key=lambda i: (-characters[i].mentions, characters[i].name))
@@ -292,6 +293,31 @@ def _epithet_speakers(text: str, start: int, end: int, ignore: set[str], names: 
             continue
         counts[phrase] += 1
     return [Character(name=p, aliases=[p], mentions=n) for p, n in counts.items() if n >= 3]
+
+
+def _spelt_apart(a: str, b: str) -> bool:
+    """Two spellings of one long name, one with a vowel more inside: "Buonaparte", "Bonaparte"."""
+    if len(a) < len(b):
+        a, b = b, a
+    if len(a) != len(b) + 1 or len(b) < 7:
+        return False
+    k = next((k for k in range(len(b)) if a[k] != b[k]), len(b))
+    return 0 < k < len(b) - 1 and a[k].lower() in "aeiouy" and a[k + 1 :] == b[k:]
+
+
+def _join_spellings(characters: list[Character], mentions: list[tuple[int, int, int]]
+                    ) -> tuple[list[Character], list[tuple[int, int, int]]]:
+    """A one-word name that is another person's name spelt with a vowel more or less inside
+    ("Buonaparte" beside Napoleon's "Bonaparte") is that person, when exactly one has it."""
+    into: dict[int, int] = {}
+    for i, c in enumerate(characters):
+        if " " in c.name or c.from_config:
+            continue
+        hosts = {j for j, h in enumerate(characters) if j != i
+                 for a in (h.name, *h.aliases) for w in a.split() if _spelt_apart(c.name, w)}
+        if len(hosts) == 1 and (j := hosts.pop()) not in into:
+            into[i] = j
+    return _merge(characters, mentions, {i: j for i, j in into.items() if j not in into})
 
 
 ROLE_GAP = 20_000  # characters of text (a chapter or so): mentions further apart are another episode
