@@ -129,3 +129,11 @@ def test_narration_leading_into_speech_gives_it_to_its_subject_not_to_the_one_sp
 def test_said_the_officer_is_not_handed_to_a_name_in_the_rest_of_the_paragraph() -> None:
     ix = build_text(CAST + "The night was cold.\n\n“Come along,” said the officer, and he pulled John Reed by the collar.\n")
     assert [(d.speaker, d.described) for d in ix.dialogue] == [(None, "the officer")]
+
+
+def test_a_tale_over_several_paragraphs_that_quotes_someone_stays_the_tellers() -> None:
+    got = lines("“Tell us everything,” said John.\n\n"
+                "“I went to the house,” said Emma. “The master met me at the door.\n\n"
+                "“‘Oh, yes,’ said he, turning to me, ‘we are very glad you came, Miss Hart.’\n\n"
+                "“The dress which I found waiting for me was blue.”\n")
+    assert [s for _, s in got[1:]] == ["Emma Hart"] * (len(got) - 1), got

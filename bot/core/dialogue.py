@@ -339,6 +339,10 @@ def extract(text: str, paras: list[Paragraph], characters: list[Character],
             elif described is not None:
                 how = "unknown"  # "said the child": most often someone the scene already has
             continued = gi == 0 and prev_open and text[p.start] in "“\"‘'"
+            if continued and text[p.start + 1 : p.start + 2] in ("‘", "'") and lines:
+                # “‘Oh, yes,’ said he, ...: a tale told over several paragraphs quoting someone
+                # else; the teller goes on, and the tag and the name inside are the tale's.
+                speaker, how, addressee = last_id, "continued", None
             opening = gi == 0 and lead is not None and group[0][0] - p.start <= 2
             if speaker is None and how != "narrator" and opening and lead[1] and lead[0] != addressee:
                 speaker, how = lead[0], "lead-in"
