@@ -295,28 +295,34 @@ def _epithet_speakers(text: str, start: int, end: int, ignore: set[str], names: 
     return [Character(name=p, aliases=[p], mentions=n) for p, n in counts.items() if n >= 3]
 
 
-def _spelt_apart(a: str, b: str) -> bool:
-    """Two spellings of one long name, one with a vowel more inside: "Buonaparte", "Bonaparte"."""
-    if len(a) < len(b):
-        a, b = b, a
-    if len(a) != len(b) + 1 or len(b) < 7:
-        return False
-    k = next((k for k in range(len(b)) if a[k] != b[k]), len(b))
-    return 0 < k < len(b) - 1 and a[k].lower() in "aeiouy" and a[k + 1 :] == b[k:]
+def _vowel_dropped(word: str) -> set[str]:
+    """The word with one vowel inside it left out: "Buonaparte" -> "Bonaparte", "Bunaparte"..."""
+    return {word[:k] + word[k + 1 :] for k in range(1, len(word) - 1) if word[k].lower() in "aeiouy"}
 
 
 def _join_spellings(characters: list[Character], mentions: list[tuple[int, int, int]]
                     ) -> tuple[list[Character], list[tuple[int, int, int]]]:
     """A one-word name that is another person's name spelt with a vowel more or less inside
     ("Buonaparte" beside Napoleon's "Bonaparte") is that person, when exactly one has it."""
+    plain: defaultdict[str, set[int]] = defaultdict(set)  # a word of someone's names -> who
+    shorter: defaultdict[str, set[int]] = defaultdict(set)  # that word less one inner vowel -> who
+    for j, h in enumerate(characters):
+        for w in {w for a in (h.name, *h.aliases) for w in a.split()}:
+            if len(w) >= 7:
+                plain[w].add(j)
+            if len(w) >= 8:
+                for d in _vowel_dropped(w):
+                    shorter[d].add(j)
     into: dict[int, int] = {}
     for i, c in enumerate(characters):
-        if " " in c.name or c.from_config:
+        if " " in c.name or c.from_config or len(c.name) < 7:
             continue
-        hosts = {j for j, h in enumerate(characters) if j != i
-                 for a in (h.name, *h.aliases) for w in a.split() if _spelt_apart(c.name, w)}
-        if len(hosts) == 1 and (j := hosts.pop()) not in into:
-            into[i] = j
+        hosts = set(shorter.get(c.name, ()))
+        if len(c.name) >= 8:
+            hosts |= {j for d in _vowel_dropped(c.name) for j in plain.get(d, ())}
+        hosts.discard(i)
+        if len(hosts) == 1:
+            into[i] = hosts.pop()
     return _merge(characters, mentions, {i: j for i, j in into.items() if j not in into})
 
 
