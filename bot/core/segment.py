@@ -171,7 +171,7 @@ _ARRIVAL = re.compile(
     r"^(?:(?:when|as soon as|as|after|once)\s+(?:[\w’'.]+\s+){1,3}?(?:reached|arrived|entered|got home|got back|came home|"
     r"came back|returned)"
     # "Pierre reaching the house first went into", "Having left Lestrade at his rooms, we drove"
-    r"|(?:on |upon |having |after )?(?:[\w’'.]+\s+){0,2}?(?:reaching|arriving at|arriving in|returning to|having reached|"
+    r"|(?:on |upon |having |after )?(?:[\w’'.]+\s+){0,2}?(?:reaching(?! (?:out|for|over|up|down|across)\b)|arriving at|arriving in|returning to|having reached|"
     r"having arrived|having left|having parted from|on leaving))\b", re.IGNORECASE)
 # A flashback opens in the past perfect with a time anchor ("Caroline had asked one day").
 _PAST_PERFECT = re.compile(
