@@ -312,7 +312,9 @@ def extract(text: str, paras: list[Paragraph], characters: list[Character],
     described_ids: dict[str, int] = {}  # "the officer" -> -1: a speaker with no character, for turns
     described_names: dict[int, str] = {}
     last_id: int | None = None
-    lead: tuple[int, bool] | None = None  # who the previous paragraph's narration leads into speech
+    # Where the previous paragraph's narration is (start, end, whole paragraph?): who it leads
+    # into speech is worked out only when this paragraph opens with a quote.
+    lead_from: tuple[int, int, bool] | None = None
     for pi, p in enumerate(paras):
         parts, left_open = all_parts[pi]
         parts = [(qs, qe) for qs, qe in parts if not _is_mention_not_speech(text, qs, qe, p)]
@@ -321,12 +323,13 @@ def extract(text: str, paras: list[Paragraph], characters: list[Character],
             gap += 1
             if gap >= 2 or p.end - p.start > 400:
                 last_speakers, last_addressee = [], None
-            lead = _lead_in(att, text, p.start, p.end, True)
+            lead_from = (p.start, p.end, True)
             continue
         gap = 0
         groups = _group(text, parts, p)
         para_speaker: int | None = None
         para_addressee: int | None = None
+        lead = _lead_in(att, text, *lead_from) if lead_from and groups[0][0][0] - p.start <= 2 else None
         for gi, group in enumerate(groups):
             quote_mentions = {m[2] for s, e in group for m in att.mentions_in(s, e)}
             att.exchange = (last_speakers, last_addressee, gi == 0)
@@ -377,7 +380,7 @@ def extract(text: str, paras: list[Paragraph], characters: list[Character],
             para_addressee = addressee if addressee is not None else para_addressee
         last_addressee = para_addressee
         prev_open = left_open
-        lead = _lead_in(att, text, parts[-1][1] + 1, p.end, False)
+        lead_from = (parts[-1][1] + 1, p.end, False)
     return _turns_back(lines)
 
 

@@ -13,6 +13,10 @@ _ABBREVIATIONS = {
 }
 _SENTENCE_END = re.compile(r"[.!?…]+[\"”’')\]]*(?=\s+[\"“‘'(\[]?[A-Z0-9À-Ö])|[.!?…]+[\"”’')\]]*$"
                            r"|\S(?=[ \t]*\n[ \t]*\n)")  # a paragraph break ends a sentence, stop or not
+# The same without paragraph breaks, for text that has none (one paragraph): five times faster.
+_SENTENCE_END_IN_PARAGRAPH = re.compile(r"[.!?…]+[\"”’')\]]*(?:(?=\s+[\"“‘'(\[]?[A-Z0-9À-Ö])|$)")
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+_WORD_BEFORE_STOP = re.compile(r"(\w+)\.$")
 
 
 def sentences(text: str, offset: int = 0) -> Iterator[tuple[int, int]]:
@@ -25,12 +29,13 @@ def sentences(text: str, offset: int = 0) -> Iterator[tuple[int, int]]:
     n = len(text)
     while start < n and text[start].isspace():
         start += 1
-    for match in _SENTENCE_END.finditer(text):
+    ends = _SENTENCE_END if _PARAGRAPH_BREAK.search(text) else _SENTENCE_END_IN_PARAGRAPH
+    for match in ends.finditer(text):
         end = match.end()
         if end <= start:
             continue
         if match.group().startswith(".") and match.group() == "." * len(match.group().rstrip("\"”’')]")):
-            word = re.search(r"(\w+)\.$", text[max(start, match.start() - 12) : match.start() + 1])
+            word = _WORD_BEFORE_STOP.search(text[max(start, match.start() - 12) : match.start() + 1])
             if word and (word.group(1).lower() in _ABBREVIATIONS or len(word.group(1)) == 1 and word.group(1).isupper()):
                 continue
         yield start + offset, end + offset
