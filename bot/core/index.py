@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import heapq
 import logging
 import math
 import os
@@ -151,9 +152,11 @@ def _keywords(tokens: list[str], stems: dict[str, str], allowed: set[str], df: C
         tf[s] += n
         if n > surface.get(s, (0, ""))[0]:
             surface[s] = (n, w)
-    scored = sorted(((count >= 2, count * math.log((n_docs + 1) / (df[s] + 0.5)), s) for s, count in tf.items()),
-                    reverse=True)
-    return [surface[s][1] for _, _, s in scored[:k]]
+    # Words seen twice come first; when there are k of them, the words seen once need no score.
+    repeated = [(s, count) for s, count in tf.items() if count >= 2]
+    pool = repeated if len(repeated) >= k else tf.items()
+    scored = heapq.nlargest(k, ((count >= 2, count * math.log((n_docs + 1) / (df[s] + 0.5)), s) for s, count in pool))
+    return [surface[s][1] for _, _, s in scored]
 
 
 # Capitalised words, accented letters included ("to Natásha" is a name, not a place called "Nat").
