@@ -371,8 +371,13 @@ def _scene_spans(text: str, paras: list[Paragraph], kinds: list[str | None], idx
             current = []
         cause, heading = next_cause, next_heading
 
-    def words_in(js: list[int]) -> int:
-        return sum(text.count(" ", paras[j].start, paras[j].end) + 1 for j in js)
+    def at_least_60_words(js: list[int]) -> bool:
+        n = 0
+        for j in js:  # from the scene's start, stopping at 60: a scene can run to hundreds of paragraphs
+            n += text.count(" ", paras[j].start, paras[j].end) + 1
+            if n >= 60:
+                return True
+        return False
 
     for n, j in enumerate(idx):
         kind = kinds[j]
@@ -387,7 +392,7 @@ def _scene_spans(text: str, paras: list[Paragraph], kinds: list[str | None], idx
         if not current:
             current.append(j)
             continue
-        big_enough = len(current) >= 2 and words_in(current) >= 60
+        big_enough = len(current) >= 2 and at_least_60_words(current)
         first = _first_sentence(para)
         narration_first = _narration(first)
         previous = text[paras[current[-1]].start : paras[current[-1]].end]
