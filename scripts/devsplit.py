@@ -101,9 +101,10 @@ def readers(split: str, encoder: ranker.Encoder | None, weights: search.Weights 
 UNSEEN = (("always-you", None), ("corpora", None), ("novels", "dev"))
 
 
-def unseen(encoder: ranker.Encoder | None) -> Iterator[tuple[dict, search.Searcher]]:
+def unseen(encoder: ranker.Encoder | None,
+           weights: search.Weights = search.WEIGHTS) -> Iterator[tuple[dict, search.Searcher]]:
     for name, split in UNSEEN:
-        yield from readers(split, encoder, name=name)
+        yield from readers(split, encoder, weights, name=name)
 
 
 def weighed(searcher: search.Searcher, question: str) -> tuple[list[int], ranker.Fusion | None, search.AskResult]:

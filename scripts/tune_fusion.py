@@ -35,6 +35,8 @@ SETTINGS = {
     "lexical1": {"fuse_lexical": 1.0},
     "dense30-lexical1": {"fuse_dense": 30, "fuse_lexical": 1.0},
     "rerank16": {"rerank_top": 16},
+    "rerank0": {"rerank_top": 0},
+    "rerank20-cross0.5": {"rerank_top": 20, "rerank_cross": 0.5},
     "cross1": {"rerank_cross": 1.0},
     "cross4": {"rerank_cross": 4.0},
 }
