@@ -203,6 +203,23 @@ def test_the_shipped_model_reads_a_window_against_the_question() -> None:
     assert int(np.argmax(scores)) == 2
 
 
+def test_the_reranker_reads_any_question_a_user_types() -> None:
+    """A question of a thousand characters of one unbroken "word" is thousands of word-pieces:
+    the reranker cuts it and still scores every window, the one that answers first."""
+    encoder = ranker.load()
+    if encoder is None:
+        import pytest
+
+        pytest.skip("the answer model did not load")
+    windows = ["He poured himself another drink and set the glass down on the bar.",
+               "She came down the stairs in her long white nightgown, barefoot and half asleep. " * 40]
+    for question in ["zq" * 500, " ".join(["xqzjvkwplmrtb"] * 70)]:
+        scores = encoder.rerank(question, windows)
+        assert scores.shape == (2,) and np.isfinite(scores).all()
+    long_question = "what was she wearing when she came down the stairs " + "please tell me " * 40
+    assert int(np.argmax(encoder.rerank(long_question, windows))) == 1
+
+
 def test_who_the_main_character_is_and_what_they_look_like_stay_first_whatever_the_model_reads() -> None:
     """Prominence and whose "her" it is are the story's knowledge, not meaning: a reranker that
     prefers another passage does not push them down."""

@@ -4,9 +4,9 @@ vector space, so "how did Klaus greet her" can find "welcome to New Orleans" wit
 The model is all-MiniLM-L6-v2 fine-tuned on reader questions by scripts/train_ranker.py, shipped
 as int8 ONNX in bot/models/ranker/ and run with onnxruntime (no torch at run time, nothing
 downloaded). Passage vectors are computed once when a story is indexed and cached with it; a
-question costs one short encoder run, and the reranker (the same model's token vectors, by late
-interaction) two more: the question's tokens and the best few windows. Without the model (or onnxruntime) the bot answers
-lexically and says why in one log line.
+question costs one short encoder run, and the reranker one more: the same model reads the question
+and each of the best few windows together as one pair (a cross-encoder) and scores it. Without the
+model (or onnxruntime) the bot answers lexically and says why in one log line.
 """
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "ranker"
 MAX_PASSAGE_TOKENS = 256
 MAX_QUESTION_TOKENS = 64
-MAX_WINDOW_TOKENS = 64  # a window read by the reranker (128 reads more and costs twice the time)
+MAX_PAIR_TOKENS = 160  # a question and a window read together by the reranker
 
 
 class Encoder:
@@ -47,42 +47,51 @@ class Encoder:
         self.digest = hashlib.sha256((folder / "model.onnx").read_bytes()).hexdigest()[:16]
         calibration = folder / "calibration.json"
         self.calibration = json.loads(calibration.read_text()) if calibration.exists() else None
-        # The model's second output, every token's vector, scores a window against a question
-        # by late interaction (trained with the encoder, scripts/train_ranker.py).
-        self.reranks = "tokens" in {o.name for o in self.session.get_outputs()}
+        # The model's second output scores a (question, window) pair read together (trained
+        # with the encoder, scripts/train_ranker.py).
+        self.reranks = "score" in {o.name for o in self.session.get_outputs()}
         self._lock = threading.Lock()  # one run at a time: the session already uses both cores
 
-    def _run(self, texts: list[str], max_tokens: int, output: str) -> tuple[np.ndarray, np.ndarray]:
-        """One batch through the model: ``output`` ("embedding" or "tokens"), and the tokens'
-        attention mask."""
-        with self._lock:  # the tokenizer's settings are shared: set and used under the lock
-            self.tokenizer.enable_truncation(max_tokens)
-            self.tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
-            encoded = self.tokenizer.encode_batch(texts)
-            feed = {"input_ids": np.array([e.ids for e in encoded], dtype=np.int64),
-                    "attention_mask": np.array([e.attention_mask for e in encoded], dtype=np.int64),
-                    "token_type_ids": np.array([e.type_ids for e in encoded], dtype=np.int64)}
-            return self.session.run([output], feed)[0].astype(np.float32), feed["attention_mask"]
+    def _feed(self, ids: list[list[int]], types: list[list[int]]) -> dict[str, np.ndarray]:
+        """Token ids padded into the model's three inputs."""
+        width = max(len(row) for row in ids)
+        feed = {"input_ids": np.zeros((len(ids), width), dtype=np.int64),
+                "attention_mask": np.zeros((len(ids), width), dtype=np.int64),
+                "token_type_ids": np.zeros((len(ids), width), dtype=np.int64)}
+        for i, (row, kinds) in enumerate(zip(ids, types)):
+            feed["input_ids"][i, : len(row)] = row
+            feed["attention_mask"][i, : len(row)] = 1
+            feed["token_type_ids"][i, : len(row)] = kinds
+        return feed
 
     def embed(self, texts: list[str], max_tokens: int = MAX_PASSAGE_TOKENS, batch: int = 32) -> np.ndarray:
-        out = [self._run(texts[i : i + batch], max_tokens, "embedding")[0] for i in range(0, len(texts), batch)]
+        out = []
+        for i in range(0, len(texts), batch):
+            with self._lock:  # the tokenizer's settings are shared, and one run at a time uses both cores
+                self.tokenizer.no_padding()
+                self.tokenizer.enable_truncation(max_tokens)
+                encoded = self.tokenizer.encode_batch(texts[i : i + batch])
+                feed = self._feed([e.ids for e in encoded], [e.type_ids for e in encoded])
+                out.append(self.session.run(["embedding"], feed)[0].astype(np.float32))
         return np.concatenate(out) if out else np.zeros((0, 384), dtype=np.float32)
 
     def rerank(self, question: str, windows: list[str]) -> np.ndarray | None:
-        """Each window's score as an answer to ``question`` by late interaction (ColBERT's
-        MaxSim): every word-piece of the question finds its closest in the window, in context,
-        and the scores are averaged. None when the model has no token output."""
+        """Each window's score as an answer to ``question``: the two read together as one pair
+        ([CLS] question [SEP] window [SEP]), every word of one attending to every word of the
+        other (a cross-encoder). The question is cut to MAX_QUESTION_TOKENS word-pieces, the
+        window to what is left of MAX_PAIR_TOKENS. None when the model has no such output."""
         if not self.reranks or not windows:
             return None
-        q, q_mask = self._run([question], MAX_QUESTION_TOKENS, "tokens")
-        q = q[0, 1 : int(q_mask[0].sum()) - 1]  # without [CLS] and [SEP]
-        if not len(q):
-            return None
-        w, w_mask = self._run(windows, MAX_WINDOW_TOKENS, "tokens")
-        q = q / np.linalg.norm(q, axis=-1, keepdims=True)
-        w = w / np.maximum(np.linalg.norm(w, axis=-1, keepdims=True), 1e-6)
-        sim = np.where(w_mask[:, :, None].astype(bool), w @ q.T, -1.0)  # windows x window tokens x question tokens
-        return sim.max(axis=1).mean(axis=1)
+        with self._lock:
+            self.tokenizer.no_padding()
+            self.tokenizer.enable_truncation(MAX_QUESTION_TOKENS)
+            q = self.tokenizer.encode(question).ids  # [CLS] ... [SEP]
+            self.tokenizer.enable_truncation(MAX_PAIR_TOKENS - len(q) - 1)
+            encoded = self.tokenizer.encode_batch(windows, add_special_tokens=False)
+            sep = q[-1:]
+            ids = [q + e.ids + sep for e in encoded]
+            types = [[0] * len(q) + [1] * (len(e.ids) + 1) for e in encoded]
+            return self.session.run(["score"], self._feed(ids, types))[0].astype(np.float32).reshape(-1)
 
     def question(self, text: str) -> np.ndarray:
         return self.embed([text], MAX_QUESTION_TOKENS)[0]

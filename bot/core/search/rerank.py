@@ -1,6 +1,6 @@
 """Reranking with the answer model (bot/core/ranker.py): the best lexical windows and the passages
 nearest the question by meaning, fused (each score z-scored among them), and the best few read
-again against the question word by word (late interaction)."""
+again by the reranker, each read together with the question as one pair (a cross-encoder)."""
 from __future__ import annotations
 
 import math
