@@ -195,7 +195,7 @@ def test_the_shipped_model_reads_a_window_against_the_question() -> None:
         pytest.skip("the answer model did not load")
     assert encoder.reranks
     windows = ["He poured himself another drink and set the glass down on the bar.",
-               "She came down the stairs in her long white nightgown, barefoot and half asleep.",
+               "She came down the stairs in a long white dress, barefoot and half asleep.",
                "The rain had not stopped for three days."]
     scores = encoder.rerank("what was she wearing", windows)
     assert int(np.argmax(scores)) == 1
