@@ -220,10 +220,10 @@ def train(args) -> None:
     tok = AutoTokenizer.from_pretrained(source)
     model = AutoModel.from_pretrained(source).to(device)
     head = scorer(model.config.hidden_size).to(device)
-    params = list(model.parameters()) + list(head.parameters())
+    encoder_params, head_params = list(model.parameters()), list(head.parameters())
+    params = encoder_params + head_params
     # The head starts from nothing: at the encoder's rate it took a third of the run to move.
-    opt = torch.optim.AdamW([{"params": list(model.parameters())},
-                             {"params": list(head.parameters()), "lr": args.lr * HEAD_LR}], lr=args.lr)
+    opt = torch.optim.AdamW([{"params": encoder_params}, {"params": head_params, "lr": args.lr * HEAD_LR}], lr=args.lr)
     warm = 20
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, (s + 1) / warm) * max(0.0, 1 - s / args.steps))
     if source == checkpoint:
