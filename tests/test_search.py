@@ -324,6 +324,25 @@ def test_the_reply_is_found_across_the_end_of_the_passage() -> None:
     start, stop = s.best_quote(0, end, q)
     assert "lived on treacle" in ix.text[start:stop]
 
+def test_a_question_asked_mid_speech_comes_with_its_reply() -> None:
+    """The question is not the utterance's last sentence ("...what became of the lamp?' said the
+    Fox. 'I had quite forgotten.'"): the reply still follows."""
+    from conftest import build_text
+
+    from bot.core.search import Searcher
+
+    ix = build_text("The Fox sat by the hedge all afternoon, watching the road and the lane.\n\n"
+                    "\u2018By the way, whatever became of the old brass lamp?\u2019 said the Fox to nobody in particular. "
+                    "\u2018I had quite forgotten it.\u2019\n\n"
+                    "\u2018It went out in the storm,\u2019 Ada answered, and sat down on the step.\n\n"
+                    "The Fox nodded and walked away towards the mill.\n", "lamp")
+    s = Searcher(ix)
+    q = s.understand("what happened to the lamp")
+    p = ix.passages[0]
+    start, end = s.best_quote(p.start, p.end, q, around=ix.text.index("\u2018By the way"))
+    assert "went out in the storm" in ix.text[start:end], ix.text[start:end]
+
+
 QUARREL = """The House on Elm Street
 
 Nora Vane made tea in the kitchen while Leo Marsh read the morning paper. The toast was warm, the

@@ -30,6 +30,7 @@ def aloud(text: str, limit: int = SAY_MAX) -> str:
 
 
 _TAG_START = None
+_ASKED_INSIDE = re.compile(r"\?[\"”’]")  # a question mark that closes a quotation
 
 
 UNIT_MAX = 400  # characters: a longer quote is shown, summarised and ranked sentence by sentence
@@ -135,14 +136,21 @@ def best_quote(sr, start: int, end: int, q: Question, around: int | None = None)
             lo, hi = nlo, nhi
         else:
             break
-    # A quote that ends on a question someone asks is followed by the reply, when it fits:
-    # "But to whom?" -- "To an English lawyer named Norton." The reply may open the next passage.
-    if hi + 1 == len(spans):
-        spans = spans + [next(iter(sentences(text[end:end + QUOTE_MAX], end)), (end, end))]
-        alone = alone + [bare(text[spans[-1][0]:spans[-1][1]], sr.titles, sr.lex.aliases)]
-    if (hi + 1 < len(spans) and not alone[hi + 1] and ASKED.search(text[spans[hi][0]:spans[hi][1]])
-            and text[spans[hi + 1][0]:spans[hi + 1][0] + 1] in "\"“'‘" and spans[hi + 1][1] - spans[lo][0] <= QUOTE_MAX):
-        hi += 1
+    # A quote whose last turn of speech asks a question is followed by the rest of that turn and
+    # the reply, when they fit: "But to whom?" -- "To an English lawyer named Norton." The reply
+    # may open the next passage.
+    turn_text = text[spans[lo][0]:spans[hi][1]].rsplit("\n\n", 1)[-1]
+    if ASKED.search(turn_text) or _ASKED_INSIDE.search(turn_text):
+        turn = hi
+        while turn + 1 < len(spans) and "\n\n" not in text[spans[turn][1]:spans[turn + 1][0]]:
+            turn += 1
+        if turn + 1 == len(spans):
+            spans = spans + [next(iter(sentences(text[end:end + QUOTE_MAX], end)), (end, end))]
+            alone = alone + [bare(text[spans[-1][0]:spans[-1][1]], sr.titles, sr.lex.aliases)]
+        reply = turn + 1
+        if (not alone[reply] and text[spans[reply][0]:spans[reply][0] + 1] in "\"“'‘"
+                and spans[reply][1] - spans[lo][0] <= QUOTE_MAX):
+            hi = reply
     return spans[lo][0], min(spans[hi][1], spans[lo][0] + QUOTE_MAX)
 
 
