@@ -164,8 +164,10 @@ _TIME_JUMP = re.compile(
     r")\b",
     re.IGNORECASE,
 )
+# _NEW_DAY, _PAST_PERFECT, _ANCHOR, _EXIT and _LEAVING are matched against lower-cased text
+# (half the time of re.IGNORECASE, on every paragraph of a novel).
 # "The morning broke bright and cloudless": a new day anywhere in a paragraph's first sentence.
-_NEW_DAY = re.compile(r"\b(?:the )?(?:morning|day|dawn) (?:broke|dawned|came)\b|\bnext (?:morning|day)\b", re.IGNORECASE)
+_NEW_DAY = re.compile(r"\b(?:the )?(?:morning|day|dawn) (?:broke|dawned|came)\b|\bnext (?:morning|day)\b")
 # Someone arriving somewhere opens a scene there: "When Della reached home", "As they entered the hall".
 _ARRIVAL = re.compile(
     r"^(?:(?:when|as soon as|as|after|once)\s+(?:[\w’'.]+\s+){1,3}?(?:reached|arrived|entered|got home|got back|came home|"
@@ -178,13 +180,11 @@ _PAST_PERFECT = re.compile(
     r"\bhad\s+(?:\w+ly\s+)?(?!(?:a|an|the|to|no|not|nothing|his|her|their|its|my|your|our|some|any|"
     r"this|that|these|those|one|two|enough|more|much|many|little|few|every|each|all|both|such|it|them|him|me|us|you)\b)"
     r"[a-z]{2,}\b",
-    re.IGNORECASE,
 )
 _ANCHOR = re.compile(
     r"\b(?:one day|one night|one evening|one morning|that day|the day that|the day when|years ago|"
     r"(?:weeks|months|days|years) (?:ago|before|earlier)|long ago|once,|back then|the night before|"
     r"the first time|a while ago|as a child|when (?:he|she|they|i) (?:was|were) (?:young|a child|little))\b",
-    re.IGNORECASE,
 )
 _RETURN = re.compile(r"\b(?:continued|still|now|again|back in the present|present day)\b", re.IGNORECASE)
 _PLACES = (
@@ -205,7 +205,6 @@ _PLACE = re.compile(
 )
 _EXIT = re.compile(
     rf"\b(?:out of|left|fled|leaving|stalked out|stormed out|walked out)\s+(?:of\s+)?(?:the|his|her)\s+(?:{_PLACES})\b",
-    re.IGNORECASE,
 )
 
 
@@ -392,34 +391,34 @@ def _scene_spans(text: str, paras: list[Paragraph], kinds: list[str | None], idx
         if not current:
             current.append(j)
             continue
-        big_enough = len(current) >= 2 and at_least_60_words(current)
-        first = _first_sentence(para)
-        narration_first = _narration(first)
         previous = text[paras[current[-1]].start : paras[current[-1]].end]
         if _speech_goes_on(previous):
             pass  # one speech over several paragraphs (a client's tale told in the room) is one scene
         elif paras[j].blank_before > max(usual_blank, 1) and not (_indented(text, paras[j]) or _indented(text, paras[current[-1]])):
             close("blank")
             in_flashback = False
-        elif big_enough and (_TIME_JUMP.match(narration_first.strip(" \"“,")) or _NEW_DAY.search(narration_first)):
-            close("time")
-            in_flashback = False
-        elif big_enough and _ARRIVAL.match(narration_first.strip(" \"“,")):
-            close("place")
-            in_flashback = False
-        elif big_enough and not in_flashback and _PAST_PERFECT.search(_narration(para)[:240]) and _ANCHOR.search(para[:400]):
-            close("flashback")
-            in_flashback = True
-        elif in_flashback and big_enough and _new_place(para_places, current, para):
-            close("place")
-            in_flashback = False
-        elif in_flashback and big_enough and _RETURN.search(_narration(first)):
-            close("return")
-            in_flashback = False
-        elif big_enough and _EXIT.search(text[paras[current[-1]].start : paras[current[-1]].end][-160:]):
-            close("place")
-        elif big_enough and _moved(text, paras, current[-1]):
-            close("place")  # someone left at the end of the last paragraph: this one is elsewhere
+        elif len(current) < 2 or not at_least_60_words(current):
+            pass  # too short to be a scene of its own yet
+        else:
+            first = _first_sentence(para)
+            narration_first = _narration(first)
+            if _TIME_JUMP.match(narration_first.strip(" \"“,")) or _NEW_DAY.search(narration_first.lower()):
+                close("time")
+                in_flashback = False
+            elif _ARRIVAL.match(narration_first.strip(" \"“,")):
+                close("place")
+                in_flashback = False
+            elif not in_flashback and _PAST_PERFECT.search(_narration(para)[:240].lower()) and _ANCHOR.search(para[:400].lower()):
+                close("flashback")
+                in_flashback = True
+            elif in_flashback and _new_place(para_places, current, para):
+                close("place")
+                in_flashback = False
+            elif in_flashback and _RETURN.search(_narration(first)):
+                close("return")
+                in_flashback = False
+            elif _EXIT.search(previous[-160:].lower()) or _moved(text, paras, current[-1]):
+                close("place")  # someone left at the end of the last paragraph: this one is elsewhere
         current.append(j)
     close("end")
     return spans
@@ -442,13 +441,13 @@ def _indented(text: str, para: Paragraph) -> bool:
 
 _LEAVING = re.compile(rf"\b(?:out (?:of )?the door|down the stairs|out into|into the street|to the street|"
                       rf"left the (?:[a-z]+ )?(?:{_PLACES})\b|"
-                      r"went out|walked out|ran out|hurried out|set out|drove (?:off|away)|rode (?:off|away))\b", re.IGNORECASE)
+                      r"went out|walked out|ran out|hurried out|set out|drove (?:off|away)|rode (?:off|away))\b")
 
 
 def _moved(text: str, paras: list[Paragraph], j: int) -> bool:
     """Whether paragraph ``j`` ends with someone leaving ("she fluttered out the door and down
     the stairs to the street"): a new place after it is a new scene, one merely mentioned is not."""
-    return bool(_LEAVING.search(text[paras[j].start : paras[j].end][-200:]))
+    return bool(_LEAVING.search(text[paras[j].start : paras[j].end][-200:].lower()))
 
 
 def _new_place(para_places, current: list[int], para: str) -> bool:
