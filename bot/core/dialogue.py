@@ -39,6 +39,8 @@ class Line:
 def quote_style(text: str) -> str:
     """'double' or 'single': which marks open dialogue in this text."""
     double = text.count("“") + text.count('"')
+    if double >= text.count("‘") + text.count("'"):
+        return "double"  # the opening single marks counted below are fewer still
     single = len(re.findall(r"(?:^|(?<=[\s(\[—–-]))‘(?=\S)", text)) + len(
         re.findall(r"(?:^|(?<=\s))'(?=[A-Z])", text))
     return "single" if single > double else "double"
