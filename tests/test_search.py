@@ -120,6 +120,24 @@ def test_resolve_character_did_you_mean(searcher) -> None:
     assert name is None and "Mara Quill" not in guesses
 
 
+def test_a_clipped_name_is_the_one_person_it_starts() -> None:
+    """Chat clips names ("nat", "nick"): the start of one person's name is that person; a start
+    two people share is neither, and a word the story uses is not clipped from a name."""
+    from conftest import build_text
+
+    from bot.core.search import Searcher
+
+    ix = build_text("Natasha Rostova laughed. Nathan Grey frowned at her. Nicholas Bolton said nothing.\n\n"
+                    "Natasha danced with Nicholas, and Nathan watched them from the door.\n\n"
+                    "\"Come here,\" Natasha said. Nicholas came. Nathan left with a nickel in his pocket.\n\n"
+                    "Natasha and Nicholas sat by the fire while Nathan walked home alone.\n", "names")
+    s = Searcher(ix)
+    assert s.resolve_character("nata")[0] == "Natasha Rostova"
+    assert s.resolve_character("nich")[0] == "Nicholas Bolton"
+    assert s.resolve_character("nat")[0] is None  # Natasha or Nathan
+    assert s.resolve_character("nickel")[0] is None
+
+
 MARKET = """The Market
 
 Jonas Pell kept a fruit stall at the edge of the market. He wore a green apron over his coat,

@@ -65,6 +65,12 @@ class Lexicon:
             return self.aliases[key], []
         if key in self.name_words:
             return self.name_words[key], []
+        if len(key) >= 3 and " " not in key and not self.knows(key):
+            # A name clipped the way chat clips it ("nat" for Natásha, "nick" for Nicholas): the
+            # start of a name that is one person's only, and not a word the story uses.
+            owners = {c for alias, c in self.aliases.items() for w in alias.split() if w.startswith(key)}
+            if len(owners) == 1:
+                return owners.pop(), []
         scored: dict[str, float] = {}
         whole: dict[str, float] = {}  # against a whole alias only, not a word of one
         for alias, canonical in self.aliases.items():
