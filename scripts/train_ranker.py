@@ -308,6 +308,7 @@ def export(model, head, tok, out: Path, work: Path) -> None:
             return pooled, self.head(hidden[:, 0]).squeeze(-1)
 
     out.mkdir(parents=True, exist_ok=True)
+    work.mkdir(parents=True, exist_ok=True)  # the fp32 model is written there first
     model.eval()
     sample = tok(["a question", "a longer passage of the story"], padding=True, return_tensors="pt")
     full = work / "ranker-fp32.onnx"
