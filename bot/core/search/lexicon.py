@@ -66,7 +66,7 @@ class Lexicon:
         if key in self.name_words:
             return self.name_words[key], []
         if len(key) >= 3 and " " not in key and not self.knows(key):
-            # A name clipped the way chat clips it ("nat" for Natásha, "nick" for Nicholas): the
+            # A name clipped the way chat clips it ("nata" for Natásha, "lestr" for Lestrade): the
             # start of a name that is one person's only, and not a word the story uses.
             owners = {c for alias, c in self.aliases.items() for w in alias.split() if w.startswith(key)}
             if len(owners) == 1:
