@@ -136,6 +136,12 @@ def test_a_clipped_name_is_the_one_person_it_starts() -> None:
     assert s.resolve_character("nich")[0] == "Nicholas Bolton"
     assert s.resolve_character("nat")[0] is None  # Natasha or Nathan
     assert s.resolve_character("nickel")[0] is None
+    # One the book names ten times as often as the other is the one meant.
+    often = build_text("".join(f"Natasha Rostova danced the {n} dance, and the hall watched her.\n\n" for n in range(40))
+                       + '"Enough," said Nathan Grey. Nathan frowned at Natasha.\n\n"Go home," Nathan said, and Nathan left.\n',
+                       "often")
+    assert {c.name: c.mentions for c in often.characters} == {"Natasha Rostova": 40, "Nathan Grey": 4}
+    assert Searcher(often).resolve_character("nat")[0] == "Natasha Rostova"
 
 
 MARKET = """The Market

@@ -45,6 +45,7 @@ class Lexicon:
                         self.name_words.setdefault(w, c.name)
         self.name_terms = {term(w) for w in self.name_words}
         self.speakers = {c.name for c in characters}  # who may be named as a speaker
+        self.mentions = {c.name: c.mentions for c in characters}
         # Words of names said with "the" ("the Cat", "the Queen"): without it, an ordinary word.
         self.the_words = {w for c in characters if c.name.lower().startswith("the ")
                           for w in words(c.name)[1:]}
@@ -68,9 +69,10 @@ class Lexicon:
         if len(key) >= 3 and " " not in key and not self.knows(key):
             # A name clipped the way chat clips it ("nata" for Natásha, "lestr" for Lestrade): the
             # start of a name that is one person's only, and not a word the story uses.
-            owners = {c for alias, c in self.aliases.items() for w in alias.split() if w.startswith(key)}
-            if len(owners) == 1:
-                return owners.pop(), []
+            owners = sorted({c for alias, c in self.aliases.items() for w in alias.split() if w.startswith(key)},
+                            key=lambda c: -self.mentions.get(c, 0))
+            if len(owners) == 1 or (owners and self.mentions.get(owners[0], 0) >= 10 * self.mentions.get(owners[1], 0)):
+                return owners[0], []  # or the one the book names ten times as often ("nat": Natásha, not Nataly)
         scored: dict[str, float] = {}
         whole: dict[str, float] = {}  # against a whole alias only, not a word of one
         for alias, canonical in self.aliases.items():
