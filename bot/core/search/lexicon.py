@@ -71,7 +71,7 @@ class Lexicon:
             # start of a name that is one person's only, and not a word the story uses.
             owners = sorted({c for alias, c in self.aliases.items() for w in alias.split() if w.startswith(key)},
                             key=lambda c: -self.mentions.get(c, 0))
-            if len(owners) == 1 or (owners and self.mentions.get(owners[0], 0) >= 10 * self.mentions.get(owners[1], 0)):
+            if len(owners) == 1 or (owners and self.mentions.get(owners[0], 0) >= max(1, 10 * self.mentions.get(owners[1], 0))):
                 return owners[0], []  # or the one the book names ten times as often ("nat": Natásha, not Nataly)
         scored: dict[str, float] = {}
         whole: dict[str, float] = {}  # against a whole alias only, not a word of one
