@@ -42,6 +42,14 @@ def test_corrupt_or_stale_cache_is_rebuilt_with_one_log_line(tmp_path: Path, cap
     assert "stale" in caplog.text
 
 
+def test_an_upgrade_of_any_core_code_rebuilds_the_cache() -> None:
+    """The cache key's code digest reads the search and readers packages too: a searcher pickled
+    by older code is never loaded by newer code that reads what it lacks."""
+    sources = index.core_sources()
+    for path in ("core/index.py", "core/search/lexicon.py", "core/search/searcher.py", "core/readers/epub.py"):
+        assert BOT / path in sources
+
+
 def test_every_offset_finds_its_text() -> None:
     ix = index.build(loader.from_text(STORY, "t"))
     data = ix.to_dict()

@@ -346,12 +346,18 @@ def _referent(passage: str, mentions, starts, pos: int, scene_start: int, charac
 _code_digest: str | None = None
 
 
+def core_sources() -> list[Path]:
+    """The core's source files, its packages' included (bot/core/search/, bot/core/readers/)."""
+    return sorted(Path(__file__).parent.rglob("*.py"))
+
+
 def code_digest() -> str:
-    """A digest of the core's own source: a cache built by other code is never reused."""
+    """A digest of the core's own source: a cache built by other code is never reused (the
+    searcher's code too: a cached searcher pickled by older code could miss what newer code reads)."""
     global _code_digest
     if _code_digest is None:
         digest = hashlib.sha256()
-        for path in sorted(Path(__file__).parent.glob("*.py")):
+        for path in core_sources():
             digest.update(path.read_bytes())
         _code_digest = digest.hexdigest()[:16]
     return _code_digest
