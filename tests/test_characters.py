@@ -32,6 +32,13 @@ def test_gender_from_titles_names_and_pronouns() -> None:
     assert genders[next(n for n in genders if "Andrew" in n)] == "male"
 
 
+def test_an_accented_given_name_has_its_usual_gender() -> None:
+    text = ("Márya Dmítrievna came in. Vasíli Kurágin bowed to Márya Dmítrievna, and the guests rose.\n\n"
+            "Márya Dmítrievna looked at Vasíli Kurágin. Everyone waited for Márya Dmítrievna.\n")
+    found, _ = characters.detect(text, 0, len(text))
+    assert {c.name: c.gender for c in found} == {"Márya Dmítrievna": "female", "Vasíli Kurágin": "male"}
+
+
 def test_config_adds_epithets_and_ignores_false_characters() -> None:
     text = 'Klaus turned. The Original smiled at Caroline. "Hi," the blonde said. Klaus left with Caroline.\nKlaus and Caroline. Gold shone. Gold, said Klaus.'
     setting = StorySetting(

@@ -106,6 +106,15 @@ def test_she_is_the_woman_who_acts_not_the_one_whose_book_it_is() -> None:
     assert got[-1] == ("It is late,", "Emma Hart")
 
 
+def test_she_is_the_subject_the_sentences_before_are_about_not_a_woman_they_mention() -> None:
+    got = lines("Jane Bell came in. Jane Bell sat down.\n\n"
+                "“Good evening,” said Emma. Emma Hart always called the girl Jane Bell a goose.\n\n"
+                "“Sit,” said she.\n\n"
+                "She took a book from the shelf and gave it to the young Jane Bell, who smiled.\n\n"
+                "“Read,” said she.\n")
+    assert got[1:] == [("Sit,", "Emma Hart"), ("Read,", "Emma Hart")]
+
+
 def test_a_lower_case_word_before_a_speech_verb_is_no_tag_that_joins_two_speeches() -> None:
     got = lines("Emma said, “Well, John, whenever you travel take a coat”--and thought no more of it, "
                 "till she heard John say in a grave tone, “I shall never travel.”\n")

@@ -175,7 +175,7 @@ def _given_before_name(words: list[str], lower: Counter) -> bool:
     Poole"): a given name, then a word seldom written in lower case."""
     second = words[1]
     return (second not in NOT_NAMES and second.rstrip(".") not in TITLES and lower.get(second.lower(), 0) <= 2
-            and not words[0].endswith("ly") and _name_gender(_plain(words[0])) is not None)
+            and not words[0].endswith("ly") and _name_gender(words[0]) is not None)
 
 
 def _is_name_word(word: str, f: _Form, lower: Counter) -> bool:
@@ -216,7 +216,7 @@ def detect(text: str, start: int, end: int, setting: StorySetting | None = None
             continue  # only ever capitalised at a sentence start: an ordinary word
         if len(words) > 1 and f.place == 0:
             evidence += 1  # "John Reed": two names together
-        given = len(words) > 1 and _name_gender(_plain(words[0])) is not None
+        given = len(words) > 1 and _name_gender(words[0]) is not None
         evidence += given
         if evidence == 0 or f.place > max(1, evidence, f.count // 2 if given else 0):
             continue  # a given name first: "a photograph of Irene Adler" is of a person
@@ -236,7 +236,7 @@ def detect(text: str, start: int, end: int, setting: StorySetting | None = None
     for form in pairs:
         first, last = form.split()
         surname = any(_titled(t, last) in forms for t in ("Mr", "Mrs", "Miss", "Dr"))  # "Mr. Campbell"
-        if first in singles and last in singles and all(_name_gender(_plain(w)) for w in (first, last)) \
+        if first in singles and last in singles and all(_name_gender(w) for w in (first, last)) \
                 and all(people[form].count * 2 <= people[w].count for w in (first, last)) and not surname:
             del people[form]
 
@@ -712,7 +712,7 @@ def _adopt_bare_surnames(characters: list[Character], forms: dict[str, _Form]) -
     for given, owners in firsts.items():
         f = forms.get(given)
         if len(owners) == 1 and given not in taken and f and f.count - f.initial >= 2 and f.place * 4 <= f.person \
-                and _name_gender(_plain(given)) is not None:
+                and _name_gender(given) is not None:
             owners[0].aliases.append(given)
 
 
@@ -880,8 +880,9 @@ def _plain(name: str) -> str:
 
 
 def _name_gender(name: str) -> str | None:
-    """Gender a given name usually has, or None when unclear (see _load_name_genders)."""
-    key = name.lower()
+    """Gender a given name usually has, or None when unclear (see _load_name_genders); accents
+    do not count ("Márya" is "Marya")."""
+    key = _plain(name).lower()
     if key not in _name_genders:
         _load_name_genders({key})
     return _name_genders.get(key)

@@ -107,6 +107,9 @@ def _full_title(word: str) -> str:
 _TITLED = re.compile(rf"\b({'|'.join(sorted((t for t, g in TITLES.items() if g is None), key=len, reverse=True))})\.?\s+([A-Z][\w’'-]+)")
 SUBJECT_REACH = 300  # characters before a pronoun tag in which a subject of its gender is its antecedent
 _NOT_SUBJECT = re.compile(r"\b(?:to|with|of|at|for|by|from|on|upon|about|and|than)\s+$")
+_SENTENCE_GAP = re.compile(r"[.!?…][”\"’)]*\s+|\n\s*\n")
+_ABBREVIATION = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|St|Mme|Mlle|Capt|Col|Prof|Gen|Lt|Rev)\.$")
+_HEAD = re.compile(r"[\s(“\"‘']*(?:(?:and|but|then|so|now|yet)\s+)?", re.IGNORECASE)
 _DECIDED = ("narrator", "described")  # a tag that settles who speaks even with no character for them
 _PRONOUN_SUBJ = {"he": "male", "she": "female", "i": "narrator"}
 _NOUN_GENDER = {
@@ -237,13 +240,35 @@ class _Attributor:
         if (new_paragraph and addressee is not None and addressee != prev and addressee not in exclude
                 and self.genders[addressee] == gender):
             return addressee
+        reach = before - SUBJECT_REACH
         i = bisect.bisect_left(self.narration_starts, before) - 1
-        while i >= 0 and self.narration[i][0] > before - SUBJECT_REACH:
+        while i >= 0 and self.narration[i][0] > reach:
             ms, me, c = self.narration[i]
-            if c not in exclude and self.genders[c] == gender and self.can_be_subject(ms, me):
+            head, pronoun = self.sentence_head(ms)
+            if pronoun == gender and ms > head:
+                # "She took the earrings and gave them to Natásha.": the sentence is about whom
+                # "she" is, so the search goes on before it, as far again.
+                reach = min(reach, head - SUBJECT_REACH)
+            elif c not in exclude and self.genders[c] == gender and self.can_be_subject(ms, me):
+                first = self.mention_at(head, head + 1)
+                if (first is not None and first != c and first not in exclude and self.genders[first] == gender
+                        and self.can_be_subject(head, ms)):
+                    return first  # "Márya Dmítrievna called Natásha a Cossack": the sentence's subject
                 return c
             i -= 1
         return self.recent(before, gender, exclude)
+
+    def sentence_head(self, pos: int) -> tuple[int, str | None]:
+        """Where the sentence holding ``pos`` starts its first word, and the gender of that word
+        when it is "he" or "she"."""
+        window = self.text[max(0, pos - 600) : pos]
+        start = 0
+        for m in _SENTENCE_GAP.finditer(window):
+            if not _ABBREVIATION.search(window, 0, m.start() + 1):
+                start = m.end()
+        head = max(0, pos - 600) + _HEAD.match(window, start).end()
+        word = (self.text[head : head + 4].split(None, 1) or [""])[0].lower().strip(",;")
+        return head, _PRONOUN_SUBJ[word] if word in ("he", "she") else None
 
     def subject(self, match: re.Match[str], quote_pos: int, exclude: set[int]) -> tuple[int | None, str, str | None]:
         """Who the subject of a speech tag is: (character, how, description). A description
