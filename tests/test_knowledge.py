@@ -118,6 +118,22 @@ def test_she_was_short_and_fair_describes_the_one_named_before() -> None:
     assert "short, plump" not in emma.get("Looks", ""), emma
 
 
+def test_she_who_opens_sentence_after_sentence_is_the_woman_they_are_about() -> None:
+    """"She" opening sentence after sentence stays with the woman the first of them named, past a
+    woman named only as an owner ("Mrs. Goddard's school") or after a verb ("which Emma admired")."""
+    story = ("Chapter 1\n\nEmma Woodhouse lived at Hartfield with her father, and Emma ruled the house.\n\n"
+             "Harriet Smith was the daughter of somebody. Somebody had placed her at Mrs. Goddard's school. "
+             "She had no friends at Highbury.\n\nShe was a very pretty girl, which Emma Woodhouse admired. "
+             "She was short, plump, and fair, with blue eyes and light hair.\n\n"
+             "Mrs. Goddard kept the school. Harriet Smith sang at the party, and Emma Woodhouse played.\n\n"
+             "Harriet Smith wrote a letter to Emma Woodhouse, and Mrs. Goddard read it.\n\n"
+             "Harriet Smith walked home. Harriet Smith slept, and Harriet Smith dreamt of Emma Woodhouse.\n")
+    s = Searcher(build_text(story, "highbury"))
+    assert "short, plump, and fair" in profile(s, "Harriet Smith").get("Looks", "")
+    assert "short, plump" not in profile(s, "Emma Woodhouse").get("Looks", "")
+    assert "short, plump" in ask(s, "what does harriet look like")
+
+
 def test_what_someone_wore_is_their_description_that_names_a_garment() -> None:
     """The garment line names her only as "her"; the lines that name her and say "wearing"
     are about someone else's coat."""

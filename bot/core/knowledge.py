@@ -102,6 +102,8 @@ class Knowledge:
         places: Counter = Counter()
         self.place_units: dict[str, list[int]] = {}
         previous: tuple[str, set[str]] = ("", set())  # the last sentence that named anyone, and whom
+        gender_of = {c.name: c.gender for c in ix.characters}
+        topic: dict[str, str | None] = {}  # per gender, whom the sentences are about (see _topics)
         for u, (a, b, _) in enumerate(searcher.units):
             sentence = text[a:b]
             named = searcher.unit_names[u]
@@ -131,6 +133,11 @@ class Knowledge:
                 pronoun = owner.lower() in ("his", "her", "he", "she")
                 if pronoun:
                     gender = "male" if owner.lower() in ("his", "he") else "female"
+                if pronoun and topic.get(gender) and not _HEAD.sub("", sentence[: m.start()]):
+                    # "She was short, plump, and fair": a sentence that opens on "she" is about
+                    # whom the sentences before were about.
+                    mine = {topic[gender]}
+                elif pronoun:
                     # Its antecedent comes before it: the nearest of that gender named earlier in
                     # the sentence ("his friend Mr. Darcy ... by his fine, tall person"), else the
                     # last of that gender named in the sentence before.
@@ -146,6 +153,7 @@ class Knowledge:
                         if _GARMENT.search(sentence):
                             self.garments.add(u)
             previous = (sentence, named) if named else previous
+            _topics(topic, sentence, named, patterns, gender_of)
         self.places = [p for p, n in places.most_common() if n >= 2]
 
     def asked(self, question: str, resolve, characters) -> Asked | None:
@@ -202,6 +210,29 @@ class Knowledge:
         return list(dict.fromkeys(u for u in found if u < limit))
 
 
+_HEAD = re.compile(r"^[\s“\"‘'(]*(?:(?:and|but|then|so|yet)\s+)?", re.IGNORECASE)
+
+
+def _topics(topic: dict[str, str | None], sentence: str, named: set[str], patterns: dict,
+            gender_of: dict[str, str | None]) -> None:
+    """Keep, per gender, whom the narration is about (centering's backward-looking centre): a
+    sentence that opens on someone's name makes them the topic for their gender; one that opens
+    on "he" or "she" keeps that gender's topic; any other sentence that names another person of
+    a gender (not as "Mrs. Goddard's") leaves it unknown."""
+    rest = sentence[len(_HEAD.match(sentence).group()) :]
+    first = rest.split(None, 1)[0].lower() if rest.strip() else ""
+    keep = {"he": "male", "she": "female"}.get(first)
+    for name in named:
+        g = gender_of.get(name)
+        if not g or g == keep:
+            continue
+        opens = patterns[name][2].match(rest)
+        if opens and not opens.group().endswith(("'s", "’s")):
+            topic[g] = name
+        elif topic.get(g) != name and any(not x.group().endswith(("'s", "’s")) for x in patterns[name][2].finditer(sentence)):
+            topic[g] = None
+
+
 def _last_named(patterns: dict, text: str, names: set[str]) -> set[str]:
     """Of ``names``, the one named last in ``text`` (as a set of one, or empty)."""
     last = {n: max(x.start() for x in patterns[n][2].finditer(text)) for n in names if patterns[n][2].search(text)}
@@ -222,8 +253,9 @@ def profile(searcher, name: str, limit: int) -> list[tuple[str, str]]:
     are, what they look like, their ties to others (a label and the sentence that says it)."""
     k = searcher.knowledge
     out = []
-    for label, found in (("Who", k.identity), ("Looks", k.appearance), ("Ties", k.relation)):
-        shown = [u for u in found.get(name, []) if u < limit][:1]
+    looks = k.windows(Asked("appearance", name), limit)  # the fullest description first
+    for label, found in (("Who", k.identity.get(name, [])), ("Looks", looks), ("Ties", k.relation.get(name, []))):
+        shown = [u for u in found if u < limit][:1]
         out += [(label, searcher.ix.text[searcher.units[u][0] : searcher.units[u][1]]) for u in shown]
     return out
 
