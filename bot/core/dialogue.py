@@ -264,7 +264,7 @@ class _Attributor:
         window = self.text[max(0, pos - 600) : pos]
         start = 0
         for m in _SENTENCE_GAP.finditer(window):
-            if not _ABBREVIATION.search(window, 0, m.start() + 1):
+            if not _ABBREVIATION.search(window, max(0, m.start() - 5), m.start() + 1):  # "Capt." at most
                 start = m.end()
         head = max(0, pos - 600) + _HEAD.match(window, start).end()
         word = (self.text[head : head + 4].split(None, 1) or [""])[0].lower().strip(",;")
