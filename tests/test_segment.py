@@ -148,3 +148,23 @@ Ann Lee stood in the garden of the old house at dawn, alone with the roses, and 
     ix = build_text(text)
     assert ix.scenes[0].title == "Tom kisses Ann at the bar", [s.title for s in ix.scenes]
     assert ix.scenes[1].title.startswith("Ann") and "garden" in ix.scenes[1].title
+
+
+def test_a_scene_title_says_what_was_done_after_had_or_and() -> None:
+    """ "He had blurred across the room and thrown Marcel away": the second verb, after "had"
+    and "and", is what happened; a plain "looked" or "turned" says nothing."""
+    story = ("Chapter 1\n\nKlaus stood at the bar with Marcel, and Caroline laughed. Caroline smiled at Marcel.\n\n"
+             "Marcel looked at Caroline. Caroline turned to Marcel, and Klaus looked at her.\n\n"
+             "Klaus saw red. He had blurred across the room and thrown Marcel away from her.\n\n"
+             "Marcel looked up at Klaus from the floor. Caroline looked at Klaus.\n")
+    ix = build_text(story)
+    assert [s.title for s in ix.scenes] == ["Klaus throws Marcel at the bar"], ix.scenes
+
+
+def test_a_scene_is_set_where_its_narration_is_not_where_a_tale_told_in_it_went() -> None:
+    tale = ("“I was born in France,” said Miss Hunter. “We lived in France for years, and my father "
+            "worked in France until he died there. Then I came to Winchester.”")
+    story = (f"Chapter 1\n\nHolmes sat with Watson in the sitting room when Miss Hunter came in.\n\n{tale}\n\n"
+             "Holmes listened with his eyes closed, and Watson watched Miss Hunter.\n")
+    title = build_text(story).scenes[0].title
+    assert "the sitting room" in title and "France" not in title, title

@@ -165,6 +165,27 @@ _PROPER_PLACE = re.compile(r"\b(?:in|to|at|from|near|into|across)\s+((?:(?:[A-Z]
 _PLACE_WORDS_OK = {"New", "Old", "Great", "Little", "North", "South", "East", "West", "Saint", "Mount", "Lake"}
 
 
+def _places(text: str, name_words: set[str]) -> list[str]:
+    """The places a stretch of text names: common ones ("the bar") first, then named ones
+    ("New Orleans", not a person's name nor a word that starts sentences)."""
+    return segment.places(text) + [
+        m.group(1) for m in _PROPER_PLACE.finditer(text)
+        if not (set(m.group(1).lower().split()) & name_words) and m.group(1).split()[0] not in chars.NOT_NAMES - _PLACE_WORDS_OK
+    ]
+
+
+def _narration(text: str, start: int, end: int, spoken: list[tuple[int, int]]) -> tuple[str, str]:
+    """The text from ``start`` to ``end`` parted into its narration and its speech (``spoken``:
+    the spans of speech in it, sorted)."""
+    told, said, at = [], [], start
+    for a, b in spoken:
+        told.append(text[at:a])
+        said.append(text[max(at, a) : b])
+        at = max(at, b)
+    told.append(text[at:end])
+    return " ".join(told), " ".join(said)
+
+
 def build(story: Story, setting: StorySetting | None = None) -> StoryIndex:
     """Index a loaded story. Pure: reads nothing but its arguments."""
     setting = with_tagged_characters(setting or StorySetting(name=story.name), story)
@@ -216,7 +237,11 @@ def build(story: Story, setting: StorySetting | None = None) -> StoryIndex:
     mstarts = [m[0] for m in mentions]
     in_scene = [mentions[bisect.bisect_left(mstarts, s.start) : bisect.bisect_left(mstarts, s.end)] for s in spans]
     genders = [c.gender for c in characters]
-    chosen = titles.choose([titles.events(text, ms, genders, s.start, s.end) for ms, s in zip(in_scene, spans)])
+    spoken = [[(line.start, min(line.end, s.end)) for line in lines[bisect.bisect_left(line_starts, s.start) :
+                                                                  bisect.bisect_left(line_starts, s.end)]]
+              for s in spans]  # each scene's speech
+    chosen = titles.choose([titles.events(text, ms, genders, s.start, s.end, said)
+                            for ms, s, said in zip(in_scene, spans, spoken)])
     seen_in = Counter(ci for ms in in_scene for ci in {m[2] for m in ms})
     everywhere = {ci for ci, n in seen_in.items() if len(spans) >= 30 and n > 0.5 * len(spans)}
     index_of = {c.name: i for i, c in enumerate(characters)}
@@ -226,15 +251,15 @@ def build(story: Story, setting: StorySetting | None = None) -> StoryIndex:
         for pid in passage_of_scene[sid - 1]:
             for rank, name in enumerate(passages[pid - 1].characters):
                 present[name] += 2 if rank == 0 else 1
-        common_places = segment.places(t)
-        place_list = common_places + [
-            m.group(1) for m in _PROPER_PLACE.finditer(t)
-            if not (set(m.group(1).lower().split()) & name_words) and m.group(1).split()[0] not in chars.NOT_NAMES - _PLACE_WORDS_OK
-        ]
-        # The scene's setting: its commonest place, a named one only when named twice ("I was
-        # in Odessa," said in passing, is not where the scene is).
-        settings_ = Counter(common_places)
-        for p, n in Counter(place_list).items():
+        narration, speech = _narration(text, span.start, span.end, spoken[sid - 1])
+        told = _places(narration, name_words)
+        place_list = told + _places(speech, name_words)
+        # The scene's setting: its commonest place in the narration (what a tale told in the
+        # room names is not where the scene is), a named one only when named twice ("I was in
+        # Odessa," said in passing); the speech's places when the narration names none.
+        told = told or place_list
+        settings_ = Counter(p for p in told if p.startswith("the "))
+        for p, n in Counter(told).items():
             if n >= 2 or not settings_:
                 settings_[p] = max(settings_[p], n)
         top_place = settings_.most_common(1)[0][0] if settings_ else None

@@ -8,6 +8,7 @@ no such verb is titled by who is there and where; one with nobody named, by its 
 """
 from __future__ import annotations
 
+import bisect
 import functools
 import math
 import re
@@ -21,8 +22,14 @@ see hear begin try want get make take give let put keep find leave continue add 
 laugh grin frown pause wait return move step open close raise lift hold notice realise realize
 watch stare wonder decide need like love mean remember feel speak call cry exclaim murmur whisper
 mutter repeat interrupt observe remark inquire enquire respond rise appear become remain use shake
-""".split())
-_AFTER_NAME = re.compile(r"[ \t]+(?:(?:then|suddenly|quickly|slowly|finally|also|only|just|[a-z]+ly)[ \t]+)?([a-z]+)\b")
+gan
+""".split())  # "gan": simplemma's lemma of "gone"
+_ADVERB = r"(?:(?:then|suddenly|quickly|slowly|finally|also|only|just|[a-z]+ly)[ \t]+)?"
+# "Klaus threw", "Klaus had thrown", "Klaus quickly threw": the subject's verb, right after it.
+_AFTER_NAME = re.compile(rf"[ \t]+(?:had[ \t]+)?{_ADVERB}([a-z]+)\b")
+# "... blurred across the room and thrown Marcel away": a second verb of the same subject, in
+# the same sentence, after "and" (no other subject between: "and Klaus", "and she" stop it).
+_AND_VERB = re.compile(rf"(?:(?!\band\b)[^.!?;:\n\"“”]){{0,60}}?,?[ \t]+and[ \t]+{_ADVERB}([a-z]+)\b")
 _LINK = re.compile(r"[ \t]+(?:(?:at|to|with|on|into|for|over)[ \t]+)?$")
 
 
@@ -40,52 +47,72 @@ def _lemma(word: str) -> str:
     return simplemma.lemmatize(word, lang="en").lower()
 
 
-_PRONOUN_DOES = re.compile(r"\b([Hh]e|[Ss]he)[ \t]+(?:(?:then|suddenly|quickly|slowly|finally|also|only|just|[a-z]+ly)[ \t]+)?"
-                          r"([a-z]+)\b(?:[ \t]+(?:(?:at|to|with|on|into|for|over)[ \t]+)?(him|her)\b)?")
+_SUBJECT_PRONOUN = re.compile(r"\b([Hh]e|[Ss]he)\b")
+_OBJECT_PRONOUN = re.compile(r"[ \t]+(?:(?:at|to|with|on|into|for|over)[ \t]+)?(him|her)\b")
+
+
+def _is_past(word: str) -> bool:
+    """ "kissed", "threw": a verb in the past (not "papers", whose lemma differs too)."""
+    return word.endswith("ed") or (_lemma(word) != word and not word.endswith("s"))
 
 
 def _past(word: str) -> str | None:
     """The lemma of a past-tense verb that says something ("kissed": "kiss"), else None."""
     lemma = _lemma(word)
-    past = word.endswith("ed") or (lemma != word and not word.endswith("s"))  # "ran", not "papers"
-    return lemma if past and lemma not in WEAK_VERBS and len(lemma) >= 3 else None
+    return lemma if _is_past(word) and lemma not in WEAK_VERBS and len(lemma) >= 3 else None
+
+
+def _verbs(text: str, after_subject: int) -> list[tuple[str, int]]:
+    """The telling past-tense verbs of a subject that ends at ``after_subject``, with where
+    each ends: "Klaus threw", "Klaus had thrown", and a second one after "and" ("pulled his
+    head down to hers and kissed him")."""
+    m = _AFTER_NAME.match(text, after_subject, min(len(text), after_subject + 40))
+    if m is None or not _is_past(m.group(1)):
+        return []  # "Klaus and", "Caroline's"
+    found = [m]
+    second = _AND_VERB.match(text, m.end(), min(len(text), m.end() + 80))
+    if second is not None and _is_past(second.group(1)):
+        found.append(second)
+    return [(lemma, v.end()) for v in found if (lemma := _past(v.group(1))) is not None]
 
 
 def events(text: str, mentions: list[tuple[int, int, int]], genders: list[str | None] | None = None,
-           start: int = 0, end: int | None = None) -> list[Event]:
+           start: int = 0, end: int | None = None, quoted: list[tuple[int, int]] = ()) -> list[Event]:
     """What people do in a stretch of text: "Klaus kissed Caroline" -> (kiss, Klaus, Caroline),
     and "she kissed him" the same when the last woman and man named were Caroline and Klaus.
-    Only past-tense verbs right after their subject (the narration's events, not its descriptions)."""
-    out = []
-    for k, (_s, e, who) in enumerate(mentions):
-        m = _AFTER_NAME.match(text, e, min(len(text), e + 40))
-        lemma = _past(m.group(1)) if m else None
-        if lemma is None:
-            continue  # not a past-tense verb ("Klaus and", "Caroline's"), or one that says little
-        obj = None
-        if k + 1 < len(mentions):
-            ns, _ne, other = mentions[k + 1]
-            if other != who and ns - m.end() <= 8 and _LINK.match(text[m.end() : ns] or " ") is not None:
-                obj = other
-        out.append(Event(lemma, who, obj))
-    if genders is None or not mentions:
-        return out
+    Only past-tense verbs right after their subject, in the narration (the scene's events, not
+    its descriptions, nor what a tale told in it says: ``quoted`` are the spans of speech, sorted)."""
     starts = [m[0] for m in mentions]
-    import bisect
+    quote_starts = [a for a, _ in quoted]
+
+    def spoken(pos: int) -> bool:
+        i = bisect.bisect_right(quote_starts, pos) - 1
+        return i >= 0 and pos < quoted[i][1]
 
     def last(gender: str, before: int) -> int | None:
         for j in range(bisect.bisect_left(starts, before) - 1, -1, -1):
-            if genders[mentions[j][2]] == gender:
+            if genders is not None and genders[mentions[j][2]] == gender:
                 return mentions[j][2]
         return None
 
-    for m in _PRONOUN_DOES.finditer(text, start, end if end is not None else len(text)):
-        lemma = _past(m.group(2))
-        if lemma is None:
+    subjects = [(e, who) for _s, e, who in mentions]
+    if genders is not None and mentions:
+        for m in _SUBJECT_PRONOUN.finditer(text, start, end if end is not None else len(text)):
+            who = last("male" if m.group(1).lower() == "he" else "female", m.start())
+            if who is not None:
+                subjects.append((m.end(), who))
+    out = []
+    for e, who in subjects:
+        if quoted and spoken(e):
             continue
-        who = last("male" if m.group(1).lower() == "he" else "female", m.start())
-        obj = last("male" if m.group(3) == "him" else "female", m.start()) if m.group(3) else None
-        if who is not None:
+        for lemma, after in _verbs(text, e):
+            obj = None
+            k = bisect.bisect_left(starts, after)
+            if (k < len(mentions) and mentions[k][0] - after <= 8 and _LINK.match(text[after : mentions[k][0]] or " ")
+                    and not text.startswith(("'s", "’s"), mentions[k][1])):
+                obj = mentions[k][2]  # "threw Marcel", "smiled at Caroline", not "sold Rostóv's horse"
+            elif genders is not None and (p := _OBJECT_PRONOUN.match(text, after)) is not None:
+                obj = last("male" if p.group(1) == "him" else "female", e)  # "kissed him"
             out.append(Event(lemma, who, obj if obj != who else None))
     return out
 
