@@ -188,3 +188,15 @@ def test_the_main_character_is_introduced_by_name_not_by_an_epithet() -> None:
     s = Searcher(build_text(story, "bar", setting=setting))
     quote = ask(s, "who is the main character?")
     assert "only friend" in quote and "ordered a drink" not in quote, quote
+
+
+def test_how_two_people_are_related_through_a_family_member_they_share() -> None:
+    """Nothing names Jane and Miss Bates together as kin; the sentence that makes Jane the
+    child of Mrs. Bates's daughter says how they are related, ahead of Jane's other ties."""
+    story = ("Chapter 1\n\nJane Fairfax was the friend of Emma Woodhouse, who lived at Hartfield.\n\n"
+             "Miss Bates talked to Emma Woodhouse about the weather, and Miss Bates talked about the bread.\n\n"
+             "Chapter 2\n\nJane Fairfax was an orphan, the only child of Mrs. Bates's youngest daughter.\n\n"
+             "Mrs. Bates sat by the fire, and Mrs. Bates knitted. Emma Woodhouse walked home.\n\n"
+             "Miss Bates read a letter from Jane Fairfax aloud, and Jane Fairfax wrote again to Miss Bates.\n")
+    s = Searcher(build_text(story, "highbury"))
+    assert "only child of Mrs. Bates" in ask(s, "how is jane fairfax related to miss bates")

@@ -198,9 +198,13 @@ class Knowledge:
             # What they wear: their descriptions that name a garment, in story order.
             found = [u for u in self.appearance.get(asked.who, []) if u in self.garments]
         elif asked.kind == "relation":
-            # Their ties first, those that name the other person before the rest.
+            # Their ties first, those that name the other person before the rest, then those that
+            # name one of the other's family ("the only child of Mrs. Bates's youngest daughter"
+            # says how Jane Fairfax is Miss Bates's niece).
             mine = list(dict.fromkeys(self.relation.get(asked.who, []) + self.identity.get(asked.who, [])))
-            found = sorted(mine, key=lambda u: asked.other not in self.names[u])
+            family = _surname(asked.other)
+            found = sorted(mine, key=lambda u: (asked.other not in self.names[u],
+                                                not (family and any(_surname(n) == family for n in self.names[u] if n != asked.who))))
         elif asked.kind == "main":
             # Where the narration first names them (a book opens on its hero), then who they are.
             first = self.introduced.get(asked.who, self.first.get(asked.who))
@@ -231,6 +235,12 @@ def _topics(topic: dict[str, str | None], sentence: str, named: set[str], patter
             topic[g] = name
         elif topic.get(g) != name and any(not x.group().endswith(("'s", "’s")) for x in patterns[name][2].finditer(sentence)):
             topic[g] = None
+
+
+def _surname(name: str | None) -> str | None:
+    """The last word of a full name ("Miss Bates", "Jane Fairfax"); None for one word."""
+    parts = (name or "").split()
+    return parts[-1] if len(parts) > 1 else None
 
 
 def _last_named(patterns: dict, text: str, names: set[str]) -> set[str]:
