@@ -89,9 +89,9 @@ def events(text: str, mentions: list[tuple[int, int, int]], genders: list[str | 
         i = bisect.bisect_right(quote_starts, pos) - 1
         return i >= 0 and pos < quoted[i][1]
 
-    def last(gender: str, before: int) -> int | None:
+    def last(gender: str, before: int) -> int | None:  # called only when genders are known
         for j in range(bisect.bisect_left(starts, before) - 1, -1, -1):
-            if genders is not None and genders[mentions[j][2]] == gender:
+            if genders[mentions[j][2]] == gender:
                 return mentions[j][2]
         return None
 
