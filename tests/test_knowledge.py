@@ -200,3 +200,30 @@ def test_how_two_people_are_related_through_a_family_member_they_share() -> None
              "Miss Bates read a letter from Jane Fairfax aloud, and Jane Fairfax wrote again to Miss Bates.\n")
     s = Searcher(build_text(story, "highbury"))
     assert "only child of Mrs. Bates" in ask(s, "how is jane fairfax related to miss bates")
+
+
+def test_her_eyes_in_a_paragraph_where_she_speaks_are_the_speakers() -> None:
+    """No woman is named in the sentence or the one before: the paragraph's speaker owns "her"."""
+    story = ("Chapter 1\n\nIvy Blake waited in the garden. Tom Reed came in late, and Tom Reed apologised.\n\n"
+             "\"You are late again,\" said Ivy Blake. Tom Reed shrugged and sat on the old bench.\n\n"
+             "\"I was with Anna,\" said Tom Reed.\n\n"
+             "\"Oh my god.\" The girl took a step back, her wide green eyes on his face.\n\n"
+             "Tom Reed laughed. \"Sorry,\" said Tom Reed, and Tom Reed left the garden.\n")
+    s = Searcher(build_text(story, "garden"))
+    assert "wide green eyes" in profile(s, "Ivy Blake").get("Looks", ""), profile(s, "Ivy Blake")
+    assert "Looks" not in profile(s, "Tom Reed")
+
+
+def test_what_colour_are_someones_eyes_is_their_description_of_that_feature() -> None:
+    """Asked about one feature, the description of that feature comes first, also when the
+    name has no apostrophe ("ivys", "tom"), and the quote starts at the description. Her hair
+    is only "curls" in the text."""
+    story = ("Chapter 1\n\nIvy Blake walked into the hall, her long red curls tied back with a ribbon. "
+             "Ivy Blake looked for her brother in the crowd.\n\n"
+             "Tom Reed stood by the door, his pale grey eyes on the guests. Tom Reed waited.\n\n"
+             "Later Ivy Blake turned to Tom Reed, her bright blue eyes shining. Tom Reed smiled at Ivy Blake.\n\n"
+             "Ivy Blake and Tom Reed danced all night, and Ivy Blake laughed at every tune.\n")
+    s = Searcher(build_text(story, "hall"))
+    assert "bright blue eyes" in ask(s, "what colour are ivys eyes")
+    assert "pale grey eyes" in ask(s, "what color are tom eyes")
+    assert "red curls" in ask(s, "how was ivy's hair described")

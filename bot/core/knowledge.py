@@ -13,11 +13,13 @@ sentences first.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass
 
-from bot.core.language import BUILD_WORDS, FEATURE_WORDS, GARMENT_WORDS, RELATION_WORDS, SETTING_PREPOSITIONS
+from bot.core.language import (BUILD_WORDS, FEATURE_WORDS, GARMENT_WORDS, RELATION_WORDS, SAME_FEATURE,
+                               SETTING_PREPOSITIONS)
 
 _RELATION = "|".join(sorted(RELATION_WORDS))
 _FEATURES = "|".join(sorted(FEATURE_WORDS))
@@ -41,6 +43,8 @@ _WHO_IS = re.compile(r"^\s*(?:so\s+)?who(?:'s|’s|\s+is|\s+was|\s+were|\s+are)\
 _LOOKS = re.compile(r"\b(?:what\s+(?:does|did|do|is|was)\s+(?P<who>.+?)\s+look(?:s|ed)?\s+like|"
                     r"describe\s+(?P<who2>.+?)(?:'s\s+(?:looks|appearance))?\s*[?!.]*\s*$|"
                     r"(?P<who3>\w+(?:\s+\w+)?)(?:'s|’s|s)\s+(?:appearance|looks)\b)", re.IGNORECASE)
+_FEATURE_ASKED = re.compile(r"^\s*(?:what|how|describe|tell)\b.*?\b(?P<feature>"
+                            rf"{'|'.join(sorted(FEATURE_WORDS - GARMENT_WORDS))})\b", re.IGNORECASE)
 _WEARING = re.compile(r"\bwhat\s+(?:was|is|did|does|do)\s+(?P<who>.+?)\s+(?:wearing|wear|wore|dressed\s+in|have\s+on|had\s+on)\b",
                       re.IGNORECASE)
 _TO = re.compile(r"^\s*(?:what|who)\s+(?:is|was)\s+(?P<who>.+?)\s+to\s+(?P<other>[^?!.]+?)\s*[?!.]*\s*$|"
@@ -56,11 +60,13 @@ _SETTING = re.compile(r"\bwhere\s+(?:does|did|is|was)\s+(?:the\s+|this\s+|it\s+)
 @dataclass(frozen=True)
 class Asked:
     """A question about the story's knowledge: its kind ("identity", "appearance", "clothing",
-    "relation", "main", "setting") and the characters it is about (canonical names)."""
+    "relation", "main", "setting"), the characters it is about (canonical names) and, for
+    "what colour are her eyes", the feature asked about."""
 
     kind: str
     who: str | None = None
     other: str | None = None
+    feature: str | None = None
 
 
 class Knowledge:
@@ -94,6 +100,7 @@ class Knowledge:
             by_gender.setdefault(c.gender or "", set()).add(c.name)
         self.names = searcher.unit_names  # who each window names (shared with the searcher)
         self.features: dict[int, int] = {}  # how many features a window of appearance describes
+        self.described: dict[int, frozenset[str]] = {}  # and which ("eye", "hair")
         self.garments: set[int] = set()  # the windows of appearance that say what someone wears
         self.first: dict[str, int] = {}  # each character's first window
         self.introduced: dict[str, int] = {}  # and the first where the narration names them
@@ -104,6 +111,7 @@ class Knowledge:
         previous: tuple[str, set[str]] = ("", set())  # the last sentence that named anyone, and whom
         gender_of = {c.name: c.gender for c in ix.characters}
         topic: dict[str, str | None] = {}  # per gender, whom the sentences are about (see _topics)
+        speakers = _Speakers(ix, gender_of)
         for u, (a, b, _) in enumerate(searcher.units):
             sentence = text[a:b]
             named = searcher.unit_names[u]
@@ -133,7 +141,13 @@ class Knowledge:
                 pronoun = owner.lower() in ("his", "her", "he", "she")
                 if pronoun:
                     gender = "male" if owner.lower() in ("his", "he") else "female"
-                if pronoun and topic.get(gender) and not _HEAD.sub("", sentence[: m.start()]):
+                speaker = speakers(a, gender) if pronoun else None
+                if speaker and not _last_named(patterns, sentence[: m.start()], named & by_gender.get(gender, set())):
+                    # '"Oh my god." The blonde took a step back, her wide blue eyes on his': in
+                    # a paragraph where she speaks, "her" is the speaker's, unless the sentence
+                    # names another woman first.
+                    mine = {speaker}
+                elif pronoun and topic.get(gender) and not _HEAD.sub("", sentence[: m.start()]):
                     # "She was short, plump, and fair": a sentence that opens on "she" is about
                     # whom the sentences before were about.
                     mine = {topic[gender]}
@@ -149,7 +163,9 @@ class Knowledge:
                 for name in mine if len(mine) == 1 else ():
                     if u not in self.appearance.get(name, [])[-1:]:
                         self.appearance.setdefault(name, []).append(u)
-                        self.features[u] = len(_FEATURE.findall(sentence))
+                        found = _FEATURE.findall(sentence)
+                        self.features[u] = len(found)
+                        self.described[u] = frozenset(_singular(f) for f in found)
                         if _GARMENT.search(sentence):
                             self.garments.add(u)
             previous = (sentence, named) if named else previous
@@ -172,6 +188,15 @@ class Knowledge:
         m = _WEARING.search(question)
         if m and resolve(m.group("who")):
             return Asked("clothing", resolve(m.group("who")))
+        m = _FEATURE_ASKED.search(question)
+        if m and not _WEARING.search(question):
+            # "what colour are carolines eyes", "how was klaus's hair described"
+            before = re.findall(r"[\w’'-]+", question[: m.start("feature")])[-3:]
+            for k in range(len(before)):
+                typed = " ".join(before[k:])
+                who = resolve(typed) or resolve(re.sub(r"(?:'s|’s|'|’|s)$", "", typed, flags=re.IGNORECASE))
+                if who:
+                    return Asked("appearance", who, feature=_singular(m.group("feature").lower()))
         m = _LOOKS.search(question)
         if m:
             who = resolve(next(g for g in m.groups() if g))
@@ -194,6 +219,8 @@ class Knowledge:
             # The fullest descriptions first ("a stout, heavily built young man with close-cropped
             # hair, spectacles..."), the earlier of two alike.
             found = sorted(self.appearance.get(asked.who, []), key=lambda u: (-self.features.get(u, 0), u))
+            if asked.feature:  # only those that describe it
+                found = [u for u in found if asked.feature in self.described.get(u, ())]
         elif asked.kind == "clothing":
             # What they wear: their descriptions that name a garment, in story order.
             found = [u for u in self.appearance.get(asked.who, []) if u in self.garments]
@@ -235,6 +262,30 @@ def _topics(topic: dict[str, str | None], sentence: str, named: set[str], patter
             topic[g] = name
         elif topic.get(g) != name and any(not x.group().endswith(("'s", "’s")) for x in patterns[name][2].finditer(sentence)):
             topic[g] = None
+
+
+class _Speakers:
+    """Who speaks in the paragraph around a place in the text: the one speaker of a gender
+    there, or None (none, or more than one)."""
+
+    def __init__(self, ix, gender_of: dict[str, str | None]) -> None:
+        self.text, self.gender_of = ix.text, gender_of
+        self.lines = [(d.start, d.speaker) for d in ix.dialogue if d.speaker]
+        self.starts = [start for start, _ in self.lines]
+
+    def __call__(self, at: int, gender: str) -> str | None:
+        lo = self.text.rfind("\n\n", 0, at) + 1
+        hi = self.text.find("\n\n", at)
+        hi = len(self.text) if hi < 0 else hi
+        i, j = bisect.bisect_left(self.starts, lo), bisect.bisect_left(self.starts, hi)
+        found = {who for _, who in self.lines[i:j] if self.gender_of.get(who) == gender}
+        return found.pop() if len(found) == 1 else None
+
+
+def _singular(word: str) -> str:
+    """A feature as asked about: "eyes" -> "eye", "curls" -> "hair"."""
+    word = word[:-1] if word.endswith("s") and not word.endswith("ss") else word
+    return SAME_FEATURE.get(word, word)
 
 
 def _surname(name: str | None) -> str | None:

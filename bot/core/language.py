@@ -11,9 +11,12 @@ veil robe frock jacket trousers breeches
 
 # What someone looks like is said of these: "her wide blue eyes", "his close-cropped hair".
 FEATURE_WORDS = frozenset("""
-eyes eye eyebrows brows lashes hair curls locks beard moustache mustache whiskers nose lips mouth teeth chin
+eyes eye eyebrows brows lashes hair curls locks ringlets beard moustache mustache whiskers nose lips mouth teeth chin
 cheeks complexion skin face features forehead figure shoulders hands frame build
 """.split()) | GARMENT_WORDS
+
+# Features that are one thing to a reader asking about it: "her blond curls" is her hair.
+SAME_FEATURE = {"curl": "hair", "lock": "hair", "ringlet": "hair", "eyebrow": "brow", "mustache": "moustache"}
 
 # Words that say what someone's build or looks are, after "she was": "She was short, plump, and fair".
 BUILD_WORDS = frozenset("""

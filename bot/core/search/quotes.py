@@ -65,9 +65,12 @@ def utterances(text: str, spans: list[tuple[int, int]], whole_quotes: bool = Fal
 
 
 
-def answer(sr, i: int, q: Question, score: float, unit: tuple[int, int, int] | None = None) -> Answer:
+def answer(sr, i: int, q: Question, score: float, unit: tuple[int, int, int] | None = None,
+           known: bool = False) -> Answer:
+    """The quote of passage ``i`` around window ``unit``; a sentence of the story's knowledge
+    (``known``: what someone looks like, who they are) is where the quote starts."""
     p = sr.ix.passages[i]
-    start, end = best_quote(sr, p.start, p.end, q, around=unit[0] if unit else None)
+    start, end = best_quote(sr, p.start, p.end, q, around=unit[0] if unit else None, exact=known)
     # Whose words these are: the asked-for speaker's line, else the line the match is in.
     lines = [d for d in sr.lines_by_passage.get(p.id, []) if d.start < end and d.end > start]
     chosen = (next((d for d in lines if q.speaker and d.speaker == q.speaker), None)
@@ -80,8 +83,10 @@ def answer(sr, i: int, q: Question, score: float, unit: tuple[int, int, int] | N
                   tuple(c for c in p.characters if c in sr.lex.speakers), speaker, score)
 
 
-def best_quote(sr, start: int, end: int, q: Question, around: int | None = None) -> tuple[int, int]:
-    """The sentence or few sentences of text[start:end] that hold the question's words."""
+def best_quote(sr, start: int, end: int, q: Question, around: int | None = None,
+               exact: bool = False) -> tuple[int, int]:
+    """The sentence or few sentences of text[start:end] that hold the question's words (from
+    the sentence at ``around`` itself when ``exact``)."""
     text = sr.ix.text
     spans = utterances(text, list(sentences(text[start:end], start)), whole_quotes=True)
     if not spans:
@@ -116,8 +121,8 @@ def best_quote(sr, start: int, end: int, q: Question, around: int | None = None)
     if around is not None:
         # Start from the window's sentence, or its neighbour when that holds more of the question.
         centre = next((i for i, (s, e) in enumerate(spans) if s <= around < e), best)
-        best = max(range(max(0, centre - 1), min(len(spans), centre + 2)),
-                   key=lambda i: (values[i], i == centre))
+        best = centre if exact else max(range(max(0, centre - 1), min(len(spans), centre + 2)),
+                                        key=lambda i: (values[i], i == centre))
         if alone[best]:
             best = max(range(len(spans)), key=lambda i: (not alone[i], -abs(i - centre)))
     lo = hi = best

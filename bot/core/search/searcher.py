@@ -15,7 +15,7 @@ from bot.core.search.results import Answer, AskResult, Quote, SceneHit
 from bot.core.search.terms import words
 from bot.core.search.weights import WEIGHTS, Weights
 
-FORMAT = 24  # bump when the Searcher's state changes: cached searchers are rebuilt
+FORMAT = 25  # bump when the Searcher's state changes: cached searchers are rebuilt
 
 
 class Searcher:
@@ -172,7 +172,8 @@ class Searcher:
             order = np.concatenate([[reply], order[order != reply]])
             combined[reply] = max(combined[reply], float(combined[order[1]]) if len(order) > 1 else 1.0)
         picked = self._pick(order, combined, fusion, top)
-        answers = [quotes.answer(self, int(self.unit_passage[u]), q, float(combined[u]), self.units[u]) for u in picked]
+        answers = [quotes.answer(self, int(self.unit_passage[u]), q, float(combined[u]), self.units[u], u in known)
+                   for u in picked]
         confident = confidence.sure(self, q, answers, fusion, only_position)
         if not confident:
             suggestions = suggestions + self._suggest(q)
