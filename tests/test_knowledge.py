@@ -227,3 +227,16 @@ def test_what_colour_are_someones_eyes_is_their_description_of_that_feature() ->
     assert "bright blue eyes" in ask(s, "what colour are ivys eyes")
     assert "pale grey eyes" in ask(s, "what color are tom eyes")
     assert "red curls" in ask(s, "how was ivy's hair described")
+
+
+def test_someones_surname_is_where_the_story_gives_their_full_name() -> None:
+    """The window that names them in full, not another one with full names in it."""
+    rain = " The rain fell on the old roofs of the town, and the lamps burned low in the windows of the square." * 3
+    story = ("Chapter 1\n\nTom walked to the forge every morning, and Tom whistled as he worked." + rain + "\n\n"
+             "Ivy Blake and Anna Price came by the forge and asked Tom about his name, and Tom told them, "
+             "and Tom laughed." + rain + "\n\nEveryone in the valley knew Tom Reed, and they trusted him." + rain +
+             "\n\nTom shod the horses of Ivy Blake, and Anna Price paid Tom for the work." + rain + "\n")
+    s = Searcher(build_text(story, "forge"))
+    assert len(s.ix.passages) >= 3
+    assert "Tom Reed" in ask(s, "whats toms last name")
+    assert "Tom Reed" in ask(s, "what is the full name of tom?")

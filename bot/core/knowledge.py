@@ -18,6 +18,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from bot.core.characters import TITLES
 from bot.core.language import (BUILD_WORDS, FEATURE_WORDS, GARMENT_WORDS, RELATION_WORDS, SAME_FEATURE,
                                SETTING_PREPOSITIONS)
 
@@ -45,6 +46,7 @@ _LOOKS = re.compile(r"\b(?:what\s+(?:does|did|do|is|was)\s+(?P<who>.+?)\s+look(?
                     r"(?P<who3>\w+(?:\s+\w+)?)(?:'s|’s|s)\s+(?:appearance|looks)\b)", re.IGNORECASE)
 _FEATURE_ASKED = re.compile(r"^\s*(?:what|how|describe|tell)\b.*?\b(?P<feature>"
                             rf"{'|'.join(sorted(FEATURE_WORDS - GARMENT_WORDS))})\b", re.IGNORECASE)
+_FULLNAME_ASKED = re.compile(r"\b(?:surname|last name|full name|family name|whole name)\b", re.IGNORECASE)
 _WEARING = re.compile(r"\bwhat\s+(?:was|is|did|does|do)\s+(?P<who>.+?)\s+(?:wearing|wear|wore|dressed\s+in|have\s+on|had\s+on)\b",
                       re.IGNORECASE)
 _TO = re.compile(r"^\s*(?:what|who)\s+(?:is|was)\s+(?P<who>.+?)\s+to\s+(?P<other>[^?!.]+?)\s*[?!.]*\s*$|"
@@ -79,7 +81,9 @@ class Knowledge:
         self.identity: dict[str, list[int]] = {}
         self.appearance: dict[str, list[int]] = {}
         self.relation: dict[str, list[int]] = {}
+        self.fullname: dict[str, list[int]] = {}  # the windows that give someone's full name
         patterns = {}
+        self_full: dict[str, re.Pattern[str]] = {}
         for c in ix.characters:
             forms = sorted({c.name, *c.aliases}, key=len, reverse=True)
             names = "|".join(re.escape(a) for a in forms)
@@ -95,6 +99,10 @@ class Knowledge:
                 re.compile(rf"(?:{names})(?:'s|’s)?"),
                 re.compile(rf"\b(?:{proper})\b") if proper else None,  # by name, not by epithet ("the Original")
             )
+            full = [re.escape(a) for a in forms if a[:1].isupper() and a.split()[0].lower() not in ("the", "a", "an")
+                    and len([w for w in a.split() if w.rstrip(".") not in TITLES]) >= 2]
+            if full:  # given name and surname: "Klaus Mikaelson", "Lord Robert St. Simon"
+                self_full[c.name] = re.compile(rf"\b(?:{'|'.join(full)})\b")
         by_gender: dict[str, set[str]] = {}
         for c in ix.characters:
             by_gender.setdefault(c.gender or "", set()).add(c.name)
@@ -133,6 +141,8 @@ class Knowledge:
                     self.identity.setdefault(name, []).append(u)
                 if relation.search(sentence):
                     self.relation.setdefault(name, []).append(u)
+                if name in self_full and self_full[name].search(sentence):
+                    self.fullname.setdefault(name, []).append(u)
             # What someone looks like: "her wide blue eyes", "Klaus's tousled hair" (a described
             # feature: a word or more between owner and feature), "she was short, plump, and
             # fair" (their build).
@@ -188,6 +198,17 @@ class Knowledge:
         m = _WEARING.search(question)
         if m and resolve(m.group("who")):
             return Asked("clothing", resolve(m.group("who")))
+        m = _FULLNAME_ASKED.search(question)
+        if m:
+            # "what is klaus's surname", "whats the full name of the doctor"
+            before = re.findall(r"[\w’'-]+", question[: m.start()])[-3:]
+            after = re.findall(r"[\w’'-]+", question[m.end() :])
+            typed = [" ".join(before[k:]) for k in range(len(before))] + [" ".join(after[1:k]) for k in range(len(after), 1, -1)
+                                                                           if after[0].lower() == "of"]
+            for t in typed:
+                who = resolve(t) or resolve(re.sub(r"(?:'s|’s|'|’|s)$", "", t, flags=re.IGNORECASE))
+                if who:
+                    return Asked("fullname", who)
         m = _FEATURE_ASKED.search(question)
         if m and not _WEARING.search(question):
             # "what colour are carolines eyes", "how was klaus's hair described"
@@ -232,6 +253,9 @@ class Knowledge:
             family = _surname(asked.other)
             found = sorted(mine, key=lambda u: (asked.other not in self.names[u],
                                                 not (family and any(_surname(n) == family for n in self.names[u] if n != asked.who))))
+        elif asked.kind == "fullname":
+            # Where the story gives their full name, in story order.
+            found = self.fullname.get(asked.who, [])
         elif asked.kind == "main":
             # Where the narration first names them (a book opens on its hero), then who they are.
             first = self.introduced.get(asked.who, self.first.get(asked.who))
