@@ -46,7 +46,7 @@ _LOOKS = re.compile(r"\b(?:what\s+(?:does|did|do|is|was)\s+(?P<who>.+?)\s+look(?
                     r"(?P<who3>\w+(?:\s+\w+)?)(?:'s|’s|s)\s+(?:appearance|looks)\b)", re.IGNORECASE)
 _FEATURE_ASKED = re.compile(r"^\s*(?:what|how|describe|tell)\b.*?\b(?P<feature>"
                             rf"{'|'.join(sorted(FEATURE_WORDS - GARMENT_WORDS))})\b", re.IGNORECASE)
-_FULLNAME_ASKED = re.compile(r"\b(?:surname|last name|full name|family name|whole name)\b", re.IGNORECASE)
+_FULLNAME_ASKED = re.compile(r"\b(?:surname|last name|full name|family name|whole name|real name)\b", re.IGNORECASE)
 _WEARING = re.compile(r"\bwhat\s+(?:was|is|did|does|do)\s+(?P<who>.+?)\s+(?:wearing|wear|wore|dressed\s+in|have\s+on|had\s+on)\b",
                       re.IGNORECASE)
 _TO = re.compile(r"^\s*(?:what|who)\s+(?:is|was)\s+(?P<who>.+?)\s+to\s+(?P<other>[^?!.]+?)\s*[?!.]*\s*$|"
