@@ -201,23 +201,17 @@ class Knowledge:
         m = _FULLNAME_ASKED.search(question)
         if m:
             # "what is klaus's surname", "whats the full name of the doctor"
-            before = re.findall(r"[\w’'-]+", question[: m.start()])[-3:]
             after = re.findall(r"[\w’'-]+", question[m.end() :])
-            typed = [" ".join(before[k:]) for k in range(len(before))] + [" ".join(after[1:k]) for k in range(len(after), 1, -1)
-                                                                           if after[0].lower() == "of"]
-            for t in typed:
-                who = resolve(t) or resolve(re.sub(r"(?:'s|’s|'|’|s)$", "", t, flags=re.IGNORECASE))
-                if who:
-                    return Asked("fullname", who)
+            who = _owner(question[: m.start()], resolve) or (
+                after and after[0].lower() == "of" and _owner(" ".join(after[1:4]), resolve))
+            if who:
+                return Asked("fullname", who)
         m = _FEATURE_ASKED.search(question)
         if m and not _WEARING.search(question):
             # "what colour are carolines eyes", "how was klaus's hair described"
-            before = re.findall(r"[\w’'-]+", question[: m.start("feature")])[-3:]
-            for k in range(len(before)):
-                typed = " ".join(before[k:])
-                who = resolve(typed) or resolve(re.sub(r"(?:'s|’s|'|’|s)$", "", typed, flags=re.IGNORECASE))
-                if who:
-                    return Asked("appearance", who, feature=_singular(m.group("feature").lower()))
+            who = _owner(question[: m.start("feature")], resolve)
+            if who:
+                return Asked("appearance", who, feature=_singular(m.group("feature").lower()))
         m = _LOOKS.search(question)
         if m:
             who = resolve(next(g for g in m.groups() if g))
@@ -304,6 +298,18 @@ class _Speakers:
         i, j = bisect.bisect_left(self.starts, lo), bisect.bisect_left(self.starts, hi)
         found = {who for _, who in self.lines[i:j] if self.gender_of.get(who) == gender}
         return found.pop() if len(found) == 1 else None
+
+
+def _owner(typed: str, resolve) -> str | None:
+    """The character named by the last words of ``typed`` ("what colour are carolines",
+    "what is klaus's"): the longest of its last three words that names one, "'s" or not."""
+    found = re.findall(r"[\w’'-]+", typed)[-3:]
+    for k in range(len(found)):
+        words = " ".join(found[k:])
+        who = resolve(words) or resolve(re.sub(r"(?:'s|’s|'|’|s)$", "", words, flags=re.IGNORECASE))
+        if who:
+            return who
+    return None
 
 
 def _singular(word: str) -> str:
