@@ -83,7 +83,7 @@ class Knowledge:
         self.relation: dict[str, list[int]] = {}
         self.fullname: dict[str, list[int]] = {}  # the windows that give someone's full name
         patterns = {}
-        self_full: dict[str, re.Pattern[str]] = {}
+        full_names: dict[str, re.Pattern[str]] = {}
         for c in ix.characters:
             forms = sorted({c.name, *c.aliases}, key=len, reverse=True)
             names = "|".join(re.escape(a) for a in forms)
@@ -102,7 +102,7 @@ class Knowledge:
             full = [re.escape(a) for a in forms if a[:1].isupper() and a.split()[0].lower() not in ("the", "a", "an")
                     and len([w for w in a.split() if w.rstrip(".") not in TITLES]) >= 2]
             if full:  # given name and surname: "Klaus Mikaelson", "Lord Robert St. Simon"
-                self_full[c.name] = re.compile(rf"\b(?:{'|'.join(full)})\b")
+                full_names[c.name] = re.compile(rf"\b(?:{'|'.join(full)})\b")
         by_gender: dict[str, set[str]] = {}
         for c in ix.characters:
             by_gender.setdefault(c.gender or "", set()).add(c.name)
@@ -141,7 +141,7 @@ class Knowledge:
                     self.identity.setdefault(name, []).append(u)
                 if relation.search(sentence):
                     self.relation.setdefault(name, []).append(u)
-                if name in self_full and self_full[name].search(sentence):
+                if name in full_names and full_names[name].search(sentence):
                     self.fullname.setdefault(name, []).append(u)
             # What someone looks like: "her wide blue eyes", "Klaus's tousled hair" (a described
             # feature: a word or more between owner and feature), "she was short, plump, and
