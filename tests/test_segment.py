@@ -168,3 +168,15 @@ def test_a_scene_is_set_where_its_narration_is_not_where_a_tale_told_in_it_went(
              "Holmes listened with his eyes closed, and Watson watched Miss Hunter.\n")
     title = build_text(story).scenes[0].title
     assert "the sitting room" in title and "France" not in title, title
+
+
+def test_a_coda_after_the_last_words_is_a_scene_of_its_own() -> None:
+    talk = "“We shall see,” said Holmes, lighting his pipe by the fire. “Come, Watson, the game is afoot.”"
+    coda = ("Young Morton was acquitted at the Assizes on the strength of our evidence. Old Grey lived for "
+            "seven months after our interview, but he is now dead.")
+    ending = ("The lamp went out and Holmes sat on in the dark. Nothing more was said that night between "
+              "us, and I went up to bed.")
+    starts = scene_starts(f"I. THE FIRST\n\n{PARA}\n\n{PARA}\n\n{talk}\n\n{coda}\n\n"
+                          f"II. THE SECOND\n\n{PARA}\n\n{PARA}\n\n{talk}\n\n{ending}\n")
+    # What became of them, after the last words, opens a scene; the night simply ending does not.
+    assert [s[:10] for s in starts] == [PARA[:10], "Young Mort", PARA[:10]], starts

@@ -417,11 +417,21 @@ def _scene_spans(text: str, paras: list[Paragraph], kinds: list[str | None], idx
             elif in_flashback and _RETURN.search(_narration(first)):
                 close("return")
                 in_flashback = False
+            elif n == len(idx) - 1 and not _QUOTE_MARK.search(para) and _QUOTE_MARK.search(previous) \
+                    and _CODA.search(para.lower()):
+                close("coda")  # after the last words, the narrator tells what became of them, or the reader
             elif _EXIT.search(previous[-160:].lower()) or _moved(text, paras, current[-1]):
                 close("place")  # someone left at the end of the last paragraph: this one is elsewhere
         current.append(j)
     close("end")
     return spans
+
+
+_QUOTE_MARK = re.compile(r"[\"“”]")
+# A coda: the narration turns to the reader ("as you know") or to what came after ("lived for
+# seven months after", "is now dead", "to this day").
+_CODA = re.compile(r"\b(?:as you know|you and i|dear reader|reader|(?:days|weeks|months|years) (?:after|later|afterwards)|"
+                   r"is now|are now|to this day|ever since|since then|afterwards)\b")
 
 
 def _speech_goes_on(para: str) -> bool:
