@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 
 from bot.core.characters import SPEECH_VERBS, TITLES, Character
-from bot.core.language import LINK_WORDS, NOT_SOMEONE
+from bot.core.language import LINK_WORDS, NOT_SOMEONE, SENTENCE_OPENING
 from bot.core.segment import Paragraph
 from bot.core.text import sentences
 
@@ -109,7 +109,6 @@ SUBJECT_REACH = 300  # characters before a pronoun tag in which a subject of its
 _NOT_SUBJECT = re.compile(r"\b(?:to|with|of|at|for|by|from|on|upon|about|and|than)\s+$")
 _SENTENCE_GAP = re.compile(r"[.!?…][”\"’)]*\s+|\n\s*\n")
 _ABBREVIATION = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|St|Mme|Mlle|Capt|Col|Prof|Gen|Lt|Rev)\.$")
-_HEAD = re.compile(r"[\s(“\"‘']*(?:(?:and|but|then|so|now|yet)\s+)?", re.IGNORECASE)
 _DECIDED = ("narrator", "described")  # a tag that settles who speaks even with no character for them
 _PRONOUN_SUBJ = {"he": "male", "she": "female", "i": "narrator"}
 _NOUN_GENDER = {
@@ -266,7 +265,7 @@ class _Attributor:
         for m in _SENTENCE_GAP.finditer(window):
             if not _ABBREVIATION.search(window, max(0, m.start() - 5), m.start() + 1):  # "Capt." at most
                 start = m.end()
-        head = max(0, pos - 600) + _HEAD.match(window, start).end()
+        head = max(0, pos - 600) + SENTENCE_OPENING.match(window, start).end()
         word = (self.text[head : head + 4].split(None, 1) or [""])[0].lower().strip(",;")
         return head, _PRONOUN_SUBJ[word] if word in ("he", "she") else None
 

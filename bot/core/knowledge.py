@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from bot.core.characters import TITLES
 from bot.core.language import (BUILD_WORDS, FEATURE_WORDS, GARMENT_WORDS, RELATION_WORDS, SAME_FEATURE,
-                               SETTING_PREPOSITIONS)
+                               SENTENCE_OPENING, SETTING_PREPOSITIONS)
 
 _RELATION = "|".join(sorted(RELATION_WORDS))
 _FEATURES = "|".join(sorted(FEATURE_WORDS))
@@ -157,7 +157,7 @@ class Knowledge:
                     # a paragraph where she speaks, "her" is the speaker's, unless the sentence
                     # names another woman first.
                     mine = {speaker}
-                elif pronoun and topic.get(gender) and not _HEAD.sub("", sentence[: m.start()]):
+                elif pronoun and topic.get(gender) and not SENTENCE_OPENING.sub("", sentence[: m.start()], count=1):
                     # "She was short, plump, and fair": a sentence that opens on "she" is about
                     # whom the sentences before were about.
                     mine = {topic[gender]}
@@ -259,7 +259,6 @@ class Knowledge:
         return list(dict.fromkeys(u for u in found if u < limit))
 
 
-_HEAD = re.compile(r"^[\s“\"‘'(]*(?:(?:and|but|then|so|yet)\s+)?", re.IGNORECASE)
 
 
 def _topics(topic: dict[str, str | None], sentence: str, named: set[str], patterns: dict,
@@ -268,7 +267,7 @@ def _topics(topic: dict[str, str | None], sentence: str, named: set[str], patter
     sentence that opens on someone's name makes them the topic for their gender; one that opens
     on "he" or "she" keeps that gender's topic; any other sentence that names another person of
     a gender (not as "Mrs. Goddard's") leaves it unknown."""
-    rest = sentence[len(_HEAD.match(sentence).group()) :]
+    rest = sentence[len(SENTENCE_OPENING.match(sentence).group()) :]
     first = rest.split(None, 1)[0].lower() if rest.strip() else ""
     keep = {"he": "male", "she": "female"}.get(first)
     for name in named:

@@ -3,6 +3,12 @@ related, where a story happens). Names of people, titles and speech verbs are in
 bot/core/characters.py."""
 from __future__ import annotations
 
+import re
+
+# What may open a sentence before its first real word: quote marks, a bracket, a joining word
+# ("And she said", "“Then he").
+SENTENCE_OPENING = re.compile(r"[\s(“\"‘']*(?:(?:and|but|then|so|now|yet)\s+)?", re.IGNORECASE)
+
 # What someone wears: "her elegant nightgown slightly askew".
 GARMENT_WORDS = frozenset("""
 gown dress nightgown coat cloak hat bonnet waistcoat uniform boots spectacles shawl petticoat apron cap gloves
