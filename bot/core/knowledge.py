@@ -259,8 +259,6 @@ class Knowledge:
         return list(dict.fromkeys(u for u in found if u < limit))
 
 
-
-
 def _topics(topic: dict[str, str | None], sentence: str, named: set[str], patterns: dict,
             gender_of: dict[str, str | None]) -> None:
     """Keep, per gender, whom the narration is about (centering's backward-looking centre): a
