@@ -180,3 +180,16 @@ def test_a_coda_after_the_last_words_is_a_scene_of_its_own() -> None:
                           f"II. THE SECOND\n\n{PARA}\n\n{PARA}\n\n{talk}\n\n{ending}\n")
     # What became of them, after the last words, opens a scene; the night simply ending does not.
     assert [s[:10] for s in starts] == [PARA[:10], "Young Mort", PARA[:10]], starts
+
+
+def test_the_telling_turning_to_the_present_opens_a_scene() -> None:
+    before = ("He walked on through the forest all night, and the road grew stranger under his feet. "
+              "He was tired and he had not eaten since the morning.")
+    vision = ("Then, for now he sees another place, he stands at the gate of his own home. "
+              "Everything is as he left it, and his wife comes down the steps to meet him.")
+    habit = ("He had the habit, which he has kept all his life, of counting the trees. He counted them "
+             "now, one by one, as the road went on.")
+    starts = scene_starts(f"{PARA}\n\n{before}\n\n{before}\n\n{vision}\n\n{PARA}\n")
+    assert [s[:10] for s in starts] == [PARA[:10], "Then, for "], starts
+    # One remark in the present ("which he has kept") is no turn of the telling.
+    assert len(scene_starts(f"{PARA}\n\n{before}\n\n{before}\n\n{habit}\n\n{PARA}\n")) == 1

@@ -420,6 +420,8 @@ def _scene_spans(text: str, paras: list[Paragraph], kinds: list[str | None], idx
             elif n == len(idx) - 1 and not _QUOTE_MARK.search(para) and _QUOTE_MARK.search(previous) \
                     and _CODA.search(para.lower()):
                 close("coda")  # after the last words, the narrator tells what became of them, or the reader
+            elif _turns_to_present(para, previous):
+                close("tense")  # the telling turns to the present: a vision, a dream, the narrator's now
             elif _EXIT.search(previous[-160:].lower()) or _moved(text, paras, current[-1]):
                 close("place")  # someone left at the end of the last paragraph: this one is elsewhere
         current.append(j)
@@ -432,6 +434,31 @@ _QUOTE_MARK = re.compile(r"[\"“”]")
 # seven months after", "is now dead", "to this day").
 _CODA = re.compile(r"\b(?:as you know|you and i|dear reader|reader|(?:days|weeks|months|years) (?:after|later|afterwards)|"
                    r"is now|are now|to this day|ever since|since then|afterwards)\b")
+
+
+# "now he sees another scene": a third person in the present tense, in narration told in the past.
+_NOT_VERB_S = ("always|perhaps|thus|was|his|its|this|less|unless|sometimes|nevertheless|afterwards|towards|"
+               "yes|as|us|has been|does not")
+# "he" or "she" at a word's start, written so that re's scan can skip ahead to an h or an s (a
+# leading \b makes it try every position: three times slower on a novel).
+_HE_SHE = r"[HhSs](?<!\w.)(?:(?<=[Hh])e|(?<=[Ss])he)"
+_PRESENT = re.compile(_HE_SHE + rf" (?:(?:\w+ly|now|still|then|again) )?(?!(?:{_NOT_VERB_S})\b)"
+                      r"(?:is|has|does|[a-z]{2,}[^s\W]s)\b")
+_PAST = re.compile(_HE_SHE + r" (?:was|had|did|[a-z]{2,}ed)\b")
+
+
+def _told(para: str) -> str:
+    """The narration, without speech in double or single quotes."""
+    return re.sub(r"‘[^’]*(?:’(?!\w)|$)", " ", _narration(para))
+
+
+def _turns_to_present(para: str, previous: str) -> bool:
+    """The telling turns to the present ("now he sees another scene ... he stands at the gate"),
+    from a paragraph told in the past: a vision, a dream, the narrator's now."""
+    if not _PRESENT.search(para):  # most paragraphs: no need to strip their speech
+        return False
+    told = _told(previous)
+    return len(_PRESENT.findall(_told(para))) >= 2 and not _PRESENT.search(told) and bool(_PAST.search(told))
 
 
 def _speech_goes_on(para: str) -> bool:
