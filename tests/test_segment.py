@@ -193,3 +193,25 @@ def test_the_telling_turning_to_the_present_opens_a_scene() -> None:
     assert [s[:10] for s in starts] == [PARA[:10], "Then, for "], starts
     # One remark in the present ("which he has kept") is no turn of the telling.
     assert len(scene_starts(f"{PARA}\n\n{before}\n\n{before}\n\n{habit}\n\n{PARA}\n")) == 1
+
+
+def test_a_day_passed_a_carriage_taken_or_a_house_reached_opens_a_scene() -> None:
+    talk = "“We shall see,” said Holmes, lighting his pipe by the fire. “Come, Watson, the game is afoot.”"
+    text = (f"{PARA}\n\n{PARA}\n\n{talk}\n\n"
+            f"It had cleared in the evening, and the roofs were drying in the last light. {PARA}\n\n{talk}\n\n"
+            f"All day I was busy with my patients, and I did not see him again until dusk. {PARA}\n\n"
+            f"{PARA} And so we were soon rattling away in a hansom through the empty streets.\n\n"
+            f"The inn stood at the end of the lane, dark but for one window. {PARA}\n\n{talk}\n\n"
+            f"We had pulled up in front of a low farmhouse with a lamp burning in the porch. {PARA}\n\n"
+            f"She pulled up her sleeve and showed him the scar. {PARA}\n")
+    starts = scene_starts(text)
+    # Pulling up a sleeve is no arrival.
+    assert [s[:10] for s in starts] == [PARA[:10], "It had cle", "All day I ", "The inn st", "We had pul"], starts
+
+
+def test_a_coda_may_quote_a_word_or_two_and_may_say_what_was_never_to_be() -> None:
+    talk = "“We shall see,” said Holmes, lighting his pipe by the fire. “Come, Watson, the game is afoot.”"
+    coda = ("But the letters never reached them: their ship was lost, and of her crew we know only what a "
+            "broken oar marked “L. S.” could tell. They were never to know how near they had come.")
+    starts = scene_starts(f"{PARA}\n\n{PARA}\n\n{talk}\n\n{coda}\n")
+    assert [s[:10] for s in starts] == [PARA[:10], "But the le"], starts

@@ -154,7 +154,7 @@ _TIME_JUMP = re.compile(
     r"|(?:hours|days|weeks|months|years) (?:later|passed|went by)"
     r"|meanwhile|in the meantime|at (?:dawn|daybreak|dusk|midnight|noon)"
     r"|when (?:he|she|they|i) (?:woke|awoke)|the morning after|by the time"
-    r"|all (?:that|the next|next|the following) (?:day|night|morning|evening|afternoon)"  # "All that day he traveled"
+    r"|all (?:that |the next |next |the following )?(?:day|night|morning|evening|afternoon)"  # "All that day he traveled", "All day I was engaged"
     r"|the whole of (?:the )?(?:next|that|following) (?:day|night|morning|evening)"
     # "It was nearly four o'clock when we", "It was late before Holmes returned", "It was about
     # ten minutes before we regained our cab": the narration names the hour it has jumped to.
@@ -167,11 +167,14 @@ _TIME_JUMP = re.compile(
 # _NEW_DAY, _PAST_PERFECT, _ANCHOR, _EXIT and _LEAVING are matched against lower-cased text
 # (half the time of re.IGNORECASE, on every paragraph of a novel).
 # "The morning broke bright and cloudless": a new day anywhere in a paragraph's first sentence.
-_NEW_DAY = re.compile(r"\b(?:the )?(?:morning|day|dawn) (?:broke|dawned|came)\b|\bnext (?:morning|day)\b")
+_NEW_DAY = re.compile(r"\b(?:the )?(?:morning|day|dawn) (?:broke|dawned|came)\b|\bnext (?:morning|day)\b"
+                      r"|^(?:\S+ ){0,5}?(?:early |late )?in the (?:morning|evening|afternoon)\b")  # "It had cleared in the morning"
 # Someone arriving somewhere opens a scene there: "When Della reached home", "As they entered the hall".
 _ARRIVAL = re.compile(
     r"^(?:(?:when|as soon as|as|after|once)\s+(?:[\w’'.]+\s+){1,3}?(?:reached|arrived|entered|got home|got back|came home|"
     r"came back|returned)"
+    # "We had pulled up in front of a large villa", "They arrived at the inn"
+    r"|(?:we|they|i|he|she)\s+(?:had\s+)?(?:at (?:last|length)\s+)?(?:(?:pulled|drew) up(?= (?:in front of|at|before|outside|beside)\b)|arrived at|arrived in)"
     # "Pierre reaching the house first went into", "Having left Lestrade at his rooms, we drove"
     r"|(?:on |upon |having |after )?(?:[\w’'.]+\s+){0,2}?(?:reaching(?! (?:out|for|over|up|down|across)\b)|arriving at|arriving in|returning to|having reached|"
     r"having arrived|having left|having parted from|on leaving))\b", re.IGNORECASE)
@@ -184,7 +187,7 @@ _PAST_PERFECT = re.compile(
 _ANCHOR = re.compile(
     r"\b(?:one day|one night|one evening|one morning|that day|the day that|the day when|years ago|"
     r"(?:weeks|months|days|years) (?:ago|before|earlier)|long ago|once,|back then|the night before|"
-    r"the first time|a while ago|as a child|when (?:he|she|they|i) (?:was|were) (?:young|a child|little))\b",
+    r"(?<!not )the first time|a while ago|as a child|when (?:he|she|they|i) (?:was|were) (?:young|a child|little))\b",
 )
 _RETURN = re.compile(r"\b(?:continued|still|now|again|back in the present|present day)\b", re.IGNORECASE)
 _PLACES = (
@@ -417,7 +420,7 @@ def _scene_spans(text: str, paras: list[Paragraph], kinds: list[str | None], idx
             elif in_flashback and _RETURN.search(_narration(first)):
                 close("return")
                 in_flashback = False
-            elif n == len(idx) - 1 and not _QUOTE_MARK.search(para) and _QUOTE_MARK.search(previous) \
+            elif n == len(idx) - 1 and not _SPEECH.search(para) and _QUOTE_MARK.search(previous) \
                     and _CODA.search(para.lower()):
                 close("coda")  # after the last words, the narrator tells what became of them, or the reader
             elif _turns_to_present(para, previous):
@@ -430,10 +433,12 @@ def _scene_spans(text: str, paras: list[Paragraph], kinds: list[str | None], idx
 
 
 _QUOTE_MARK = re.compile(r"[\"“”]")
+# Speech: a quotation of three words or more (not a name in quotes, "the letters “L. S.”").
+_SPEECH = re.compile(r"[\"“](?:[^\"”\s]+\s+){2,}")
 # A coda: the narration turns to the reader ("as you know") or to what came after ("lived for
-# seven months after", "is now dead", "to this day").
+# seven months after", "is now dead", "to this day", "were never to receive").
 _CODA = re.compile(r"\b(?:as you know|you and i|dear reader|reader|(?:days|weeks|months|years) (?:after|later|afterwards)|"
-                   r"is now|are now|to this day|ever since|since then|afterwards)\b")
+                   r"is now|are now|to this day|ever since|since then|afterwards|(?:was|were) never to)\b")
 
 
 # "now he sees another scene": a third person in the present tense, in narration told in the past.
@@ -478,7 +483,9 @@ def _indented(text: str, para: Paragraph) -> bool:
 
 _LEAVING = re.compile(rf"\b(?:out (?:of )?the door|down the stairs|out into|into the street|to the street|"
                       rf"left the (?:[a-z]+ )?(?:{_PLACES})\b|"
-                      r"went out|walked out|ran out|hurried out|set out|drove (?:off|away)|rode (?:off|away))\b")
+                      r"went out|walked out|ran out|hurried out|set out|drove (?:off|away)|rode (?:off|away)|"
+                      r"(?:speeding|driving|drove|rattling|rattled|galloping|galloped|off|away)\b[^.]{0,20}\b(?:in|into) "
+                      r"(?:a|the|his|her|our|their) (?:hansom|cab|carriage|sleigh|trap|coach|four-wheeler|calèche|droshky))\b")
 
 
 def _moved(text: str, paras: list[Paragraph], j: int) -> bool:
