@@ -258,3 +258,16 @@ def test_an_old_spelling_of_a_name_is_the_same_person() -> None:
             "Buonaparte was cursed. Napoleon laughed. Katerina sang, and Katarina Ivanovna danced.\n")
     found = names(text)
     assert person_of(found, "Buonaparte") == "Napoleon Bonaparte", found
+
+
+def test_another_form_of_a_given_name_said_with_her_surname_is_her() -> None:
+    text = ("Anastasia Orlova came in. Anastasia laughed, and Anastasia sang by the window. "
+            "\"Anastasie!\" said Prince Boris. \"Dear Anastasie,\" said Prince Boris, \"Anastasie Orlova "
+            "is the best of us.\" Anastasie smiled. Anastasia Orlova danced and Anastasia waved. "
+            "Prince Boris spoke of Anastasie Orlova again. Anastasia went home.\n"
+            "Maria Belova sat alone. Marianne wrote to Maria, and Marianne wept; Marianne was tired.\n")
+    found = names(text)
+    # The French form, said with her surname, is her; a name begun alike but never said with
+    # that surname is someone else.
+    assert person_of(found, "Anastasie") == person_of(found, "Anastasia Orlova"), found
+    assert person_of(found, "Marianne") != person_of(found, "Maria Belova"), found

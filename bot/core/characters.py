@@ -242,7 +242,7 @@ def detect(text: str, start: int, end: int, setting: StorySetting | None = None
 
     _load_name_genders({w for form in people for w in form.split() if w.rstrip(".") not in TITLES})
     characters = _cluster(people, min_full=max(1, min_count - 1))
-    characters = _join_given_names(characters)
+    characters = _join_given_variants(_join_given_names(characters), forms)
     _adopt_bare_surnames(characters, forms)
     epithets = _epithet_speakers(text, start, end, ignore, names={w.lower() for form in people for w in form.split()})
     characters = _apply_config(characters + epithets, setting)
@@ -682,6 +682,37 @@ def _join_given_names(characters: list[Character]) -> list[Character]:
         keep.gender = keep.gender or gone.gender
         out.remove(gone)
         pet_forms[id(keep)] = pets(keep)
+    return out
+
+
+def _join_given_variants(characters: list[Character], forms: dict[str, _Form]) -> list[Character]:
+    """A given name that the book also writes with someone's surname ("Natalie Rostóva",
+    said twice) and that starts as that person's given name does ("Natalie", "Natásha": the
+    French and the Russian form of one name) is that person: the same family, the same name
+    begun the same way. Never when two people could have it, nor across genders."""
+    def surnames(c: Character) -> set[str]:
+        return {a.split()[-1] for a in (c.name, *c.aliases) if len(a.split()) > 1}
+
+    def firsts(c: Character) -> set[str]:
+        return {_plain(a.split()[0]).lower() for a in (c.name, *c.aliases) if a.split()[0].rstrip(".") not in TITLES}
+
+    out = list(characters)
+    for c in sorted(characters, key=lambda c: c.mentions):
+        given = c.name.split()[0]
+        if c not in out or given.rstrip(".") in TITLES or any(a.split()[0] != given for a in c.aliases):
+            continue
+        said = surnames(c) | {form.split()[1] for form in forms if form.count(" ") == 1 and form.split()[0] == given}
+        own = _plain(given).lower()
+        hosts = [h for h in out if h is not c and said & surnames(h) and own not in firsts(h)
+                 and any(len(f) >= 4 and f[:4] == own[:4] for f in firsts(h))
+                 and (c.gender is None or h.gender is None or c.gender == h.gender)]
+        if len(hosts) != 1:
+            continue
+        keep = hosts[0]
+        keep.aliases = sorted({*keep.aliases, *c.aliases, *(f"{given} {s}" for s in said & surnames(keep))},
+                              key=lambda a: (-len(a), a))
+        keep.mentions += c.mentions
+        out.remove(c)
     return out
 
 
