@@ -215,3 +215,16 @@ def test_a_coda_may_quote_a_word_or_two_and_may_say_what_was_never_to_be() -> No
             "broken oar marked “L. S.” could tell. They were never to know how near they had come.")
     starts = scene_starts(f"{PARA}\n\n{PARA}\n\n{talk}\n\n{coda}\n")
     assert [s[:10] for s in starts] == [PARA[:10], "But the le"], starts
+
+
+def test_the_hour_said_in_passing_opens_a_scene_and_a_place_left_in_a_tale_does_not() -> None:
+    talk = "“We shall see,” said Holmes, lighting his pipe by the fire. “Come, Watson, the game is afoot.”"
+    tale = ("“I waited until my stepfather was asleep,” said she, “and then I crept down the stairs "
+            "and out into the garden, where the moon was shining.”")
+    text = (f"{PARA}\n\n{PARA}\n\n{talk}\n\n"
+            f"I had been kept at the hospital, and it was a little after half-past six when I reached the house. {PARA}\n\n{talk}\n\n"
+            f"It was a bitter night, so we put on our coats and went out. {PARA}\n\n{talk}\n\n"
+            f"About nine o’clock the light in the window went out. {PARA}\n\n{talk}\n\n{tale}\n\n"
+            f"“And what did you see there?” asked Holmes, leaning forward in his chair by the fire.\n\n{PARA}\n")
+    starts = scene_starts(text)
+    assert [s[:10] for s in starts] == [PARA[:10], "I had been", "It was a b", "About nine"], starts

@@ -146,7 +146,8 @@ _TIME_JUMP = re.compile(
     r"(?:(?:the|that|on the) (?:next|following|same) (?:morning|day|night|evening|afternoon|week|month|year)"
     r"|(?:early |late )?(?:the )?next (?:morning|day|night|evening|afternoon|week)"
     rf"|the (?:next|following) (?:{_NUMBERS}) (?:hours|days|weeks|months|years|minutes)"
-    rf"|(?:at|by) (?:\d{{1,2}}|{_NUMBERS})(?:[.:]\d\d)? o['’]clock"
+    rf"|(?:at|by|about|towards?|soon after|shortly after) (?:\d{{1,2}}|{_NUMBERS})(?:[.:]\d\d)? o['’]clock"
+    r"|it was an? (?:\w+[ ,]+){1,2}?(?:night|morning|evening|afternoon|day)\b"  # "It was a bitter night, so we"
     r"|(?:that|this) (?:night|evening|morning|afternoon)\b"
     r"|later(?: that| in the| on|,)"
     r"|(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|several|a few|many|some) "
@@ -168,7 +169,10 @@ _TIME_JUMP = re.compile(
 # (half the time of re.IGNORECASE, on every paragraph of a novel).
 # "The morning broke bright and cloudless": a new day anywhere in a paragraph's first sentence.
 _NEW_DAY = re.compile(r"\b(?:the )?(?:morning|day|dawn) (?:broke|dawned|came)\b|\bnext (?:morning|day)\b"
-                      r"|^(?:\S+ ){0,5}?(?:early |late )?in the (?:morning|evening|afternoon)\b")  # "It had cleared in the morning"
+                      r"|^(?:\S+ ){0,5}?(?:early |late )?in the (?:morning|evening|afternoon)\b"  # "It had cleared in the morning"
+                      # "I had been delayed at a case, and it was a little after half-past six when I found myself"
+                      r"|\bit was (?:(?:a little|just|nearly|almost|about|already) )?(?:(?:after|past|before) )?"
+                      r"(?:half[- ]past|a quarter (?:past|to)|\w+ o['’]clock)\b[^.;]{0,12}\bwhen\b")
 # Someone arriving somewhere opens a scene there: "When Della reached home", "As they entered the hall".
 _ARRIVAL = re.compile(
     r"^(?:(?:when|as soon as|as|after|once)\s+(?:[\w’'.]+\s+){1,3}?(?:reached|arrived|entered|got home|got back|came home|"
@@ -425,7 +429,7 @@ def _scene_spans(text: str, paras: list[Paragraph], kinds: list[str | None], idx
                 close("coda")  # after the last words, the narrator tells what became of them, or the reader
             elif _turns_to_present(para, previous):
                 close("tense")  # the telling turns to the present: a vision, a dream, the narrator's now
-            elif _EXIT.search(previous[-160:].lower()) or _moved(text, paras, current[-1]):
+            elif _EXIT.search(_told(previous)[-160:].lower()) or _moved(previous):
                 close("place")  # someone left at the end of the last paragraph: this one is elsewhere
         current.append(j)
     close("end")
@@ -488,10 +492,11 @@ _LEAVING = re.compile(rf"\b(?:out (?:of )?the door|down the stairs|out into|into
                       r"(?:a|the|his|her|our|their) (?:hansom|cab|carriage|sleigh|trap|coach|four-wheeler|calèche|droshky))\b")
 
 
-def _moved(text: str, paras: list[Paragraph], j: int) -> bool:
-    """Whether paragraph ``j`` ends with someone leaving ("she fluttered out the door and down
-    the stairs to the street"): a new place after it is a new scene, one merely mentioned is not."""
-    return bool(_LEAVING.search(text[paras[j].start : paras[j].end][-200:].lower()))
+def _moved(para: str) -> bool:
+    """Whether the narration of ``para`` ends with someone leaving ("she fluttered out the door
+    and down the stairs to the street"; not a place left in a tale told in the room): a new
+    place after it is a new scene, one merely mentioned is not."""
+    return bool(_LEAVING.search(_told(para)[-200:].lower()))
 
 
 def _new_place(para_places, current: list[int], para: str) -> bool:
