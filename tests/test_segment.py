@@ -224,7 +224,8 @@ def test_the_hour_said_in_passing_opens_a_scene_and_a_place_left_in_a_tale_does_
     text = (f"{PARA}\n\n{PARA}\n\n{talk}\n\n"
             f"I had been kept at the hospital, and it was a little after half-past six when I reached the house. {PARA}\n\n{talk}\n\n"
             f"It was a bitter night, so we put on our coats and went out. {PARA}\n\n{talk}\n\n"
-            f"About nine o’clock the light in the window went out. {PARA}\n\n{talk}\n\n{tale}\n\n"
+            f"About nine o’clock the light in the window went out. {PARA}\n\n{talk}\n\n"
+            f"At Dover we were lucky enough to find the boat still at the quay. {PARA}\n\n{talk}\n\n{tale}\n\n"
             f"“And what did you see there?” asked Holmes, leaning forward in his chair by the fire.\n\n{PARA}\n")
     starts = scene_starts(text)
-    assert [s[:10] for s in starts] == [PARA[:10], "I had been", "It was a b", "About nine"], starts
+    assert [s[:10] for s in starts] == [PARA[:10], "I had been", "It was a b", "About nine", "At Dover w"], starts

@@ -182,6 +182,8 @@ _ARRIVAL = re.compile(
     # "Pierre reaching the house first went into", "Having left Lestrade at his rooms, we drove"
     r"|(?:on |upon |having |after )?(?:[\w’'.]+\s+){0,2}?(?:reaching(?! (?:out|for|over|up|down|across)\b)|arriving at|arriving in|returning to|having reached|"
     r"having arrived|having left|having parted from|on leaving))\b", re.IGNORECASE)
+# A named place first, then who is there: "At Waterloo we were fortunate in catching a train".
+_AT_PLACE = re.compile(r"(?:At|In) [A-Z][\w’'-]+,? (?:we|they|I|he|she)\b")
 # A flashback opens in the past perfect with a time anchor ("Caroline had asked one day").
 _PAST_PERFECT = re.compile(
     r"\bhad\s+(?:\w+ly\s+)?(?!(?:a|an|the|to|no|not|nothing|his|her|their|its|my|your|our|some|any|"
@@ -412,7 +414,7 @@ def _scene_spans(text: str, paras: list[Paragraph], kinds: list[str | None], idx
             if _TIME_JUMP.match(narration_first.strip(" \"“,")) or _NEW_DAY.search(narration_first.lower()):
                 close("time")
                 in_flashback = False
-            elif _ARRIVAL.match(narration_first.strip(" \"“,")):
+            elif _ARRIVAL.match(narration_first.strip(" \"“,")) or _AT_PLACE.match(narration_first.strip(" \"“,")):
                 close("place")
                 in_flashback = False
             elif not in_flashback and _PAST_PERFECT.search(_narration(para)[:240].lower()) and _ANCHOR.search(para[:400].lower()):
