@@ -416,3 +416,16 @@ def test_a_scene_is_found_by_its_moment_not_by_words_spread_over_a_long_scene() 
     ix = build_text(f"{long_scene}\n\n* * *\n\n{short_scene}\n", "della")
     hits = search.Searcher(ix).scenes("della crying on the couch")
     assert hits and "handkerchief" in ix.text[hits[0].start : hits[0].end]
+
+
+def test_a_search_for_the_ending_finds_a_storys_last_scene() -> None:
+    fill = "The rain fell on the roofs of the old town, and the lamps were lit along the river. "
+    first = (f"I. THE LAMP\n\nTom found the old lamp in the attic and carried it down to Mary. {fill * 3}\n\n* * *\n\n"
+             f"Tom and Mary talked about the lamp by the fire. The lamp was Mary's grandmother's. {fill * 3}\n\n* * *\n\n"
+             f"At last Mary gave the lamp to the museum, and Tom never saw it again. {fill * 3}\n\n")
+    second = (f"II. THE BOAT\n\nTom rowed the boat across the lake. {fill * 3}\n\n* * *\n\n"
+              f"Mary painted the boat blue. {fill * 3}\n")
+    ix = build_text(first + second, "lamp")
+    hits = search.Searcher(ix).scenes("what happened to the lamp at the end")
+    # The lamp is in every scene of its story: the one asked for is the story's last.
+    assert hits and "museum" in ix.text[hits[0].start : hits[0].end], [h.title for h in hits]

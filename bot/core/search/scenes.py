@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from bot.core.search.question import understand
+from bot.core.search.question import PLACE_IN_STORY, understand
 from bot.core.search.quotes import best_quote, trim
 from bot.core.search.rerank import z
 from bot.core.search.results import SceneHit
@@ -41,6 +41,10 @@ def search(sr, keywords: str, top: int = 5) -> list[SceneHit]:
     if q.characters:
         wanted = set(q.characters)
         scores *= np.array([1.0 + 0.3 * len(wanted & set(s.characters)) / len(wanted) for s in ix.scenes])
+    # "the twist ending", "how it ends, james gets off": the last scene of a chapter (a story of
+    # a collection) before the others; "how it starts", the first.
+    edge = edges(ix.scenes, where) * sr.w.scene_edge if (where := placed(keywords)) else np.zeros(n)
+    scores *= 1 + edge
     passages = nearness(sr, keywords) if not (scores > 0).any() else None
     near = meaning(sr, passages) if passages is not None else None
     by_meaning = near is not None and len(near) >= 3
@@ -49,7 +53,7 @@ def search(sr, keywords: str, top: int = 5) -> list[SceneHit]:
         # passage nearest the words. (Fused with the words as answers are, it did worse on the
         # tuning lookups than the words alone.) When no scene stands out, the closest three
         # are still shown, marked as found by meaning.
-        scores = near - near.min() + 1e-3
+        scores = (near - near.min() + 1e-3) * (1 + edge)
         if z(near).max() < sr.w.scene_meaning_min:
             top = min(top, 3)
     order = [int(i) for i in np.argsort(-scores)[:top] if scores[i] > 0]
@@ -66,6 +70,19 @@ def search(sr, keywords: str, top: int = 5) -> list[SceneHit]:
         out.append(SceneHit(s.id, s.title, s.start, s.end, s.chapter, s.characters,
                             trim(ix.text[a:b], 300), float(scores[i]), by_meaning))
     return out
+
+
+def placed(keywords: str) -> str | None:
+    """Where in the story a search asks about ("end", "start"), if anywhere."""
+    return next((where for where, asks in PLACE_IN_STORY.items() if asks.search(keywords)), None)
+
+
+def edges(scenes, where: str) -> np.ndarray:
+    """1 for each chapter's last scene (``where`` is "end") or first ("start"), else 0."""
+    n = len(scenes)
+    if where == "end":
+        return np.array([float(i == n - 1 or scenes[i + 1].chapter != s.chapter) for i, s in enumerate(scenes)])
+    return np.array([float(i == 0 or scenes[i - 1].chapter != s.chapter) for i, s in enumerate(scenes)])
 
 
 def moments(sr, terms: list[str], n: int) -> np.ndarray:
