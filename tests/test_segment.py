@@ -5,6 +5,7 @@ from bot.core import loader, segment
 from conftest import build_text
 
 PARA = "Anna walked along the river and thought about the letter she had sent. " * 3
+TALK = "“We shall see,” said Holmes, lighting his pipe by the fire. “Come, Watson, the game is afoot.”"
 
 
 def chapters(text: str) -> list[str]:
@@ -119,10 +120,9 @@ def scene_starts(text: str, n: int = 24) -> list[str]:
 
 
 def test_the_hour_named_or_a_place_left_behind_opens_a_scene() -> None:
-    talk = "“We shall see,” said Holmes, lighting his pipe by the fire. “Come, Watson, the game is afoot.”"
-    text = (f"{PARA}\n\n{PARA}\n\n{talk}\n\n"
-            f"It was nearly four o’clock when we at last found ourselves at the little town of Ross. {PARA}\n\n{talk}\n\n"
-            f"There was no rain, and the morning broke bright and cloudless. {PARA}\n\n{talk}\n\n"
+    text = (f"{PARA}\n\n{PARA}\n\n{TALK}\n\n"
+            f"It was nearly four o’clock when we at last found ourselves at the little town of Ross. {PARA}\n\n{TALK}\n\n"
+            f"There was no rain, and the morning broke bright and cloudless. {PARA}\n\n{TALK}\n\n"
             f"Having left the inspector at his rooms, we drove to our hotel, where lunch was waiting. {PARA}\n")
     starts = scene_starts(text)
     assert [s[:10] for s in starts] == [PARA[:10], "It was nea", "There was ", "Having lef"], starts
@@ -171,13 +171,12 @@ def test_a_scene_is_set_where_its_narration_is_not_where_a_tale_told_in_it_went(
 
 
 def test_a_coda_after_the_last_words_is_a_scene_of_its_own() -> None:
-    talk = "“We shall see,” said Holmes, lighting his pipe by the fire. “Come, Watson, the game is afoot.”"
     coda = ("Young Morton was acquitted at the Assizes on the strength of our evidence. Old Grey lived for "
             "seven months after our interview, but he is now dead.")
     ending = ("The lamp went out and Holmes sat on in the dark. Nothing more was said that night between "
               "us, and I went up to bed.")
-    starts = scene_starts(f"I. THE FIRST\n\n{PARA}\n\n{PARA}\n\n{talk}\n\n{coda}\n\n"
-                          f"II. THE SECOND\n\n{PARA}\n\n{PARA}\n\n{talk}\n\n{ending}\n")
+    starts = scene_starts(f"I. THE FIRST\n\n{PARA}\n\n{PARA}\n\n{TALK}\n\n{coda}\n\n"
+                          f"II. THE SECOND\n\n{PARA}\n\n{PARA}\n\n{TALK}\n\n{ending}\n")
     # What became of them, after the last words, opens a scene; the night simply ending does not.
     assert [s[:10] for s in starts] == [PARA[:10], "Young Mort", PARA[:10]], starts
 
@@ -195,37 +194,36 @@ def test_the_telling_turning_to_the_present_opens_a_scene() -> None:
     assert len(scene_starts(f"{PARA}\n\n{before}\n\n{before}\n\n{habit}\n\n{PARA}\n")) == 1
 
 
+def after_talk(*paragraphs: str) -> list[str]:
+    """The scene starts of a story that opens, talks, then goes on with ``paragraphs``."""
+    return [s[:10] for s in scene_starts("\n\n".join([PARA, PARA, TALK, *paragraphs]) + "\n")]
+
+
 def test_a_day_passed_a_carriage_taken_or_a_house_reached_opens_a_scene() -> None:
-    talk = "“We shall see,” said Holmes, lighting his pipe by the fire. “Come, Watson, the game is afoot.”"
-    text = (f"{PARA}\n\n{PARA}\n\n{talk}\n\n"
-            f"It had cleared in the evening, and the roofs were drying in the last light. {PARA}\n\n{talk}\n\n"
-            f"All day I was busy with my patients, and I did not see him again until dusk. {PARA}\n\n"
-            f"{PARA} And so we were soon rattling away in a hansom through the empty streets.\n\n"
-            f"The inn stood at the end of the lane, dark but for one window. {PARA}\n\n{talk}\n\n"
-            f"We had pulled up in front of a low farmhouse with a lamp burning in the porch. {PARA}\n\n"
-            f"She pulled up her sleeve and showed him the scar. {PARA}\n")
-    starts = scene_starts(text)
+    starts = after_talk(
+        f"It had cleared in the evening, and the roofs were drying in the last light. {PARA}", TALK,
+        f"All day I was busy with my patients, and I did not see him again until dusk. {PARA}",
+        f"{PARA} And so we were soon rattling away in a hansom through the empty streets.",
+        f"The inn stood at the end of the lane, dark but for one window. {PARA}", TALK,
+        f"We had pulled up in front of a low farmhouse with a lamp burning in the porch. {PARA}",
+        f"She pulled up her sleeve and showed him the scar. {PARA}")
     # Pulling up a sleeve is no arrival.
-    assert [s[:10] for s in starts] == [PARA[:10], "It had cle", "All day I ", "The inn st", "We had pul"], starts
+    assert starts == [PARA[:10], "It had cle", "All day I ", "The inn st", "We had pul"], starts
 
 
 def test_a_coda_may_quote_a_word_or_two_and_may_say_what_was_never_to_be() -> None:
-    talk = "“We shall see,” said Holmes, lighting his pipe by the fire. “Come, Watson, the game is afoot.”"
     coda = ("But the letters never reached them: their ship was lost, and of her crew we know only what a "
             "broken oar marked “L. S.” could tell. They were never to know how near they had come.")
-    starts = scene_starts(f"{PARA}\n\n{PARA}\n\n{talk}\n\n{coda}\n")
-    assert [s[:10] for s in starts] == [PARA[:10], "But the le"], starts
+    assert after_talk(coda) == [PARA[:10], "But the le"]
 
 
 def test_the_hour_said_in_passing_opens_a_scene_and_a_place_left_in_a_tale_does_not() -> None:
-    talk = "“We shall see,” said Holmes, lighting his pipe by the fire. “Come, Watson, the game is afoot.”"
     tale = ("“I waited until my stepfather was asleep,” said she, “and then I crept down the stairs "
             "and out into the garden, where the moon was shining.”")
-    text = (f"{PARA}\n\n{PARA}\n\n{talk}\n\n"
-            f"I had been kept at the hospital, and it was a little after half-past six when I reached the house. {PARA}\n\n{talk}\n\n"
-            f"It was a bitter night, so we put on our coats and went out. {PARA}\n\n{talk}\n\n"
-            f"About nine o’clock the light in the window went out. {PARA}\n\n{talk}\n\n"
-            f"At Dover we were lucky enough to find the boat still at the quay. {PARA}\n\n{talk}\n\n{tale}\n\n"
-            f"“And what did you see there?” asked Holmes, leaning forward in his chair by the fire.\n\n{PARA}\n")
-    starts = scene_starts(text)
-    assert [s[:10] for s in starts] == [PARA[:10], "I had been", "It was a b", "About nine", "At Dover w"], starts
+    starts = after_talk(
+        f"I had been kept at the hospital, and it was a little after half-past six when I reached the house. {PARA}", TALK,
+        f"It was a bitter night, so we put on our coats and went out. {PARA}", TALK,
+        f"About nine o’clock the light in the window went out. {PARA}", TALK,
+        f"At Dover we were lucky enough to find the boat still at the quay. {PARA}", TALK, tale,
+        "“And what did you see there?” asked Holmes, leaning forward in his chair by the fire.", PARA)
+    assert starts == [PARA[:10], "I had been", "It was a b", "About nine", "At Dover w"], starts
