@@ -410,7 +410,7 @@ def _scene_spans(text: str, paras: list[Paragraph], kinds: list[str | None], idx
             pass  # too short to be a scene of its own yet
         else:
             first = _first_sentence(para)
-            narration_first = _narration(first)
+            narration_first = " ".join(_narration(first).split())  # a line break is a space: texts come hard-wrapped
             if _TIME_JUMP.match(narration_first.strip(" \"“,")) or _NEW_DAY.search(narration_first.lower()):
                 close("time")
                 in_flashback = False
