@@ -227,3 +227,10 @@ def test_the_hour_said_in_passing_opens_a_scene_and_a_place_left_in_a_tale_does_
         f"At Dover we were lucky enough to find the boat still at the quay. {PARA}", TALK, tale,
         "“And what did you see there?” asked Holmes, leaning forward in his chair by the fire.", PARA)
     assert starts == [PARA[:10], "I had been", "It was a b", "About nine", "At Dover w"], starts
+
+
+def test_a_place_named_with_a_possessive_is_not_cut_to_its_first_word() -> None:
+    ix = build_text(f"Tom walked down to Doctors’ Commons and read the old will twice. {PARA}\n\n"
+                    f"Then he took the train to Leeds, and to Leeds he came back every spring. {PARA}\n")
+    places = [p for s in ix.scenes for p in s.places]
+    assert "Doctors" not in places and "Leeds" in places, places

@@ -161,7 +161,7 @@ def _keywords(tokens: list[str], stems: dict[str, str], allowed: set[str], df: C
 
 # Capitalised words, accented letters included ("to Natásha" is a name, not a place called "Nat").
 _PROPER_PLACE = re.compile(r"\b(?:in|to|at|from|near|into|across)\s+((?:(?:[A-Z][^\W\d_A-Z]+|St\.)\s){0,2}"
-                           r"[A-Z][^\W\d_A-Z]+)\b")
+                           r"[A-Z][^\W\d_A-Z]+)\b(?![’'])")  # not the first half of "Doctors’ Commons"
 _PLACE_WORDS_OK = {"New", "Old", "Great", "Little", "North", "South", "East", "West", "Saint", "Mount", "Lake"}
 
 
@@ -273,7 +273,10 @@ def build(story: Story, setting: StorySetting | None = None) -> StoryIndex:
         order = [index_of[n] for n, _ in present.most_common() if n in index_of]
         # Who is in most of the book's scenes (the detective, the narrator) tells this scene
         # from no other: the others there name it, when there are any.
-        order = [i for i in order if i not in everywhere] or order
+        # When the scene names none of the others, the detective and the narrator it is, not a
+        # bare list of words.
+        others = [i for i in order if i not in everywhere]
+        order = others if any(i in called for i in others) else order
         title = span.heading or titles.title(chosen[sid - 1], order, called, top_place, keys) or f"scene {sid}"
         scenes.append(Scene(sid, span.chapter, title, span.start, span.end,
                             tuple(n for n, _ in present.most_common()), tuple(dict.fromkeys(place_list)), tuple(keys)))
