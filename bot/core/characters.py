@@ -696,12 +696,17 @@ def _join_given_variants(characters: list[Character], forms: dict[str, _Form]) -
     def firsts(c: Character) -> set[str]:
         return {_plain(a.split()[0]).lower() for a in (c.name, *c.aliases) if a.split()[0].rstrip(".") not in TITLES}
 
+    after: defaultdict[str, set[str]] = defaultdict(set)  # "Natalie" -> {"Rostóva"}: two-word forms, once
+    for form in forms:
+        if form.count(" ") == 1:
+            first, second = form.split()
+            after[first].add(second)
     out = list(characters)
     for c in sorted(characters, key=lambda c: c.mentions):
         given = c.name.split()[0]
         if c not in out or given.rstrip(".") in TITLES or any(a.split()[0] != given for a in c.aliases):
             continue
-        said = surnames(c) | {form.split()[1] for form in forms if form.count(" ") == 1 and form.split()[0] == given}
+        said = surnames(c) | after.get(given, set())
         own = _plain(given).lower()
         hosts = [h for h in out if h is not c and said & surnames(h) and own not in firsts(h)
                  and any(len(f) >= 4 and f[:4] == own[:4] for f in firsts(h))

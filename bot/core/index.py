@@ -272,9 +272,8 @@ def build(story: Story, setting: StorySetting | None = None) -> StoryIndex:
         called = {ci: forms.most_common(1)[0][0] for ci, forms in called_by.items()}
         order = [index_of[n] for n, _ in present.most_common() if n in index_of]
         # Who is in most of the book's scenes (the detective, the narrator) tells this scene
-        # from no other: the others there name it, when there are any.
-        # When the scene names none of the others, the detective and the narrator it is, not a
-        # bare list of words.
+        # from no other: the others there name it, when the scene names any of them (else the
+        # detective and the narrator do, not a bare list of words).
         others = [i for i in order if i not in everywhere]
         order = others if any(i in called for i in others) else order
         title = span.heading or titles.title(chosen[sid - 1], order, called, top_place, keys) or f"scene {sid}"

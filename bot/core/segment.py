@@ -411,10 +411,11 @@ def _scene_spans(text: str, paras: list[Paragraph], kinds: list[str | None], idx
         else:
             first = _first_sentence(para)
             narration_first = " ".join(_narration(first).split())  # a line break is a space: texts come hard-wrapped
-            if _TIME_JUMP.match(narration_first.strip(" \"“,")) or _NEW_DAY.search(narration_first.lower()):
+            opening = narration_first.strip(" \"“,")
+            if _TIME_JUMP.match(opening) or _NEW_DAY.search(narration_first.lower()):
                 close("time")
                 in_flashback = False
-            elif _ARRIVAL.match(narration_first.strip(" \"“,")) or _AT_PLACE.match(narration_first.strip(" \"“,")):
+            elif _ARRIVAL.match(opening) or _AT_PLACE.match(opening):
                 close("place")
                 in_flashback = False
             elif not in_flashback and _PAST_PERFECT.search(_narration(para)[:240].lower()) and _ANCHOR.search(para[:400].lower()):
