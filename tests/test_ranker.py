@@ -37,7 +37,7 @@ class WordEncoder:
     digest = "test"
     calibration = None
 
-    def embed(self, texts, max_tokens=256, batch=32):
+    def embed(self, texts, max_tokens=256):
         out = np.zeros((len(texts), len(MEANINGS) + 1), dtype=np.float32)
         for i, t in enumerate(texts):
             words = set(t.lower().replace(".", " ").replace(",", " ").replace("?", " ").split())
@@ -232,3 +232,19 @@ def test_who_the_main_character_is_and_what_they_look_like_stay_first_whatever_t
     reader = ReadingEncoder("Nobody looked like much")
     assert "clever daughter" in searcher(ix, reader).ask("who is the main character?").answers[0].quote
     assert "long red hair" in searcher(ix, reader).ask("what does anna look like").answers[0].quote
+
+
+def test_a_passage_reads_the_same_whatever_is_read_beside_it() -> None:
+    """A passage's vector is its own: the same alone as beside a long passage and a short one
+    (the int8 model scales its numbers over all it reads at once), so a story's answers do not
+    shift with how its passages happen to be grouped."""
+    encoder = ranker.load()
+    if encoder is None:
+        import pytest
+
+        pytest.skip("the answer model did not load")
+    passage = "She came down the stairs in a long white dress, barefoot and half asleep."
+    others = ["The rain had not stopped for three days, and the river rose over the road. " * 12, "No."]
+    alone = encoder.embed([passage])[0]
+    assert np.array_equal(alone, encoder.embed([passage, *others])[0])
+    assert np.array_equal(alone, encoder.embed([*others, passage])[2])
