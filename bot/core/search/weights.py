@@ -48,9 +48,9 @@ class Weights:
     fuse_lexical: float = 2.0
     fuse_model: float = 1.0
     # The reranker over the best fused windows (scripts/tune_rerank.py, on the development split).
-    rerank_top: int = 8  # how many it reads (each about 5 ms on War and Peace)
+    rerank_top: int = 15  # how many it reads (two at a time, each about 4 ms on War and Peace)
     rerank_fused: float = 1.0
-    rerank_cross: float = 1.5
+    rerank_cross: float = 1.0
     # Scene search.
     scene_head: int = 3  # times a scene's title, places and keywords count in its search document
     scene_moment: float = 1.0  # a scene's words score times (1 + this x its best window's, as a share of the
