@@ -49,7 +49,7 @@ def main() -> None:
             sys.exit("eval_confidence: the answer model did not load (see above)")
         got = measure(encoder)
         print(f"{'with the model' if run == 'model' else 'lexical alone'}: " + ", ".join(
-            f"{k} {v:.2f}" if isinstance(v, float) else f"{k} {v}" for k, v in got.items()), flush=True)
+            f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}" for k, v in got.items()), flush=True)
 
 
 if __name__ == "__main__":
