@@ -31,7 +31,7 @@ MAX_PAIR_TOKENS = 160  # a question and a window read together by the reranker
 
 
 class Encoder:
-    """Texts -> unit vectors (float32, 384 wide), in batches."""
+    """Texts -> unit vectors (float32, 384 wide), and (question, window) pairs -> scores."""
 
     def __init__(self, folder: Path | None = None, lanes: int = 2):
         import onnxruntime as ort
@@ -42,7 +42,7 @@ class Encoder:
         # Runs go side by side, one core each (``lanes`` at a time, on one session: onnxruntime
         # runs it from several threads at once), not one run over both cores: a reranking pair
         # is too small to split well (War and Peace, 8 pairs: 45 ms over both cores, 34 ms two
-        # at a time), and passage vectors come 12% sooner.
+        # at a time), nor is one passage (see embed).
         options = ort.SessionOptions()
         options.intra_op_num_threads = 1
         options.inter_op_num_threads = 1
