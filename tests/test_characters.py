@@ -242,7 +242,7 @@ def test_a_role_many_people_fill_is_no_character_and_a_nickname_is_one() -> None
     filler = "The regiment marched along the muddy road past the burnt villages and the empty fields. " * 250
     episodes = []
     for n in range(12):
-        episodes.append(f'"Halt!" said the porter. "Who goes there?" said the porter again. Anna Petrova waited.')
+        episodes.append('"Halt!" said the porter. "Who goes there?" said the porter again. Anna Petrova waited.')
         if n < 2:
             episodes.append('"Tea?" said the Hatter. "No room!" said the Hatter, and Anna Petrova laughed. '
                             '"Why?" said the Hatter.')
