@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import statistics
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -39,6 +40,8 @@ SETTINGS = {
     "rerank20-cross0.5": {"rerank_top": 20, "rerank_cross": 0.5},
     "cross1": {"rerank_cross": 1.0},
     "cross4": {"rerank_cross": 4.0},
+    "quote80": {"quote_min": 80},
+    "quote250": {"quote_min": 250},
 }
 NOVELS = {"Emma", "PrideAndPrejudice", "OliverTwist"}
 
@@ -63,16 +66,19 @@ def main() -> None:
     for name in args.settings:
         weights = dataclasses.replace(search.WEIGHTS, **SETTINGS[name])
         counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+        lengths = []
         for group, item, searcher in items:
             searcher.w = weights  # the fusion's settings are read at question time
             answers = searcher.ask(item["q"], top=3).answers
+            lengths += [len(a.quote) for a in answers[:1]]
             ok = [any(s <= a.start < e for s, e in item["gold"]) if "gold" in item else
                   any(e in a.quote for e in item["expect"]) for a in answers]
             for key in (group, "all"):
                 counts[key][0] += bool(ok[:1] and ok[0])
                 counts[key][1] += any(ok)
                 counts[key][2] += 1
-        print(f"{name}: " + "; ".join(f"{g} {h1}/{h3}/{n}" for g, (h1, h3, n) in sorted(counts.items())), flush=True)
+        print(f"{name}: " + "; ".join(f"{g} {h1}/{h3}/{n}" for g, (h1, h3, n) in sorted(counts.items()))
+              + f"; first quote's median length {statistics.median(lengths or [0]):.0f} characters", flush=True)
     for _, _, searcher in items:
         searcher.w = search.WEIGHTS
 

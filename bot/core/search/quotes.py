@@ -137,7 +137,7 @@ def best_quote(sr, start: int, end: int, q: Question, around: int | None = None,
         if not options:
             break
         v, nlo, nhi = max(options, key=lambda o: (o[0], o[1] != lo if cause else o[2] != hi))
-        if v > 0 or cur < 80:
+        if v > 0 or cur < sr.w.quote_min:
             lo, hi = nlo, nhi
         else:
             break

@@ -51,6 +51,10 @@ class Weights:
     rerank_top: int = 15  # how many it reads (two at a time, each about 4 ms on War and Peace)
     rerank_fused: float = 1.0
     rerank_cross: float = 1.0
+    # A quote shorter than this (characters) grows by a neighbouring sentence, the next one first
+    # unless the question asks why (tune_fusion, all development sets hit@1 / hit@3 of 709, the
+    # first quote's median length: 80 481 / 567, 220; 150 483 / 571, 248; 250 484 / 574, 311).
+    quote_min: int = 150
     # Scene search.
     scene_head: int = 3  # times a scene's title, places and keywords count in its search document
     scene_moment: float = 1.0  # a scene's words score times (1 + this x its best window's, as a share of the
