@@ -33,6 +33,7 @@ _TAG_START = None
 _ASKED_INSIDE = re.compile(r"\?[\"”’]")  # a question mark that closes a quotation
 
 
+QUOTE_SHORT = 80  # characters: a quote this short grows by a neighbour, before or after
 UNIT_MAX = 400  # characters: a longer quote is shown, summarised and ranked sentence by sentence
 
 
@@ -137,8 +138,10 @@ def best_quote(sr, start: int, end: int, q: Question, around: int | None = None,
         if not options:
             break
         v, nlo, nhi = max(options, key=lambda o: (o[0], o[1] != lo if cause else o[2] != hi))
-        if v > 0 or cur < sr.w.quote_min:
+        if v > 0 or cur < QUOTE_SHORT:
             lo, hi = nlo, nhi
+        elif cur < sr.w.quote_min and hi + 1 < len(spans) and (lo, hi + 1) in [o[1:] for o in options]:
+            hi += 1  # only sets the answer up: what follows says it (never an earlier start for length)
         else:
             break
     # A quote whose last turn of speech asks a question is followed by the rest of that turn and
