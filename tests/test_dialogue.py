@@ -129,6 +129,13 @@ def test_her_mother_is_the_mrs_of_the_speakers_family_not_the_last_woman_named()
     assert lines(story)[-1] == ("Not in this rain,", "Mrs. Hart")
 
 
+def test_his_wife_is_the_wife_of_the_man_she_speaks_to() -> None:
+    story = ("Mr. Reed kept a farm. Mr. Reed was old, and Mrs. Reed was kind. Mrs. Reed baked.\n\n"
+             "Jane Bell waved from the road, and Jane Bell smiled.\n\n"
+             "“My dear Mr. Reed,” said his wife, “the rain has stopped.”\n")
+    assert lines(story)[-1] == ("My dear Mr. Reed, the rain has stopped.", "Mrs. Reed")
+
+
 def test_narration_leading_into_speech_gives_it_to_its_subject_not_to_the_one_spoken_to() -> None:
     got = lines("While he talked to Emma Hart, however, John Reed found an opportunity of saying,\n\n"
                 "“Shall we go before the rain?”\n")

@@ -209,11 +209,12 @@ class _Attributor:
 
     def relative(self, kin: str, owner_gender: str, before: int, exclude: set[int]) -> int | None:
         """Who "her mother" or "his wife" is: the owner is the last speaker, the one spoken to or
-        the one before (whoever fits "his" or "her"), and the relative the one other character
+        the one before (whoever fits "his" or "her"), or the one last named, even when the quote
+        speaks to them ("My dear Mr. Bennet," said his lady), and the relative the one other character
         of the owner's surname, of the kin's gender and title ("Mrs" for a mother or a wife)."""
         last, addressee, _ = self.exchange
         owners = [c for c in (last[-1] if last else None, addressee, last[-2] if len(last) > 1 else None,
-                              self.recent(before, owner_gender, exclude)) if c is not None and c >= 0]
+                              self.recent(before, owner_gender, set())) if c is not None and c >= 0]
         title, gender = _KIN[kin], _NOUN_GENDER[kin]
         for owner in dict.fromkeys(owners):
             if self.genders[owner] != owner_gender:
