@@ -81,7 +81,7 @@ def evaluate(story: loader.Story, gold_quotes: list[dict], gold_chars: dict[str,
     starts = [l.start for l in lines]
     import bisect
 
-    result = {"ours": Counter(), "baseline": Counter(), "found": Counter()}
+    result = {"ours": Counter(), "baseline": Counter(), "found": Counter(), "how": Counter()}
     shown = 0
     for q in gold_quotes:
         if q["speaker"] in SKIP:
@@ -101,6 +101,9 @@ def evaluate(story: loader.Story, gold_quotes: list[dict], gold_chars: dict[str,
             result["found"]["quotes", "n"] += 1
         ok = best is not None and (best.speaker is not None and mapping.get(best.speaker) == q["speaker"]
                                    or best.described is not None and described.get(_bare(best.described)) == q["speaker"])
+        if best is not None:
+            result["how"][best.how, "n"] += 1
+            result["how"][best.how, "ok"] += ok
         base = nearest_name(story.text, q["start"], q["end"], mentions)
         for kind in kinds:
             result["ours"][kind, "ok"] += ok
@@ -137,8 +140,10 @@ def main() -> None:
     ap.add_argument("--novel", action="append")
     ap.add_argument("--errors", type=int, default=0)
     ap.add_argument("--digits", type=int, default=3, help="decimals of the accuracies")
+    ap.add_argument("--by-method", action="store_true",
+                    help="also: how often each of our ways of finding a speaker is right, per half")
     args = ap.parse_args()
-    total = {"ours": Counter(), "baseline": Counter(), "found": Counter()}
+    total = {"ours": Counter(), "baseline": Counter(), "found": Counter(), "how": Counter()}
     rows = []
     novels = sorted(p.name for p in args.pdnc.iterdir() if p.is_dir()) if args.pdnc.exists() else []
     for name in args.novel or novels:
@@ -185,6 +190,20 @@ def main() -> None:
         print(f"| Always You (shipped) | {o['overall', 'n']} | {r['found']['quotes', 'n'] / o['overall', 'n']:.2f} | "
               f"{acc(o, 'overall')} | {acc(o, 'explicit')} | {acc(o, 'anaphoric')} | {acc(o, 'implicit')} | "
               f"{acc(r['baseline'], 'overall')} |")
+    if args.by_method and rows:
+        print()
+        print("| how we found the speaker | tuning half: lines | right | measuring half: lines | right |")
+        print("|---|---|---|---|---|")
+        halves = []
+        for names in (TUNING, MEASURING):
+            h = Counter()
+            for name, r, _ in rows:
+                if name in names:
+                    h.update(r["how"])
+            halves.append(h)
+        methods = sorted({m for h in halves for m, _ in h}, key=lambda m: -sum(h[m, "n"] for h in halves))
+        for m in methods:
+            print(f"| {m} | " + " | ".join(f"{h[m, 'n']} | {acc(h, m)}" for h in halves) + " |")
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ from collections import Counter
 
 from bot.chat import format as fmt
 from bot.chat.cards import BODY_MAX, Button, Conversation, Reply
-from bot.core import knowledge
+from bot.core import dialogue, knowledge
 from bot.core.text import count
 
 
@@ -50,7 +50,9 @@ class StoryPages:
                                                        fmt.EMBED_FIELD_VALUE_MAX)))
         for label, sentence in knowledge.profile(self.searcher, c.name, self.searcher.sizes[1]):
             fields.append((label, fmt.cut(fmt.story_text(sentence), fmt.EMBED_FIELD_VALUE_MAX)))
-        best = sorted(lines, key=lambda d: -min(len(d.text.split()), 30))[:2]
+        # Lines surely theirs first (tagged with their name): a line credited by turns or by
+        # "she" is often someone else's ("Come nearer, come nearer, friend!" on Natásha's).
+        best = sorted(lines, key=lambda d: (not dialogue.surely_said(d), -min(len(d.text.split()), 30)))[:2]
         for d in sorted(best, key=lambda d: d.start):
             fields.append(("Says", fmt.cut("“" + fmt.story_text(d.text) + "”", fmt.EMBED_FIELD_VALUE_MAX)))
         return Reply(title=fmt.escape(shown), body=count(len(lines), "line of dialogue", "lines of dialogue") + ".",

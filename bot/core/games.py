@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
+from bot.core.dialogue import surely_said
 from bot.core.index import StoryIndex
 
 KINDS = ("who-said", "finish", "which-scene")
@@ -50,7 +51,7 @@ class Round:
 
 def sure_lines(ix: StoryIndex) -> list:
     """The lines a game may draw from: memorable and explicitly attributed."""
-    return [d for d in ix.dialogue if d.speaker and d.how == "explicit" and len(d.text.split()) >= MIN_WORDS
+    return [d for d in ix.dialogue if surely_said(d) and len(d.text.split()) >= MIN_WORDS
             and len(d.text) <= MAX_CHARS]
 
 
@@ -172,11 +173,13 @@ def right(guess: str, round_: Round, shown: dict[str, str] | None = None) -> boo
 
 
 def daily_line(ix: StoryIndex, used: set[int], rng: random.Random):
-    """The quote of the day: a memorable line (the /quote rules) not posted before, and whether
+    """The quote of the day: a memorable line (the /quote rules, its speaker sure when the story
+    has such lines) not posted before, and whether
     every one had been (then the round starts again). None when the story has no such line."""
     from bot.core.search import SAY_MAX
 
     good = [d for d in ix.dialogue if len(d.text.split()) >= MIN_WORDS and len(d.text) <= SAY_MAX]
+    good = [d for d in good if surely_said(d)] or good  # it is posted with who said it
     if not good:
         return None, False
     fresh = [d for d in good if d.start not in used]

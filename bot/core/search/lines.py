@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import random
 
+from bot.core.dialogue import surely_said
 from bot.core.search.question import understand
 from bot.core.search.quotes import SAY_MAX, aloud
 from bot.core.search.results import Quote
@@ -34,6 +35,8 @@ def random_line(sr, character: str | None = None, about: str | None = None,
             lines = []
     if not lines:
         return None
+    # The line is shown with who said it: those whose speaker is sure come first.
+    lines = [d for d in lines if surely_said(d)] or lines
     memorable = ([d for d in lines if len(d.text.split()) >= 6 and len(d.text) <= SAY_MAX]
                  or [d for d in lines if len(d.text.split()) >= 6] or lines)
     rng = random.Random(seed)
