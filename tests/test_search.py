@@ -334,15 +334,11 @@ def test_a_quoted_question_comes_with_its_reply() -> None:
 
 
 def test_a_quote_that_only_sets_the_answer_up_goes_on_to_the_next_sentence() -> None:
-    from conftest import build_text
-
-    from bot.core.search import Searcher
-
     ix = build_text("The winter was long in the valley and the river froze early.\n\n"
                     "In all those hard years there were only two things the twins were truly proud of. "
                     "One was an old brass compass. The other was the mare they had raised.\n\n"
                     "In spring the river thawed and the boats came back.\n", "twins")
-    s = Searcher(ix)
+    s = search.Searcher(ix)
     q = s.understand("what were the twins proud of")
     p = next(p for p in ix.passages if "proud" in ix.text[p.start:p.end])
     start, end = s.best_quote(p.start, p.end, q, around=ix.text.index("In all those"))
