@@ -109,7 +109,7 @@ SUBJECT_REACH = 300  # characters before a pronoun tag in which a subject of its
 _NOT_SUBJECT = re.compile(r"\b(?:to|with|of|at|for|by|from|on|upon|about|and|than)\s+$")
 _SENTENCE_GAP = re.compile(r"[.!?…][”\"’)]*\s+|\n\s*\n")
 _ABBREVIATION = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|St|Mme|Mlle|Capt|Col|Prof|Gen|Lt|Rev)\.$")
-_DECIDED = ("narrator", "described")
+_DECIDED = ("narrator", "described")  # a tag that settles who speaks even with no character for them
 # Ways of finding a speaker that are right often enough to credit a line to someone on its own (a
 # profile's "Says", a random quote, the who-said game): on PDNC, explicit tags 0.98 (tuning half)
 # and 0.97 (measuring), the first-person narrator 1.00; by turns 0.69 / 0.81, by "he"/"she"
@@ -119,7 +119,9 @@ SURE_WAYS = frozenset({"explicit", "narrator"})
 
 def surely_said(line: Line) -> bool:
     """Whether the speaker of ``line`` was found in a way that is almost always right."""
-    return line.speaker is not None and line.how in SURE_WAYS  # a tag that settles who speaks even with no character for them
+    return line.speaker is not None and line.how in SURE_WAYS
+
+
 _PRONOUN_SUBJ = {"he": "male", "she": "female", "i": "narrator"}
 _NOUN_GENDER = {
     "wife": "female", "woman": "female", "girl": "female", "lady": "female", "mother": "female",
@@ -220,7 +222,7 @@ class _Attributor:
     def relative(self, kin: str, owner_gender: str, before: int, exclude: set[int]) -> int | None:
         """Who "her mother" or "his wife" is: the owner is the last speaker, the one spoken to or
         the one before (whoever fits "his" or "her"), or the one last named, even when the quote
-        speaks to them ("My dear Mr. Bennet," said his lady), and the relative the one other character
+        speaks to them ("My dear Mr. Bennet," replied his wife), and the relative the one other character
         of the owner's surname, of the kin's gender and title ("Mrs" for a mother or a wife)."""
         last, addressee, _ = self.exchange
         owners = [c for c in (last[-1] if last else None, addressee, last[-2] if len(last) > 1 else None,

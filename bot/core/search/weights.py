@@ -51,9 +51,10 @@ class Weights:
     rerank_top: int = 15  # how many it reads (two at a time, each about 4 ms on War and Peace)
     rerank_fused: float = 1.0
     rerank_cross: float = 1.0
-    # A quote shorter than this (characters) grows by a neighbouring sentence, the next one first
-    # unless the question asks why (tune_fusion, all development sets hit@1 / hit@3 of 709, the
-    # first quote's median length: 80 481 / 567, 220; 150 483 / 571, 248; 250 484 / 574, 311).
+    # A quote shorter than this (characters) takes the next sentence (quotes.QUOTE_SHORT and
+    # under grow by either neighbour). tune_fusion, all development sets hit@1 / hit@3 of 709 and
+    # the first quote's median length: 80 481 / 567, 220; 150 483 / 571, 245; 250 (either side)
+    # 484 / 574, 311, its gain all in the reader questions the model learned.
     quote_min: int = 150
     # Scene search.
     scene_head: int = 3  # times a scene's title, places and keywords count in its search document
