@@ -462,3 +462,10 @@ def test_a_line_credited_to_someone_is_one_the_book_tags_with_their_name_when_th
     assert {s.quote(character="Emma", seed=k).quote for k in range(12)} == {"The river is far too high tonight,"}
     says = [v for k, v in Replies(ix, s).character("Emma")[0].fields if k == "Says"]
     assert says and "far too high tonight" in says[0]
+
+
+def test_a_typo_of_a_story_word_is_not_fixed_into_a_question_word(searcher) -> None:
+    # "thows" is two keystrokes from "how": fixing it so would drop the one verb of the search.
+    q = searcher.understand("tomas thows the lens")
+    assert "thows" not in q.corrected and q.kind != "how"
+    assert searcher.understand("waht did tomas say").corrected.get("waht") == "what"

@@ -119,6 +119,7 @@ def understand(lex: Lexicon, question: str) -> Question:
     names resolved, the kind of question, whose words it wants, the terms to search for."""
     import simplemma
     from rapidfuzz import fuzz
+    from rapidfuzz.distance import DamerauLevenshtein
 
     raw = words(question)
     stop = stopwords()
@@ -153,8 +154,9 @@ def understand(lex: Lexicon, question: str) -> Question:
             fixed.append(w)
             continue
         if len(w) <= 5 and not english:
-            # "wat", "waht": a misspelled question word, not a word of the story.
-            hit = process.extractOne(w, COMMON, scorer=fuzz.ratio, score_cutoff=74)
+            # "wat", "waht", "hwo": a misspelled question word, not a word of the story; one
+            # keystroke away (a letter added, lost, changed or swapped), so "thows" is no "how".
+            hit = process.extractOne(w, COMMON, scorer=DamerauLevenshtein.distance, score_cutoff=1)
             if hit:
                 corrected[w] = hit[0]
                 fixed.append(hit[0])
