@@ -469,3 +469,11 @@ def test_a_typo_of_a_story_word_is_not_fixed_into_a_question_word(searcher) -> N
     q = searcher.understand("tomas thows the lens")
     assert "thows" not in q.corrected and q.kind != "how"
     assert searcher.understand("waht did tomas say").corrected.get("waht") == "what"
+
+
+def test_a_name_clipped_in_chat_is_the_person_not_a_word_it_resembles() -> None:
+    ix = build_text("Bartholomew Crane kept the bakery by the bath house. Every morning Bartholomew Crane "
+                    "baked rye bread, and Bartholomew sold it to the sailors.\n\n"
+                    "One day Bartholomew closed the bakery and walked to the sea.\n", "bakery")
+    q = search.Searcher(ix).understand("why did barth close the bakery")
+    assert q.characters == ["Bartholomew Crane"] and "bath" not in q.corrected.values()

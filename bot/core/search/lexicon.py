@@ -66,13 +66,8 @@ class Lexicon:
             return self.aliases[key], []
         if key in self.name_words:
             return self.name_words[key], []
-        if len(key) >= 3 and " " not in key and not self.knows(key):
-            # A name clipped the way chat clips it ("nata" for Natásha, "lestr" for Lestrade): the
-            # start of a name that is one person's only, and not a word the story uses.
-            owners = sorted({c for alias, c in self.aliases.items() for w in alias.split() if w.startswith(key)},
-                            key=lambda c: -self.mentions.get(c, 0))
-            if len(owners) == 1 or (owners and self.mentions.get(owners[0], 0) >= max(1, 10 * self.mentions.get(owners[1], 0))):
-                return owners[0], []  # or the one the book names ten times as often ("nat": Natásha, not Nataly)
+        if (clipped := self.clipped(key)) is not None:
+            return clipped, []
         scored: dict[str, float] = {}
         whole: dict[str, float] = {}  # against a whole alias only, not a word of one
         for alias, canonical in self.aliases.items():
@@ -88,6 +83,18 @@ class Lexicon:
             if best and best[0][1] >= 85 and (len(best) == 1 or best[0][1] - best[1][1] >= 10):
                 return best[0][0], []
         return None, [n for n, sc in ranked if sc >= 65][:5]
+
+    def clipped(self, key: str) -> str | None:
+        """The one person a name clipped the way chat clips it stands for ("nata" for Natásha,
+        "lestr" for Lestrade): the start of a name that is one person's only, or of the one the
+        book names ten times as often ("nat": Natásha, not Nataly), and not a word the story uses."""
+        if len(key) < 3 or " " in key or self.knows(key):
+            return None
+        owners = sorted({c for alias, c in self.aliases.items() for w in alias.split() if w.startswith(key)},
+                        key=lambda c: -self.mentions.get(c, 0))
+        if len(owners) == 1 or (owners and self.mentions.get(owners[0], 0) >= max(1, 10 * self.mentions.get(owners[1], 0))):
+            return owners[0]
+        return None
 
     def who(self, typed: str) -> str | None:
         """A character named in a question ("marcel", "the white rabbit"), or None."""

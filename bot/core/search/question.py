@@ -139,6 +139,8 @@ def understand(lex: Lexicon, question: str) -> Question:
             characters.append(lex.name_words[base])
             fixed.append(base)
             continue
+        if w.endswith("nt") and w[:-2] + "n't" in stop:
+            w = w[:-2] + "n't"  # "couldnt" is "couldn't", not a typo of "count"
         if w in stop or w in QUESTION_ONLY or len(w) < 3:
             fixed.append(w)
             continue
@@ -149,6 +151,14 @@ def understand(lex: Lexicon, question: str) -> Question:
                 corrected[w] = hit[0]
                 characters.append(lex.name_words[hit[0]])
                 fixed.append(hit[0])
+                continue
+            if not english and (who := lex.clipped(w)) is not None:
+                # "nat" for Natásha, not "neat": searched as the name it starts.
+                whole = min((x for x, c in lex.name_words.items() if c == who and x.startswith(w)),
+                            key=lambda x: lex.word_rank.get(x, len(lex.word_rank)))
+                corrected[w] = whole
+                characters.append(who)
+                fixed.append(whole)
                 continue
         if lex.knows(w) or term(w) in lex.known_terms or w in FRAME:
             fixed.append(w)
