@@ -155,8 +155,9 @@ def understand(lex: Lexicon, question: str) -> Question:
             if not english and (who := lex.clipped(w)) is not None:
                 # "nat" for Natásha, not "neat": searched as the name it starts.
                 whole = min((x for x, c in lex.name_words.items() if c == who and x.startswith(w)),
-                            key=lambda x: lex.word_rank.get(x, len(lex.word_rank)))
-                corrected[w] = whole
+                            key=lambda x: lex.word_rank.get(x, len(lex.word_rank)), default=w)
+                if whole != w:
+                    corrected[w] = whole
                 characters.append(who)
                 fixed.append(whole)
                 continue
