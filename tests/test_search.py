@@ -477,3 +477,11 @@ def test_a_name_clipped_in_chat_is_the_person_not_a_word_it_resembles() -> None:
                     "One day Bartholomew closed the bakery and walked to the sea.\n", "bakery")
     q = search.Searcher(ix).understand("why did barth close the bakery")
     assert q.characters == ["Bartholomew Crane"] and "bath" not in q.corrected.values()
+
+
+def test_a_misspelled_name_is_the_one_fewest_keystrokes_away() -> None:
+    ix = build_text("Prince Andrew Bolkonski rode to the estate. Princess Mary Bolkonskaya waited at the gate, "
+                    "and Andrew Bolkonski kissed Mary Bolkonskaya.\n\n"
+                    "Later Andrew Bolkonski and Mary Bolkonskaya dined with their father.\n", "estate")
+    q = search.Searcher(ix).understand("where did bolkonsky ride")
+    assert q.corrected.get("bolkonsky") == "bolkonski"

@@ -119,7 +119,7 @@ def understand(lex: Lexicon, question: str) -> Question:
     names resolved, the kind of question, whose words it wants, the terms to search for."""
     import simplemma
     from rapidfuzz import fuzz
-    from rapidfuzz.distance import DamerauLevenshtein
+    from rapidfuzz.distance import DamerauLevenshtein, Levenshtein
 
     raw = words(question)
     stop = stopwords()
@@ -146,7 +146,10 @@ def understand(lex: Lexicon, question: str) -> Question:
             continue
         if not lex.knows(w):
             # A misspelled name ("marcell", "carolin", "carolines") before anything else.
-            hit = process.extractOne(w, names, scorer=fuzz.ratio, score_cutoff=90 if english else 82)
+            # Of the close ones, the fewest keystrokes away: "bolkonsky" is Bolkónski (one letter),
+            # not Bolkónskaya, though the ratio, which counts a changed letter twice, says otherwise.
+            close = process.extract(w, names, scorer=fuzz.ratio, score_cutoff=90 if english else 82, limit=5)
+            hit = min(close, key=lambda h: (Levenshtein.distance(w, h[0]), -h[1]), default=None)
             if hit:
                 corrected[w] = hit[0]
                 characters.append(lex.name_words[hit[0]])
