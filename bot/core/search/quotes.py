@@ -140,7 +140,7 @@ def best_quote(sr, start: int, end: int, q: Question, around: int | None = None,
         v, nlo, nhi = max(options, key=lambda o: (o[0], o[1] != lo if cause else o[2] != hi))
         if v > 0 or cur < QUOTE_SHORT:
             lo, hi = nlo, nhi
-        elif cur < sr.w.quote_min and hi + 1 < len(spans) and (lo, hi + 1) in [o[1:] for o in options]:
+        elif cur < sr.w.quote_min and (lo, hi + 1) in {o[1:] for o in options}:
             hi += 1  # only sets the answer up: what follows says it (never an earlier start for length)
         else:
             break
