@@ -240,3 +240,18 @@ def test_someones_surname_is_where_the_story_gives_their_full_name() -> None:
     assert len(s.ix.passages) >= 3
     assert "Tom Reed" in ask(s, "whats toms last name")
     assert "Tom Reed" in ask(s, "what is the full name of tom?")
+
+
+def test_who_someone_is_comes_from_a_phrase_beside_their_name_not_from_words_said_to_them() -> None:
+    # The king speaks of Irene Adler, who is not there: "the well-known adventuress, Irene Adler"
+    # says who she is. Lydia is there: "Lydia, my love, ..." and "take a seat, Lydia." are said
+    # to her and say nothing of who she is.
+    story = ("Chapter 1\n\n\"Pray take a seat, Lydia,\" said Holmes. Lydia sat down by the fire.\n\n"
+             "\"Thank you,\" said Lydia. Lydia looked at the king.\n\n"
+             "\"Five years ago, in Warsaw, I met the well-known adventuress, Irene Adler,\" said the king to Holmes. "
+             "\"Lydia, my love, you know the story well.\"\n\n"
+             "\"I do,\" said Lydia. Holmes nodded at Lydia.\n\n"
+             "The king spoke of Irene Adler again. Irene Adler had gone to London, and Irene Adler had the photograph.\n")
+    s = Searcher(build_text(story, "bohemia"))
+    assert "well-known adventuress" in profile(s, "Irene Adler").get("Who", "")
+    assert "Who" not in profile(s, "Lydia"), profile(s, "Lydia")

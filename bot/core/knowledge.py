@@ -90,11 +90,15 @@ class Knowledge:
             own = {"male": "his", "female": "her"}.get(c.gender or "", "his|her")
             proper = "|".join(re.escape(a) for a in forms if a[:1].isupper() and a.split()[0].lower() not in ("the", "a", "an"))
             patterns[c.name] = (
-                re.compile(rf"\b(?:{names}),\s+(?:the|a|an|my|our|of|one)\s|"
+                re.compile(rf"\b(?:{names}),\s+(?:the|a|an|my|our|of(?!\s+course\b)|one)\s|"
                            rf"\b(?:{names}),\s+(?:[a-z][\w-]*,\s+){{2,3}}(?:and\s+)?[a-z]|"  # "Emma Woodhouse, handsome, clever, and rich"
                            rf"\b(?:{names})\s+(?:is|was|had been)\s+(?:a|an|the|his|her|my|our|one|not\s+a)\s|"
                            rf"\b(?:my|his|her|our|their|the|a)\s+(?:[\w-]+\s+){{0,2}}(?:{_RELATION})s?,?\s+(?:{names})\b|"
-                           rf"\b(?:{names}),\s+(?:[\w-]+\s+){{0,3}}(?:{_RELATION})s?\b"),
+                           rf"\b(?:{names}),\s+(?![a-z]+ing\b)(?:(?!{_LINKS})[\w-]+\s+){{0,3}}(?:{_RELATION})s?\b|"
+                           # "the well-known adventuress, Irene Adler.", "the maid, Aníska, was" (a
+                           # noun phrase without "of", "in"...: not "the door of this apartment, Monks")
+                           rf"\b(?:the|a|an|my|his|her|our|their|your)\s+(?:(?!{_LINKS})[\w-]+\s+){{0,3}}[a-z][\w-]*[a-z],\s+"
+                           rf"(?:{names})(?=,?\s*[.;”’\"]|,\s+(?:who|whose|whom|was|is|had|has|the|a|an)\b|\s+(?:who|whose|whom)\b)"),
                 re.compile(rf"\b(?:{own}|(?:{names})(?:'s|’s))\s+(?:[\w-]+\s+){{0,2}}(?:{_RELATION})s?\b"),
                 re.compile(rf"(?:{names})(?:'s|’s)?"),
                 re.compile(rf"\b(?:{proper})\b") if proper else None,  # by name, not by epithet ("the Original")
@@ -120,6 +124,7 @@ class Knowledge:
         gender_of = {c.name: c.gender for c in ix.characters}
         topic: dict[str, str | None] = {}  # per gender, whom the sentences are about (see _topics)
         speakers = _Speakers(ix, gender_of)
+        said_to = _SaidTo(ix)
         for u, (a, b, _) in enumerate(searcher.units):
             sentence = text[a:b]
             named = searcher.unit_names[u]
@@ -137,7 +142,8 @@ class Knowledge:
                 identity, relation, _, by_name = patterns[name]
                 if name not in self.introduced and words >= 6 and by_name and by_name.search(sentence, 0, opens):
                     self.introduced[name] = u
-                if identity.search(sentence) and words >= 5:
+                if words >= 5 and any(not said_to(sentence, x.start() + n.start(), x.start() + n.end(), a, name)
+                                      for x in identity.finditer(sentence) for n in patterns[name][2].finditer(x.group())):
                     self.identity.setdefault(name, []).append(u)
                 if relation.search(sentence):
                     self.relation.setdefault(name, []).append(u)
@@ -295,6 +301,33 @@ class _Speakers:
         i, j = bisect.bisect_left(self.starts, lo), bisect.bisect_left(self.starts, hi)
         found = {who for _, who in self.lines[i:j] if self.gender_of.get(who) == gender}
         return found.pop() if len(found) == 1 else None
+
+
+class _SaidTo:
+    """Whether a name in a sentence is said to its bearer, in speech ("Lydia, my love, though you
+    are the youngest"; "You see, Watson, our little deductions"; "Rose, my dear!"): that says
+    nothing of who they are. A name set off by a comma or a dash is said to them when they are
+    there: they speak, or another line is spoken to them, within three lines of it (someone not there is spoken of: "the well-known
+    adventuress, Irene Adler."); unless a tie comes first and "who" after ("my cousin, Mr. Collins, who, when I am dead")."""
+
+    _TIE = re.compile(rf"\b(?:the|a|an|my|his|her|our|their|your)\s+(?:[\w-]+\s+){{0,2}}(?:{_RELATION})s?,\s*$")
+    _ENDEARMENT = re.compile(r",\s*my\s+(?:own\s+)?(?:dear|dearest|love|darling|boy|girl|child|lad|good)\b")
+
+    def __init__(self, ix) -> None:
+        self.lines = [(d.start, d.end, d.speaker, d.addressee) for d in ix.dialogue]
+        self.starts = [start for start, *_ in self.lines]
+
+    def __call__(self, sentence: str, start: int, end: int, offset: int, name: str) -> bool:
+        i = bisect.bisect_right(self.starts, offset + start) - 1
+        if i < 0 or offset + start >= self.lines[i][1]:
+            return False  # narration
+        before, after = sentence[:start].rstrip(), sentence[end:].lstrip()
+        if after[:1] in ("!", "?") or self._ENDEARMENT.match(after):
+            return True
+        there = any(line[2] == name or line[3] == name and k != i
+                    for k, line in enumerate(self.lines[max(0, i - 3) : i + 4], start=max(0, i - 3)))
+        return before.endswith((",", "!", "?", "—")) and after[:1] in (",", ".", ";", "—", "") and there \
+            and not (self._TIE.search(before) and re.match(r",\s+(?:who|whom|whose)\b", after))
 
 
 def _owner(typed: str, resolve) -> str | None:
