@@ -35,7 +35,7 @@ def fuse(sr, q: Question, order: np.ndarray, combined: np.ndarray) -> tuple[np.n
     # The passages nearest the question by meaning join the candidates, lexical match or not
     # (each by its best window): "how did he greet her" finds "welcome to New Orleans".
     question = sr.encoder.question(q.text)
-    near = sr.vectors[: sr.sizes[0]].astype(np.float32) @ question
+    near = sr.nearness(question)
     nearest = list(np.argsort(-near)[: sr.w.fuse_dense])
     if q.characters and sr.w.fuse_named:
         # Among the passages that name everyone the question asks about, the nearest too: on a

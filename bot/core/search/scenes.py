@@ -109,7 +109,7 @@ def nearness(sr, keywords: str) -> np.ndarray | None:
     """Each passage's nearness to ``keywords`` by the answer model (None without it)."""
     if sr.vectors is None or sr.encoder is None or not keywords.strip():
         return None
-    return sr.vectors[: sr.sizes[0]].astype(np.float32) @ sr.encoder.question(keywords)
+    return sr.nearness(sr.encoder.question(keywords))
 
 
 def meaning(sr, near: np.ndarray) -> np.ndarray:

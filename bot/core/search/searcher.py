@@ -61,6 +61,7 @@ class Searcher:
         self.sizes = (len(ix.passages), len(self.units), len(ix.scenes))  # what this searcher may return
         self.vectors: np.ndarray | None = None  # passage vectors from the answer model, when it is used
         self.encoder = None
+        self.dense: np.ndarray | None = None  # the vectors as float32, made when the model is attached
         self.knowledge = Knowledge(self)
 
     # -- horizons and the cache ---------------------------------------------------------------
@@ -73,7 +74,7 @@ class Searcher:
         if view.end >= self.ix.end and len(view.passages) == len(self.ix.passages):
             return self
         out = copy.copy(self)  # through __getstate__: the index and the model are put back here
-        out.ix, out.encoder = view, self.encoder
+        out.ix, out.encoder, out.dense = view, self.encoder, self.dense
         n_passages = len(view.passages)
         n_units = int(np.searchsorted(self.unit_passage, n_passages)) if self.units else 0
         out.sizes = (n_passages, n_units, len(view.scenes))
@@ -90,13 +91,14 @@ class Searcher:
             if getattr(weights, name) != getattr(self.w, name):
                 raise ValueError(f"{name} is read when the indexes are built: build a new Searcher")
         out = copy.copy(self)
-        out.ix, out.encoder, out.w = self.ix, self.encoder, weights
+        out.ix, out.encoder, out.dense, out.w = self.ix, self.encoder, self.dense, weights
         return out
 
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)
         state.pop("ix")  # the index is cached on its own; attach() puts it back
         state.pop("encoder", None)  # the model is loaded from the package, never pickled
+        state.pop("dense", None)  # and the vectors' float32 copy is made again from them
         state["format"] = FORMAT
         return state
 
@@ -104,12 +106,20 @@ class Searcher:
         self.__dict__.update(state)
         self.ix = None
         self.encoder = None
+        self.dense = None
 
     def attach(self, ix: StoryIndex, encoder=None) -> "Searcher":
-        """Put back what the cache does not hold: the index, and the answer model (or None)."""
+        """Put back what the cache does not hold: the index, the answer model (or None), and the
+        passage vectors as float32 (cached as float16, half the size; converting them for every
+        question was a tenth of its time on War and Peace)."""
         self.ix = ix
         self.encoder = encoder if getattr(self, "vectors", None) is not None else None
+        self.dense = self.vectors.astype(np.float32) if self.encoder is not None else None
         return self
+
+    def nearness(self, question: np.ndarray) -> np.ndarray:
+        """Each passage's nearness to a question vector by the answer model (before the horizon)."""
+        return self.dense[: self.sizes[0]] @ question
 
     # -- what the stages share ------------------------------------------------------------------
 
