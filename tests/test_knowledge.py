@@ -255,3 +255,14 @@ def test_who_someone_is_comes_from_a_phrase_beside_their_name_not_from_words_sai
     s = Searcher(build_text(story, "bohemia"))
     assert "well-known adventuress" in profile(s, "Irene Adler").get("Who", "")
     assert "Who" not in profile(s, "Lydia"), profile(s, "Lydia")
+
+
+def test_how_much_was_paid_for_someones_hair_asks_a_sum_not_their_looks() -> None:
+    story = ("Chapter 1\n\nDella had beautiful brown hair, and her brown hair fell below her knee. Then Della looked "
+             "at the mirror.\n\nMadame Sofronie was large and chilly. Madame Sofronie lifted the mass of hair with "
+             "a practised hand.\n\n\"Twenty dollars,\" said Madame Sofronie. Then Della took the money and ran.\n")
+    s = Searcher(build_text(story, "magi"))
+    asked = "how much did madame sofronie give della for her hair"
+    assert "Twenty dollars" in ask(s, asked)
+    assert s.knowledge.asked(asked, s.lex.who, s.ix.characters) is None  # not her looks, on any story
+    assert "beautiful brown hair" in ask(s, "what was dellas hair like")

@@ -44,7 +44,8 @@ _WHO_IS = re.compile(r"^\s*(?:so\s+)?who(?:'s|’s|\s+is|\s+was|\s+were|\s+are)\
 _LOOKS = re.compile(r"\b(?:what\s+(?:does|did|do|is|was)\s+(?P<who>.+?)\s+look(?:s|ed)?\s+like|"
                     r"describe\s+(?P<who2>.+?)(?:'s\s+(?:looks|appearance))?\s*[?!.]*\s*$|"
                     r"(?P<who3>\w+(?:\s+\w+)?)(?:'s|’s|s)\s+(?:appearance|looks)\b)", re.IGNORECASE)
-_FEATURE_ASKED = re.compile(r"^\s*(?:what|how|describe|tell)\b.*?\b(?P<feature>"
+# (Not "how much did she give della for her hair": a sum, not a look.)
+_FEATURE_ASKED = re.compile(r"^\s*(?:what|how(?!\s+(?:much|many|long|old|often|far|soon)\b)|describe|tell)\b.*?\b(?P<feature>"
                             rf"{'|'.join(sorted(FEATURE_WORDS - GARMENT_WORDS))})\b", re.IGNORECASE)
 _FULLNAME_ASKED = re.compile(r"\b(?:surname|last name|full name|family name|whole name|real name)\b", re.IGNORECASE)
 _WEARING = re.compile(r"\bwhat\s+(?:was|is|did|does|do)\s+(?P<who>.+?)\s+(?:wearing|wear|wore|dressed\s+in|have\s+on|had\s+on)\b",
