@@ -309,9 +309,11 @@ class _SaidTo:
     are the youngest"; "You see, Watson, our little deductions"; "Rose, my dear!"): that says
     nothing of who they are. A name set off by a comma or a dash is said to them when they are
     there: they speak, or another line is spoken to them, within three lines of it (someone not there is spoken of: "the well-known
-    adventuress, Irene Adler."); unless a tie comes first and "who" after ("my cousin, Mr. Collins, who, when I am dead")."""
+    adventuress, Irene Adler."); unless a tie comes first, after "is" or before "who" ("This is my
+    friend and colleague, Dr. Watson."; "my cousin, Mr. Collins, who, when I am dead")."""
 
-    _TIE = re.compile(rf"\b(?:the|a|an|my|his|her|our|their|your)\s+(?:[\w-]+\s+){{0,2}}(?:{_RELATION})s?,\s*$")
+    _TIE = re.compile(rf"(?P<copula>\b(?:is|was)\s+)?\b(?:the|a|an|my|his|her|our|their|your)\s+(?:[\w-]+\s+){{0,2}}"
+                      rf"(?:{_RELATION})s?,\s*$")
     _ENDEARMENT = re.compile(r",\s*my\s+(?:own\s+)?(?:dear|dearest|love|darling|boy|girl|child|lad|good)\b")
 
     def __init__(self, ix) -> None:
@@ -327,8 +329,9 @@ class _SaidTo:
             return True
         there = any(line[2] == name or line[3] == name and k != i
                     for k, line in enumerate(self.lines[max(0, i - 3) : i + 4], start=max(0, i - 3)))
+        tie = self._TIE.search(before)
         return before.endswith((",", "!", "?", "—")) and after[:1] in (",", ".", ";", "—", "") and there \
-            and not (self._TIE.search(before) and re.match(r",\s+(?:who|whom|whose)\b", after))
+            and not (tie and (tie.group("copula") or re.match(r",\s+(?:who|whom|whose)\b", after)))
 
 
 def _owner(typed: str, resolve) -> str | None:
