@@ -27,8 +27,9 @@ def index(ix, name_words, word_rank, w):
     return bm25(docs, k1=1.2, b=0.5)
 
 
-def search(sr, keywords: str, top: int = 5) -> list[SceneHit]:
-    """Scenes ranked by their title, places, people and words."""
+def search(sr, keywords: str, top: int = 5, excerpts: bool = True) -> list[SceneHit]:
+    """Scenes ranked by their title, places, people and words, each with the excerpt that
+    matches best (none without ``excerpts``: finding it in a long scene is most of the time)."""
     ix = sr.ix
     q = understand(sr.lex, keywords)
     terms = [t for t in q.terms if t in sr.scene_bm25.vocab_dict]
@@ -60,12 +61,15 @@ def search(sr, keywords: str, top: int = 5) -> list[SceneHit]:
     out = []
     for i in order:
         s = ix.scenes[i]
-        if by_meaning:  # the passage the scene was found by
+        if not excerpts:
+            a = b = s.start
+        elif by_meaning:  # the passage the scene was found by
             p = max((p for p in ix.passages[: len(passages)] if p.scene == s.id), key=lambda p: passages[p.id - 1],
                     default=None)
             a, b = (p.start, p.end) if p is not None else (s.start, s.end)
         else:
-            first = next((p for p in ix.passages if p.scene == s.id), None)
+            k = int(np.searchsorted(sr.passage_scene[: len(ix.passages)], s.id))  # the scene's first passage
+            first = ix.passages[k] if k < len(ix.passages) and ix.passages[k].scene == s.id else None
             a, b = best_quote(sr, first.start if first else s.start, s.end, q) if terms else (s.start, s.end)
         out.append(SceneHit(s.id, s.title, s.start, s.end, s.chapter, s.characters,
                             trim(ix.text[a:b], 300), float(scores[i]), by_meaning))
