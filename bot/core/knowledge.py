@@ -308,9 +308,10 @@ class _SaidTo:
     """Whether a name in a sentence is said to its bearer, in speech ("Lydia, my love, though you
     are the youngest"; "You see, Watson, our little deductions"; "Rose, my dear!"): that says
     nothing of who they are. A name set off by a comma or a dash is said to them when they are
-    there: they speak, or another line is spoken to them, within three lines of it (someone not there is spoken of: "the well-known
-    adventuress, Irene Adler."); unless a tie comes first, after "is" or before "who" ("This is my
-    friend and colleague, Dr. Watson."; "my cousin, Mr. Collins, who, when I am dead")."""
+    there: they speak, or another line is spoken to them, within three lines of it (someone not
+    there is spoken of: "the well-known adventuress, Irene Adler."); unless a tie comes first,
+    after "is" or before "who" ("This is my friend and colleague, Dr. Watson."; "my cousin, Mr.
+    Collins, who, when I am dead")."""
 
     _TIE = re.compile(rf"(?P<copula>\b(?:is|was)\s+)?\b(?:the|a|an|my|his|her|our|their|your)\s+(?:[\w-]+\s+){{0,2}}"
                       rf"(?:{_RELATION})s?,\s*$")
@@ -327,7 +328,7 @@ class _SaidTo:
         before, after = sentence[:start].rstrip(), sentence[end:].lstrip()
         if after[:1] in ("!", "?") or self._ENDEARMENT.match(after):
             return True
-        there = any(line[2] == name or line[3] == name and k != i
+        there = any(line[2] == name or (line[3] == name and k != i)
                     for k, line in enumerate(self.lines[max(0, i - 3) : i + 4], start=max(0, i - 3)))
         tie = self._TIE.search(before)
         return before.endswith((",", "!", "?", "—")) and after[:1] in (",", ".", ";", "—", "") and there \
