@@ -271,12 +271,3 @@ def test_another_form_of_a_given_name_said_with_her_surname_is_her() -> None:
     # that surname is someone else.
     assert person_of(found, "Anastasie") == person_of(found, "Anastasia Orlova"), found
     assert person_of(found, "Marianne") != person_of(found, "Maria Belova"), found
-
-
-def test_a_given_name_met_only_at_sentence_starts_is_still_a_character() -> None:
-    # A short story may never name its heroine mid-sentence.
-    text = ("Chapter 1\n\nDella had beautiful brown hair. Della looked at the mirror for a long time.\n\n"
-            "Madame Sofronie was large and chilly. Madame Sofronie lifted the hair.\n\n"
-            "Della took the money and ran. Della bought the chain that afternoon.\n")
-    found, _ = characters.detect(text, 0, len(text))
-    assert "Della" in [c.name for c in found]

@@ -212,10 +212,8 @@ def detect(text: str, start: int, end: int, setting: StorySetting | None = None
         evidence = f.person + (f.count if title and title not in ("St", "Saint") else 0)  # "of St. Monica": a church
         if f.count < min_count and not (title and f.count >= 1 and n_words < 50_000):
             continue
-        if mid == 0 and not title and not (len(words) == 1 and f.person >= 2 and _name_gender(words[0]) is not None):
-            continue  # only ever capitalised at a sentence start: an ordinary word, unless a given
-            # name that does things ("Della had ... Della took the money": a short story's
-            # heroine may never be named mid-sentence)
+        if mid == 0 and not title:
+            continue  # only ever capitalised at a sentence start: an ordinary word
         if len(words) > 1 and f.place == 0:
             evidence += 1  # "John Reed": two names together
         given = len(words) > 1 and _name_gender(words[0]) is not None
