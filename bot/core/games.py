@@ -174,8 +174,8 @@ def right(guess: str, round_: Round, shown: dict[str, str] | None = None) -> boo
 
 def daily_line(ix: StoryIndex, used: set[int], rng: random.Random):
     """The quote of the day: a memorable line (the /quote rules, its speaker sure when the story
-    has such lines) not posted before, and whether
-    every one had been (then the round starts again). None when the story has no such line."""
+    has such lines) not posted before, and whether every one had been (then the round starts
+    again). None when the story has no such line."""
     from bot.core.search import SAY_MAX
 
     good = [d for d in ix.dialogue if len(d.text.split()) >= MIN_WORDS and len(d.text) <= SAY_MAX]

@@ -328,11 +328,13 @@ class _SaidTo:
         before, after = sentence[:start].rstrip(), sentence[end:].lstrip()
         if after[:1] in ("!", "?") or self._ENDEARMENT.match(after):
             return True
-        there = any(line[2] == name or (line[3] == name and k != i)
-                    for k, line in enumerate(self.lines[max(0, i - 3) : i + 4], start=max(0, i - 3)))
+        if not (before.endswith((",", "!", "?", "—")) and after[:1] in (",", ".", ";", "—", "")):
+            return False
         tie = self._TIE.search(before)
-        return before.endswith((",", "!", "?", "—")) and after[:1] in (",", ".", ";", "—", "") and there \
-            and not (tie and (tie.group("copula") or re.match(r",\s+(?:who|whom|whose)\b", after)))
+        if tie and (tie.group("copula") or re.match(r",\s+(?:who|whom|whose)\b", after)):
+            return False
+        return any(line[2] == name or (line[3] == name and k != i)  # they are there
+                   for k, line in enumerate(self.lines[max(0, i - 3) : i + 4], start=max(0, i - 3)))
 
 
 def _owner(typed: str, resolve) -> str | None:
