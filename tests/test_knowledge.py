@@ -266,3 +266,16 @@ def test_how_much_was_paid_for_someones_hair_asks_a_sum_not_their_looks() -> Non
     assert "Twenty dollars" in ask(s, asked)
     assert s.knowledge.asked(asked, s.lex.who, s.ix.characters) is None  # not her looks, on any story
     assert "beautiful brown hair" in ask(s, "what was dellas hair like")
+
+
+def test_a_profile_ties_someone_to_another_by_the_sentence_that_says_whose_tie_it_is() -> None:
+    """Ties show the sentence that says whose tie it is ("his son, James Carter"), not the first
+    that names them beside anyone's "his client"; and nothing when no sentence says it."""
+    story = ("Chapter 1\n\nHolmes looked at his client while James Carter waited by the door of the study.\n\n"
+             "James Carter stood by the window of the study for an hour. The rain fell on the street.\n\n"
+             "Old Mr. Carter came up the road, and behind him walked his son, James Carter, with a gun.\n\n"
+             "Lestrade came in from the street. Holmes nodded to his rival Lestrade and lit his pipe slowly.\n\n"
+             "\"Sit down, Watson,\" said Holmes to his brother at the fire in the study, and Watson sat.\n")
+    s = Searcher(build_text(story, "ties"))
+    assert "his son, James Carter" in profile(s, "James Carter").get("Ties", "")
+    assert "Ties" not in profile(s, "Watson")  # Holmes's brother, not his

@@ -84,6 +84,8 @@ class Knowledge:
         self.relation: dict[str, list[int]] = {}
         self.fullname: dict[str, list[int]] = {}  # the windows that give someone's full name
         patterns = {}
+        ties: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {}
+        self.tie: dict[tuple[str, int], int] = {}  # how plainly a window of ties says it is theirs (see _tie)
         full_names: dict[str, re.Pattern[str]] = {}
         for c in ix.characters:
             forms = sorted({c.name, *c.aliases}, key=len, reverse=True)
@@ -104,6 +106,7 @@ class Knowledge:
                 re.compile(rf"(?:{names})(?:'s|’s)?"),
                 re.compile(rf"\b(?:{proper})\b") if proper else None,  # by name, not by epithet ("the Original")
             )
+            ties[c.name] = _tie_patterns(names, own)
             full = [re.escape(a) for a in forms if a[:1].isupper() and a.split()[0].lower() not in ("the", "a", "an")
                     and len([w for w in a.split() if w.rstrip(".") not in TITLES]) >= 2]
             if full:  # given name and surname: "Klaus Mikaelson", "Lord Robert St. Simon"
@@ -148,6 +151,7 @@ class Knowledge:
                     self.identity.setdefault(name, []).append(u)
                 if relation.search(sentence):
                     self.relation.setdefault(name, []).append(u)
+                    self.tie[name, u] = _tie(ties[name], sentence)
                 if name in full_names and full_names[name].search(sentence):
                     self.fullname.setdefault(name, []).append(u)
             # What someone looks like: "her wide blue eyes", "Klaus's tousled hair" (a described
@@ -376,13 +380,35 @@ _NOT_PLACES = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday
                "doctor", "the", "a", "an", "his", "her", "their", "this", "that", "it", "one"}
 
 
+def _tie_patterns(names: str, own: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """A character's ties said plainly: "his son, Mr. James McCarthy", "his friend Borís",
+    "young Bolkónski's wife", "Miss Bates's niece", "Mr. Wickham, his friend", "the wife of Mr.
+    Weston"; and, less plainly, "his" or "her" and a tie after their name in the same sentence
+    ("Lydia was a stout, well-grown girl ...; a favourite with her mother")."""
+    tie = rf"(?:[\w-]+\s+){{0,2}}?(?:{_RELATION})s?\b"
+    owner = r"(?:his|her|their|my|our|[A-Z][\w.]*(?:'s|’s))"
+    plain = re.compile(rf"\b{owner}\s+{tie},?\s+(?:{names})\b|\b(?:{names})(?:'s|’s)\s+{tie}|"
+                       rf"\b(?:{names}),\s+(?:the\s+|{owner}\s+){tie}|\b(?:{_RELATION})s?\s+(?:of|to)\s+(?:{names})\b")
+    after = re.compile(rf"\b(?:{names})\b[^.;!?“”\"]{{0,120}}?\b(?:{own})\s+{tie}")
+    return plain, after
+
+
+def _tie(patterns: tuple[re.Pattern[str], re.Pattern[str]], sentence: str) -> int:
+    """2 when a sentence ties someone to another plainly, 1 less plainly, 0 when its "his
+    mother" may be anyone's ("Holmes looked impatiently at his gigantic client")."""
+    plain, after = patterns
+    return 2 if plain.search(sentence) else 1 if after.search(sentence) else 0
+
+
 def profile(searcher, name: str, limit: int) -> list[tuple[str, str]]:
     """What a character's profile shows of this knowledge, before window ``limit``: who they
     are, what they look like, their ties to others (a label and the sentence that says it)."""
     k = searcher.knowledge
     out = []
     looks = k.windows(Asked("appearance", name), limit)  # the fullest description first
-    for label, found in (("Who", k.identity.get(name, [])), ("Looks", looks), ("Ties", k.relation.get(name, []))):
+    # The tie said most plainly, the first of those; none when no sentence says whose tie it is.
+    ties = sorted((u for u in k.relation.get(name, []) if k.tie.get((name, u), 0)), key=lambda u: -k.tie[name, u])
+    for label, found in (("Who", k.identity.get(name, [])), ("Looks", looks), ("Ties", ties)):
         shown = [u for u in found if u < limit][:1]
         out += [(label, searcher.ix.text[searcher.units[u][0] : searcher.units[u][1]]) for u in shown]
     return out
