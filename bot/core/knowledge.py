@@ -257,7 +257,8 @@ class Knowledge:
             mine = list(dict.fromkeys(self.relation.get(asked.who, []) + self.identity.get(asked.who, [])))
             family = _surname(asked.other)
             found = sorted(mine, key=lambda u: (asked.other not in self.names[u],
-                                                not (family and any(_surname(n) == family for n in self.names[u] if n != asked.who))))
+                                                not (family and any(_surname(n) == family for n in self.names[u] if n != asked.who)),
+                                                -self.tie.get((asked.who, u), 0)))
         elif asked.kind == "fullname":
             # Where the story gives their full name, in story order.
             found = self.fullname.get(asked.who, [])
