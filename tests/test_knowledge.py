@@ -279,3 +279,16 @@ def test_a_profile_ties_someone_to_another_by_the_sentence_that_says_whose_tie_i
     s = Searcher(build_text(story, "ties"))
     assert "his son, James Carter" in profile(s, "James Carter").get("Ties", "")
     assert "Ties" not in profile(s, "Watson")  # Holmes's brother, not his
+
+
+def test_a_profile_looks_first_at_a_description_that_names_its_owner() -> None:
+    """'Pierre Duval was tall and stout' describes him; the richer sentence after 'Pierre came
+    into the room where the old count lay' is the count's, though its 'his' could be Pierre's."""
+    story = ("Chapter 1\n\nPierre Duval came into the room where the old count lay. His thin grey hair, his hollow "
+             "cheeks, his sunken eyes and his white lips were those of a dying man.\n\n"
+             "\"Is he asleep?\" Pierre Duval asked Marie Lenoir. \"No,\" said Marie Lenoir. Pierre Duval sat down by "
+             "the bed and waited, and Marie Lenoir watched Pierre Duval.\n\n"
+             "Chapter 2\n\nPierre Duval was tall and stout, and he walked out into the garden at dawn. "
+             "Pierre Duval thought of the count all day.\n")
+    s = Searcher(build_text(story, "looks"))
+    assert "tall and stout" in profile(s, "Pierre Duval").get("Looks", "")

@@ -117,6 +117,9 @@ class Knowledge:
         self.names = searcher.unit_names  # who each window names (shared with the searcher)
         self.features: dict[int, int] = {}  # how many features a window of appearance describes
         self.described: dict[int, frozenset[str]] = {}  # and which ("eye", "hair")
+        # The descriptions whose owner the sentence names ("Borís was tall and fair"), not a
+        # "his" or "her" read as theirs ("His whole face sharpened away into nose and chin").
+        self.named_looks: set[tuple[str, int]] = set()
         self.garments: set[int] = set()  # the windows of appearance that say what someone wears
         self.first: dict[str, int] = {}  # each character's first window
         self.introduced: dict[str, int] = {}  # and the first where the narration names them
@@ -182,6 +185,8 @@ class Knowledge:
                 else:
                     mine = {n for n in named if patterns[n][2].fullmatch(owner)}
                 for name in mine if len(mine) == 1 else ():
+                    if not pronoun:
+                        self.named_looks.add((name, u))
                     if u not in self.appearance.get(name, [])[-1:]:
                         self.appearance.setdefault(name, []).append(u)
                         found = _FEATURE.findall(sentence)
@@ -244,7 +249,8 @@ class Knowledge:
         elif asked.kind == "appearance":
             # The fullest descriptions first ("a stout, heavily built young man with close-cropped
             # hair, spectacles..."), the earlier of two alike.
-            found = sorted(self.appearance.get(asked.who, []), key=lambda u: (-self.features.get(u, 0), u))
+            found = sorted(self.appearance.get(asked.who, []),
+                           key=lambda u: ((asked.who, u) not in self.named_looks, -self.features.get(u, 0), u))
             if asked.feature:  # only those that describe it
                 found = [u for u in found if asked.feature in self.described.get(u, ())]
         elif asked.kind == "clothing":
