@@ -247,8 +247,9 @@ class Knowledge:
             # The most-used place, where the story first names it, then the next places.
             found = [u for p in self.places[:3] for u in self.place_units[p][:2]]
         elif asked.kind == "appearance":
-            # The fullest descriptions first ("a stout, heavily built young man with close-cropped
-            # hair, spectacles..."), the earlier of two alike.
+            # Those that name their owner first (a "his" may be anyone's), then the fullest ("a
+            # stout, heavily built young man with close-cropped hair, spectacles..."), the earlier
+            # of two alike.
             found = sorted(self.appearance.get(asked.who, []),
                            key=lambda u: ((asked.who, u) not in self.named_looks, -self.features.get(u, 0), u))
             if asked.feature:  # only those that describe it
@@ -412,7 +413,7 @@ def profile(searcher, name: str, limit: int) -> list[tuple[str, str]]:
     are, what they look like, their ties to others (a label and the sentence that says it)."""
     k = searcher.knowledge
     out = []
-    looks = k.windows(Asked("appearance", name), limit)  # the fullest description first
+    looks = k.windows(Asked("appearance", name), limit)  # one that names them, the fullest, first
     # The tie said most plainly, the first of those; none when no sentence says whose tie it is.
     ties = sorted((u for u in k.relation.get(name, []) if k.tie.get((name, u), 0)), key=lambda u: -k.tie[name, u])
     for label, found in (("Who", k.identity.get(name, [])), ("Looks", looks), ("Ties", ties)):
