@@ -84,7 +84,6 @@ class Knowledge:
         self.relation: dict[str, list[int]] = {}
         self.fullname: dict[str, list[int]] = {}  # the windows that give someone's full name
         patterns = {}
-        ties: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {}
         self.tie: dict[tuple[str, int], int] = {}  # how plainly a window of ties says it is theirs (see _tie)
         full_names: dict[str, re.Pattern[str]] = {}
         for c in ix.characters:
@@ -106,7 +105,6 @@ class Knowledge:
                 re.compile(rf"(?:{names})(?:'s|’s)?"),
                 re.compile(rf"\b(?:{proper})\b") if proper else None,  # by name, not by epithet ("the Original")
             )
-            ties[c.name] = _tie_patterns(names, own)
             full = [re.escape(a) for a in forms if a[:1].isupper() and a.split()[0].lower() not in ("the", "a", "an")
                     and len([w for w in a.split() if w.rstrip(".") not in TITLES]) >= 2]
             if full:  # given name and surname: "Klaus Mikaelson", "Lord Robert St. Simon"
@@ -129,6 +127,7 @@ class Knowledge:
         self.place_units: dict[str, list[int]] = {}
         previous: tuple[str, set[str]] = ("", set())  # the last sentence that named anyone, and whom
         gender_of = {c.name: c.gender for c in ix.characters}
+        own_of = {c.name: {"male": "his", "female": "her"}.get(c.gender or "", "his|her") for c in ix.characters}
         topic: dict[str, str | None] = {}  # per gender, whom the sentences are about (see _topics)
         speakers = _Speakers(ix, gender_of)
         said_to = _SaidTo(ix)
@@ -154,7 +153,7 @@ class Knowledge:
                     self.identity.setdefault(name, []).append(u)
                 if relation.search(sentence):
                     self.relation.setdefault(name, []).append(u)
-                    self.tie[name, u] = _tie(ties[name], sentence)
+                    self.tie[name, u] = _tie(sentence, patterns[name][2], own_of[name])
                 if name in full_names and full_names[name].search(sentence):
                     self.fullname.setdefault(name, []).append(u)
             # What someone looks like: "her wide blue eyes", "Klaus's tousled hair" (a described
@@ -388,24 +387,37 @@ _NOT_PLACES = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday
                "doctor", "the", "a", "an", "his", "her", "their", "this", "that", "it", "one"}
 
 
-def _tie_patterns(names: str, own: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """A character's ties said plainly: "his son, Mr. James McCarthy", "his friend Borís",
-    "young Bolkónski's wife", "Miss Bates's niece", "Mr. Wickham, his friend", "the wife of Mr.
-    Weston"; and, less plainly, "his" or "her" and a tie after their name in the same sentence
-    ("Lydia was a stout, well-grown girl ...; a favourite with her mother")."""
-    tie = rf"(?:[\w-]+\s+){{0,2}}?(?:{_RELATION})s?\b"
-    owner = r"(?:his|her|their|my|our|[A-Z][\w.]*(?:'s|’s))"
-    plain = re.compile(rf"\b{owner}\s+{tie},?\s+(?:{names})\b|\b(?:{names})(?:'s|’s)\s+{tie}|"
-                       rf"\b(?:{names}),\s+(?:the\s+|{owner}\s+){tie}|\b(?:{_RELATION})s?\s+(?:of|to)\s+(?:{names})\b")
-    after = re.compile(rf"\b(?:{names})\b[^.;!?“”\"]{{0,120}}?\b(?:{own})\s+{tie}")
-    return plain, after
+# A tie in a few words ("son", "old friend", "dear little sister") and who it may be of.
+_TIE = rf"(?:[\w-]+\s+){{0,2}}?(?:{_RELATION})s?\b"
+_TIE_OWNER = r"(?:his|her|their|my|our|[A-Z][\w.]*(?:'s|’s))"
+_TIE_BEFORE = re.compile(rf"\b{_TIE_OWNER}\s+{_TIE},?\s+$|\b(?:{_RELATION})s?\s+(?:of|to)\s+$")  # "his son, " / "the wife of "
+_TIE_AFTER_OWNER = re.compile(rf"\s+{_TIE}")  # after "Miss Bates's": " niece"
+_TIE_APPOSED = re.compile(rf",\s+(?:the\s+|{_TIE_OWNER}\s+){_TIE}")  # after "Mr. Wickham": ", his friend"
+_TIE_LATER = {own: re.compile(rf"[^.;!?“”\"]{{0,120}}?\b(?:{own})\s+{_TIE}") for own in ("his", "her", "his|her")}
 
 
-def _tie(patterns: tuple[re.Pattern[str], re.Pattern[str]], sentence: str) -> int:
-    """2 when a sentence ties someone to another plainly, 1 less plainly, 0 when its "his
-    mother" may be anyone's ("Holmes looked impatiently at his gigantic client")."""
-    plain, after = patterns
-    return 2 if plain.search(sentence) else 1 if after.search(sentence) else 0
+def _tie(sentence: str, name: re.Pattern[str], own: str) -> int:
+    """How plainly ``sentence`` ties the person ``name`` matches to another: 2 when it says
+    whose tie it is ("his son, Mr. James McCarthy", "his friend Borís", "young Bolkónski's wife",
+    "Miss Bates's niece", "Mr. Wickham, his friend", "the wife of Mr. Weston"); 1 for "his" or
+    "her" (``own``) and a tie after the name in the same narration ("Lydia was a stout,
+    well-grown girl ...; a favourite with her mother"); 0 when its "his mother" may be anyone's
+    ("Holmes looked impatiently at his gigantic client"). One set of patterns for everyone, at
+    each place the name stands."""
+    best = 0
+    for m in name.finditer(sentence):
+        s, e = m.span()
+        if (s and sentence[s - 1].isalnum()) or (e < len(sentence) and sentence[e].isalnum()):
+            continue  # inside another word
+        if m.group().endswith(("'s", "’s")):
+            if _TIE_AFTER_OWNER.match(sentence, e):
+                return 2
+            e -= 2
+        if _TIE_BEFORE.search(sentence, max(0, s - 80), s) or _TIE_APPOSED.match(sentence, e):
+            return 2
+        if _TIE_LATER[own].match(sentence, e):
+            best = 1
+    return best
 
 
 def profile(searcher, name: str, limit: int) -> list[tuple[str, str]]:
