@@ -27,6 +27,7 @@ from train_ranker import dev_story  # noqa: E402
 SETTINGS = {
     "shipped": {},
     "known-first-none": {"known_first": ()},
+    "spouse-not-first": {"known_first": ("main", "setting", "appearance", "clothing", "fullname")},
     "known-first-identity": {"known_first": ("main", "setting", "appearance", "clothing", "identity")},
     "known-first-all": {"known_first": ("main", "setting", "appearance", "clothing", "identity", "relation")},
     "named0": {"fuse_named": 0},

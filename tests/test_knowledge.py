@@ -292,3 +292,49 @@ def test_a_profile_looks_first_at_a_description_that_names_its_owner() -> None:
              "Pierre Duval thought of the count all day.\n")
     s = Searcher(build_text(story, "looks"))
     assert "tall and stout" in profile(s, "Pierre Duval").get("Looks", "")
+
+
+MARRIAGES = """Chapter 1
+
+Anna Petrova laughed at the ball. "I won't marry anyone, ever!" Anna Petrova said to her mother.
+
+Ivan Sorokin danced with Anna Petrova, and Ivan Sorokin spoke of his future wife, Anna Petrova, to every guest at the ball.
+
+Paul Dmitrov walked home alone from the ball. Paul Dmitrov married Helen Kuragina that winter, and the whole town talked of it.
+
+Chapter 2
+
+Ivan Sorokin rode away to the war. Anna Petrova wrote to him, and Helen Kuragina laughed at her letters.
+
+Helen Kuragina died in the autumn. Paul Dmitrov mourned Helen Kuragina for a year.
+
+Chapter 3
+
+Anna Petrova's wedding to Paul Dmitrov took place in the spring, in the little church by the river.
+
+Paul Dmitrov and Anna Petrova lived in the country. Ivan Sorokin never came back from the war.
+"""
+
+
+def test_whom_someone_marries_is_the_sentence_that_says_they_married() -> None:
+    """Not a line that only says the word ("I won't marry anyone"), nor a marriage that was
+    only planned ("his future wife")."""
+    s = Searcher(build_text(MARRIAGES, "marriages"))
+    for q in ("who does anna marry", "who did ana petrova end up marrying?", "who is annas husband"):
+        assert "wedding to Paul Dmitrov" in ask(s, q), q
+    assert "wedding to Paul Dmitrov" in profile(s, "Anna Petrova").get("Married", "")
+    assert "Married" not in profile(s, "Ivan Sorokin")  # only a future wife
+
+
+def test_a_first_marriage_and_the_last_are_told_apart() -> None:
+    s = Searcher(build_text(MARRIAGES, "marriages"))
+    assert "married Helen Kuragina" in ask(s, "who was pauls first wife")
+    assert "wedding to Paul Dmitrov" in ask(s, "who does paul end up marrying")
+    assert "married Helen Kuragina" in ask(s, "who married helen")
+
+
+def test_a_marriage_past_the_readers_horizon_is_not_told() -> None:
+    ix = build_text(MARRIAGES, "marriages")
+    early = Searcher(ix).at(horizon.view(ix, 2))
+    for a in early.ask("who does anna marry", top=5).answers:
+        assert "wedding to Paul" not in a.quote

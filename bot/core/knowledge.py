@@ -19,8 +19,8 @@ from collections import Counter
 from dataclasses import dataclass
 
 from bot.core.characters import TITLES
-from bot.core.language import (BUILD_WORDS, FEATURE_WORDS, GARMENT_WORDS, RELATION_WORDS, SAME_FEATURE,
-                               SENTENCE_OPENING, SETTING_PREPOSITIONS)
+from bot.core.language import (BUILD_WORDS, FEATURE_WORDS, GARMENT_WORDS, NOT_YET_WED, RELATION_WORDS, SAME_FEATURE,
+                               SENTENCE_OPENING, SETTING_PREPOSITIONS, SPOUSE_WORDS)
 
 _RELATION = "|".join(sorted(RELATION_WORDS))
 _FEATURES = "|".join(sorted(FEATURE_WORDS))
@@ -53,6 +53,23 @@ _WEARING = re.compile(r"\bwhat\s+(?:was|is|did|does|do)\s+(?P<who>.+?)\s+(?:wear
 _TO = re.compile(r"^\s*(?:what|who)\s+(?:is|was)\s+(?P<who>.+?)\s+to\s+(?P<other>[^?!.]+?)\s*[?!.]*\s*$|"
                  r"^\s*how\s+(?:is|was|are|were)\s+(?P<who2>.+?)\s+related\s+to\s+(?P<other2>[^?!.]+?)\s*[?!.]*\s*$",
                  re.IGNORECASE)
+_MARRY = r"(?:marry|marries|married|marrying|wed|weds|wedded)"
+_FEW_WORDS = r"(?:[\w’'.-]+\s+){0,3}?[\w’'.-]+"  # a name as typed, at most four words
+_THEN = r"(?:(?:ever|end\s+up|get|got|finally|eventually|later|then|really|actually|already|first)\s+)*"
+_SPOUSE_ASKED = re.compile(
+    # "who does natasha marry", "who did nikolai rostov end up marrying", "who is prince andrew married to"
+    rf"^\s*(?:so\s+)?whom?\s+(?:does|did|do|will|would|is|was|has|had)\s+(?P<who>{_FEW_WORDS})\s+{_THEN}{_MARRY}"
+    rf"(?:\s+to)?\s*[?!.]*\s*$|"
+    # "who was pierres first wife", "whats the name of emmas husband"
+    rf"^\s*(?:so\s+)?(?:who(?:'s|’s|\s+is|\s+was)|what(?:'s|’s|s|\s+is|\s+was)\s+the\s+name\s+of)\s+(?P<owner>{_FEW_WORDS})\s+"
+    rf"(?:(?:first|second|new|late|former|last|real)\s+)?(?:wife|husband|spouse|bride|groom|bridegroom)\s*[?!.]*\s*$|"
+    # "did pierre marry natasha", "does jane marry bingley?", "is irene adler married"
+    rf"^\s*(?:so\s+)?(?:does|did|will|is|was|has)\s+(?P<who2>{_FEW_WORDS})\s+{_THEN}{_MARRY}(?:\s+(?:to|with)\s+|\s+)?(?P<other>[^?!.]+?)?\s*[?!.]*\s*$|"
+    # "who married natasha"
+    rf"^\s*(?:so\s+)?who\s+(?:is\s+|was\s+|will\s+|did\s+|had\s+)?{_MARRY}\s+(?P<who3>[^?!.]+?)\s*[?!.]*\s*$",
+    re.IGNORECASE)
+_FIRST_ASKED = re.compile(r"\bfirst\b", re.IGNORECASE)
+_LAST_ASKED = re.compile(r"\b(?:end\s+up|in\s+the\s+end|finally|eventually|at\s+last|second|last|later)\b", re.IGNORECASE)
 _MAIN = re.compile(r"\b(?:main|central|principal|lead)\s+(?:character|person|hero|heroine|guy|girl)|\bprotagonist\b|"
                    r"\bwho\s+is\s+(?:the\s+)?(?:story|book|tale|novel)\s+(?:about|mostly\s+about)\b", re.IGNORECASE)
 _SETTING = re.compile(r"\bwhere\s+(?:does|did|is|was)\s+(?:the\s+|this\s+|it\s+)?(?:story|book|tale|novel|it|all)?\s*"
@@ -63,8 +80,9 @@ _SETTING = re.compile(r"\bwhere\s+(?:does|did|is|was)\s+(?:the\s+|this\s+|it\s+)
 @dataclass(frozen=True)
 class Asked:
     """A question about the story's knowledge: its kind ("identity", "appearance", "clothing",
-    "relation", "main", "setting"), the characters it is about (canonical names) and, for
-    "what colour are her eyes", the feature asked about."""
+    "relation", "spouse", "main", "setting"), the characters it is about (canonical names) and, for
+    "what colour are her eyes", the feature asked about (for "spouse": which marriage, "first",
+    "last" or the "most" said)."""
 
     kind: str
     who: str | None = None
@@ -85,6 +103,7 @@ class Knowledge:
         self.fullname: dict[str, list[int]] = {}  # the windows that give someone's full name
         patterns = {}
         self.tie: dict[tuple[str, int], int] = {}  # how plainly a window of ties says it is theirs (see _tie)
+        self.marriages = _Marriages()
         full_names: dict[str, re.Pattern[str]] = {}
         for c in ix.characters:
             forms = sorted({c.name, *c.aliases}, key=len, reverse=True)
@@ -193,6 +212,9 @@ class Knowledge:
                         self.described[u] = frozenset(_singular(f) for f in found)
                         if _GARMENT.search(sentence):
                             self.garments.add(u)
+            if named and _WED_WORD.search(sentence):
+                self.marriages.read(u, sentence, _mentions(patterns, sentence, named),
+                                    lambda own, at: _antecedent(patterns, own, sentence[:at], named, previous, by_gender))
             previous = (sentence, named) if named else previous
             _topics(topic, sentence, named, patterns, gender_of)
         self.places = [p for p, n in places.most_common() if n >= 2]
@@ -205,6 +227,12 @@ class Knowledge:
             return Asked("setting")
         if _MAIN.search(question) and characters:
             return Asked("main", max(characters, key=lambda c: c.mentions).name)
+        m = _SPOUSE_ASKED.match(question)
+        if m:
+            who = resolve(m.group("who") or m.group("who2") or m.group("who3") or "") or _owner(m.group("owner") or "", resolve)
+            if who:
+                order = "first" if _FIRST_ASKED.search(question) else "last" if _LAST_ASKED.search(question) else "most"
+                return Asked("spouse", who, m.group("other") and resolve(m.group("other")), feature=order)
         m = _TO.match(question)
         if m:
             who, other = resolve(m.group("who") or m.group("who2")), resolve(m.group("other") or m.group("other2"))
@@ -265,6 +293,12 @@ class Knowledge:
             found = sorted(mine, key=lambda u: (asked.other not in self.names[u],
                                                 not (family and any(_surname(n) == family for n in self.names[u] if n != asked.who)),
                                                 -self.tie.get((asked.who, u), 0)))
+        elif asked.kind == "spouse":
+            # The sentences that say whom they married: the one asked about first, else the one
+            # said most often (or first, or last: "who was his first wife", "who does she end up
+            # marrying").
+            found = [u for other, said in sorted(self.marriages.spouses(asked.who, limit, asked.feature or "most"),
+                                                 key=lambda s: s[0] != asked.other) for u in said]
         elif asked.kind == "fullname":
             # Where the story gives their full name, in story order.
             found = self.fullname.get(asked.who, [])
@@ -348,6 +382,75 @@ class _SaidTo:
                    for k, line in enumerate(self.lines[max(0, i - 3) : i + 4], start=max(0, i - 3)))
 
 
+_MATE = rf"(?:{'|'.join(sorted(SPOUSE_WORDS))})"
+_MATE_MOD = rf"(?:(?!(?:{'|'.join(sorted(NOT_YET_WED))})\b)[\w-]+\s+)?"  # "his late wife", not "his future wife"
+_POSSESSIVE = r"(?:'s|’s)"
+_WEDDING_TO = r"(?:wedding|marriage)\s+(?:to|with)"
+# Between two names, the text that says the first is married to the second: "Natásha's wedding
+# to Bezúkhov", "Pierre's wife, Hélène", "Nicholas married Princess Mary", "Irene Adler, the wife
+# of Godfrey Norton".
+_WED_BETWEEN = re.compile(rf"{_POSSESSIVE}\s+{_MATE_MOD}(?:{_WEDDING_TO}|{_MATE},?)\s+|"
+                          r"\s+(?:(?:had|has|have|was|is|were|got)\s+)?(?:been\s+)?(?:\w+ly\s+)?(?:married|wedded)\s+(?:to\s+)?|"
+                          rf",\s+the\s+{_MATE_MOD}{_MATE}\s+of\s+")
+# Or, with what follows the second: "Hélène, Pierre's wife", "she became his wife"; "Rose and
+# Harry were married".
+_WED_AFTER = [(re.compile(r",\s+|\s+(?:became|was|is)\s+"), re.compile(rf"{_POSSESSIVE}\s+{_MATE_MOD}{_MATE}\b")),
+              (re.compile(r"\s+and\s+"), re.compile(r"\s+(?:were|had\s+been|have\s+been|got)\s+(?:\w+ly\s+)?married\b"))]
+# Or what comes before both: "the marriage of Jane and Bingley".
+_WED_OF = (re.compile(r"\b(?:marriage|wedding)\s+of\s+$"), re.compile(r"\s+(?:and|with|to)\s+"))
+# Or before the second alone, whose "his" or "her" is the first: "his wife, Mrs. Pontellier".
+_WED_OWN = re.compile(rf"\b(?P<own>[Hh]is|[Hh]er)\s+{_MATE_MOD}(?:{_WEDDING_TO}|{_MATE},?)\s+$")
+_WED_WORD = re.compile(rf"marri|wedd|\b(?:wed|{_MATE})\b", re.IGNORECASE)
+
+
+class _Marriages:
+    """Who is married to whom, read from the sentences that say it of two people by name (see
+    _WED_BETWEEN): per character, (spouse, window, how plainly) in story order. A hope or a plan is no
+    marriage ("his firm resolve to make her his wife", "his future wife")."""
+
+    def __init__(self) -> None:
+        self.of: dict[str, list[tuple[str, int, int]]] = {}  # spouse, window, how plainly
+
+    def read(self, u: int, sentence: str, mentions: list[tuple[int, int, str]], own) -> None:
+        """Window ``u``'s sentence, its characters' names where they stand (start, end, name; in
+        order) and ``own(pronoun, at)``: whom a "his" or "her" at ``at`` means (or None), and
+        whether the sentence names them. The sentence has a word of marriage (_WED_WORD)."""
+        found: dict[tuple[str | None, str], int] = {}  # two people and how plainly: 2 by name, 1 by "his"
+        for i, (s1, e1, x) in enumerate(mentions):
+            mine = _WED_OWN.search(sentence, max(0, s1 - 60), s1)
+            if mine:
+                # "his wife Hélène"; "his wife, Mrs. Pontellier," when "his" is a man of the
+                # sentence before (not "After his interview with his wife Pierre left").
+                owner, near = own(mine.group("own").lower(), mine.start())
+                if near or (mine.group().rstrip().endswith(",") and sentence[e1 : e1 + 1] in (",", ".", ";", "")):
+                    found[owner, x] = max(found.get((owner, x), 0), 1)
+            for s2, e2, y in mentions[i + 1 :]:
+                between = sentence[e1:s2]
+                if len(between) > 60:
+                    break
+                if _WED_BETWEEN.fullmatch(between) \
+                        or any(b.fullmatch(between) and a.match(sentence, e2) for b, a in _WED_AFTER) \
+                        or (_WED_OF[0].search(sentence, max(0, s1 - 20), s1) and _WED_OF[1].fullmatch(between)):
+                    found[x, y] = 2
+        for (x, y), strength in found.items():
+            if x and y and x != y:
+                self.of.setdefault(x, []).append((y, u, strength))
+                self.of.setdefault(y, []).append((x, u, strength))
+
+    def spouses(self, who: str, limit: int, order: str = "most") -> list[tuple[str, list[int]]]:
+        """Whom ``who`` is said to marry before window ``limit``, each with the windows that say
+        so: the most plainly and often said first (``order`` "first": the first married first;
+        "last": the last)."""
+        by: dict[str, list[int]] = {}
+        said: Counter = Counter()
+        for other, u, strength in self.of.get(who, []):
+            if u < limit:
+                by.setdefault(other, []).append(u)
+                said[other] += strength
+        key = {"first": lambda o: by[o][0], "last": lambda o: -by[o][-1]}.get(order, lambda o: (-said[o], by[o][0]))
+        return [(o, by[o]) for o in sorted(by, key=key)]
+
+
 def _owner(typed: str, resolve) -> str | None:
     """The character named by the last words of ``typed`` ("what colour are carolines",
     "what is klaus's"): the longest of its last three words that names one, "'s" or not."""
@@ -370,6 +473,28 @@ def _surname(name: str | None) -> str | None:
     """The last word of a full name ("Miss Bates", "Jane Fairfax"); None for one word."""
     parts = (name or "").split()
     return parts[-1] if len(parts) > 1 else None
+
+
+def _mentions(patterns: dict, sentence: str, named: set[str]) -> list[tuple[int, int, str]]:
+    """Where ``sentence`` names its characters by name (start, end, name; in order, none inside
+    another: "Countess Bezúkhova" is not also "Bezúkhov")."""
+    found = sorted(((m.start(), -m.end(), n) for n in named if patterns[n][3] for m in patterns[n][3].finditer(sentence)))
+    out: list[tuple[int, int, str]] = []
+    for start, end, name in found:
+        if not out or start >= out[-1][1]:
+            out.append((start, -end, name))
+    return out
+
+
+def _antecedent(patterns: dict, pronoun: str, before: str, named: set[str], previous: tuple[str, set[str]],
+                by_gender: dict[str, set[str]]) -> tuple[str | None, bool]:
+    """Whom a "his" or "her" means, and whether it is named in the same sentence: the last of
+    that gender named before it in its sentence, else in the sentence before (None when it
+    cannot tell)."""
+    own = by_gender.get("male" if pronoun == "his" else "female", set())
+    near = _last_named(patterns, before, named & own)
+    mine = near or _last_named(patterns, previous[0], previous[1] & own)
+    return (next(iter(mine)) if len(mine) == 1 else None), bool(near)
 
 
 def _last_named(patterns: dict, text: str, names: set[str]) -> set[str]:
@@ -422,13 +547,15 @@ def _tie(sentence: str, name: re.Pattern[str], own: str) -> int:
 
 def profile(searcher, name: str, limit: int) -> list[tuple[str, str]]:
     """What a character's profile shows of this knowledge, before window ``limit``: who they
-    are, what they look like, their ties to others (a label and the sentence that says it)."""
+    are, what they look like, their ties to others, whom they married (a label and the sentence
+    that says it)."""
     k = searcher.knowledge
     out = []
     looks = k.windows(Asked("appearance", name), limit)  # one that names them, the fullest, first
     # The tie said most plainly, the first of those; none when no sentence says whose tie it is.
     ties = sorted((u for u in k.relation.get(name, []) if k.tie.get((name, u), 0)), key=lambda u: -k.tie[name, u])
-    for label, found in (("Who", k.identity.get(name, [])), ("Looks", looks), ("Ties", ties)):
+    married = k.windows(Asked("spouse", name), limit)  # the marriage said most plainly and often
+    for label, found in (("Who", k.identity.get(name, [])), ("Looks", looks), ("Ties", ties), ("Married", married)):
         shown = [u for u in found if u < limit][:1]
         out += [(label, searcher.ix.text[searcher.units[u][0] : searcher.units[u][1]]) for u in shown]
     return out

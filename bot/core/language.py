@@ -38,6 +38,11 @@ nephew stepfather stepmother stepdaughter stepson colleague companion assistant 
 governess guardian ward heir widow widower bride bridegroom
 """.split())
 
+# Who someone is married to ("Pierre's wife, Hélène"), and the words before it that say the
+# marriage is not yet ("his future wife", "his approaching marriage").
+SPOUSE_WORDS = frozenset("wife husband widow widower bride bridegroom".split())
+NOT_YET_WED = frozenset("future intended affianced betrothed prospective would-be approaching coming proposed".split())
+
 # Words after which a capitalised name is a place ("in New Orleans", "at Baker Street").
 SETTING_PREPOSITIONS = ("in", "at", "to", "from", "into", "near", "through", "across", "around")
 

@@ -173,8 +173,8 @@ class Searcher:
             order, fusion = self._fuse(q, order, combined)
             if fusion is not None:
                 order = signals.own_words_first(self, q, order)
-                if known and asked.kind in self.w.known_first:
-                    order = np.concatenate([[known[0]], order[order != known[0]]])
+            if known and asked.kind in self.w.known_first:
+                order = np.concatenate([[known[0]], order[order != known[0]]])
         reply = signals.reply_after(self, q, combined) if self.w.reply_first else None
         if reply is not None:
             # "What did Klaus say when Marcel asked about her?": the speaker's next line after

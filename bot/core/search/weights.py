@@ -36,7 +36,7 @@ class Weights:
     # the main character is, where the story happens, what someone looks like or wears, their
     # full name (tune_fusion: all development sets 474/552 -> 475/553 with "fullname"). Word
     # overlap and the model's sense of meaning know nothing of prominence or of which "his" is whose.
-    known_first: tuple[str, ...] = ("main", "setting", "appearance", "clothing", "fullname")
+    known_first: tuple[str, ...] = ("main", "setting", "appearance", "clothing", "fullname", "spouse")
     # Fusing the answer model (bot/core/ranker.py) with the lexical score over the best windows:
     # each z-scored among those candidates, then summed with these weights. Chosen on the
     # FairytaleQA train stories held out of the model's training (451 questions): lexical alone
