@@ -150,6 +150,9 @@ class Knowledge:
         topic: dict[str, str | None] = {}  # per gender, whom the sentences are about (see _topics)
         speakers = _Speakers(ix, gender_of)
         said_to = _SaidTo(ix)
+        # Where a word of marriage stands: a quick pass for its letters, then the word itself (_WED_WORD
+        # over the whole text, or sentence by sentence, takes 0.15 s on War and Peace; this 0.02 s).
+        wed_at = [m.start() for m in _WED_HINT.finditer(text) if _WED_WORD.match(text, m.start())]
         for u, (a, b, _) in enumerate(searcher.units):
             sentence = text[a:b]
             named = searcher.unit_names[u]
@@ -212,7 +215,8 @@ class Knowledge:
                         self.described[u] = frozenset(_singular(f) for f in found)
                         if _GARMENT.search(sentence):
                             self.garments.add(u)
-            if named and _WED_WORD.search(sentence):
+            wed = bisect.bisect_left(wed_at, a)
+            if named and wed < len(wed_at) and wed_at[wed] < b:
                 self.marriages.read(u, sentence, _mentions(patterns, sentence, named),
                                     lambda own, at: _antecedent(patterns, own, sentence[:at], named, previous, by_gender))
             previous = (sentence, named) if named else previous
@@ -401,6 +405,10 @@ _WED_OF = (re.compile(r"\b(?:marriage|wedding)\s+of\s+$"), re.compile(r"\s+(?:an
 # Or before the second alone, whose "his" or "her" is the first: "his wife, Mrs. Pontellier".
 _WED_OWN = re.compile(rf"\b(?P<own>[Hh]is|[Hh]er)\s+{_MATE_MOD}(?:{_WEDDING_TO}|{_MATE},?)\s+$")
 _WED_WORD = re.compile(rf"marri|wedd|\b(?:wed|{_MATE})\b", re.IGNORECASE)
+_WED_STEMS = ("marri", "wedd", "wed", *SPOUSE_WORDS)
+# Where _WED_WORD may match: one of their first letters, either case, then one of their rests.
+_WED_HINT = re.compile(rf"[{''.join(sorted({w[0] + w[0].upper() for w in _WED_STEMS}))}]"
+                       rf"(?:{'|'.join(sorted({re.escape(w[1:]) for w in _WED_STEMS}))})")
 
 
 class _Marriages:
