@@ -75,6 +75,23 @@ def replay(rows: list[dict], top: int, weight: float) -> tuple[float, float]:
     return h1 / len(rows), h3 / len(rows)
 
 
+def replay_adaptive(rows: list[dict], least: float, fewest: int, top: int = 15,
+                    weight: float = 1.0) -> tuple[float, float, float]:
+    """As replay, reading only the candidates whose fused score is at least ``least`` (at least
+    ``fewest`` of them, at most ``top``): hit@1, hit@3 and how many were read on average."""
+    h1 = h3 = read = 0
+    for r in rows:
+        k = min(len(r["cross"]), top, max(fewest, int((r["fused"][:top] >= least).sum())))
+        read += k
+        right = r["right"].copy()
+        if k > 1 and weight:
+            again = np.argsort(-(rerank.z(r["fused"][:k]) + weight * rerank.z(r["cross"][:k])), kind="stable")
+            right[:k] = right[:k][again]
+        h1 += bool(right[0])
+        h3 += bool(right[:3].any())
+    return h1 / len(rows), h3 / len(rows), read / len(rows)
+
+
 def main() -> None:
     encoder = ranker.load()
     if encoder is None or not encoder.reranks:
@@ -91,6 +108,11 @@ def main() -> None:
               flush=True)
     best = max(results, key=lambda r: sum(h1 for h1, _ in r[2].values()))
     print(f"best by the sum of hit@1: top {best[0]}, weight {best[1]}")
+    # A depth of its own for each question: the best 15 less those whose fused score is far below.
+    for least, fewest in itertools.product([-1.0, -0.5, 0.0, 0.5, 1.0], [3, 5, 8, 10]):
+        scores = {name: replay_adaptive(rows, least, fewest) for name, rows in sets.items()}
+        print(f"fused >= {least:4.1f}, at least {fewest:2d}: " + "; ".join(
+            f"{n} {h1:.3f} / {h3:.3f} ({k:.1f} read)" for n, (h1, h3, k) in scores.items()), flush=True)
 
 
 if __name__ == "__main__":
