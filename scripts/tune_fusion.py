@@ -37,6 +37,7 @@ SETTINGS = {
     "lexical1": {"fuse_lexical": 1.0},
     "dense30-lexical1": {"fuse_dense": 30, "fuse_lexical": 1.0},
     "rerank16": {"rerank_top": 16},
+    "rerank-every-15": {"rerank_least": float("-inf")},
     "rerank0": {"rerank_top": 0},
     "rerank20-cross0.5": {"rerank_top": 20, "rerank_cross": 0.5},
     "cross1": {"rerank_cross": 1.0},

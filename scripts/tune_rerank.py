@@ -97,7 +97,8 @@ def main() -> None:
     if encoder is None or not encoder.reranks:
         sys.exit("tune_rerank: the answer model has no reranker (see the log)")
     # Score the best 20 and keep the fused order; every setting is replayed from those scores.
-    sets = collect(encoder, dataclasses.replace(search.WEIGHTS, rerank_top=DEPTH, rerank_cross=0.0))
+    sets = collect(encoder, dataclasses.replace(search.WEIGHTS, rerank_top=DEPTH, rerank_cross=0.0,
+                                                      rerank_least=float("-inf")))
     for name, rows in sets.items():
         print(f"{name}: {len(rows)} questions")
     results = []

@@ -187,6 +187,27 @@ def test_the_reranker_reorders_the_best_candidates() -> None:
     assert key in after[0].quote
 
 
+def test_the_reranker_reads_only_the_candidates_near_the_best() -> None:
+    """One passage says it all and twenty share a word with the question: the reranker reads the
+    best few (never fewer than WEIGHTS.rerank_fewest), not all fifteen it may read."""
+    from bot.core.search import WEIGHTS
+
+    story = "\n\n* * *\n\n".join(
+        ["The old lighthouse keeper polished the great brass lamp of the lighthouse every night, and the keeper sang."]
+        + [f"Morning {i} came grey over the harbour; the keeper's neighbour number {i} mended a net by the quay."
+           for i in range(20)]) + "\n"
+    read: list[int] = []
+
+    class Counting(ReadingEncoder):
+        def rerank(self, question, windows):
+            read.append(len(windows))
+            return super().rerank(question, windows)
+
+    s = searcher(build_text(story, "harbour"), Counting("brass lamp"))
+    assert "brass lamp" in s.ask("what did the lighthouse keeper polish every night").answers[0].quote
+    assert read and WEIGHTS.rerank_fewest <= read[0] < WEIGHTS.rerank_top
+
+
 def test_the_shipped_model_reads_a_window_against_the_question() -> None:
     encoder = ranker.load()
     if encoder is None:

@@ -63,6 +63,7 @@ def fuse(sr, q: Question, order: np.ndarray, combined: np.ndarray) -> tuple[np.n
     # The best few are read again by the reranker, word by word against the question, and
     # put in the order of both scores (each z-scored among them).
     top = min(sr.w.rerank_top, len(ranked)) if getattr(sr.encoder, "reranks", False) else 0
+    top = min(top, max(sr.w.rerank_fewest, int((fused[:top] >= sr.w.rerank_least).sum())))
     cross = sr.encoder.rerank(q.text, [window(sr, int(u)) for u in ranked[:top]]) if top > 1 else None
     if cross is not None:
         again = np.argsort(-(sr.w.rerank_fused * z(fused[:top]) + sr.w.rerank_cross * z(cross)), kind="stable")

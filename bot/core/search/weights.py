@@ -48,7 +48,12 @@ class Weights:
     fuse_lexical: float = 2.0
     fuse_model: float = 1.0
     # The reranker over the best fused windows (scripts/tune_rerank.py, on the development split).
-    rerank_top: int = 15  # how many it reads (two at a time, each about 4 ms on War and Peace)
+    rerank_top: int = 15  # how many it reads at most (two at a time, each about 4 ms on War and Peace)
+    # Of those, only the ones whose fused score is at least rerank_least, and never fewer than
+    # rerank_fewest: a candidate far below the best seldom rises to the top (tune_rerank.py: the
+    # development sets' hit@1 / hit@3 the same or within one question, a third fewer read).
+    rerank_least: float = 0.5
+    rerank_fewest: int = 8
     rerank_fused: float = 1.0
     rerank_cross: float = 1.0
     # A quote shorter than this (characters) takes the next sentence (quotes.QUOTE_SHORT and
