@@ -338,3 +338,14 @@ def test_a_marriage_past_the_readers_horizon_is_not_told() -> None:
     early = Searcher(ix).at(horizon.view(ix, 2))
     for a in early.ask("who does anna marry", top=5).answers:
         assert "wedding to Paul" not in a.quote
+
+
+def test_mr_and_mrs_make_a_married_couple() -> None:
+    story = ("Chapter 1\n\nMr. Fairbrother kept the mill by the river, and Mr. Fairbrother was a busy man.\n\n"
+             "Mrs. Fairbrother baked for the village, and Mrs. Fairbrother sang as she baked.\n\n"
+             "Mr. Fairbrother walked to the market alone, and Mrs. Fairbrother stayed at home.\n\n"
+             "Chapter 2\n\nOn Sunday Mr. and Mrs. Fairbrother went to church together, arm in arm.\n\n"
+             "Mr. Fairbrother slept through the sermon, and Mrs. Fairbrother pinched him awake.\n")
+    s = Searcher(build_text(story, "mill"))
+    assert "Mr. and Mrs. Fairbrother" in ask(s, "who is mr fairbrothers wife")
+    assert "Mr. and Mrs. Fairbrother" in profile(s, "Mrs. Fairbrother").get("Married", "")

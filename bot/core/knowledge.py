@@ -103,7 +103,7 @@ class Knowledge:
         self.fullname: dict[str, list[int]] = {}  # the windows that give someone's full name
         patterns = {}
         self.tie: dict[tuple[str, int], int] = {}  # how plainly a window of ties says it is theirs (see _tie)
-        self.marriages = _Marriages()
+        self.marriages = _Marriages(ix.characters)
         full_names: dict[str, re.Pattern[str]] = {}
         for c in ix.characters:
             forms = sorted({c.name, *c.aliases}, key=len, reverse=True)
@@ -219,6 +219,8 @@ class Knowledge:
             if named and wed < len(wed_at) and wed_at[wed] < b:
                 self.marriages.read(u, sentence, _mentions(patterns, sentence, named),
                                     lambda own, at: _antecedent(patterns, own, sentence[:at], named, previous, by_gender))
+            if "and Mrs" in sentence:
+                self.marriages.couples(u, sentence)
             previous = (sentence, named) if named else previous
             _topics(topic, sentence, named, patterns, gender_of)
         self.places = [p for p, n in places.most_common() if n >= 2]
@@ -411,13 +413,36 @@ _WED_HINT = re.compile(rf"[{''.join(sorted({w[0] + w[0].upper() for w in _WED_ST
                        rf"(?:{'|'.join(sorted({re.escape(w[1:]) for w in _WED_STEMS}))})")
 
 
+# A married couple by their titles: "Mr. and Mrs. Weston", "Mr. and Mrs. John Knightley".
+_COUPLE = re.compile(r"\bMr\.?\s+and\s+Mrs\.?\s+(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)")
+
+
 class _Marriages:
     """Who is married to whom, read from the sentences that say it of two people by name (see
-    _WED_BETWEEN): per character, (spouse, window, how plainly) in story order. A hope or a plan is no
-    marriage ("his firm resolve to make her his wife", "his future wife")."""
+    _WED_BETWEEN) or call them "Mr. and Mrs. X": per character, (spouse, window, how plainly) in
+    story order. A hope or a plan is no marriage ("his firm resolve to make her his wife", "his
+    future wife")."""
 
-    def __init__(self) -> None:
-        self.of: dict[str, list[tuple[str, int, int]]] = {}  # spouse, window, how plainly
+    def __init__(self, characters) -> None:
+        self.of: dict[str, list[tuple[str, int, int]]] = {}  # spouse, window, how plainly (2 by name, 1 else)
+        # Who each "mr x" and "mrs x" is (a form two characters share is no one's).
+        owners: dict[str, set[str]] = {}
+        for c in characters:
+            for form in {c.name, *c.aliases}:
+                owners.setdefault(" ".join(form.replace(".", " ").lower().split()), set()).add(c.name)
+        self.titled = {form: next(iter(names)) for form, names in owners.items()
+                       if len(names) == 1 and form.startswith(("mr ", "mrs "))}
+
+    def couples(self, u: int, sentence: str) -> None:
+        """Window ``u``'s "Mr. and Mrs. X", when the story has both a Mr. X and a Mrs. X (the whole
+        name first: "Mr. and Mrs. John Knightley" are not Mr. Knightley and his brother's wife)."""
+        for m in _COUPLE.finditer(sentence):
+            words = m.group("name").lower().split()
+            for name in (" ".join(words), words[0]):
+                man, woman = self.titled.get(f"mr {name}"), self.titled.get(f"mrs {name}")
+                if man and woman:
+                    self._add(man, woman, u, 1)  # a couple, not what made them one
+                    break
 
     def read(self, u: int, sentence: str, mentions: list[tuple[int, int, str]], own) -> None:
         """Window ``u``'s sentence, its characters' names where they stand (start, end, name; in
@@ -441,22 +466,27 @@ class _Marriages:
                         or (_WED_OF[0].search(sentence, max(0, s1 - 20), s1) and _WED_OF[1].fullmatch(between)):
                     found[x, y] = 2
         for (x, y), strength in found.items():
-            if x and y and x != y:
-                self.of.setdefault(x, []).append((y, u, strength))
-                self.of.setdefault(y, []).append((x, u, strength))
+            if x and y:
+                self._add(x, y, u, strength)
+
+    def _add(self, x: str, y: str, u: int, strength: int) -> None:
+        if x != y:
+            self.of.setdefault(x, []).append((y, u, strength))
+            self.of.setdefault(y, []).append((x, u, strength))
 
     def spouses(self, who: str, limit: int, order: str = "most") -> list[tuple[str, list[int]]]:
         """Whom ``who`` is said to marry before window ``limit``, each with the windows that say
-        so: the most plainly and often said first (``order`` "first": the first married first;
-        "last": the last)."""
-        by: dict[str, list[int]] = {}
+        so, the plainest first: the spouse most plainly and often said first (``order`` "first":
+        the first married first; "last": the last)."""
+        by: dict[str, list[tuple[int, int]]] = {}
         said: Counter = Counter()
         for other, u, strength in self.of.get(who, []):
             if u < limit:
-                by.setdefault(other, []).append(u)
+                by.setdefault(other, []).append((u, strength))
                 said[other] += strength
-        key = {"first": lambda o: by[o][0], "last": lambda o: -by[o][-1]}.get(order, lambda o: (-said[o], by[o][0]))
-        return [(o, by[o]) for o in sorted(by, key=key)]
+        key = {"first": lambda o: by[o][0][0], "last": lambda o: -by[o][-1][0]}.get(
+            order, lambda o: (-said[o], by[o][0][0]))
+        return [(o, [u for u, _ in sorted(by[o], key=lambda x: (-x[1], x[0]))]) for o in sorted(by, key=key)]
 
 
 def _owner(typed: str, resolve) -> str | None:
