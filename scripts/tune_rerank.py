@@ -62,23 +62,11 @@ def collect(encoder, weights: search.Weights) -> dict[str, list[dict]]:
     return out
 
 
-def replay(rows: list[dict], top: int, weight: float) -> tuple[float, float]:
-    h1 = h3 = 0
-    for r in rows:
-        k = min(top, len(r["cross"]))
-        right = r["right"].copy()
-        if k > 1 and weight:
-            again = np.argsort(-(rerank.z(r["fused"][:k]) + weight * rerank.z(r["cross"][:k])), kind="stable")
-            right[:k] = right[:k][again]
-        h1 += bool(right[0])
-        h3 += bool(right[:3].any())
-    return h1 / len(rows), h3 / len(rows)
-
-
-def replay_adaptive(rows: list[dict], least: float, fewest: int, top: int = 15,
-                    weight: float = 1.0) -> tuple[float, float, float]:
-    """As replay, reading only the candidates whose fused score is at least ``least`` (at least
-    ``fewest`` of them, at most ``top``): hit@1, hit@3 and how many were read on average."""
+def replay(rows: list[dict], top: int, weight: float, least: float = float("-inf"),
+           fewest: int = 0) -> tuple[float, float, float]:
+    """hit@1, hit@3 and how many candidates were read on average, when the reranker reads the
+    best ``top`` (of them only those whose fused score is at least ``least``, and never fewer
+    than ``fewest``) and joins the fused score at ``weight``."""
     h1 = h3 = read = 0
     for r in rows:
         k = min(len(r["cross"]), top, max(fewest, int((r["fused"][:top] >= least).sum())))
@@ -105,13 +93,13 @@ def main() -> None:
     for top, weight in itertools.product([5, 8, 10, 15, 20], [0.0, 0.5, 1.0, 1.5, 2.0, 3.0, 5.0, 10.0, 100.0]):
         scores = {name: replay(rows, top, weight) for name, rows in sets.items()}
         results.append((top, weight, scores))
-        print(f"top {top:2d} weight {weight:3.1f}: " + "; ".join(f"{n} {h1:.3f} / {h3:.3f}" for n, (h1, h3) in scores.items()),
+        print(f"top {top:2d} weight {weight:3.1f}: " + "; ".join(f"{n} {h1:.3f} / {h3:.3f}" for n, (h1, h3, _) in scores.items()),
               flush=True)
-    best = max(results, key=lambda r: sum(h1 for h1, _ in r[2].values()))
+    best = max(results, key=lambda r: sum(h1 for h1, _, _ in r[2].values()))
     print(f"best by the sum of hit@1: top {best[0]}, weight {best[1]}")
     # A depth of its own for each question: the best 15 less those whose fused score is far below.
     for least, fewest in itertools.product([-1.0, -0.5, 0.0, 0.5, 1.0], [3, 5, 8, 10]):
-        scores = {name: replay_adaptive(rows, least, fewest) for name, rows in sets.items()}
+        scores = {name: replay(rows, 15, 1.0, least, fewest) for name, rows in sets.items()}
         print(f"fused >= {least:4.1f}, at least {fewest:2d}: " + "; ".join(
             f"{n} {h1:.3f} / {h3:.3f} ({k:.1f} read)" for n, (h1, h3, k) in scores.items()), flush=True)
 
