@@ -32,10 +32,11 @@ class Weights:
     reply_first: bool = True  # "what did X say when ...": X's next line after that moment first
     known_top: int = 6  # windows from the story's knowledge of people and places put forward for a question
     known_weight: float = 1.0
-    # Kinds of that knowledge whose best window stays first through the model's reordering: who
-    # the main character is, where the story happens, what someone looks like or wears, their
-    # full name (tune_fusion: all development sets 474/552 -> 475/553 with "fullname"). Word
-    # overlap and the model's sense of meaning know nothing of prominence or of which "his" is whose.
+    # Kinds of that knowledge whose best window stays first, with the model or without: who the
+    # main character is, where the story happens, what someone looks like or wears, their full
+    # name (tune_fusion: all development sets 474/552 -> 475/553 with "fullname"), whom they
+    # married (the plainest of the sentences that say so). Word overlap and the model's sense of
+    # meaning know nothing of prominence or of which "his" is whose.
     known_first: tuple[str, ...] = ("main", "setting", "appearance", "clothing", "fullname", "spouse")
     # Fusing the answer model (bot/core/ranker.py) with the lexical score over the best windows:
     # each z-scored among those candidates, then summed with these weights. Chosen on the
