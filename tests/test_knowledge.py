@@ -349,3 +349,17 @@ def test_mr_and_mrs_make_a_married_couple() -> None:
     s = Searcher(build_text(story, "mill"))
     assert "Mr. and Mrs. Fairbrother" in ask(s, "who is mr fairbrothers wife")
     assert "Mr. and Mrs. Fairbrother" in profile(s, "Mrs. Fairbrother").get("Married", "")
+
+
+def test_a_spouse_the_story_gives_no_name_is_still_told() -> None:
+    filler = ("The road ran on past the inn between the fields, and the carts went by all day long with hay "
+              "and barrels and sacks of grain for the town.\n\n")
+    story = ("Chapter 1\n\nGeorge Barton kept the inn at the crossroads, and George Barton kept it well.\n\n"
+             + filler * 3 +
+             "George Barton told the travellers that a wife is a blessing, and George Barton laughed.\n\n"
+             + filler * 3 +
+             "Chapter 2\n\n" + filler * 3 +
+             "A pale little woman, George Barton's wife, carried the soup in from the kitchen.\n\n" + filler * 2)
+    s = Searcher(build_text(story, "inn"))
+    assert "George Barton's wife" in ask(s, "who is george bartons wife")
+    assert "George Barton's wife" in ask(s, "is george married?")

@@ -304,7 +304,8 @@ class Knowledge:
             # said most often (or first, or last: "who was his first wife", "who does she end up
             # marrying").
             found = [u for other, said in sorted(self.marriages.spouses(asked.who, limit, asked.feature or "most"),
-                                                 key=lambda s: s[0] != asked.other) for u in said]
+                                                 key=lambda s: s[0] != asked.other) for u in said] \
+                or self.marriages.unnamed.get(asked.who, [])  # else "Lise, young Bolkónski's wife"
         elif asked.kind == "fullname":
             # Where the story gives their full name, in story order.
             found = self.fullname.get(asked.who, [])
@@ -413,6 +414,9 @@ _WED_HINT = re.compile(rf"[{''.join(sorted({w[0] + w[0].upper() for w in _WED_ST
                        rf"(?:{'|'.join(sorted({re.escape(w[1:]) for w in _WED_STEMS}))})")
 
 
+# Someone's spouse, after their name or before it: "Bolkónski's wife", "the wife of Mr. Rucastle".
+_SPOUSE_OF = re.compile(rf"{_POSSESSIVE}\s+{_MATE_MOD}{_MATE}\b")
+_SPOUSE_BEFORE = re.compile(rf"\bthe\s+{_MATE_MOD}{_MATE}\s+of\s+$")
 # A married couple by their titles: "Mr. and Mrs. Weston", "Mr. and Mrs. John Knightley".
 _COUPLE = re.compile(r"\bMr\.?\s+and\s+Mrs\.?\s+(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)")
 
@@ -425,6 +429,9 @@ class _Marriages:
 
     def __init__(self, characters) -> None:
         self.of: dict[str, list[tuple[str, int, int]]] = {}  # spouse, window, how plainly (2 by name, 1 else)
+        # Where someone's spouse is spoken of by no character's name: "Lise, young Bolkónski's
+        # wife" (the story knows no Lise), "the wife of Mr. Rucastle".
+        self.unnamed: dict[str, list[int]] = {}
         # Who each "mr x" and "mrs x" is (a form two characters share is no one's).
         owners: dict[str, set[str]] = {}
         for c in characters:
@@ -450,6 +457,8 @@ class _Marriages:
         whether the sentence names them. The sentence has a word of marriage (_WED_WORD)."""
         found: dict[tuple[str | None, str], int] = {}  # two people and how plainly: 2 by name, 1 by "his"
         for i, (s1, e1, x) in enumerate(mentions):
+            if _SPOUSE_OF.match(sentence, e1) or _SPOUSE_BEFORE.search(sentence, max(0, s1 - 30), s1):
+                self.unnamed.setdefault(x, []).append(u)
             mine = _WED_OWN.search(sentence, max(0, s1 - 60), s1)
             if mine:
                 # "his wife Hélène"; "his wife, Mrs. Pontellier," when "his" is a man of the
