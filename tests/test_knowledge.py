@@ -363,3 +363,32 @@ def test_a_spouse_the_story_gives_no_name_is_still_told() -> None:
     s = Searcher(build_text(story, "inn"))
     assert "George Barton's wife" in ask(s, "who is george bartons wife")
     assert "George Barton's wife" in ask(s, "is george married?")
+
+
+COLLINS = """Chapter 1
+
+Mr. Collins was punctual to his time, and was received with great politeness by the whole family.
+
+Mr. Bennet indeed said little; but the ladies were ready enough to talk, and Mr. Collins seemed neither in need of encouragement, nor inclined to be silent himself. He was a tall, heavy looking young man of five and twenty.
+
+Mr. Bennet read his newspaper by the fire, and Mr. Bennet said nothing more that evening.
+
+Chapter 2
+
+Mr. Collins walked to the village with the ladies, and Mr. Collins talked the whole way.
+"""
+
+
+def test_whose_looks_a_he_describes_is_the_same_every_run() -> None:
+    """A sentence that opens on one man and names another leaves "he" to the last one named,
+    whatever order Python keeps a set in (a profile must read the same after a restart)."""
+    import subprocess
+    import sys
+
+    code = ("import sys; sys.path.insert(0, 'tests'); from conftest import build_text; "
+            "from test_knowledge import COLLINS, profile; from bot.core.search import Searcher; "
+            "print(profile(Searcher(build_text(COLLINS, 'collins')), 'Mr. Collins').get('Looks'))")
+    for seed in ("1", "2", "3", "4"):
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                             env={**__import__("os").environ, "PYTHONHASHSEED": seed}).stdout
+        assert "tall, heavy looking young man" in out, seed

@@ -327,12 +327,20 @@ def _topics(topic: dict[str, str | None], sentence: str, named: set[str], patter
     rest = sentence[len(SENTENCE_OPENING.match(sentence).group()) :]
     first = rest.split(None, 1)[0].lower() if rest.strip() else ""
     keep = {"he": "male", "she": "female"}.get(first)
-    for name in named:
+
+    def opens(name: str) -> bool:
+        m = patterns[name][2].match(rest)
+        return bool(m) and not m.group().endswith(("'s", "’s"))
+
+    # The one the sentence opens on first: another of that gender it names then leaves the topic
+    # unknown ("Mr. Bennet indeed said little; but ... Mr. Collins seemed neither in need of
+    # encouragement": the "he" after it is read as the last one named). In this order every run
+    # (``named`` is a set).
+    for name in sorted(named, key=lambda n: (not opens(n), n)):
         g = gender_of.get(name)
         if not g or g == keep:
             continue
-        opens = patterns[name][2].match(rest)
-        if opens and not opens.group().endswith(("'s", "’s")):
+        if opens(name):
             topic[g] = name
         elif topic.get(g) != name and any(not x.group().endswith(("'s", "’s")) for x in patterns[name][2].finditer(sentence)):
             topic[g] = None
@@ -547,7 +555,7 @@ def _antecedent(patterns: dict, pronoun: str, before: str, named: set[str], prev
 def _last_named(patterns: dict, text: str, names: set[str]) -> set[str]:
     """Of ``names``, the one named last in ``text`` (as a set of one, or empty)."""
     last = {n: max(x.start() for x in patterns[n][2].finditer(text)) for n in names if patterns[n][2].search(text)}
-    return {max(last, key=last.get)} if last else set()
+    return {max(last, key=lambda n: (last[n], n))} if last else set()
 
 
 # Capitalised words after "in"/"at" that are no place: days, months, titles, words of address.
