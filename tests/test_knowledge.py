@@ -320,7 +320,8 @@ def test_whom_someone_marries_is_the_sentence_that_says_they_married() -> None:
     """Not a line that only says the word ("I won't marry anyone"), nor a marriage that was
     only planned ("his future wife")."""
     s = Searcher(build_text(MARRIAGES, "marriages"))
-    for q in ("who does anna marry", "who did ana petrova end up marrying?", "who is annas husband"):
+    for q in ("who does anna marry", "who did ana petrova end up marrying?", "who is annas husband",
+              "whos anna married to"):
         assert "wedding to Paul Dmitrov" in ask(s, q), q
     assert "wedding to Paul Dmitrov" in profile(s, "Anna Petrova").get("Married", "")
     assert "Married" not in profile(s, "Ivan Sorokin")  # only a future wife

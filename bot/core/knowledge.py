@@ -58,7 +58,7 @@ _FEW_WORDS = r"(?:[\w’'.-]+\s+){0,3}?[\w’'.-]+"  # a name as typed, at most 
 _THEN = r"(?:(?:ever|end\s+up|get|got|finally|eventually|later|then|really|actually|already|first)\s+)*"
 _SPOUSE_ASKED = re.compile(
     # "who does natasha marry", "who did nikolai rostov end up marrying", "who is prince andrew married to"
-    rf"^\s*(?:so\s+)?whom?\s+(?:does|did|do|will|would|is|was|has|had)\s+(?P<who>{_FEW_WORDS})\s+{_THEN}{_MARRY}"
+    rf"^\s*(?:so\s+)?(?:whom?\s+(?:does|did|do|will|would|is|was|has|had)|who(?:'s|’s|s))\s+(?P<who>{_FEW_WORDS})\s+{_THEN}{_MARRY}"
     rf"(?:\s+to)?\s*[?!.]*\s*$|"
     # "who was pierres first wife", "whats the name of emmas husband"
     rf"^\s*(?:so\s+)?(?:who(?:'s|’s|\s+is|\s+was)|what(?:'s|’s|s|\s+is|\s+was)\s+the\s+name\s+of)\s+(?P<owner>{_FEW_WORDS})\s+"
