@@ -358,12 +358,15 @@ def test_a_spouse_the_story_gives_no_name_is_still_told() -> None:
     story = ("Chapter 1\n\nGeorge Barton kept the inn at the crossroads, and George Barton kept it well.\n\n"
              + filler * 3 +
              "George Barton told the travellers that a wife is a blessing, and George Barton laughed.\n\n"
+             "Henry Walsh rode past the inn, and Henry Walsh waved his hat to the maid.\n\n"
+             "\"Will you be Henry Walsh's wife?\" the travellers asked the maid, and Henry Walsh blushed.\n\n"
              + filler * 3 +
              "Chapter 2\n\n" + filler * 3 +
              "A pale little woman, George Barton's wife, carried the soup in from the kitchen.\n\n" + filler * 2)
     s = Searcher(build_text(story, "inn"))
     assert "George Barton's wife" in ask(s, "who is george bartons wife")
     assert "George Barton's wife" in ask(s, "is george married?")
+    assert "Married" not in profile(s, "Henry Walsh")  # only asked, not married
 
 
 COLLINS = """Chapter 1

@@ -424,6 +424,8 @@ _WED_HINT = re.compile(rf"[{''.join(sorted({w[0] + w[0].upper() for w in _WED_ST
 
 # Someone's spouse, after their name or before it: "Bolkónski's wife", "the wife of Mr. Rucastle".
 _SPOUSE_OF = re.compile(rf"{_POSSESSIVE}\s+{_MATE_MOD}{_MATE}\b")
+_TO_BE = re.compile(r"\b(?:be|become)\s+(?:the\s+)?$")  # "to be X's wife", "will you be X's wife"
+_CLAUSE_END = re.compile(r"[.?!;]")
 _SPOUSE_BEFORE = re.compile(rf"\bthe\s+{_MATE_MOD}{_MATE}\s+of\s+$")
 # A married couple by their titles: "Mr. and Mrs. Weston", "Mr. and Mrs. John Knightley".
 _COUPLE = re.compile(r"\bMr\.?\s+and\s+Mrs\.?\s+(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)")
@@ -466,7 +468,10 @@ class _Marriages:
         found: dict[tuple[str | None, str], int] = {}  # two people and how plainly: 2 by name, 1 by "his"
         for i, (s1, e1, x) in enumerate(mentions):
             if _SPOUSE_OF.match(sentence, e1) or _SPOUSE_BEFORE.search(sentence, max(0, s1 - 30), s1):
-                self.unnamed.setdefault(x, []).append(u)
+                # Not a hope or a question: "Do you wish or not to be Prince Anatole Kurágin's wife?"
+                end = _CLAUSE_END.search(sentence, e1)
+                if not _TO_BE.search(sentence, max(0, s1 - 40), s1) and not (end and end.group() == "?"):
+                    self.unnamed.setdefault(x, []).append(u)
             mine = _WED_OWN.search(sentence, max(0, s1 - 60), s1)
             if mine:
                 # "his wife Hélène"; "his wife, Mrs. Pontellier," when "his" is a man of the
