@@ -1,4 +1,5 @@
-"""Choose how the reranker joins the fused ranking (Weights.rerank_top and rerank_cross) on the
+"""Choose how the reranker joins the fused ranking (Weights.rerank_top, rerank_cross, and the
+depth bounds rerank_least and rerank_fewest) on the
 development split only: the FairytaleQA train stories kept out of the model's training
 (scripts/train_ranker.py's dev_story) and the reader-style questions the model never saw
 (devsplit.unseen: the shipped story's, the other stories' and the novels' development part; the
@@ -86,7 +87,7 @@ def main() -> None:
         sys.exit("tune_rerank: the answer model has no reranker (see the log)")
     # Score the best 20 and keep the fused order; every setting is replayed from those scores.
     sets = collect(encoder, dataclasses.replace(search.WEIGHTS, rerank_top=DEPTH, rerank_cross=0.0,
-                                                      rerank_least=float("-inf")))
+                                                rerank_least=float("-inf")))
     for name, rows in sets.items():
         print(f"{name}: {len(rows)} questions")
     results = []

@@ -386,6 +386,7 @@ Mr. Collins walked to the village with the ladies, and Mr. Collins talked the wh
 def test_whose_looks_a_he_describes_is_the_same_every_run() -> None:
     """A sentence that opens on one man and names another leaves "he" to the last one named,
     whatever order Python keeps a set in (a profile must read the same after a restart)."""
+    import os
     import subprocess
     import sys
 
@@ -394,5 +395,5 @@ def test_whose_looks_a_he_describes_is_the_same_every_run() -> None:
             "print(profile(Searcher(build_text(COLLINS, 'collins')), 'Mr. Collins').get('Looks'))")
     for seed in ("1", "2", "3", "4"):
         out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
-                             env={**__import__("os").environ, "PYTHONHASHSEED": seed}).stdout
+                             env={**os.environ, "PYTHONHASHSEED": seed}).stdout
         assert "tall, heavy looking young man" in out, seed
