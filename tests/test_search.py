@@ -485,3 +485,20 @@ def test_a_misspelled_name_is_the_one_fewest_keystrokes_away() -> None:
                     "Later Andrew Bolkonski and Mary Bolkonskaya dined with their father.\n", "estate")
     q = search.Searcher(ix).understand("where did bolkonsky ride")
     assert q.corrected.get("bolkonsky") == "bolkonski"
+
+
+def test_how_much_or_how_old_is_answered_by_an_amount_not_by_the_same_words() -> None:
+    from conftest import build_text
+
+    filler = ("The lantern swung over the stalls while the band played a slow tune by the well. "
+              "Children ran between the carts and the dogs barked at the geese in the lane.")
+    s = search.Searcher(build_text("The Fair\n\n" + "\n\n".join([
+        "Elsa Brandt paid the farmer for the apples with a smile, and the farmer paid her a compliment on her apples.",
+        filler, "The apples cost four shillings in the end, which was dear for a basket of them.", filler,
+        "Old Jonas Pell sold old books, and the old man was as old as his books, people said.", filler,
+        "Jonas was seventy years of age that winter, and he still walked to the fair.", filler,
+        "Elsa climbed the steps of the tower, and the steps were cold and worn by the steps of others.", filler,
+        "There are ninety steps to the top of the tower, and the bell hangs above them."]) + "\n", "fair"))
+    assert "four shillings" in top_quote(s, "how much did elsa pay for the apples")
+    assert "seventy years" in top_quote(s, "how old is jonas")
+    assert "ninety steps" in top_quote(s, "how many steps does the tower have")

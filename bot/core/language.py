@@ -57,3 +57,22 @@ question time moment while minute little tone whisper pause laugh smile sigh loo
 LINK_WORDS = frozenset("""
 from to at on by as and but or for into over under after before then who which that upon across through
 """.split())
+
+# Amounts: "how much" is answered by a sum ("£ 120 a year", "Twenty dollars", "forty-three
+# thousand"), "how old" by an age, "how far" by a distance... (bot/core/search/signals.py, quantity).
+NUMBER_WORDS = """
+two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen
+nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand million dozen score
+""".split()
+ORDINAL_WORDS = """
+first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth fourteenth
+fifteenth sixteenth seventeenth eighteenth nineteenth twentieth thirtieth fortieth fiftieth sixtieth
+""".split()
+QUANTITY_UNITS = {
+    "much": """dollar cent pound shilling penny pence guinea sovereign franc ruble rouble kopek copeck crown florin
+               thaler ducat louis""".split(),
+    "far": "mile verst yard league pace kilometre kilometer furlong".split(),
+    "tall": "foot feet inch yard metre meter high tall".split(),
+    "long": "minute hour day week month year night fortnight".split(),
+}
+QUANTITY_UNITS["high"] = QUANTITY_UNITS["big"] = QUANTITY_UNITS["tall"]

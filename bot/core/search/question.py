@@ -100,6 +100,8 @@ REACTION = re.compile(r"^\s*how\s+(?:did|does|do|was|were|is|would)\s+(?P<who>.+
 WHO_IS = re.compile(r"^\s*who\s+(?:is|was|'s|’s|were)\s+(?P<who>[^?!.]+?)\s*[?!.]*\s*$", re.IGNORECASE)
 WHAT_MADE = re.compile(r"\bwhat (?:made|makes|make|caused|causes|cause)\b", re.IGNORECASE)
 WHEN = re.compile(r"\b(?:when|after|once|as soon as)\b", re.IGNORECASE)
+# "How much did she pay", "how many steps are there": an amount is the answer (signals.quantity).
+QUANTITY = re.compile(r"\bhow\s+(?P<kind>many|much|old|far|tall|high|big|long)\b(?:\s+(?P<noun>[a-z]+))?", re.IGNORECASE)
 # "How does the story end?": where in the story the answer is, not a word it holds.
 PLACE_IN_STORY = {
     "end": re.compile(r"\b(?:story|book|tale|it all|it) (?:ends?|ended|finish(?:es|ed)?)\b|\b(?:in|at|by) the (?:very )?end\b|"
@@ -209,6 +211,10 @@ def understand(lex: Lexicon, question: str) -> Question:
             terms = [t for t in terms if not trigger.search(t) and t not in FRAMED[name]] or terms
     if WHAT_MADE.search(text):
         terms = [t for t in terms if t not in ("make", "caus")] or terms
+    amount = QUANTITY.search(text)
+    if amount:
+        # "How old was he?": the answer says "thirty-five years of age", seldom "old".
+        terms = [t for t in terms if t != term(amount.group("kind").lower())] or terms
     if any(p.search(text) for p in PLACE_IN_STORY.values()):
         frame = {term(w) for w in FRAME}
         terms = [t for t in terms if t not in frame]  # may leave none: the position is the question

@@ -14,13 +14,15 @@ precomputes from the story (when any), and its weight (in Weights). Three famili
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import numpy as np
 
-from bot.core.search.question import (CATEGORIES, DECISIVE, FULLNAME, PLACE_IN_STORY, REACTION, SPEECH_VERBS,
-                                      WHEN, WHO_IS, Question)
+from bot.core.language import NUMBER_WORDS, ORDINAL_WORDS, QUANTITY_UNITS
+from bot.core.search.question import (CATEGORIES, DECISIVE, FULLNAME, PLACE_IN_STORY, QUANTITY, REACTION,
+                                      SPEECH_VERBS, WHEN, WHO_IS, Question)
 from bot.core.search.retrieval import matches, share
-from bot.core.search.terms import analyse, fold, term, words
+from bot.core.search.terms import analyse, fold, stopwords, term, words
 
 
 def categories(sr, sentence_spans: list[list[tuple[int, int]]]) -> dict[str, np.ndarray]:
@@ -85,9 +87,9 @@ def read(sr, q: Question, combined: np.ndarray, top: int) -> np.ndarray:
     in their new order (``combined`` is changed in place)."""
     k = min(len(combined), max(top * 20, 300))
     order = np.argpartition(-combined, k - 1)[:k]
-    owned = possessive(sr, q, order)
-    if owned is not None:
-        combined[order] *= 1.0 + sr.w.possessive_weight * owned
+    for weight, found in ((sr.w.possessive_weight, possessive(sr, q, order)), (sr.w.quantity_weight, quantity(sr, q, order))):
+        if found is not None:
+            combined[order] *= 1.0 + weight * found
     order = order[np.argsort(-combined[order])]
     head = order[: max(top * 20, 60)]
     found = [(sr.w.described_weight, described(sr, q, head)), (sr.w.near_weight, near(sr, q, head))]
@@ -152,6 +154,39 @@ def possessive(sr, q: Question, units: np.ndarray) -> np.ndarray | None:
         pattern = re.compile(rf"\b(?:{owners})(?:'s|’s|'|’)?\s+(?:\w+\s+){{0,2}}{re.escape(thing[:-1] if thing.endswith('s') else thing)}", re.IGNORECASE)
         return np.array([bool(pattern.search(sr.ix.text[sr.units[u][0] : sr.units[u][1]])) for u in units])
     return None
+
+
+def quantity(sr, q: Question, units: np.ndarray) -> np.ndarray | None:
+    """"How much did she pay for the chain?": windows that hold an amount of what is asked
+    ("Twenty-one dollars"; "how old": "thirty-five years of age"; "how many steps": "seventeen
+    steps"), not any number."""
+    asked = QUANTITY.search(q.text)
+    if not asked:
+        return None
+    pattern = _amount(asked.group("kind").lower(), (asked.group("noun") or "").lower())
+    if pattern is None:
+        return None
+    return np.array([bool(pattern.search(sr.ix.text[sr.units[u][0] : sr.units[u][1]])) for u in units])
+
+
+@lru_cache(maxsize=64)
+def _amount(kind: str, noun: str) -> re.Pattern[str] | None:
+    """What an answer to "how KIND [NOUN]" holds: a number and then the unit asked for."""
+    number = (rf"(?:\d[\d,.]*|(?:a\s+)?(?:{'|'.join(NUMBER_WORDS)})(?:-(?:one|two|three|four|five|six|seven|eight|nine))?)"
+              r"(?:[\s-]+and)?")
+    if kind == "old":
+        return re.compile(rf"\b{number}\s+years?(?:\s+of\s+age|\s+old)\b|\b(?:{'|'.join(ORDINAL_WORDS)})\s+birthday\b|"
+                          rf"\baged?\s+(?:of\s+)?{number}\b", re.IGNORECASE)
+    if kind == "many":
+        if not noun or noun in stopwords():
+            return None  # "how many were there": no thing to count
+        stem = re.escape(noun[:-1] if noun.endswith("s") and len(noun) > 3 else noun)
+        return re.compile(rf"\b{number}\s+(?:[\w-]+\s+){{0,2}}{stem}", re.IGNORECASE)
+    units = "|".join(QUANTITY_UNITS[kind])
+    sums = r"[£$]\s*\d|\b\d[\d,.]*\s*[£$]|" if kind == "much" else ""
+    # "forty-three thousand, Count" is a sum; "two hundred men" is not.
+    round_sum = rf"|\b{number}[\s-]+(?:thousand|hundred|million)\b(?![\s-]+[a-z])" if kind == "much" else ""
+    return re.compile(rf"{sums}\b{number}\s+(?:[\w-]+\s+)?(?:{units})(?:s|es)?\b{round_sum}", re.IGNORECASE)
 
 
 def position(sr, q: Question) -> np.ndarray | None:
