@@ -397,3 +397,15 @@ def test_whose_looks_a_he_describes_is_the_same_every_run() -> None:
         out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
                              env={**os.environ, "PYTHONHASHSEED": seed}).stdout
         assert "tall, heavy looking young man" in out, seed
+
+
+def test_what_someone_looks_like_is_their_first_portrait_not_the_sentence_naming_most_features() -> None:
+    """"his tall, spare figure" is a portrait of him; "his tired eyes and his stubbled chin"
+    names more features, each in a word."""
+    story = ("Chapter 1\n\nPaul Brand came home late. I saw his tall, spare figure pass twice against the blind.\n\n"
+             "Paul Brand sat down. Paul Brand read the paper, and Paul Brand smoked.\n\n"
+             "Chapter 2\n\nPaul Brand rubbed his tired eyes and his stubbled chin by the fire, and stretched "
+             "his aching shoulders.\n\n"
+             "Paul Brand slept. Paul Brand woke at noon.\n")
+    s = Searcher(build_text(story, "portrait"))
+    assert "tall, spare figure" in ask(s, "what does paul look like")

@@ -133,6 +133,8 @@ class Knowledge:
             by_gender.setdefault(c.gender or "", set()).add(c.name)
         self.names = searcher.unit_names  # who each window names (shared with the searcher)
         self.features: dict[int, int] = {}  # how many features a window of appearance describes
+        # How many words describe one feature or build of theirs there ("his tall, spare figure": 2).
+        self.fullness: dict[tuple[str, int], int] = {}
         self.described: dict[int, frozenset[str]] = {}  # and which ("eye", "hair")
         # The descriptions whose owner the sentence names ("Borís was tall and fair"), not a
         # "his" or "her" read as theirs ("His whole face sharpened away into nose and chin").
@@ -208,6 +210,7 @@ class Knowledge:
                 for name in mine if len(mine) == 1 else ():
                     if not pronoun:
                         self.named_looks.add((name, u))
+                    self.fullness[name, u] = max(self.fullness.get((name, u), 0), _fullness(m, sentence))
                     if u not in self.appearance.get(name, [])[-1:]:
                         self.appearance.setdefault(name, []).append(u)
                         found = _FEATURE.findall(sentence)
@@ -280,11 +283,13 @@ class Knowledge:
             # The most-used place, where the story first names it, then the next places.
             found = [u for p in self.places[:3] for u in self.place_units[p][:2]]
         elif asked.kind == "appearance":
-            # Those that name their owner first (a "his" may be anyone's), then the fullest ("a
-            # stout, heavily built young man with close-cropped hair, spectacles..."), the earlier
-            # of two alike.
+            # Those that name their owner first (a "his" may be anyone's), then the first that
+            # describes them in two words or more ("his tall, spare figure": a portrait, where
+            # "her luminous eyes fixed on her nurse's wrinkled face" has many features, most of
+            # them another's), then the rest by how many features they name.
             found = sorted(self.appearance.get(asked.who, []),
-                           key=lambda u: ((asked.who, u) not in self.named_looks, -self.features.get(u, 0), u))
+                           key=lambda u: ((asked.who, u) not in self.named_looks, self.fullness.get((asked.who, u), 0) < 2,
+                                          self.fullness.get((asked.who, u), 0) < 2 and -self.features.get(u, 0), u))
             if asked.feature:  # only those that describe it
                 found = [u for u in found if asked.feature in self.described.get(u, ())]
         elif asked.kind == "clothing":
@@ -523,6 +528,15 @@ def _owner(typed: str, resolve) -> str | None:
     return None
 
 
+def _fullness(m: re.Match[str], sentence: str) -> int:
+    """How many words describe: between owner and feature ("his tall, spare figure": 2), or the
+    build words of "she was short, plump, and fair" (3)."""
+    if m.re is _BUILT:
+        clause = re.split(r"[.;:!?]", sentence[m.start() :], maxsplit=1)[0]
+        return sum(w in BUILD_WORDS for w in re.findall(r"[\w-]+", clause.lower()))
+    return len([w for w in re.findall(r"[\w-]+", m.group())[1:-1] if w.lower() not in ("and", "s")])
+
+
 def _singular(word: str) -> str:
     """A feature as asked about: "eyes" -> "eye", "curls" -> "hair"."""
     word = word[:-1] if word.endswith("s") and not word.endswith("ss") else word
@@ -611,7 +625,7 @@ def profile(searcher, name: str, limit: int) -> list[tuple[str, str]]:
     that says it)."""
     k = searcher.knowledge
     out = []
-    looks = k.windows(Asked("appearance", name), limit)  # one that names them, the fullest, first
+    looks = k.windows(Asked("appearance", name), limit)  # one that names them, the first portrait, first
     # The tie said most plainly, the first of those; none when no sentence says whose tie it is.
     ties = sorted((u for u in k.relation.get(name, []) if k.tie.get((name, u), 0)), key=lambda u: -k.tie[name, u])
     married = k.windows(Asked("spouse", name), limit)  # the marriage said most plainly and often

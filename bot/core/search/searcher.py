@@ -15,7 +15,7 @@ from bot.core.search.results import Answer, AskResult, Quote, SceneHit
 from bot.core.search.terms import words
 from bot.core.search.weights import WEIGHTS, Weights
 
-FORMAT = 34  # bump when the Searcher's state changes: cached searchers are rebuilt
+FORMAT = 35  # bump when the Searcher's state changes: cached searchers are rebuilt
 
 
 class Searcher:
