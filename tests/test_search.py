@@ -502,3 +502,18 @@ def test_how_much_or_how_old_is_answered_by_an_amount_not_by_the_same_words() ->
     assert "four shillings" in top_quote(s, "how much did elsa pay for the apples")
     assert "seventy years" in top_quote(s, "how old is jonas")
     assert "ninety steps" in top_quote(s, "how many steps does the tower have")
+
+
+def test_what_someone_did_when_something_happened_is_what_they_did_next() -> None:
+    from conftest import build_text
+
+    filler = ("The gulls circled over the harbour and the boats rocked at their moorings by the quay. "
+              "Far off a bell rang for the evening service, and the wind turned to the east.")
+    s = search.Searcher(build_text("The Tower\n\n" + "\n\n".join([
+        "Mara Quill kept the tower. Mara Quill fed the dog, and Mara Quill mended the nets.",
+        "Mara Quill loved to watch the storm from the lamp room; Mara said the storm and the lamp were old friends.",
+        filler, "The storm broke the great lamp of the tower at midnight, and the glass of it fell in a hundred "
+                "pieces on the black rocks below, where the sea took them away one by one.",
+        "The old dog howled in the yard below the tower, and the gate banged open in the wind.",
+        "Mara Quill ran down the hundred steps and lit the signal fire on the beach.", filler]) + "\n", "tower"))
+    assert "signal fire" in top_quote(s, "what did mara do when the storm broke the lamp")

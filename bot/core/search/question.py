@@ -95,7 +95,8 @@ FRAMED = {"clothing": {"wear", "dress", "cloth", "wore", "worn"},
           "address": {"pet", "name", "nicknam", "nickname", "term", "endear", "call", "use"},
           "relation": {"relationship", "relat", "relation", "connect", "connection"}}
 REACTION = re.compile(r"^\s*how\s+(?:did|does|do|was|were|is|would)\s+(?P<who>.+?)\s+"
-                      r"(?P<verb>react|reacted|respond|responded|take it|reply|replied|answer|answered)\b",
+                      r"(?P<verb>react|reacted|respond|responded|take it|reply|replied|answer|answered)\b|"
+                      r"^\s*what\s+(?:did|does|do|will|would)\s+(?P<doer>.+?)\s+do\b",  # "what did she do when..."
                       re.IGNORECASE)
 WHO_IS = re.compile(r"^\s*who\s+(?:is|was|'s|’s|were)\s+(?P<who>[^?!.]+?)\s*[?!.]*\s*$", re.IGNORECASE)
 WHAT_MADE = re.compile(r"\bwhat (?:made|makes|make|caused|causes|cause)\b", re.IGNORECASE)

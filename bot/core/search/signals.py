@@ -107,13 +107,13 @@ def reply_after(sr, q: Question, combined: np.ndarray) -> int | None:
     the same scene."""
     if not WHEN.search(q.text):
         return None
-    who = q.speaker
+    who, match = q.speaker, None
     if who is None:
         match = REACTION.search(q.text)
         if not match or not q.characters:
             return None
         subject = [sr.lex.name_words.get(w) or sr.lex.name_words.get(q.corrected.get(w, ""))
-                   for w in words(match.group("who"))]
+                   for w in words(match.group("who") or match.group("doer"))]
         who = next((c for c in subject if c), None)
         if who is None:
             return None
@@ -131,7 +131,8 @@ def reply_after(sr, q: Question, combined: np.ndarray) -> int | None:
     if scores[moment] <= 0:
         return None
     scene = sr.passage_scene[sr.unit_passage[moment]]
-    for u in range(moment + 1, min(sr.sizes[1], moment + 12)):
+    after = moment if match is not None and match.group("doer") else moment + 1  # what X did may be that moment
+    for u in range(after, min(sr.sizes[1], moment + 12)):
         if sr.passage_scene[sr.unit_passage[u]] != scene:
             break
         if who in sr.unit_speakers[u] or (q.speaker is None and who in sr.unit_names[u]):
