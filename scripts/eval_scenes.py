@@ -10,7 +10,7 @@ stems) over our own scenes' text.
 
 Tune on the `tune` part; the `measure` part is for numbers only.
 
-    python scripts/eval_scenes.py [--misses] [--lexical]
+    python scripts/eval_scenes.py [--misses] [--lexical] [--weight NAME=VALUE ...]
 """
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bot import config  # noqa: E402
-from bot.core import library, loader  # noqa: E402
+from bot.core import library, loader, search  # noqa: E402
 
 
 def paragraph_starts(text: str) -> list[int]:
@@ -57,13 +57,21 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--misses", action="store_true", help="list the lookups missed (tune part only)")
     ap.add_argument("--lexical", action="store_true", help="without the answer model")
+    ap.add_argument("--weight", action="append", default=[], metavar="NAME=VALUE",
+                    help="try another value of a Weights field, e.g. scene_arrival=0")
     args = ap.parse_args()
+    from dataclasses import fields, replace
+
+    kinds = {f.name: type(getattr(search.WEIGHTS, f.name)) for f in fields(search.Weights)}
+    try:
+        tried = {k: kinds[k](v) for k, v in (item.split("=", 1) for item in args.weight)}
+    except (KeyError, ValueError):
+        ap.error(f"--weight takes NAME=VALUE with NAME one of {', '.join(kinds)}")
+    weights = replace(search.WEIGHTS, **tried)
     labels = yaml.safe_load((ROOT / "scripts" / "scenes" / "labels.yaml").read_text())["stories"]
     lookups = yaml.safe_load((ROOT / "scripts" / "questions" / "scenes.yaml").read_text())
     settings = config.load(ROOT / "config.yaml")
     if args.lexical:
-        from dataclasses import replace
-
         settings = replace(settings, answer_model=False)
     print("| story | part | labelled starts | ours | precision | recall | F1 | F1, chapters only | "
           "lookups | hit@1 | hit@3 | plain BM25 hit@1 |")
@@ -72,6 +80,7 @@ def main() -> None:
         path = (ROOT / spec["file"]).resolve()
         story = loader.from_path(path)
         ix, searcher = library.load(story, settings.story(name), settings.cache_dir, settings.answer_model)
+        searcher.w = weights
         text = ix.text
         lo = text.find(spec["from"]) if spec.get("from") else ix.start
         hi = text.find(spec["to"]) if spec.get("to") else ix.end

@@ -443,6 +443,18 @@ def test_a_search_for_the_ending_finds_a_storys_last_scene() -> None:
     assert hits and "museum" in ix.text[hits[0].start : hits[0].end], [h.title for h in hits]
 
 
+
+def test_when_someone_arrives_finds_the_scene_they_come_on_in() -> None:
+    fill = "The rain fell on the roofs of the old town, and the lamps were lit along the river. "
+    story = (f"I. THE INN\n\nTom Hale sat alone by the fire of the inn and drank his ale. {fill * 3}\n\n* * *\n\n"
+             f"The door opened, and Mary Croft stood there in her wet cloak. Tom Hale stood up, and Mary Croft sat by "
+             f"the fire. {fill * 3}\n\n* * *\n\n"
+             f"Mary Croft told Tom Hale about the roads. Mary Croft laughed, and Mary Croft ate. {fill * 3}\n")
+    ix = build_text(story, "inn")
+    hits = search.Searcher(ix).scenes("when mary arrives")
+    # She is named most in the third scene; the second is the one she comes on in.
+    assert hits and "wet cloak" in ix.text[hits[0].start : hits[0].end], [h.title for h in hits]
+
 SURE_STORY = ("Emma Hart and John Reed met at the inn. Emma smiled; she was tired. John frowned, and he sat.\n\n"
               "Later John Reed and Emma Hart ate.\n\n"
               "“The river is far too high tonight,” said Emma.\n\n"

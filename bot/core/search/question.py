@@ -101,6 +101,9 @@ REACTION = re.compile(r"^\s*how\s+(?:did|does|do|was|were|is|would)\s+(?P<who>.+
 WHO_IS = re.compile(r"^\s*who\s+(?:is|was|'s|’s|were)\s+(?P<who>[^?!.]+?)\s*[?!.]*\s*$", re.IGNORECASE)
 WHAT_MADE = re.compile(r"\bwhat (?:made|makes|make|caused|causes|cause)\b", re.IGNORECASE)
 WHEN = re.compile(r"\b(?:when|after|once|as soon as)\b", re.IGNORECASE)
+# "When Caroline arrives", "Jones from Scotland Yard shows up": a scene its person enters (scenes.search).
+ARRIVES = re.compile(r"\b(?:arriv\w*|(?:shows?|showed|turns?|turned)\s+up|comes?|came|enters?|entered|walks?\s+in)\b",
+                     re.IGNORECASE)
 # "How much did she pay", "how many steps are there": an amount is the answer (signals.quantity).
 QUANTITY = re.compile(r"\bhow\s+(?P<kind>many|much|old|far|tall|high|big|long)\b(?:\s+(?P<noun>[a-z]+))?", re.IGNORECASE)
 # "How does the story end?": where in the story the answer is, not a word it holds.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from bot.core.search.question import PLACE_IN_STORY, understand
+from bot.core.search.question import ARRIVES, PLACE_IN_STORY, understand
 from bot.core.search.quotes import best_quote, trim
 from bot.core.search.rerank import z
 from bot.core.search.results import SceneHit
@@ -42,6 +42,9 @@ def search(sr, keywords: str, top: int = 5, excerpts: bool = True) -> list[Scene
     if q.characters:
         wanted = set(q.characters)
         scores *= np.array([1.0 + 0.3 * len(wanted & set(s.characters)) / len(wanted) for s in ix.scenes])
+        if ARRIVES.search(keywords) and sr.w.scene_arrival:
+            # "when caroline arrives": a scene she is in and the one before is not.
+            scores *= 1 + sr.w.scene_arrival * entered(ix.scenes, q.characters[0])
     # "the twist ending", "how it ends, james gets off": the last scene of a chapter (a story of
     # a collection) before the others; "how it starts", the first.
     edge = edges(ix.scenes, where) * sr.w.scene_edge if (where := placed(keywords)) else np.zeros(n)
@@ -87,6 +90,12 @@ def edges(scenes, where: str) -> np.ndarray:
     if where == "end":
         return np.array([float(i == n - 1 or scenes[i + 1].chapter != s.chapter) for i, s in enumerate(scenes)])
     return np.array([float(i == 0 or scenes[i - 1].chapter != s.chapter) for i, s in enumerate(scenes)])
+
+
+def entered(scenes, who: str) -> np.ndarray:
+    """1 for each scene ``who`` is in and the scene before is not (they come on), else 0."""
+    there = np.array([who in s.characters for s in scenes], dtype=float)
+    return there * (1 - np.concatenate([[0.0], there[:-1]]))
 
 
 def moments(sr, terms: list[str], n: int) -> np.ndarray:
