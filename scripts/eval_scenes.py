@@ -60,13 +60,16 @@ def main() -> None:
     ap.add_argument("--weight", action="append", default=[], metavar="NAME=VALUE",
                     help="try another value of a Weights field, e.g. scene_arrival=0")
     args = ap.parse_args()
+    import ast
     from dataclasses import fields, replace
 
-    kinds = {f.name: type(getattr(search.WEIGHTS, f.name)) for f in fields(search.Weights)}
+    names = [f.name for f in fields(search.Weights)]
     try:
-        tried = {k: kinds[k](v) for k, v in (item.split("=", 1) for item in args.weight)}
-    except (KeyError, ValueError):
-        ap.error(f"--weight takes NAME=VALUE with NAME one of {', '.join(kinds)}")
+        tried = {k: ast.literal_eval(v) for k, v in (item.split("=", 1) for item in args.weight)}
+    except (ValueError, SyntaxError):
+        ap.error("--weight takes NAME=VALUE, VALUE a Python literal: scene_arrival=0, reply_first=False")
+    if set(tried) - set(names):
+        ap.error(f"--weight: no weight {sorted(set(tried) - set(names))[0]!r}; choose from {', '.join(names)}")
     weights = replace(search.WEIGHTS, **tried)
     labels = yaml.safe_load((ROOT / "scripts" / "scenes" / "labels.yaml").read_text())["stories"]
     lookups = yaml.safe_load((ROOT / "scripts" / "questions" / "scenes.yaml").read_text())

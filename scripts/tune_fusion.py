@@ -44,7 +44,6 @@ SETTINGS = {
     "cross4": {"rerank_cross": 4.0},
     "quantity0": {"quantity_weight": 0.0},
     "quantity1": {"quantity_weight": 1.0},
-    "quantity2": {"quantity_weight": 2.0},
     "quantity4": {"quantity_weight": 4.0},
     "quote80": {"quote_min": 80},
     "quote250": {"quote_min": 250},

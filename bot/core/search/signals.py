@@ -7,9 +7,11 @@ precomputes from the story (when any), and its weight (in Weights). Three famili
   garment, a pet name), a full name ("what is her surname"), the speaker whose words are asked for,
   the story's end or beginning ("how does it end");
 - readers of the best few hundred windows' text: "Caroline's eyes" said as "her eyes" (possessive),
+  "how much did she pay" answered by a sum, "how old" by an age (quantity),
   "who is X" answered by what X is (described), a colour next to what is asked about (near);
 - moves: the story's knowledge of people and places put first (known), and "what did X say when
-  ..." answered by X's next line after that moment (reply_after).
+  ..." answered by X's next line after that moment ("what did X do when ...": the first window
+  naming X from that moment on) (reply_after).
 """
 from __future__ import annotations
 
@@ -104,7 +106,7 @@ def read(sr, q: Question, combined: np.ndarray, top: int) -> np.ndarray:
 def reply_after(sr, q: Question, combined: np.ndarray) -> int | None:
     """For "what did X say/answer/ask when ..." and "how did X react when ...": the window
     holding X's first line (or first mention) after the best match for the "when" clause, in
-    the same scene."""
+    the same scene; for "what did X do when ...", from that match on (it may tell it)."""
     if not WHEN.search(q.text):
         return None
     who, match = q.speaker, None

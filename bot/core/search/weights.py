@@ -26,7 +26,7 @@ class Weights:
     name_weight: float = 0.0
     speaker_weight: float = 0.5
     possessive_weight: float = 1.0
-    quantity_weight: float = 2.0  # "how much did she pay": a window holding a sum (signals.quantity)
+    quantity_weight: float = 2.0  # "how much did she pay": a window holding an amount of it (signals.quantity)
     passage_name_boost: float = 0.15  # a passage naming the characters asked about
     passage_speaker_boost: float = 0.3  # a passage where the speaker asked about talks
     own_words_first: bool = True  # "what did X say ...": X's own lines before the model's other choices
