@@ -443,7 +443,6 @@ def test_a_search_for_the_ending_finds_a_storys_last_scene() -> None:
     assert hits and "museum" in ix.text[hits[0].start : hits[0].end], [h.title for h in hits]
 
 
-
 def test_when_someone_arrives_finds_the_scene_they_come_on_in() -> None:
     fill = "The rain fell on the roofs of the old town, and the lamps were lit along the river. "
     story = (f"I. THE INN\n\nTom Hale sat alone by the fire of the inn and drank his ale. {fill * 3}\n\n* * *\n\n"
@@ -454,6 +453,7 @@ def test_when_someone_arrives_finds_the_scene_they_come_on_in() -> None:
     hits = search.Searcher(ix).scenes("when mary arrives")
     # She is named most in the third scene; the second is the one she comes on in.
     assert hits and "wet cloak" in ix.text[hits[0].start : hits[0].end], [h.title for h in hits]
+
 
 SURE_STORY = ("Emma Hart and John Reed met at the inn. Emma smiled; she was tired. John frowned, and he sat.\n\n"
               "Later John Reed and Emma Hart ate.\n\n"
@@ -500,8 +500,6 @@ def test_a_misspelled_name_is_the_one_fewest_keystrokes_away() -> None:
 
 
 def test_how_much_or_how_old_is_answered_by_an_amount_not_by_the_same_words() -> None:
-    from conftest import build_text
-
     filler = ("The lantern swung over the stalls while the band played a slow tune by the well. "
               "Children ran between the carts and the dogs barked at the geese in the lane.")
     s = search.Searcher(build_text("The Fair\n\n" + "\n\n".join([
@@ -517,8 +515,6 @@ def test_how_much_or_how_old_is_answered_by_an_amount_not_by_the_same_words() ->
 
 
 def test_what_someone_did_when_something_happened_is_what_they_did_next() -> None:
-    from conftest import build_text
-
     filler = ("The gulls circled over the harbour and the boats rocked at their moorings by the quay. "
               "Far off a bell rang for the evening service, and the wind turned to the east.")
     s = search.Searcher(build_text("The Tower\n\n" + "\n\n".join([
