@@ -525,3 +525,12 @@ def test_what_someone_did_when_something_happened_is_what_they_did_next() -> Non
         "The old dog howled in the yard below the tower, and the gate banged open in the wind.",
         "Mara Quill ran down the hundred steps and lit the signal fire on the beach.", filler]) + "\n", "tower"))
     assert "signal fire" in top_quote(s, "what did mara do when the storm broke the lamp")
+
+
+def test_a_typo_is_fixed_to_a_word_the_story_uses_in_another_form() -> None:
+    # The story says only "threw" and "thrown"; a reader types "thows" for "throws".
+    ix = build_text("Anna Hale threw the ball over the wall, and Tom Reed ran after it.\n\n"
+                    "The ball was thrown back by the gardener, and Anna Hale laughed at Tom Reed.\n", "ball")
+    s = search.Searcher(ix)
+    assert s.understand("who thows the ball").corrected == {"thows": "throw"}
+    assert "thrown back" in top_quote(s, "who thows the ball back")

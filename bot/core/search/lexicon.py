@@ -50,6 +50,17 @@ class Lexicon:
         self.the_words = {w for c in characters if c.name.lower().startswith("the ")
                           for w in words(c.name)[1:]}
 
+    def forms(self) -> list[str]:
+        """What a typo may be fixed to: the story's words, then their dictionary forms it never
+        uses ("thows" is "throw" in a story that only says "threw" and "thrown")."""
+        if getattr(self, "_forms", None) is None or self._forms[0] != len(self.vocabulary):
+            import simplemma
+
+            known = set(self.vocabulary)
+            lemmas = dict.fromkeys(simplemma.lemmatize(w, lang="en").lower() for w in self.vocabulary)
+            self._forms = (len(self.vocabulary), self.vocabulary + [w for w in lemmas if w not in known and len(w) > 2])
+        return self._forms[1]
+
     def knows(self, word: str) -> bool:
         """Whether the story, up to this horizon, uses ``word``."""
         return self.word_rank.get(word, len(self.vocabulary)) < len(self.vocabulary)

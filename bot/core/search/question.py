@@ -181,7 +181,7 @@ def understand(lex: Lexicon, question: str) -> Question:
                 corrected[w] = hit[0]
                 fixed.append(hit[0])
                 continue
-        hit = process.extractOne(w, lex.vocabulary, scorer=fuzz.ratio, score_cutoff=92 if english else 80)
+        hit = process.extractOne(w, lex.forms(), scorer=fuzz.ratio, score_cutoff=92 if english else 80)
         if hit:
             corrected[w] = hit[0]
             fixed.append(hit[0])
