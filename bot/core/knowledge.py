@@ -287,9 +287,11 @@ class Knowledge:
             # describes them in two words or more ("his tall, spare figure": a portrait, where
             # "her luminous eyes fixed on her nurse's wrinkled face" has many features, most of
             # them another's), then the rest by how many features they name.
-            found = sorted(self.appearance.get(asked.who, []),
-                           key=lambda u: ((asked.who, u) not in self.named_looks, self.fullness.get((asked.who, u), 0) < 2,
-                                          self.fullness.get((asked.who, u), 0) < 2 and -self.features.get(u, 0), u))
+            def order(u: int) -> tuple:
+                portrait = self.fullness.get((asked.who, u), 0) >= 2
+                return (asked.who, u) not in self.named_looks, not portrait, 0 if portrait else -self.features.get(u, 0), u
+
+            found = sorted(self.appearance.get(asked.who, []), key=order)
             if asked.feature:  # only those that describe it
                 found = [u for u in found if asked.feature in self.described.get(u, ())]
         elif asked.kind == "clothing":
