@@ -34,20 +34,29 @@ def paragraph_starts(text: str) -> list[int]:
     return [0] + [m.end() for m in re.finditer(r"\n[ \t]*\n\s*", text)]
 
 
-def score_boundaries(found: list[int], gold: list[int], paras: list[int]) -> tuple[float, float, float]:
-    """Precision, recall, F1 of ``found`` against ``gold`` (offsets), within one paragraph."""
+def match_boundaries(found: list[int], gold: list[int], paras: list[int]) -> dict[int, int]:
+    """Which labelled start (index into ``gold``) each found start (index into ``found``) matches."""
     def para(offset: int) -> int:
         return bisect.bisect_right(paras, offset) - 1
 
     gold_p = [para(g) for g in gold]
     used: set[int] = set()
-    hits = 0
-    for f in found:
-        fp = para(f)
-        match = next((k for k, g in enumerate(gold_p) if k not in used and abs(g - fp) <= 1), None)
-        if match is not None:
-            used.add(match)
-            hits += 1
+    matched: dict[int, int] = {}
+    for distance in (0, 1):  # the same paragraph first: a near miss must not take another's label
+        for i, f in enumerate(found):
+            if i in matched:
+                continue
+            fp = para(f)
+            match = next((k for k, g in enumerate(gold_p) if k not in used and abs(g - fp) == distance), None)
+            if match is not None:
+                used.add(match)
+                matched[i] = match
+    return matched
+
+
+def score_boundaries(found: list[int], gold: list[int], paras: list[int]) -> tuple[float, float, float]:
+    """Precision, recall, F1 of ``found`` against ``gold`` (offsets), within one paragraph."""
+    hits = len(match_boundaries(found, gold, paras))
     p = hits / len(found) if found else 0.0
     r = hits / len(gold) if gold else 0.0
     return p, r, (2 * p * r / (p + r) if p + r else 0.0)
@@ -56,6 +65,8 @@ def score_boundaries(found: list[int], gold: list[int], paras: list[int]) -> tup
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--misses", action="store_true", help="list the lookups missed (tune part only)")
+    ap.add_argument("--starts", action="store_true",
+                    help="list the labelled starts missed and our starts no label matches (tune part only)")
     ap.add_argument("--lexical", action="store_true", help="without the answer model")
     ap.add_argument("--weight", action="append", default=[], metavar="NAME=VALUE",
                     help="try another value of a Weights field, e.g. scene_arrival=0")
@@ -119,6 +130,14 @@ def main() -> None:
         n = len(asked) or 1
         print(f"| {name} | {spec['part']} | {len(gold)} | {len(scenes)} | {p:.2f} | {r:.2f} | **{f1:.2f}** | {f1_base:.2f} | "
               f"{len(asked)} | **{hits1 / n:.2f}** | {hits3 / n:.2f} | {base1 / n:.2f} |")
+        if args.starts and spec["part"] == "tune":
+            matched = match_boundaries([s.start for s in scenes], gold, paras)
+            for k, g in enumerate(gold):
+                if k not in matched.values():
+                    print(f"    label not found: {text[g:g + 90]!r}")
+            for i, s in enumerate(scenes):
+                if i not in matched:
+                    print(f"    ours, unlabelled: {text[s.start:s.start + 90]!r} ({s.title})")
         if args.misses and spec["part"] == "tune":
             for q, title in misses:
                 print(f"    missed: {q!r} -> {title}")

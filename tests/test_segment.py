@@ -234,3 +234,17 @@ def test_a_place_named_with_a_possessive_is_not_cut_to_its_first_word() -> None:
                     f"Then he took the train to Leeds, and to Leeds he came back every spring. {PARA}\n")
     places = [p for s in ix.scenes for p in s.places]
     assert "Doctors" not in places and "Leeds" in places, places
+
+
+def test_one_night_or_a_month_named_opens_a_scene_even_after_a_single_paragraph() -> None:
+    intro = ("Mary Ashton, sister of the late vicar of Hollins, was much given to long walks and longer letters, "
+             "and her friends had grown used to hearing of both whenever they met her at church or in the lanes. "
+             "She wrote to me every week of that long summer, of the weather, the harvest, the fair and the vicar's old dog.")
+    starts = scene_starts("\n\n".join([
+        intro,
+        f"One night, in June, there came a ring at my bell just as I was going up to bed. {PARA}", TALK,
+        f"It was early in April that I woke to find the captain standing by my bed. {PARA}", TALK,
+        f"It was in July, and the speaker was the captain's sister, who sat near the window. {PARA}",
+    ]) + "\n", 10)
+    # Naming the month of the scene already begun ("It was in July, and the speaker was") is no jump.
+    assert starts == ["Mary Ashto", "One night,", "It was ear"], starts

@@ -154,6 +154,12 @@ _TIME_JUMP = re.compile(
     r"(?:hours?|days?|weeks?|months?|years?|minutes?) (?:later|after|passed|went by)"
     r"|(?:hours|days|weeks|months|years) (?:later|passed|went by)"
     r"|meanwhile|in the meantime|at (?:dawn|daybreak|dusk|midnight|noon)"
+    # "One night—it was in June—there came a ring", "Late one evening the Rostóvs' sleighs drove in"
+    r"|(?:early |late )?one (?:day|night|morning|evening|afternoon)"
+    # "It was early in April in the year '83 that I woke"; not "It was in July, 1805, and the
+    # speaker was" (the time of the scene already begun, not a jump to another)
+    r"|it was (?:early |late )?in (?:the )?(?:spring|summer|autumn|fall|winter|january|february|march|april|may|"
+    r"june|july|august|september|october|november|december)\b[^.;]{0,40}\b(?:that|when)"
     r"|when (?:he|she|they|i) (?:woke|awoke)|the morning after|by the time"
     r"|all (?:that |the next |next |the following )?(?:day|night|morning|evening|afternoon)"  # "All that day he traveled", "All day I was engaged"
     r"|the whole of (?:the )?(?:next|that|following) (?:day|night|morning|evening)"
@@ -406,7 +412,7 @@ def _scene_spans(text: str, paras: list[Paragraph], kinds: list[str | None], idx
         elif paras[j].blank_before > max(usual_blank, 1) and not (_indented(text, paras[j]) or _indented(text, paras[current[-1]])):
             close("blank")
             in_flashback = False
-        elif len(current) < 2 or not at_least_60_words(current):
+        elif not at_least_60_words(current):
             pass  # too short to be a scene of its own yet
         else:
             first = _first_sentence(para)
