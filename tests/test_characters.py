@@ -271,3 +271,28 @@ def test_another_form_of_a_given_name_said_with_her_surname_is_her() -> None:
     # that surname is someone else.
     assert person_of(found, "Anastasie") == person_of(found, "Anastasia Orlova"), found
     assert person_of(found, "Marianne") != person_of(found, "Maria Belova"), found
+
+
+def test_a_title_said_alone_is_one_person_unless_the_book_puts_it_before_names() -> None:
+    court = ('"Off with her head!" said the Queen. Alice looked at the Duchess. "Not yet," said the King, '
+             'and the Queen frowned. "Nonsense," said the Duchess. "Silence!" said the King. The King smiled. '
+             '"Who is this?" said the Queen. "A child," said the Duchess. "Then sing," said the King. ')
+    found = names(court * 2)
+    assert {"the Queen", "the King", "the Duchess"} <= set(found), found
+    # Where the title comes before names ("Countess Rostova", "Countess Bezukhova"), "the Countess"
+    # is one of them, not a person of her own.
+    salon = ('"Come in," said the Countess. Countess Rostova smiled at Natasha. "Sit," said the Countess. '
+             'Countess Bezukhova laughed. "Tea?" said the Countess, and Natasha sat down. ')
+    assert "the Countess" not in names(salon * 2)
+    # Nor where two people hold it ("the Duchess of Harley", then "the Duchess of Monmouth").
+    dinners = ('The Duchess of Harley came to dinner. "Dear me," said the duchess. "Quite," said the duchess. '
+               '"Oh!" said the duchess. Much later the Duchess of Monmouth came. "Well," said the duchess. ')
+    assert "the duchess" not in names(dinners * 2)
+
+
+def test_a_one_word_name_mostly_said_with_the_same_word_before_it_is_shown_so() -> None:
+    tea = ('"Have some wine," the March Hare said. Alice looked round. "There isn\'t any," said Alice. '
+           'The March Hare laughed, and Hare was pleased. "Then it wasn\'t civil," said the March Hare. ')
+    found = names(tea * 3)
+    assert "the March Hare" in found and "Hare" not in found, found
+    assert person_of(found, "Hare") == "the March Hare"

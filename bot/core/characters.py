@@ -244,7 +244,8 @@ def detect(text: str, start: int, end: int, setting: StorySetting | None = None
     characters = _cluster(people, min_full=max(1, min_count - 1))
     characters = _join_given_variants(_join_given_names(characters), forms)
     _adopt_bare_surnames(characters, forms)
-    epithets = _epithet_speakers(text, start, end, ignore, names={w.lower() for form in people for w in form.split()})
+    epithets = _epithet_speakers(text, start, end, ignore, names={w.lower() for form in people for w in form.split()},
+                                 titled={title for form in forms if (title := _split_title(form.split())[0])})
     characters = _apply_config(characters + epithets, setting)
     mentions = find_mentions(text, start, end, characters)
     count_mentions(characters, mentions)
@@ -254,6 +255,7 @@ def detect(text: str, start: int, end: int, setting: StorySetting | None = None
     characters, mentions = _drop_roles(characters, mentions, {e.name for e in epithets})
     characters, mentions = _join_spellings(characters, mentions)
     _guess_genders(text, start, end, characters, mentions)
+    _fuller_names(text, characters, mentions)
     keep = sorted((i for i, c in enumerate(characters) if c.mentions >= min_count or c.from_config),
                   key=lambda i: (-characters[i].mentions, characters[i].name))
     new_index = {old: new for new, old in enumerate(keep)}
@@ -277,10 +279,25 @@ _EPITHET_TAG = re.compile(
 )
 
 
-def _epithet_speakers(text: str, start: int, end: int, ignore: set[str], names: set[str]) -> list[Character]:
+def _shared_title(text: str, start: int, end: int, title: str, titled: set[str]) -> bool:
+    """Whether a book puts ``title`` before names ("Countess Rostóva", "Prince Andrew": in
+    ``titled``, from its capitalised runs) or gives it to two or more people ("the Duchess of
+    Harley", "the Duchess of Monmouth"): "said the Countess" there is one of those named, not a
+    person of her own; "said the Queen" in a book with no other queen is."""
+    if title in titled:
+        return True
+    domains = set()
+    for word in (title, title.lower()):  # two literal searches: one case-blind scan is slower
+        domains.update(re.findall(rf"{word}[ \t\n]+of[ \t\n]+([A-Z]\w+)", text[start:end]))
+    return len(domains) >= 2
+
+
+def _epithet_speakers(text: str, start: int, end: int, ignore: set[str], names: set[str],
+                      titled: set[str] = frozenset()) -> list[Character]:
     """People a story calls by a description when they speak ("said the stranger", "the
     Hatter said"), when it does so often enough to be sure it is one person."""
     counts: Counter = Counter()
+    shared: dict[str, bool] = {}
     for m in _EPITHET_TAG.finditer(text, start, end):
         phrase = " ".join((m.group("a") or m.group("b")).split())
         phrase = "the " + phrase.split(" ", 1)[1]  # "a Voice" is "the Voice" said again
@@ -289,11 +306,35 @@ def _epithet_speakers(text: str, start: int, end: int, ignore: set[str], names: 
         noun = head.lower()
         if (qualified or head[0].isupper()) and noun in _GENERIC:
             noun = "_"  # "the gentleman in the white waistcoat", "the Voice": one person each
-        if (noun in _GENERIC or noun in _FUNCTION_WORDS or noun in names or noun.endswith("s")
-                or noun.capitalize() in TITLES or noun.capitalize() in NOT_NAMES or noun in _TITLE_NOUNS) or noun in _SPEECH_SET or phrase.lower() in ignore:
+        title = noun.capitalize() in TITLES and noun not in _TITLE_NOUNS
+        if title and noun not in shared:
+            shared[noun] = _shared_title(text, start, end, noun.capitalize(), titled)
+        if (noun in _GENERIC or noun in _FUNCTION_WORDS or noun in names or noun.endswith("s") and not title
+                or title and shared[noun] or not title and noun.capitalize() in NOT_NAMES
+                or noun in _TITLE_NOUNS) or noun in _SPEECH_SET or phrase.lower() in ignore:
             continue
         counts[phrase] += 1
     return [Character(name=p, aliases=[p], mentions=n) for p, n in counts.items() if n >= 3]
+
+
+_MODIFIER = re.compile(r"\b[Tt]he\s+([A-Z][a-z]+)\s+$")
+
+
+def _fuller_names(text: str, characters: list[Character], mentions: list[tuple[int, int, int]]) -> None:
+    """A one-word name the book mostly gives with the same capitalised word before it ("the
+    March Hare", "the White Rabbit") is shown that way: "Hare" alone is no one a reader knows."""
+    before: defaultdict[int, Counter] = defaultdict(Counter)
+    for s, _e, i in mentions:
+        if " " not in characters[i].name:
+            m = _MODIFIER.search(text, max(0, s - 20), s)
+            if m and m.group(1) not in TITLES and m.group(1).lower() not in _TITLE_NOUNS:
+                before[i][m.group(1)] += 1
+    for i, words in before.items():
+        word, n = words.most_common(1)[0]
+        c = characters[i]
+        if n >= max(3, c.mentions / 3):
+            c.name = f"the {word} {c.name}"
+            c.aliases = sorted({*c.aliases, c.name}, key=lambda a: (-len(a), a))
 
 
 def _vowel_dropped(word: str) -> set[str]:
