@@ -248,3 +248,17 @@ def test_one_night_or_a_month_named_opens_a_scene_even_after_a_single_paragraph(
     ]) + "\n", 10)
     # Naming the month of the scene already begun ("It was in July, and the speaker was") is no jump.
     assert starts == ["Mary Ashto", "One night,", "It was ear"], starts
+
+
+def test_a_scene_title_calls_someone_the_way_the_book_does() -> None:
+    """The book says "the Rabbit" (a moderator added him as "Rabbit"): a title says "the Rabbit",
+    not "Rabbit"; a name the book says bare stays bare."""
+    from bot.config import CharacterSetting, StorySetting
+
+    story = ("Alice sat by the river in the field, and the Rabbit ran past Alice. The Rabbit looked at his watch, and "
+             "Alice followed the Rabbit across the field, and the Rabbit hurried on. Tom watched Alice, and Tom "
+             "laughed, and Tom waved at Alice from the bank while the Rabbit ran.\n")
+    setting = StorySetting(name="t", characters=(CharacterSetting("Rabbit", ("Rabbit",)),))
+    titles = [s.title for s in build_text(story, setting=setting).scenes]
+    assert any("the Rabbit" in t for t in titles) and not any("and Rabbit" in t or t.startswith("Rabbit") for t in titles), titles
+    assert not any("the Tom" in t or "the Alice" in t for t in titles), titles

@@ -245,6 +245,10 @@ def build(story: Story, setting: StorySetting | None = None) -> StoryIndex:
     seen_in = Counter(ci for ms in in_scene for ci in {m[2] for m in ms})
     everywhere = {ci for ci, n in seen_in.items() if len(spans) >= 30 and n > 0.5 * len(spans)}
     index_of = {c.name: i for i, c in enumerate(characters)}
+    # Who the book mostly calls "the ..." ("the Rabbit", "the White Rabbit"): titles say it so.
+    the_before = Counter(ci for ms, _, ci in mentions if text[max(0, ms - 4) : ms].lower() == "the ")
+    all_mentions = Counter(ci for _, _, ci in mentions)
+    with_the = {ci for ci, n in the_before.items() if 2 * n > all_mentions[ci]}
     scenes: list[Scene] = []
     for sid, (span, t) in enumerate(zip(spans, scene_texts), start=1):
         present: Counter = Counter()
@@ -268,7 +272,10 @@ def build(story: Story, setting: StorySetting | None = None) -> StoryIndex:
         # How the scene itself calls each person (a reader at a horizon knows those names).
         called_by: dict[int, Counter] = {}
         for ms, me, ci in in_scene[sid - 1]:
-            called_by.setdefault(ci, Counter())[" ".join(text[ms:me].split())] += 1
+            form = " ".join(text[ms:me].split())
+            if ci in with_the and not form.lower().startswith("the "):
+                form = "the " + form  # "the Rabbit", as the book says it, not "Rabbit"
+            called_by.setdefault(ci, Counter())[form] += 1
         called = {ci: forms.most_common(1)[0][0] for ci, forms in called_by.items()}
         order = [index_of[n] for n, _ in present.most_common() if n in index_of]
         # Who is in most of the book's scenes (the detective, the narrator) tells this scene
