@@ -296,3 +296,13 @@ def test_a_one_word_name_mostly_said_with_the_same_word_before_it_is_shown_so() 
     found = names(tea * 3)
     assert "the March Hare" in found and "Hare" not in found, found
     assert person_of(found, "Hare") == "the March Hare"
+
+
+def test_a_pet_name_of_the_other_sex_does_not_decide_the_gender() -> None:
+    """"Dell" is a man's name; "Della", called "Dell" by her husband, is a woman."""
+    text = ("Della counted the money. \"Dell,\" said Jim, \"where is the chain?\" Della smiled at Jim. "
+            "Jim looked at Della, and Della laughed. \"Dell, my girl,\" said Jim. Della cried. ")
+    setting = StorySetting(name="t", characters=(CharacterSetting("Della", ("Dell",)),))
+    found, _ = characters.detect(text, 0, len(text), setting)
+    della = next(c for c in found if c.name == "Della")
+    assert "Dell" in della.aliases and della.gender == "female", (della.aliases, della.gender)

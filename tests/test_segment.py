@@ -262,3 +262,18 @@ def test_a_scene_title_calls_someone_the_way_the_book_does() -> None:
     titles = [s.title for s in build_text(story, setting=setting).scenes]
     assert any("the Rabbit" in t for t in titles) and not any("and Rabbit" in t or t.startswith("Rabbit") for t in titles), titles
     assert not any("the Tom" in t or "the Alice" in t for t in titles), titles
+
+
+def test_a_scene_that_only_says_she_is_still_hers() -> None:
+    """"She was ransacking the stores for Jim's present": the scene never names Della, but it is
+    hers (its title and who is in it say so); a scene that names its people is left alone."""
+    story = ("Della counted the money three times. Della sat on the shabby couch and cried, and Della "
+             "looked at the grey cat on the grey fence. Della stood by the window for a long time.\n\n"
+             "* * *\n\n"
+             "She went down the stairs to the street. She walked for two hours through the shops looking for "
+             "a present for Jim. She found a chain at last, and she paid twenty-one dollars for it and hurried home.\n\n"
+             "* * *\n\n"
+             "Jim came in at seven and stopped at the door. Jim looked at Della for a long time, and Jim smiled.\n")
+    ix = build_text(story)
+    assert "Della" in ix.scenes[1].characters and "Della" in ix.scenes[1].title, (ix.scenes[1].characters, ix.scenes[1].title)
+    assert ix.scenes[2].characters[0] == "Jim", ix.scenes[2].characters

@@ -993,7 +993,7 @@ def _guess_genders(text: str, start: int, end: int, characters: list[Character],
         if c.gender:
             continue
         given = None
-        for alias in sorted({c.name, *c.aliases}, key=len):
+        for alias in [c.name, *sorted(set(c.aliases) - {c.name}, key=len)]:  # "Della" before "Dell"
             words = alias.split()
             if len(words) == 1 or (len(words) > 1 and words[0].rstrip(".") not in TITLES):
                 given = _name_gender(words[0])

@@ -186,6 +186,29 @@ def _narration(text: str, start: int, end: int, spoken: list[tuple[int, int]]) -
     return " ".join(told), " ".join(said)
 
 
+_HE_SHE = re.compile(r"\b(?:[Ss]he|[Hh]e)\b")
+
+
+def _unnamed_lead(text: str, narration: str, genders: list[str | None], named: list[int],
+                  mentions: list[tuple[int, int, int]], mstarts: list[int], start: int, since: int
+                  ) -> list[tuple[int, int, str]]:
+    """Who a scene is about though it never names them: "she" or "he" again and again ("She
+    was ransacking the stores for Jim's present") with no one of that sex named in it is the
+    last one of that sex named before it. (character, times, the name it was last called by)
+    for each such pronoun."""
+    out = []
+    for pronoun, gender in (("she", "female"), ("he", "male")):
+        times = sum(1 for m in _HE_SHE.finditer(narration) if m.group().lower() == pronoun)
+        if times < 3 or any(genders[c] in (gender, None) for c in named) or not _HE_SHE.search(narration[:300]):
+            continue  # the scene opens on them: "All that day he traveled"
+        k = bisect.bisect_left(mstarts, start) - 1
+        while k >= 0 and mentions[k][0] >= since and genders[mentions[k][2]] != gender:
+            k -= 1
+        if k >= 0 and mentions[k][0] >= since:  # named in the scene before: the same person goes on
+            out.append((mentions[k][2], times, " ".join(text[mentions[k][0] : mentions[k][1]].split())))
+    return out
+
+
 def build(story: Story, setting: StorySetting | None = None) -> StoryIndex:
     """Index a loaded story. Pure: reads nothing but its arguments."""
     setting = with_tagged_characters(setting or StorySetting(name=story.name), story)
@@ -256,6 +279,10 @@ def build(story: Story, setting: StorySetting | None = None) -> StoryIndex:
             for rank, name in enumerate(passages[pid - 1].characters):
                 present[name] += 2 if rank == 0 else 1
         narration, speech = _narration(text, span.start, span.end, spoken[sid - 1])
+        leads = _unnamed_lead(text, narration, genders, [index_of[c] for c in present if c in index_of],
+                              mentions, mstarts, span.start, spans[sid - 2].start if sid > 1 else span.start)
+        for ci, n, _ in leads:
+            present[characters[ci].name] += n
         told = _places(narration, name_words)
         place_list = told + _places(speech, name_words)
         # The scene's setting: its commonest place in the narration (what a tale told in the
@@ -277,6 +304,7 @@ def build(story: Story, setting: StorySetting | None = None) -> StoryIndex:
                 form = "the " + form  # "the Rabbit", as the book says it, not "Rabbit"
             called_by.setdefault(ci, Counter())[form] += 1
         called = {ci: forms.most_common(1)[0][0] for ci, forms in called_by.items()}
+        called.update({ci: form for ci, _, form in leads})  # as the story last named them
         order = [index_of[n] for n, _ in present.most_common() if n in index_of]
         # Who is in most of the book's scenes (the detective, the narrator) tells this scene
         # from no other: the others there name it, when the scene names any of them (else the
