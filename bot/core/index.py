@@ -186,7 +186,8 @@ def _narration(text: str, start: int, end: int, spoken: list[tuple[int, int]]) -
     return " ".join(told), " ".join(said)
 
 
-_HE_SHE = re.compile(r"\b(?:[Ss]he|[Hh]e)\b")
+# "he" or "she" (re's scan skips ahead to an h or an s; a leading \b tries every position).
+_HE_SHE = re.compile(r"[HhSs](?<!\w.)(?:(?<=[Hh])e|(?<=[Ss])he)\b")
 
 
 def _unnamed_lead(text: str, narration: str, genders: list[str | None], named: list[int],
@@ -194,18 +195,21 @@ def _unnamed_lead(text: str, narration: str, genders: list[str | None], named: l
                   ) -> list[tuple[int, int, str]]:
     """Who a scene is about though it never names them: "she" or "he" again and again ("She
     was ransacking the stores for Jim's present") with no one of that sex named in it is the
-    last one of that sex named before it. (character, times, the name it was last called by)
-    for each such pronoun."""
+    last one of that sex named in the scene before. (character, times, the name it was last
+    called by) for each such pronoun."""
+    open_to = [g for g in ("female", "male") if not any(genders[c] in (g, None) for c in named)]
+    if not open_to or not _HE_SHE.search(narration, 0, 300):
+        return []  # someone named could be the one; or the scene does not open on a "he" or "she"
+    said = Counter("female" if m.group()[0] in "Ss" else "male" for m in _HE_SHE.finditer(narration))
     out = []
-    for pronoun, gender in (("she", "female"), ("he", "male")):
-        times = sum(1 for m in _HE_SHE.finditer(narration) if m.group().lower() == pronoun)
-        if times < 3 or any(genders[c] in (gender, None) for c in named) or not _HE_SHE.search(narration[:300]):
-            continue  # the scene opens on them: "All that day he traveled"
+    for gender in open_to:
+        if said[gender] < 3:
+            continue
         k = bisect.bisect_left(mstarts, start) - 1
         while k >= 0 and mentions[k][0] >= since and genders[mentions[k][2]] != gender:
             k -= 1
         if k >= 0 and mentions[k][0] >= since:  # named in the scene before: the same person goes on
-            out.append((mentions[k][2], times, " ".join(text[mentions[k][0] : mentions[k][1]].split())))
+            out.append((mentions[k][2], said[gender], " ".join(text[mentions[k][0] : mentions[k][1]].split())))
     return out
 
 
