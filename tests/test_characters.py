@@ -306,3 +306,11 @@ def test_a_pet_name_of_the_other_sex_does_not_decide_the_gender() -> None:
     found, _ = characters.detect(text, 0, len(text), setting)
     della = next(c for c in found if c.name == "Della")
     assert "Dell" in della.aliases and della.gender == "female", (della.aliases, della.gender)
+
+
+def test_a_saints_name_said_with_s_is_a_church_not_a_person() -> None:
+    text = ("Isa Whitney studied at the College of St. George’s for years. The wedding was at St. George’s, "
+            "Hanover Square, and St. George’s was full. Isa Whitney smiled. Whitney said nothing, and Isa Whitney "
+            "left. The bells of St. George’s rang, and Whitney wept.\n")
+    found = names(text)
+    assert "Isa Whitney" in found and person_of(found, "St. George") is None, found
