@@ -409,3 +409,14 @@ def test_what_someone_looks_like_is_their_first_portrait_not_the_sentence_naming
              "Paul Brand slept. Paul Brand woke at noon.\n")
     s = Searcher(build_text(story, "portrait"))
     assert "tall, spare figure" in ask(s, "what does paul look like")
+
+
+def test_who_someone_is_can_be_said_with_s_for_is() -> None:
+    """"Dinah's our cat": "'s" before "our" or "a" says who she is (her profile's "Who")."""
+    story = ("Alice sat by the fire with Tom. \"I wish Dinah were here,\" said Alice. Tom looked at Alice. "
+             "Dinah sleeps all day, and Dinah purrs, and Alice strokes Dinah every night.\n\n"
+             "\"Who is Dinah?\" asked Tom. Alice smiled at Tom. \"Dinah's our cat, and she catches mice for us,\" said Alice. "
+             "Tom laughed, and Dinah woke.\n")
+    s = Searcher(build_text(story, "cat"))
+    assert "our cat" in ask(s, "who is dinah"), ask(s, "who is dinah")
+    assert "our cat" in profile(s, "Dinah").get("Who", ""), profile(s, "Dinah")

@@ -114,6 +114,9 @@ class Knowledge:
                 re.compile(rf"\b(?:{names}),\s+(?:the|a|an|my|our|of(?!\s+course\b)|one)\s|"
                            rf"\b(?:{names}),\s+(?:[a-z][\w-]*,\s+){{2,3}}(?:and\s+)?[a-z]|"  # "Emma Woodhouse, handsome, clever, and rich"
                            rf"\b(?:{names})\s+(?:is|was|had been)\s+(?:a|an|the|his|her|my|our|one|not\s+a)\s|"
+                           # "Dinah’s our cat", "Denísov’s a fine fellow": "’s" before "a" or "our" is "is"
+                           # (before "the", "her" or "one" it is most often whose: "Pierre’s one feeling")
+                           rf"(?<!\b(?:in|of|to|at|by|on) )\b(?:{names})['’]s\s+(?:a|an|my|our|not\s+a)\s|"
                            rf"\b(?:my|his|her|our|their|the|a)\s+(?:[\w-]+\s+){{0,2}}(?:{_RELATION})s?,?\s+(?:{names})\b|"
                            rf"\b(?:{names}),\s+(?![a-z]+ing\b)(?:(?!{_LINKS})[\w-]+\s+){{0,3}}(?:{_RELATION})s?\b|"
                            # "the well-known adventuress, Irene Adler.", "the maid, Aníska, was" (a
