@@ -153,3 +153,10 @@ def test_a_tale_over_several_paragraphs_that_quotes_someone_stays_the_tellers() 
                 "“‘Oh, yes,’ said he, turning to me, ‘we are very glad you came, Miss Hart.’\n\n"
                 "“The dress which I found waiting for me was blue.”\n")
     assert [s for _, s in got[1:]] == ["Emma Hart"] * (len(got) - 1), got
+
+
+def test_a_narration_closing_on_he_said_leads_into_his_words_not_the_woman_named_in_it() -> None:
+    got = lines("“It is a pretty charade,” said John, and John read it again.\n\n"
+                "Emma only nodded, and smiled.--After a little thinking, and a very tender sigh, he added,\n\n"
+                "“Your dear mother was so clever at all those things!”\n")
+    assert got[-1] == ("Your dear mother was so clever at all those things!", "John Reed"), got

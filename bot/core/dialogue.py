@@ -468,6 +468,10 @@ _LEADS_INTO = re.compile(r"\b(?:say|saying|to say|add|adding|to add|ask|asking|r
 _CLOSING_VERB = re.compile(r"^[’'s]*\s*(?:(?:\w+ly|thus|then|again|at last)\s+)*[a-z]+(?:\s+(?:again|thus|out|in))?\s*[,:;.—–-]*\s*$")
 
 
+# "..., and a very tender sigh, he added,": the narration closes on "he" or "she" and a verb of speech.
+_CLOSING_PRONOUN = re.compile(rf"\b(?P<p>[Hh]e|[Ss]he)\s+{_ADV}{_VERB}\s*[,:—–-]*\s*$")
+
+
 def _lead_in(att: _Attributor, text: str, start: int, end: int, whole: bool) -> tuple[int, bool] | None:
     """The person a narration leads into speech ('Mr. Darcy, drawing near, said,--'): the
     subject of its last sentence; strong when it ends in a comma, colon or dash."""
@@ -491,6 +495,14 @@ def _lead_in(att: _Attributor, text: str, start: int, end: int, whole: bool) -> 
         if att.subjects_in(offset + cut, start + len(narration)):
             offset += cut
     found = att.mentions_in(offset, start + len(narration))
+    closing = _CLOSING_PRONOUN.search(narration[-120:])
+    if closing:
+        gender = _PRONOUN_SUBJ[closing.group("p").lower()]
+        if all(att.genders[c] not in (gender, None) for _, _, c in found):
+            # "Emma only nodded, and smiled.--After a little thinking, ... he added,": not Emma,
+            # but the last man named.
+            who = att.recent(start + len(narration), gender, set())
+            return (who, strong) if who is not None else None
     if found:
         by = [m for m in found if _BY_NAME.search(text[max(offset, m[0] - 6) : m[0]])]
         if by:
