@@ -160,3 +160,11 @@ def test_a_narration_closing_on_he_said_leads_into_his_words_not_the_woman_named
                 "Emma only nodded, and smiled.--After a little thinking, and a very tender sigh, he added,\n\n"
                 "“Your dear mother was so clever at all those things!”\n")
     assert got[-1] == ("Your dear mother was so clever at all those things!", "John Reed"), got
+
+
+def test_a_name_said_alone_as_an_answer_is_not_someone_spoken_to() -> None:
+    got = lines("Tom Bell lived far away, and Tom Bell wrote often. Tom Bell was rich.\n\n"
+                "“A young man has taken the house,” said Emma.\n\n“What is his name?” asked John.\n\n"
+                "“Tom Bell.”\n\n“Is he married or single?”\n\n“Oh, single, my dear, to be sure!”\n")
+    # The turns go John, Emma: "Tom Bell." answers the question, Tom Bell is not there to reply.
+    assert [s for _, s in got[-3:]] == ["Emma Hart", "John Reed", "Emma Hart"], got

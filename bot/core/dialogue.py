@@ -667,6 +667,8 @@ def _vocative(att: _Attributor, group: list[tuple[int, int]]) -> int | None:
             before = att.text[max(s, ms - 12) : ms]
             after = att.text[me : me + 1]
             opens = ms == s or re.search(r"(?:[,;!?—–-]|\b[Oo]h|\bdear|\bdearest|\bmy)\s*$", before)
+            if ms == s and after == "." and not att.text[me + 1 : e].strip() and len(group) == 1:
+                continue  # "Bingley." alone answers "What is his name?": a name said, not a call
             if opens and (after in (",", "!", "?", ".", ";", "—", "–", "-") or me >= e):
                 return c
     return None
