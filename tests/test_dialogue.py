@@ -168,3 +168,10 @@ def test_a_name_said_alone_as_an_answer_is_not_someone_spoken_to() -> None:
                 "“Tom Bell.”\n\n“Is he married or single?”\n\n“Oh, single, my dear, to be sure!”\n")
     # The turns go John, Emma: "Tom Bell." answers the question, Tom Bell is not there to reply.
     assert [s for _, s in got[-3:]] == ["Emma Hart", "John Reed", "Emma Hart"], got
+
+
+def test_he_leading_into_speech_is_the_man_the_sentences_are_about() -> None:
+    got = lines("Tom Bell lived in London, and Tom Bell wrote often.\n\n"
+                "John Reed read the letter twice and then wrote a long answer to Tom Bell. He sat musing a little while, "
+                "and then said,\n\n“I shall go to London myself.”\n")
+    assert got[-1] == ("I shall go to London myself.", "John Reed"), got

@@ -516,7 +516,8 @@ def _lead_in(att: _Attributor, text: str, start: int, end: int, whole: bool) -> 
         return (subjects or found)[0][2], strong
     m = re.match(r"\s*(He|She)\b", last)
     if m:
-        who = att.recent(offset, _PRONOUN_SUBJ[m.group(1).lower()], set())
+        # "He sat musing a little while, and then said,": whom "he" is, as for a tag ("said he").
+        who = att.pronoun(offset, _PRONOUN_SUBJ[m.group(1).lower()], set())
         if who is not None:
             return who, strong
     return None
