@@ -481,6 +481,9 @@ def _lead_in(att: _Attributor, text: str, start: int, end: int, whole: bool) -> 
     strong = narration.endswith((",", ":", "—", "–", "-", ";"))
     if not strong and not whole:
         return None
+    if not whole and narration.endswith(("—", "–", "--")) and (_AFTER_VERB_FIRST.match(narration)
+                                                                or _AFTER_SUBJ_FIRST.match(narration)):
+        return None  # '"If it were admissible," said the gallant Mr. Elton--': cut off; another answers
     # Only the last sentence matters: split the tail, and the whole only when the tail is one sentence.
     tail = max(0, len(narration) - 800)
     spans = list(sentences(narration[tail:], tail))
