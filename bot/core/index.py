@@ -186,8 +186,7 @@ def _narration(text: str, start: int, end: int, spoken: list[tuple[int, int]]) -
     return " ".join(told), " ".join(said)
 
 
-# "he" or "she" (re's scan skips ahead to an h or an s; a leading \b tries every position).
-_HE_SHE = re.compile(r"[HhSs](?<!\w.)(?:(?<=[Hh])e|(?<=[Ss])he)\b")
+_HE_SHE = re.compile(segment.HE_SHE + r"\b")
 
 
 def _unnamed_lead(text: str, narration: str, genders: list[str | None], named: list[int],

@@ -459,10 +459,10 @@ _NOT_VERB_S = ("always|perhaps|thus|was|his|its|this|less|unless|sometimes|never
                "yes|as|us|has been|does not")
 # "he" or "she" at a word's start, written so that re's scan can skip ahead to an h or an s (a
 # leading \b makes it try every position: three times slower on a novel).
-_HE_SHE = r"[HhSs](?<!\w.)(?:(?<=[Hh])e|(?<=[Ss])he)"
-_PRESENT = re.compile(_HE_SHE + rf" (?:(?:\w+ly|now|still|then|again) )?(?!(?:{_NOT_VERB_S})\b)"
+HE_SHE = r"[HhSs](?<!\w.)(?:(?<=[Hh])e|(?<=[Ss])he)"
+_PRESENT = re.compile(HE_SHE + rf" (?:(?:\w+ly|now|still|then|again) )?(?!(?:{_NOT_VERB_S})\b)"
                       r"(?:is|has|does|[a-z]{2,}[^s\W]s)\b")
-_PAST = re.compile(_HE_SHE + r" (?:was|had|did|[a-z]{2,}ed)\b")
+_PAST = re.compile(HE_SHE + r" (?:was|had|did|[a-z]{2,}ed)\b")
 
 
 def _told(para: str) -> str:
