@@ -204,6 +204,7 @@ def load(story: loader.Story, setting: StorySetting, cache_dir: Path | None, mod
     reader's horizon is a view of them: nothing per horizon is ever written). With the answer
     model (bot/core/ranker.py), the passages' vectors are computed here and cached too."""
     encoder = ranker.load(model)
+    search.warm()  # once a process: the lemmatiser's tables, which the index's scene titles use too
 
     def build() -> tuple[index_mod.StoryIndex, search.Searcher]:
         if progress:
@@ -221,7 +222,6 @@ def load(story: loader.Story, setting: StorySetting, cache_dir: Path | None, mod
     key = index_mod.cache_key(story, setting) + (f"m{encoder.digest[:8]}" if encoder is not None else "")
     ix, searcher = index_mod.cached(cache_dir, story.name, key, "story", build, valid)
     ix.name, ix.path = story.name, story.path  # the same text may live elsewhere
-    search.warm()
     return ix, searcher.attach(ix, encoder)
 
 
