@@ -6,6 +6,7 @@ import functools
 import re
 import unicodedata
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from bot.config import StorySetting
@@ -836,10 +837,12 @@ def alias_table(characters: list[Character]) -> dict[str, int]:
     return table
 
 
-def _trie_regex(words: list[str]) -> str:
+def _trie_regex(words: list[str], not_after: str = "") -> str:
     """One regex for a set of words, factored by common prefixes. Python's regex engine tries
     the branches of a plain alternation one by one; a trie lets it fail fast, which makes
-    scanning a long novel for several hundred aliases about four times faster."""
+    scanning a long novel for several hundred aliases about four times faster. ``not_after``,
+    a character class the words may not follow, is checked after their first letter, so that
+    the engine can still skip ahead to the letters the words start with."""
     trie: dict = {}
     for word in words:
         node = trie
@@ -847,14 +850,15 @@ def _trie_regex(words: list[str]) -> str:
             node = node.setdefault(ch, {})
         node[""] = {}
 
-    def walk(node: dict) -> str:
-        alts = [(r"\s+" if ch == " " else re.escape(ch)) + walk(sub) for ch, sub in sorted(node.items()) if ch]
+    def walk(node: dict, first: bool = False) -> str:
+        after = f"(?<!{not_after}.)" if first and not_after else ""
+        alts = [(r"\s+" if ch == " " else re.escape(ch)) + after + walk(sub) for ch, sub in sorted(node.items()) if ch]
         if not alts:
             return ""
         body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
         return f"(?:{body})?" if "" in node else body
 
-    return walk(trie)
+    return walk(trie, first=True)
 
 
 def alias_pattern(table: dict[str, int]) -> re.Pattern[str] | None:
@@ -868,7 +872,7 @@ def alias_pattern(table: dict[str, int]) -> re.Pattern[str] | None:
             words.update({"the " + a[4:], "The " + a[4:]})
             if a[4:5].isupper():  # "a Voice" is the Voice again
                 words.update({"a " + a[4:], "A " + a[4:]})
-    return re.compile(r"(?<![\w’'])(?:" + _trie_regex(sorted(words)) + r")(?![\w])")
+    return re.compile(r"(?:" + _trie_regex(sorted(words), not_after=r"[\w’']") + r")(?![\w])")
 
 
 def find_mentions(text: str, start: int, end: int, characters: list[Character]) -> list[tuple[int, int, int]]:
@@ -907,7 +911,20 @@ def count_mentions(characters: list[Character], mentions: list[tuple[int, int, i
             c.first = s
 
 
-_SUBJECT_PRONOUN = re.compile(r"(?:^|[.!?;:]\s+|\band\s+|\bthen\s+|,\s+)(he|she)\b", re.IGNORECASE)
+# "he" or "she" as a clause's subject: at the start, or after a stop, a comma, "and" or "then".
+# Found by the pronoun first, then the clause end before it: re scans for h and s that way,
+# three times faster than a pattern that opens on the clause end.
+_HE_OR_SHE = re.compile(r"[HhSs](?<!\w.)(?:(?<=[Hh])[Ee]|(?<=[Ss])[Hh][Ee])\b")
+_CLAUSE_END = re.compile(r"(?:[.!?;:,]|(?<!\w)(?:and|then))\s+\Z", re.IGNORECASE)
+
+
+def _subject_pronouns(text: str) -> Iterator[str]:
+    """ "he" or "she" for each one ``text`` has as a clause's subject."""
+    for m in _HE_OR_SHE.finditer(text):
+        if m.start() == 0 or _CLAUSE_END.search(text, max(0, m.start() - 80), m.start()):
+            yield m.group().lower()
+
+
 _QUOTED = re.compile(r"[\"“][^\"”]*[\"”]?|‘[^’]*’")
 _name_genders: dict[str, str | None] = {}
 
@@ -981,8 +998,8 @@ def _guess_genders(text: str, start: int, end: int, characters: list[Character],
         if len(named) != 1:
             continue
         narration = _QUOTED.sub(" ", m.group())
-        for p in _SUBJECT_PRONOUN.finditer(narration):
-            votes[next(iter(named))]["male" if p.group(1).lower() == "he" else "female"] += 1
+        for pronoun in _subject_pronouns(narration):
+            votes[next(iter(named))]["male" if pronoun == "he" else "female"] += 1
     for i, c in enumerate(characters):
         v = votes[i]
         text_gender = None

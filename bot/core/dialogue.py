@@ -104,7 +104,10 @@ def _full_title(word: str) -> str:
 
 # Titles that are offices, not forms of address ("Doctor", "Captain"): the text may give one
 # person the title only now and then ("Doctor Losberne" once, "Mr. Losberne" everywhere).
-_TITLED = re.compile(rf"\b({'|'.join(sorted((t for t, g in TITLES.items() if g is None), key=len, reverse=True))})\.?\s+([A-Z][\w’'-]+)")
+# No leading \b: re then scans for the titles' first letters (five times faster over a novel);
+# a title ending a longer word is dropped where it is used.
+_TITLED = re.compile(rf"({'|'.join(sorted((t for t, g in TITLES.items() if g is None), key=len, reverse=True))})\.?\s+([A-Z][\w’'-]+)")
+_WORD_CHAR = re.compile(r"\w")
 SUBJECT_REACH = 300  # characters before a pronoun tag in which a subject of its gender is its antecedent
 _NOT_SUBJECT = re.compile(r"\b(?:to|with|of|at|for|by|from|on|upon|about|and|than)\s+$")
 _SENTENCE_GAP = re.compile(r"[.!?…][”\"’)]*\s+|\n\s*\n")
@@ -212,8 +215,9 @@ class _Attributor:
             if not found and TITLES.get(title, "") is None:
                 if self.titled is None:  # one pass over the text: every title and the name after it
                     self.titled = {}
-                    for t, name in set(_TITLED.findall(self.text)):
-                        self.titled.setdefault(_full_title(t), set()).add(name)
+                    for m in _TITLED.finditer(self.text):
+                        if not _WORD_CHAR.match(self.text, m.start() - 1, m.start()):
+                            self.titled.setdefault(_full_title(m.group(1)), set()).add(m.group(2))
                 surnames = {a.split()[-1]: i for i, c in enumerate(self.characters) for a in c.aliases if " " in a}
                 found = {surnames[w] for w in self.titled.get(title, ()) if w in surnames}
             self.bearers[title] = found.pop() if len(found) == 1 else None

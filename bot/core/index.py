@@ -140,12 +140,13 @@ def stem(words: list[str]) -> list[str]:
     return _stemmer.stemWords(words)
 
 
-def _keywords(tokens: list[str], stems: dict[str, str], allowed: set[str], df: Counter, n_docs: int,
+def _keywords(counts: Counter, stems: dict[str, str], allowed: set[str], df: Counter, n_docs: int,
               exclude: set[str], k: int = 3) -> list[str]:
-    """The scene's most distinctive words (by stem, tf-idf), shown in their commonest form."""
+    """The scene's most distinctive words (by stem, tf-idf; ``counts``: its words' counts),
+    shown in their commonest form."""
     tf: Counter = Counter()
     surface: dict[str, tuple[int, str]] = {}
-    for w, n in Counter(tokens).items():  # counted in C, then filtered: a long scene has thousands of words
+    for w, n in counts.items():
         if w not in allowed or w in exclude:
             continue
         s = stems[w]
@@ -160,7 +161,8 @@ def _keywords(tokens: list[str], stems: dict[str, str], allowed: set[str], df: C
 
 
 # Capitalised words, accented letters included ("to Natásha" is a name, not a place called "Nat").
-_PROPER_PLACE = re.compile(r"\b(?:in|to|at|from|near|into|across)\s+((?:(?:[A-Z][^\W\d_A-Z]+|St\.)\s){0,2}"
+# The preposition is spelled so that re can skip ahead to its first letter (not after "\b").
+_PROPER_PLACE = re.compile(r"(?:i(?<!\w.)(?:nto|n)|t(?<!\w.)o|a(?<!\w.)(?:t|cross)|f(?<!\w.)rom|n(?<!\w.)ear)\s+((?:(?:[A-Z][^\W\d_A-Z]+|St\.)\s){0,2}"
                            r"[A-Z][^\W\d_A-Z]+)\b(?![’'])")  # not the first half of "Doctors’ Commons"
 _PLACE_WORDS_OK = {"New", "Old", "Great", "Little", "North", "South", "East", "West", "Saint", "Mount", "Lake"}
 
@@ -251,14 +253,14 @@ def build(story: Story, setting: StorySetting | None = None) -> StoryIndex:
 
     # Scenes: characters in order of presence, a title from the place or the scene's own words.
     scene_texts = [text[s.start : s.end] for s in spans]
-    scene_tokens = [word_tokens(t) for t in scene_texts]
-    vocabulary = sorted({w for tokens in scene_tokens for w in tokens})
+    scene_words = [Counter(word_tokens(t)) for t in scene_texts]  # counted in C: a long scene has thousands of words
+    vocabulary = sorted({w for counts in scene_words for w in counts})
     stems = dict(zip(vocabulary, stem(vocabulary)))
     allowed = {w for w in vocabulary if len(w) > 3 and w[0].islower() and w not in _STOP
                and "'" not in w and "’" not in w}  # "don’t" is no scene's subject
     df: Counter = Counter()
-    for tokens in scene_tokens:
-        df.update({stems[w] for w in set(tokens)})
+    for counts in scene_words:
+        df.update({stems[w] for w in counts})
     name_words = {w.lower() for c in characters for a in [c.name, *c.aliases] for w in a.split()}
     mstarts = [m[0] for m in mentions]
     in_scene = [mentions[bisect.bisect_left(mstarts, s.start) : bisect.bisect_left(mstarts, s.end)] for s in spans]
@@ -297,7 +299,7 @@ def build(story: Story, setting: StorySetting | None = None) -> StoryIndex:
             if n >= 2 or not settings_:
                 settings_[p] = max(settings_[p], n)
         top_place = settings_.most_common(1)[0][0] if settings_ else None
-        keys = _keywords(scene_tokens[sid - 1], stems, allowed, df, len(spans),
+        keys = _keywords(scene_words[sid - 1], stems, allowed, df, len(spans),
                          name_words | {w for p in place_list for w in p.split()})
         # How the scene itself calls each person (a reader at a horizon knows those names).
         called_by: dict[int, Counter] = {}
@@ -329,12 +331,13 @@ def build(story: Story, setting: StorySetting | None = None) -> StoryIndex:
             names[line.addressee] if line.addressee is not None else None,
             pid, line.spans, line.how, line.described,
         ))
+    running = _running_words(text, story.start, [c.end for c in chapters] + [story.end])  # one pass: a novel's split is 60 ms
     return StoryIndex(
         name=story.name, path=story.path, title=story.title, author=story.author,
         encoding=story.encoding, text=text, start=story.start, end=story.end,
-        words=len(text[story.start : story.end].split()), chapters=chapters, scenes=scenes,
+        words=running[-1], chapters=chapters, scenes=scenes,
         passages=passages, characters=characters, dialogue=dlines, uses=uses,
-        words_to=_running_words(text, story.start, [c.end for c in chapters]), metadata=dict(story.metadata),
+        words_to=running[:-1], metadata=dict(story.metadata),
     )
 
 

@@ -372,6 +372,15 @@ def _scene_spans(text: str, paras: list[Paragraph], kinds: list[str | None], idx
     heading = None
     in_flashback = False
     place_cache: dict[int, list[str]] = {}
+    told_cache: dict[int, tuple[str, str]] = {}
+
+    def told(j: int) -> tuple[str, str]:
+        """Paragraph j's narration, and that without single-quoted speech too (each paragraph
+        is looked at twice: as itself and as the one before the next)."""
+        if j not in told_cache:
+            narration = _narration(text[paras[j].start : paras[j].end])
+            told_cache[j] = narration, _unquoted(narration)
+        return told_cache[j]
 
     def para_places(j: int) -> list[str]:
         if j not in place_cache:
@@ -424,7 +433,7 @@ def _scene_spans(text: str, paras: list[Paragraph], kinds: list[str | None], idx
             elif _ARRIVAL.match(opening) or _AT_PLACE.match(opening):
                 close("place")
                 in_flashback = False
-            elif not in_flashback and _PAST_PERFECT.search(_narration(para)[:240].lower()) and _ANCHOR.search(para[:400].lower()):
+            elif not in_flashback and _PAST_PERFECT.search(told(j)[0][:240].lower()) and _ANCHOR.search(para[:400].lower()):
                 close("flashback")
                 in_flashback = True
             elif in_flashback and _new_place(para_places, current, para):
@@ -436,9 +445,9 @@ def _scene_spans(text: str, paras: list[Paragraph], kinds: list[str | None], idx
             elif n == len(idx) - 1 and not _SPEECH.search(para) and _QUOTE_MARK.search(previous) \
                     and _CODA.search(para.lower()):
                 close("coda")  # after the last words, the narrator tells what became of them, or the reader
-            elif _turns_to_present(para, previous):
+            elif _turns_to_present(para, told(j)[1], told(current[-1])[1]):
                 close("tense")  # the telling turns to the present: a vision, a dream, the narrator's now
-            elif _EXIT.search(_told(previous)[-160:].lower()) or _moved(previous):
+            elif _EXIT.search((ending := told(current[-1])[1][-200:].lower())[-160:]) or _moved(ending):
                 close("place")  # someone left at the end of the last paragraph: this one is elsewhere
         current.append(j)
     close("end")
@@ -465,18 +474,18 @@ _PRESENT = re.compile(HE_SHE + rf" (?:(?:\w+ly|now|still|then|again) )?(?!(?:{_N
 _PAST = re.compile(HE_SHE + r" (?:was|had|did|[a-z]{2,}ed)\b")
 
 
-def _told(para: str) -> str:
-    """The narration, without speech in double or single quotes."""
-    return re.sub(r"‘[^’]*(?:’(?!\w)|$)", " ", _narration(para))
+def _unquoted(narration: str) -> str:
+    """A paragraph's narration (see _narration) without speech in single quotes either."""
+    return re.sub(r"‘[^’]*(?:’(?!\w)|$)", " ", narration)
 
 
-def _turns_to_present(para: str, previous: str) -> bool:
+def _turns_to_present(para: str, told: str, told_before: str) -> bool:
     """The telling turns to the present ("now he sees another scene ... he stands at the gate"),
-    from a paragraph told in the past: a vision, a dream, the narrator's now."""
-    if not _PRESENT.search(para):  # most paragraphs: no need to strip their speech
+    from a paragraph told in the past: a vision, a dream, the narrator's now. ``told`` and
+    ``told_before``: this paragraph's and the one before's narration, without speech."""
+    if not _PRESENT.search(para):  # most paragraphs: no need to look at their narration
         return False
-    told = _told(previous)
-    return len(_PRESENT.findall(_told(para))) >= 2 and not _PRESENT.search(told) and bool(_PAST.search(told))
+    return len(_PRESENT.findall(told)) >= 2 and not _PRESENT.search(told_before) and bool(_PAST.search(told_before))
 
 
 def _speech_goes_on(para: str) -> bool:
@@ -501,11 +510,12 @@ _LEAVING = re.compile(rf"\b(?:out (?:of )?the door|down the stairs|out into|into
                       r"(?:a|the|his|her|our|their) (?:hansom|cab|carriage|sleigh|trap|coach|four-wheeler|calèche|droshky))\b")
 
 
-def _moved(para: str) -> bool:
-    """Whether the narration of ``para`` ends with someone leaving ("she fluttered out the door
-    and down the stairs to the street"; not a place left in a tale told in the room): a new
-    place after it is a new scene, one merely mentioned is not."""
-    return bool(_LEAVING.search(_told(para)[-200:].lower()))
+def _moved(ending: str) -> bool:
+    """Whether a paragraph's narration, lower-cased (``ending``: its last 200 characters), ends
+    with someone leaving ("she fluttered out the door and down the stairs to the street"; not a
+    place left in a tale told in the room): a new place after it is a new scene, one merely
+    mentioned is not."""
+    return bool(_LEAVING.search(ending))
 
 
 def _new_place(para_places, current: list[int], para: str) -> bool:

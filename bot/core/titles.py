@@ -15,6 +15,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from bot.core.segment import HE_SHE
+
 # Verbs too common in narration to tell one scene from another.
 WEAK_VERBS = set("""
 be have do say ask reply answer tell look turn smile nod go come walk stand sit seem feel think know
@@ -47,7 +49,7 @@ def _lemma(word: str) -> str:
     return simplemma.lemmatize(word, lang="en").lower()
 
 
-_SUBJECT_PRONOUN = re.compile(r"\b([Hh]e|[Ss]he)\b")
+_SUBJECT_PRONOUN = re.compile(rf"({HE_SHE})\b")  # scanned from its first letter: see segment.HE_SHE
 _OBJECT_PRONOUN = re.compile(r"[ \t]+(?:(?:at|to|with|on|into|for|over)[ \t]+)?(him|her)\b")
 
 
