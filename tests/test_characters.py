@@ -314,3 +314,16 @@ def test_a_saints_name_said_with_s_is_a_church_not_a_person() -> None:
             "left. The bells of St. George’s rang, and Whitney wept.\n")
     found = names(text)
     assert "Isa Whitney" in found and person_of(found, "St. George") is None, found
+
+
+def test_the_text_outweighs_a_given_name_of_the_other_sex() -> None:
+    """A man whose given name the name tables call a woman's ("Evelyn"), and whom the story
+    calls by a title that says no sex ("Major Baxter"): sixteen times the text says "he" where
+    only he is named, six times "she" (a woman beside him, unnamed). The text decides: a man."""
+    he = ("Evelyn Baxter rode out at dawn, and he watched the road. He said nothing to the guard.\n\n"
+          "Major Baxter came back at noon, and he sat by the fire, then he slept.\n\n")
+    she = "Evelyn Baxter stood by the door; she came in from the rain, and she smiled at him.\n\n"
+    text = he * 2 + she * 3 + he * 2
+    found, _ = characters.detect(text, 0, len(text))
+    baxter = next(c for c in found if "Evelyn Baxter" in [c.name, *c.aliases])
+    assert baxter.gender == "male", (baxter.name, baxter.aliases, baxter.gender)

@@ -532,14 +532,17 @@ def _cluster(people: dict[str, _Form], min_full: int = 1) -> list[Character]:
     members: dict[str, set[str]] = {}
     words_of: dict[str, set[str]] = {}
 
-    def gender(host: str) -> str | None:
+    def titled_gender(host: str) -> str | None:
         votes: Counter = Counter()
         for k in members[host]:
             for t, n in titles[k].items():
                 if TITLES.get(t):
                     votes[TITLES[t]] += n
-        if votes:
-            return _vote(votes)
+        return _vote(votes) if votes else None
+
+    def gender(host: str) -> str | None:
+        if (told := titled_gender(host)) is not None:
+            return told
         first = host.split()[0]
         return _name_gender(first) if " " in host and first.rstrip(".") not in TITLES else None
 
@@ -652,7 +655,7 @@ def _cluster(people: dict[str, _Form], min_full: int = 1) -> list[Character]:
         else:
             name = max(sorted(keys), key=lambda k: (counts[k], len(k)))  # a tie goes to the longer form
         characters.append(Character(name=name, aliases=sorted(aliases, key=lambda a: (-len(a), a)),
-                                    mentions=total, gender=gender(host) if any(titles[k] for k in keys) else None))
+                                    mentions=total, gender=titled_gender(host)))  # else the text and the given name decide (_guess_genders)
     return characters
 
 
@@ -1016,5 +1019,6 @@ def _guess_genders(text: str, start: int, end: int, characters: list[Character],
                 given = _name_gender(words[0])
                 if given:
                     break
-        strong_text = text_gender and max(v.values()) >= 6 and max(v.values()) >= 4 * min(v["male"], v["female"])
+        most, least = max(v["male"], v["female"]), min(v["male"], v["female"])
+        strong_text = text_gender and (most >= 6 and most >= 4 * least or most >= 12 and most >= 2.5 * least)
         c.gender = text_gender if strong_text else (given or text_gender)
