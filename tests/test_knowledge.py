@@ -420,3 +420,36 @@ def test_who_someone_is_can_be_said_with_s_for_is() -> None:
     s = Searcher(build_text(story, "cat"))
     assert "our cat" in ask(s, "who is dinah"), ask(s, "who is dinah")
     assert "our cat" in profile(s, "Dinah").get("Who", ""), profile(s, "Dinah")
+
+
+def test_a_portrait_before_the_name_is_of_the_one_it_introduces() -> None:
+    """A novel often describes a newcomer before naming them ("a stout young man with
+    close-cropped hair ... when she saw Pierre enter"): those looks are the newcomer's, not
+    those of the man the scene already knew, and not a later stranger's."""
+    filler = " The rooms were full of guests, and the candles burned in the tall windows of the hall." * 2
+    story = ("Chapter 1\n\nAnna Scherer received her guests in the drawing room. Prince Vasili Kuragin came first, "
+             "and Prince Vasili Kuragin sat by the fire." + filler + "\n\n"
+             "One of the next arrivals was a stout, heavily built young man with close-cropped hair, spectacles, "
+             "and a brown dress coat. Anna Scherer nodded to him. A look of fear came over her face when she saw "
+             "Pierre enter." + filler + "\n\n"
+             "Pierre sat down by the window. Pierre spoke of Napoleon, and Prince Vasili Kuragin laughed.\n\n"
+             "Chapter 2\n\nA tall, thin man with grey eyes, a black beard and broad shoulders came in. "
+             "Prince Vasili Kuragin bowed to the stranger." + filler + "\n\n"
+             "Pierre went home. Pierre slept, and Prince Vasili Kuragin wrote letters.\n")
+    s = Searcher(build_text(story, "petersburg"))
+    assert "close-cropped hair" in ask(s, "what does pierre look like")
+    assert "close-cropped" in profile(s, "Pierre").get("Looks", "")
+    assert "black beard" not in profile(s, "Prince Vasili Kuragin").get("Looks", "")  # named long before
+
+
+def test_someone_named_with_a_feature_is_described() -> None:
+    """ "Suddenly Mr. Fox with bushy red whiskers came down the lane" says what Mr. Fox looks
+    like (as "a White Rabbit with pink eyes" says what the Rabbit does)."""
+    filler = " The river ran slowly under the trees, and the bank was warm in the afternoon sun." * 2
+    story = ("Chapter 1\n\nAlice was sitting by her sister on the bank." + filler + "\n\n"
+             "Suddenly Mr. Fox with bushy red whiskers came down the lane. Mr. Fox took a watch out of his "
+             "pocket, and Alice ran after Mr. Fox.\n\n"
+             "Alice fell down the hole." + filler + " Mr. Fox hurried away, and Alice followed Mr. Fox.\n")
+    s = Searcher(build_text(story, "wonderland"))
+    assert "red whiskers" in profile(s, "Mr. Fox").get("Looks", "")
+    assert "red whiskers" in ask(s, "what does mr fox look like")

@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 
 from bot.core.characters import SPEECH_VERBS, TITLES, Character
-from bot.core.language import LINK_WORDS, NOT_SOMEONE, SENTENCE_OPENING
+from bot.core.language import LINK_WORDS, NOT_SOMEONE, NOUN_GENDER, SENTENCE_OPENING
 from bot.core.segment import Paragraph
 from bot.core.text import sentences
 
@@ -126,18 +126,10 @@ def surely_said(line: Line) -> bool:
 
 
 _PRONOUN_SUBJ = {"he": "male", "she": "female", "i": "narrator"}
-_NOUN_GENDER = {
-    "wife": "female", "woman": "female", "girl": "female", "lady": "female", "mother": "female",
-    "sister": "female", "aunt": "female", "daughter": "female", "mistress": "female", "blonde": "female",
-    "widow": "female", "maid": "female",
-    "husband": "male", "man": "male", "boy": "male", "gentleman": "male", "father": "male",
-    "brother": "male", "uncle": "male", "son": "male",
-    "fellow": "male", "lad": "male", "youth": "male",
-}
 # "said her mother": the one of the possessor's family (their surname) with this title and gender.
 # (A sister or a son is too often named without the surname for one match to be the one.)
 _KIN = {"mother": "Mrs", "wife": "Mrs", "father": "Mr", "husband": "Mr"}
-_EPITHET = (r"(?:the|his|her|my|our|their)\s+(?:[a-z]+\s+){0,2}?(" + "|".join(_NOUN_GENDER) + r")\b"
+_EPITHET = (r"(?:the|his|her|my|our|their)\s+(?:[a-z]+\s+){0,2}?(" + "|".join(NOUN_GENDER) + r")\b"
             r"|(?:[Tt]he|[Aa])\s+(?:[a-z-]+\s+|[A-Z][a-z-]+\s+(?=[A-Z]))?(?!(?:in|with|of)\b)[A-Za-z-]+"
             r"(?:\s+(?:in|with|of)\s+the\s+(?:[a-z-]+\s+)?[a-z-]+)?")
 _SPEECH_WORDS = set(SPEECH_VERBS.replace("(", "").replace(")", "").replace("?", "").split("|")) | {
@@ -231,7 +223,7 @@ class _Attributor:
         last, addressee, _ = self.exchange
         owners = [c for c in (last[-1] if last else None, addressee, last[-2] if len(last) > 1 else None,
                               self.recent(before, owner_gender, set())) if c is not None and c >= 0]
-        title, gender = _KIN[kin], _NOUN_GENDER[kin]
+        title, gender = _KIN[kin], NOUN_GENDER[kin]
         for owner in dict.fromkeys(owners):
             if self.genders[owner] != owner_gender:
                 continue
@@ -306,7 +298,7 @@ class _Attributor:
                 relative = self.relative(noun, "male" if owner == "his" else "female", quote_pos, exclude)
                 if relative is not None:
                     return relative, "anaphoric", None
-            return self.recent(quote_pos, _NOUN_GENDER[epithet.group(1).lower()], exclude), "anaphoric", None
+            return self.recent(quote_pos, NOUN_GENDER[epithet.group(1).lower()], exclude), "anaphoric", None
         words = subj.split()
         title = words[-1 if words[0].lower() == "the" and len(words) == 2 else 0].rstrip(".")
         if words[0].lower() == "the" and len(words) == 2:

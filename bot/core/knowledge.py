@@ -19,8 +19,8 @@ from collections import Counter
 from dataclasses import dataclass
 
 from bot.core.characters import TITLES
-from bot.core.language import (BUILD_WORDS, FEATURE_WORDS, GARMENT_WORDS, NOT_YET_WED, RELATION_WORDS, SAME_FEATURE,
-                               SENTENCE_OPENING, SETTING_PREPOSITIONS, SPOUSE_WORDS)
+from bot.core.language import (BUILD_WORDS, FEATURE_WORDS, GARMENT_WORDS, NOT_YET_WED, NOUN_GENDER, PERSON_NOUNS,
+                               RELATION_WORDS, SAME_FEATURE, SENTENCE_OPENING, SETTING_PREPOSITIONS, SPOUSE_WORDS)
 
 _RELATION = "|".join(sorted(RELATION_WORDS))
 _FEATURES = "|".join(sorted(FEATURE_WORDS))
@@ -33,6 +33,17 @@ _DESCRIBED = re.compile(rf"\b(?P<owner>[Hh]is|[Hh]er|[A-Z][\w.]*(?:\s+[A-Z][\w.]
 _BUILT = re.compile(rf"\b(?P<owner>[Hh]e|[Ss]he|[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?)\s+(?:was|is)\s+(?:a\s+|an\s+)?"
                     rf"(?:very\s+|rather\s+|quite\s+)?(?:{'|'.join(sorted(BUILD_WORDS))})\b"
                     rf"(?!\s+(?:of|to|with|for|sure|well|much|enough|certain|soon|in|on|at)\b)")
+# "a White Rabbit with pink eyes": someone named, then "with" and a feature; as the sentence's
+# subject (see _subject_with), not "looked at Pierre with clear, cruel eyes" (the looker's).
+_WITH = re.compile(rf"(?P<det>\b(?:[Tt]he|[Aa]n?)\s+)?\b(?P<owner>[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?)\s+with\s+"
+                   rf"(?:(?![Hh]is\b|[Hh]er\b|{_LINKS})[\w-]+,?\s+){{1,3}}(?:{_FEATURES})\b")
+# Someone described before the story names them, early in a sentence: "One of the next arrivals
+# was a stout, heavily built young man with close-cropped hair, spectacles...", "This
+# black-eyed, wide-mouthed girl, not pretty but full of life".
+_PORTRAIT = re.compile(rf"\b(?:[Aa]n?|[Tt]his|[Tt]hat)\s+(?:[\w-]+,?\s+){{0,6}}?(?P<noun>{'|'.join(sorted(PERSON_NOUNS))})\b"
+                       r"[^.;!?“”\"]{0,100}")
+_LOOKS_WORD = re.compile(rf"\b(?:{_FEATURES}|{'|'.join(sorted(BUILD_WORDS))}|[a-z]+-(?:eyed|haired|faced|mouthed|cheeked|"
+                         r"nosed|browed|lipped|shouldered|built|bearded|whiskered|cropped))\b")
 _QUOTE_MARK = re.compile(r"[“”\"]|(?:^|\s)‘")
 _GARMENT = re.compile(rf"\b(?:{'|'.join(sorted(GARMENT_WORDS))})s?\b", re.IGNORECASE)
 _FEATURE = re.compile(rf"\b(?:{_FEATURES}|{'|'.join(sorted(BUILD_WORDS))})\b")
@@ -186,8 +197,9 @@ class Knowledge:
             # What someone looks like: "her wide blue eyes", "Klaus's tousled hair" (a described
             # feature: a word or more between owner and feature), "she was short, plump, and
             # fair" (their build).
-            for m in [*_DESCRIBED.finditer(sentence), *_BUILT.finditer(sentence)]:
-                owner = m.group("owner")
+            for m in [*_DESCRIBED.finditer(sentence), *_BUILT.finditer(sentence),
+                      *(m for m in _WITH.finditer(sentence) if _subject_with(m, sentence))]:
+                owner = m.group("owner") if m.re is not _WITH or not m.group("det") else "the " + m.group("owner")
                 pronoun = owner.lower() in ("his", "her", "he", "she")
                 if pronoun:
                     gender = "male" if owner.lower() in ("his", "he") else "female"
@@ -211,16 +223,16 @@ class Knowledge:
                 else:
                     mine = {n for n in named if patterns[n][2].fullmatch(owner)}
                 for name in mine if len(mine) == 1 else ():
-                    if not pronoun:
-                        self.named_looks.add((name, u))
-                    self.fullness[name, u] = max(self.fullness.get((name, u), 0), _fullness(m, sentence))
-                    if u not in self.appearance.get(name, [])[-1:]:
-                        self.appearance.setdefault(name, []).append(u)
-                        found = _FEATURE.findall(sentence)
-                        self.features[u] = len(found)
-                        self.described[u] = frozenset(_singular(f) for f in found)
-                        if _GARMENT.search(sentence):
-                            self.garments.add(u)
+                    self._look(name, u, sentence, _fullness(m, sentence), named=not pronoun)
+            portrait = _PORTRAIT.search(sentence, 0, 200)
+            # Early in its sentence and not set after a comma ("shouted the host, a tall, handsome
+            # fellow", "Young Nicholas, now a slim lad": the one before the comma, already there).
+            if portrait and len(sentence[: portrait.start()].split()) <= 8 and "," not in sentence[: portrait.start()]:
+                described = len(_LOOKS_WORD.findall(portrait.group().lower()))
+                who = self._introduced(searcher, u, portrait.end(), NOUN_GENDER[portrait.group("noun")], gender_of, patterns) \
+                    if described >= 3 else None
+                if who is not None:
+                    self._look(who, u, sentence, described, named=True)
             wed = bisect.bisect_left(wed_at, a)
             if named and wed < len(wed_at) and wed_at[wed] < b:
                 self.marriages.read(u, sentence, _mentions(patterns, sentence, named),
@@ -230,6 +242,46 @@ class Knowledge:
             previous = (sentence, named) if named else previous
             _topics(topic, sentence, named, patterns, gender_of)
         self.places = [p for p, n in places.most_common() if n >= 2]
+
+    def _look(self, name: str, u: int, sentence: str, fullness: int, named: bool) -> None:
+        """Keep window ``u`` as one that says what ``name`` looks like (``named``: the text says
+        it is theirs, not a "his" or "her"; ``fullness``: see _fullness)."""
+        if named:
+            self.named_looks.add((name, u))
+        self.fullness[name, u] = max(self.fullness.get((name, u), 0), fullness)
+        if u not in self.appearance.get(name, [])[-1:]:
+            self.appearance.setdefault(name, []).append(u)
+            found = _FEATURE.findall(sentence)
+            self.features[u] = len(found)
+            self.described[u] = frozenset(_singular(f) for f in found)
+            if _GARMENT.search(sentence):
+                self.garments.add(u)
+
+    def _introduced(self, searcher, u: int, after: int, gender: str, gender_of: dict[str, str | None],
+                    patterns: dict) -> str | None:
+        """Who a portrait of someone not yet named is of: the first person of its ``gender``
+        the text names after it (from ``after`` in window ``u``, then the next windows, going
+        over one paragraph break at most), when that is the first time the story names them (an
+        introduction: "...came over her face when she saw Pierre enter")."""
+        units, text = searcher.units, searcher.ix.text
+        breaks = 0
+        for v in range(u, min(u + 8, len(units))):
+            a, b, _ = units[v]
+            if v > u and "\n\n" in text[units[v - 1][1] : a]:
+                breaks += 1
+                if breaks > 1:
+                    return None
+            start = after if v == u else 0
+            sentence = text[a:b]
+            found = []
+            for name in searcher.unit_names[v]:
+                m = patterns[name][2].search(sentence, start)
+                if m and gender_of.get(name) == gender and not _spoken(text, a + m.start()):
+                    found.append((m.start(), name))  # named by the narration, not in talk of others
+            if found:
+                name = min(found)[1]
+                return name if self.first.get(name, u) >= u else None
+        return None
 
     def asked(self, question: str, resolve, characters) -> Asked | None:
         """What ``question`` asks of this knowledge, if anything; ``resolve`` turns a typed name
@@ -533,9 +585,30 @@ def _owner(typed: str, resolve) -> str | None:
     return None
 
 
+_ADVERB_ONLY = re.compile(r"(?:\w+ly,?)?")
+
+
+def _subject_with(m: re.Match[str], sentence: str) -> bool:
+    """Whether a match of _WITH is the sentence's subject: after "a" or "the" ("suddenly a White
+    Rabbit with pink eyes ran"), or opening the sentence (after an adverb at most: "Suddenly Mr.
+    Fox with bushy red whiskers came") or a clause."""
+    before = sentence[: m.start()].rstrip()
+    return bool(m.group("det")) or bool(_ADVERB_ONLY.fullmatch(SENTENCE_OPENING.sub("", before, count=1))) \
+        or before.endswith((",", ";", ":", "—"))
+
+
+def _spoken(text: str, at: int) -> bool:
+    """Whether ``at`` is inside a quotation (one opened since its paragraph began)."""
+    para = text.rfind("\n\n", 0, at) + 1
+    opened = text.count("“", para, at) - text.count("”", para, at)
+    return opened > 0 or (opened == 0 and text.count('"', para, at) % 2 == 1)
+
+
 def _fullness(m: re.Match[str], sentence: str) -> int:
     """How many words describe: between owner and feature ("his tall, spare figure": 2), or the
     build words of "she was short, plump, and fair" (3)."""
+    if m.re is _WITH:  # "a White Rabbit with pink eyes": 1
+        return len(re.findall(r"[\w-]+", m.group()[m.group().index(" with ") + 6 :])) - 1
     if m.re is _BUILT:
         clause = re.split(r"[.;:!?]", sentence[m.start() :], maxsplit=1)[0]
         return sum(w in BUILD_WORDS for w in re.findall(r"[\w-]+", clause.lower()))

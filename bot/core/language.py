@@ -9,6 +9,18 @@ import re
 # ("And she said", "“Then he").
 SENTENCE_OPENING = re.compile(r"[\s(“\"‘']*(?:(?:and|but|then|so|now|yet)\s+)?", re.IGNORECASE)
 
+# Nouns for a person that tell their gender ("said his wife", "a stout young man").
+NOUN_GENDER = {
+    "wife": "female", "woman": "female", "girl": "female", "lady": "female", "mother": "female",
+    "sister": "female", "aunt": "female", "daughter": "female", "mistress": "female", "blonde": "female",
+    "widow": "female", "maid": "female",
+    "husband": "male", "man": "male", "boy": "male", "gentleman": "male", "father": "male",
+    "brother": "male", "uncle": "male", "son": "male",
+    "fellow": "male", "lad": "male", "youth": "male",
+}
+# Of those, the ones that say nothing but who someone is: "a stout young man", "this girl".
+PERSON_NOUNS = frozenset("man woman girl lady boy gentleman fellow lad youth".split())
+
 # What someone wears: "her elegant nightgown slightly askew".
 GARMENT_WORDS = frozenset("""
 gown dress nightgown coat cloak hat bonnet waistcoat uniform boots spectacles shawl petticoat apron cap gloves

@@ -83,7 +83,7 @@ def people(ix, units, sentence_spans) -> tuple[list[set[str]], np.ndarray, list[
     fullname = np.zeros(len(units), dtype=bool)
     for u, m in matches(ix, pattern, sentence_spans) if pattern else ():
         alias = " ".join(m.group().split())
-        name = canonical.get(alias.lower())
+        name = canonical.get(chars.mention_key(alias).lower())  # "a White Rabbit" is the White Rabbit
         if name is not None:
             names[u].add(name)
         fullname[u] |= " " in alias
