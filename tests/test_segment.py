@@ -277,3 +277,14 @@ def test_a_scene_that_only_says_she_is_still_hers() -> None:
     ix = build_text(story)
     assert "Della" in ix.scenes[1].characters and "Della" in ix.scenes[1].title, (ix.scenes[1].characters, ix.scenes[1].title)
     assert ix.scenes[2].characters[0] == "Jim", ix.scenes[2].characters
+
+
+def test_setting_off_for_another_place_opens_a_scene_and_crossing_the_room_does_not() -> None:
+    starts = after_talk(
+        f"I walked down to the station with them, and then wandered through the streets of the town. {PARA}", TALK,
+        f"Pierre went up to him and took his arm, smiling as he did so. {PARA}", TALK,
+        f"He walked to the window and looked out at the rain for a long while. {PARA}", TALK,
+        f"They drove up to the gloomy old house on the hill and entered the hall. {PARA}", TALK,
+        f"Anna went to the table and poured out the tea for her guest. {PARA}")
+    # Going up to someone, or to a window or a table in the room, is no new scene.
+    assert starts == [PARA[:10], "I walked d", "They drove"], starts

@@ -218,6 +218,16 @@ _PLACE = re.compile(
     rf"(?:the|a|his|her|their|my|our)\s+((?:[a-z]+\s)?(?:{_PLACES}))\b",
     re.IGNORECASE,
 )
+# The people set off for somewhere else: "I walked down to the station with them", "We made
+# our way downstairs", "They drove up to the gloomy old house", "Pierre went to Princess Mary’s";
+# not up to someone in the room ("Pierre went up to him", "He went up to the map").
+_SET_OFF = re.compile(
+    r"^(?:[A-Z][\w’'.]*\s+(?:and\s+I\s+|[A-Z][\w’'.]*\s+)?|I\s+|We\s+|They\s+)"
+    r"(?:walked|drove|rode|went|hurried|ran|set\s+(?:off|out)|made\s+(?:our|my|their|his|her)\s+way|took\s+a\s+cab)\s+"
+    r"(?:(?:back|down|up|out|off|over|round|across|straight|quickly|slowly|together|again)\s+)*"  # not "walked on": the same way
+    r"(?:home\b|downstairs\b|upstairs\b|(?:to|into|through|toward|towards|out\s+of)\s+"
+    rf"(?:(?:the|a|an|his|her|their|our|my)\s+(?:[\w-]+\s+){{0,2}}?(?:{_PLACES})\b(?!\s+(?:door|window|gate)\b)"
+    r"|[A-Z][\w’'-]+[’']s\b))")
 _EXIT = re.compile(
     rf"\b(?:out of|left|fled|leaving|stalked out|stormed out|walked out)\s+(?:of\s+)?(?:the|his|her)\s+(?:{_PLACES})\b",
 )
@@ -430,7 +440,7 @@ def _scene_spans(text: str, paras: list[Paragraph], kinds: list[str | None], idx
             if _TIME_JUMP.match(opening) or _NEW_DAY.search(narration_first.lower()):
                 close("time")
                 in_flashback = False
-            elif _ARRIVAL.match(opening) or _AT_PLACE.match(opening):
+            elif _ARRIVAL.match(opening) or _AT_PLACE.match(opening) or _SET_OFF.match(opening):
                 close("place")
                 in_flashback = False
             elif not in_flashback and _PAST_PERFECT.search(told(j)[0][:240].lower()) and _ANCHOR.search(para[:400].lower()):
