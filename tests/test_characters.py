@@ -327,3 +327,14 @@ def test_the_text_outweighs_a_given_name_of_the_other_sex() -> None:
     found, _ = characters.detect(text, 0, len(text))
     baxter = next(c for c in found if "Evelyn Baxter" in [c.name, *c.aliases])
     assert baxter.gender == "male", (baxter.name, baxter.aliases, baxter.gender)
+
+
+def test_a_word_before_a_shared_title_singles_one_person_out() -> None:
+    """The book puts "Princess" before names ("Princess Mary", "Princess Anna"), so "said the
+    princess" is one of them; "said the little princess", again and again, is one person."""
+    salon = ('Princess Mary came in with Princess Anna. "I have brought my work," said the little princess, '
+             'and Princess Mary smiled. "Sit here," said Princess Anna. "How kind," said the little princess. '
+             '"Tea?" said the princess. Princess Mary poured it. "Thank you," said the little princess. ')
+    found = names(salon * 2)
+    assert "the little princess" in found, found
+    assert "the princess" not in found, found

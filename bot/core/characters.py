@@ -310,8 +310,10 @@ def _epithet_speakers(text: str, start: int, end: int, ignore: set[str], names: 
         title = noun.capitalize() in TITLES and noun not in _TITLE_NOUNS
         if title and noun not in shared:
             shared[noun] = _shared_title(text, start, end, noun.capitalize(), titled)
-        if (noun in _GENERIC or noun in _FUNCTION_WORDS or noun in names or noun.endswith("s") and not title
-                or title and shared[noun] or not title and noun.capitalize() in NOT_NAMES
+        # "the little princess", "the old prince": a word before a shared title singles one out
+        modified = not qualified and len(phrase.split()) == 3 and phrase.split()[1].islower()
+        if (noun in _GENERIC or noun in _FUNCTION_WORDS or noun in names and not (title and modified)
+                or noun.endswith("s") and not title or title and shared[noun] and not modified or not title and noun.capitalize() in NOT_NAMES
                 or noun in _TITLE_NOUNS) or noun in _SPEECH_SET or phrase.lower() in ignore:
             continue
         counts[phrase] += 1
