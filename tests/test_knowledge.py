@@ -453,3 +453,17 @@ def test_someone_named_with_a_feature_is_described() -> None:
     s = Searcher(build_text(story, "wonderland"))
     assert "red whiskers" in profile(s, "Mr. Fox").get("Looks", "")
     assert "red whiskers" in ask(s, "what does mr fox look like")
+
+
+def test_where_the_story_starts_is_its_first_narration_that_names_a_place() -> None:
+    """ "where does the book start": the opening's first sentence that names a place, before the
+    place the story is most often in, and not a line of talk."""
+    story = ("Chapter 1\n\n\"Well, Prince, so the war has come,\" said Anna. It was late in July, and the speaker "
+             "was Anna Scherer, a lady of the court. Anna Scherer had a cough for some days. She said the word "
+             "grippe was new in Petersburg, used only by the elite.\n\n"
+             "Chapter 2\n\nPierre rode to Moscow. In Moscow Pierre met Natasha, and in Moscow Natasha sang. "
+             "Pierre stayed in Moscow all winter, and they danced in Moscow.\n\n"
+             "Chapter 3\n\nNatasha left Moscow with Pierre in the spring, and Anna wrote to them in Moscow.\n")
+    s = Searcher(build_text(story, "petersburg"))
+    assert "new in Petersburg" in ask(s, "where does the book start")
+    assert "new in Petersburg" in ask(s, "where does it all begin?")

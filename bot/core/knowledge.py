@@ -79,6 +79,9 @@ _SPOUSE_ASKED = re.compile(
     # "who married natasha"
     rf"^\s*(?:so\s+)?who\s+(?:is\s+|was\s+|will\s+|did\s+|had\s+)?{_MARRY}\s+(?P<who3>[^?!.]+?)\s*[?!.]*\s*$",
     re.IGNORECASE)
+# "where does the book start", "where does it all begin": the first place the narration names.
+_SETTING_AT_START = re.compile(r"\bwhere\s+(?:does|did|do)\s+(?:the\s+|this\s+)?(?:story|book|tale|novel|it)(?:\s+all)?\s+"
+                               r"(?:start|begin|open)s?\b", re.IGNORECASE)
 _FIRST_ASKED = re.compile(r"\bfirst\b", re.IGNORECASE)
 _LAST_ASKED = re.compile(r"\b(?:end\s+up|in\s+the\s+end|finally|eventually|at\s+last|second|last|later)\b", re.IGNORECASE)
 _MAIN = re.compile(r"\b(?:main|central|principal|lead)\s+(?:character|person|hero|heroine|guy|girl)|\bprotagonist\b|"
@@ -242,6 +245,13 @@ class Knowledge:
             previous = (sentence, named) if named else previous
             _topics(topic, sentence, named, patterns, gender_of)
         self.places = [p for p, n in places.most_common() if n >= 2]
+        # Where the story starts: its first sentences of narration, the first of them that names
+        # a place ahead ("grippe being then a new word in St. Petersburg"; Alice's "sitting by her
+        # sister on the bank" names none by name, so her first sentence stands).
+        told = [u for u, (a, b, _) in enumerate(searcher.units[:40])
+                if not _spoken(text, a) and not _QUOTE_MARK.match(text, a) and len(text[a:b].split()) >= 6][:12]
+        named_place = {u for found in self.place_units.values() for u in found}
+        self.opening = list(dict.fromkeys([u for u in told if u in named_place][:1] + told[:2]))
 
     def _look(self, name: str, u: int, sentence: str, fullness: int, named: bool) -> None:
         """Keep window ``u`` as one that says what ``name`` looks like (``named``: the text says
@@ -287,6 +297,8 @@ class Knowledge:
         """What ``question`` asks of this knowledge, if anything; ``resolve`` turns a typed name
         into a character's canonical one (or None); ``characters`` are those the reader knows
         (the most named is the main one)."""
+        if _SETTING_AT_START.search(question):
+            return Asked("setting", feature="start")
         if _SETTING.search(question):
             return Asked("setting")
         if _MAIN.search(question) and characters:
@@ -334,7 +346,9 @@ class Knowledge:
     def windows(self, asked: Asked, limit: int) -> list[int]:
         """The windows that answer ``asked``, best first, all before window ``limit`` (the
         reader's horizon)."""
-        if asked.kind == "setting":
+        if asked.kind == "setting" and asked.feature == "start":
+            found = self.opening
+        elif asked.kind == "setting":
             # The most-used place, where the story first names it, then the next places.
             found = [u for p in self.places[:3] for u in self.place_units[p][:2]]
         elif asked.kind == "appearance":
