@@ -453,6 +453,9 @@ def test_someone_named_with_a_feature_is_described() -> None:
     s = Searcher(build_text(story, "wonderland"))
     assert "red whiskers" in profile(s, "Mr. Fox").get("Looks", "")
     assert "red whiskers" in ask(s, "what does mr fox look like")
+    # The same, hard-wrapped as a Gutenberg file is ("Mr. Fox\nwith bushy red whiskers").
+    wrapped = Searcher(build_text(story.replace("Mr. Fox with", "Mr. Fox\nwith"), "wrapped"))
+    assert "red whiskers" in profile(wrapped, "Mr. Fox").get("Looks", "")
 
 
 def test_where_the_story_starts_is_its_first_narration_that_names_a_place() -> None:

@@ -622,7 +622,7 @@ def _fullness(m: re.Match[str], sentence: str) -> int:
     """How many words describe: between owner and feature ("his tall, spare figure": 2), or the
     build words of "she was short, plump, and fair" (3)."""
     if m.re is _WITH:  # "a White Rabbit with pink eyes": 1
-        return len(re.findall(r"[\w-]+", m.group()[m.group().index(" with ") + 6 :])) - 1
+        return len(re.findall(r"[\w-]+", re.split(r"\s+with\s+", m.group(), maxsplit=1)[1])) - 1
     if m.re is _BUILT:
         clause = re.split(r"[.;:!?]", sentence[m.start() :], maxsplit=1)[0]
         return sum(w in BUILD_WORDS for w in re.findall(r"[\w-]+", clause.lower()))
