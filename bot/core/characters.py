@@ -313,7 +313,8 @@ def _epithet_speakers(text: str, start: int, end: int, ignore: set[str], names: 
         # "the little princess", "the old prince": a word before a shared title singles one out
         modified = not qualified and len(phrase.split()) == 3 and phrase.split()[1].islower()
         if (noun in _GENERIC or noun in _FUNCTION_WORDS or noun in names and not (title and modified)
-                or noun.endswith("s") and not title or title and shared[noun] and not modified or not title and noun.capitalize() in NOT_NAMES
+                or noun.endswith("s") and not title or title and shared[noun] and not modified
+                or not title and noun.capitalize() in NOT_NAMES
                 or noun in _TITLE_NOUNS) or noun in _SPEECH_SET or phrase.lower() in ignore:
             continue
         counts[phrase] += 1
@@ -656,8 +657,9 @@ def _cluster(people: dict[str, _Form], min_full: int = 1) -> list[Character]:
             name = best_full
         else:
             name = max(sorted(keys), key=lambda k: (counts[k], len(k)))  # a tie goes to the longer form
+        # Sex from gendered titles only: otherwise the text and the given name decide (_guess_genders).
         characters.append(Character(name=name, aliases=sorted(aliases, key=lambda a: (-len(a), a)),
-                                    mentions=total, gender=titled_gender(host)))  # else the text and the given name decide (_guess_genders)
+                                    mentions=total, gender=titled_gender(host)))
     return characters
 
 
