@@ -338,3 +338,19 @@ def test_a_word_before_a_shared_title_singles_one_person_out() -> None:
     found = names(salon * 2)
     assert "the little princess" in found, found
     assert "the princess" not in found, found
+
+
+def test_a_rank_said_with_a_word_before_it_is_one_person_all_through_the_book() -> None:
+    """ "the old prince" comes back in every part of a long book and is still one man (where
+    "the commander" would be many), and his title says he is a man; "the Queen" is a woman."""
+    filler = "The snow lay deep on the avenue, and the lime trees stood black against the sky. " * 260
+    episode = ('Princess Mary came down to dinner. "Sit down," said the old prince. Princess Mary sat. '
+               '"Eat," said the old prince. "And the war?" said the old prince, and Princess Mary wept.\n\n')
+    text = "".join(episode + filler + "\n\n" for _ in range(11))
+    found, _ = characters.detect(text, 0, len(text))
+    prince = next((c for c in found if c.name == "the old prince"), None)
+    assert prince is not None and prince.gender == "male", [(c.name, c.gender) for c in found]
+    court = ('"Off with her head!" said the Queen. Alice looked at the King. "Not yet," said the King, '
+             'and the Queen frowned. "Silence!" said the King. "Who is this?" said the Queen. ')
+    found, _ = characters.detect(court * 2, 0, len(court * 2))
+    assert {c.name: c.gender for c in found}.get("the Queen") == "female", [(c.name, c.gender) for c in found]

@@ -318,7 +318,9 @@ def _epithet_speakers(text: str, start: int, end: int, ignore: set[str], names: 
                 or noun in _TITLE_NOUNS) or noun in _SPEECH_SET or phrase.lower() in ignore:
             continue
         counts[phrase] += 1
-    return [Character(name=p, aliases=[p], mentions=n) for p, n in counts.items() if n >= 3]
+    # A title says the sex ("the old prince", "the Queen"); other words leave it to the text.
+    return [Character(name=p, aliases=[p], mentions=n, gender=TITLES.get(p.split()[-1].capitalize()))
+            for p, n in counts.items() if n >= 3]
 
 
 _MODIFIER = re.compile(r"\b[Tt]he\s+([A-Z][a-z]+)\s+$")
@@ -386,6 +388,9 @@ def _drop_roles(characters: list[Character], mentions: list[tuple[int, int, int]
         where[i].append(s)
     roles = set()
     for i, c in enumerate(characters):
+        words = c.name.split()
+        if len(words) == 3 and words[1].islower() and words[2].capitalize() in TITLES:
+            continue  # "the old prince", "the little princess": a rank said so is one person, not a role
         if c.name in epithets and not c.from_config:
             pos = where[i]
             if 1 + sum(1 for a, b in zip(pos, pos[1:]) if b - a > ROLE_GAP) >= ROLE_EPISODES:
@@ -992,21 +997,27 @@ def _name_gender(name: str) -> str | None:
 def _guess_genders(text: str, start: int, end: int, characters: list[Character],
                    mentions: list[tuple[int, int, int]]) -> None:
     """Gender from titles (already set), the given name, and the pronouns of paragraphs
-    where the character is the only one named."""
+    where the character is the only one named (a description whose title gave its sex, "the old
+    prince", does not count as named, but a "he" beside him may be his, so it goes to no one)."""
     votes: dict[int, Counter] = defaultdict(Counter)
+    described = {i for i, c in enumerate(characters) if c.gender and c.name.startswith("the ")}
     k = 0
     for m in re.finditer(r"[^\n]+(?:\n(?!\s*\n)[^\n]*)*", text[start:end]):
         ps, pe = m.start() + start, m.end() + start
-        named = set()
+        named, beside = set(), set()
         while k < len(mentions) and mentions[k][0] < pe:
             if mentions[k][0] >= ps:
-                named.add(mentions[k][2])
+                if (i := mentions[k][2]) in described:
+                    beside.add(characters[i].gender)
+                else:
+                    named.add(i)
             k += 1
         if len(named) != 1:
             continue
         narration = _QUOTED.sub(" ", m.group())
         for pronoun in _subject_pronouns(narration):
-            votes[next(iter(named))]["male" if pronoun == "he" else "female"] += 1
+            if (gender := "male" if pronoun == "he" else "female") not in beside:
+                votes[next(iter(named))][gender] += 1
     for i, c in enumerate(characters):
         v = votes[i]
         text_gender = None
