@@ -200,8 +200,9 @@ class Knowledge:
             # What someone looks like: "her wide blue eyes", "Klaus's tousled hair" (a described
             # feature: a word or more between owner and feature), "she was short, plump, and
             # fair" (their build).
+            withs = _WITH.finditer(sentence) if "with" in sentence else ()  # a third of the time on a novel
             for m in [*_DESCRIBED.finditer(sentence), *_BUILT.finditer(sentence),
-                      *(m for m in _WITH.finditer(sentence) if _subject_with(m, sentence))]:
+                      *(m for m in withs if _subject_with(m, sentence))]:
                 owner = m.group("owner") if m.re is not _WITH or not m.group("det") else "the " + m.group("owner")
                 pronoun = owner.lower() in ("his", "her", "he", "she")
                 if pronoun:
@@ -227,7 +228,8 @@ class Knowledge:
                     mine = {n for n in named if patterns[n][2].fullmatch(owner)}
                 for name in mine if len(mine) == 1 else ():
                     self._look(name, u, sentence, _fullness(m, sentence), named=not pronoun)
-            portrait = _PORTRAIT.search(sentence, 0, 200)
+            head = sentence[:200]
+            portrait = _PORTRAIT.search(head) if any(noun in head for noun in PERSON_NOUNS) else None
             # Early in its sentence and not set after a comma ("shouted the host, a tall, handsome
             # fellow", "Young Nicholas, now a slim lad": the one before the comma, already there).
             if portrait and len(sentence[: portrait.start()].split()) <= 8 and "," not in sentence[: portrait.start()]:
