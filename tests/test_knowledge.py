@@ -470,3 +470,18 @@ def test_where_the_story_starts_is_its_first_narration_that_names_a_place() -> N
     s = Searcher(build_text(story, "petersburg"))
     assert "new in Petersburg" in ask(s, "where does the book start")
     assert "new in Petersburg" in ask(s, "where does it all begin?")
+
+
+def test_of_whom_and_a_list_of_names_say_nothing_of_who_someone_is() -> None:
+    """ "Lestrade, of Scotland Yard" says who he is; "Lestrade, of whom she was afraid" and
+    "she thought of Holmes, of Lestrade, of the fog" do not."""
+    rain = " The rain fell on the roofs of the town, and the lamps burned low in the windows." * 2
+    story = ("Chapter 1\n\nShe thought of Holmes, of Lestrade, of the fog and of the long night." + rain + "\n\n"
+             "Lestrade, of whom she was always afraid, came into the room at nine." + rain + "\n\n"
+             "\"Good evening,\" said Lestrade. \"Sit down,\" said Holmes. Holmes smiled at Lestrade.\n\n"
+             "\"The fog is thick,\" said Lestrade, and Holmes lit his pipe. Lestrade waited for Holmes.\n")
+    s = Searcher(build_text(story, "yard"))
+    assert not profile(s, "Lestrade").get("Who"), profile(s, "Lestrade")
+    told = story.replace("came into the room at nine.", "came into the room at nine. I had no difficulty in "
+                         "recognising Lestrade, of Scotland Yard.")
+    assert "of Scotland Yard" in profile(Searcher(build_text(told, "yard2")), "Lestrade").get("Who", "")

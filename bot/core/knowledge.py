@@ -125,7 +125,10 @@ class Knowledge:
             own = {"male": "his", "female": "her"}.get(c.gender or "", "his|her")
             proper = "|".join(re.escape(a) for a in forms if a[:1].isupper() and a.split()[0].lower() not in ("the", "a", "an"))
             patterns[c.name] = (
-                re.compile(rf"\b(?:{names}),\s+(?:the|a|an|my|our|of(?!\s+course\b)|one)\s|"
+                # "Lestrade, of Scotland Yard"; not "the old prince, of whom she was always afraid" (a
+                # clause about them) nor "the recollection of the old prince, of Princess Mary" (a list)
+                re.compile(rf"\b(?:{names}),\s+(?:the|a|an|my|our|one)\s|"
+                           rf"(?<!\bof\s)\b(?:{names}),\s+of(?!\s+(?:course|whom|which)\b)\s|"
                            rf"\b(?:{names}),\s+(?:[a-z][\w-]*,\s+){{2,3}}(?:and\s+)?[a-z]|"  # "Emma Woodhouse, handsome, clever, and rich"
                            rf"\b(?:{names})\s+(?:is|was|had been)\s+(?:a|an|the|his|her|my|our|one|not\s+a)\s|"
                            # "Dinah’s our cat", "Denísov’s a fine fellow": "’s" before "a" or "our" is "is"
