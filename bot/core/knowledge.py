@@ -42,11 +42,12 @@ _WITH = re.compile(rf"(?P<det>\b(?:[Tt]he|[Aa]n?)\s+)?\b(?P<owner>[A-Z][\w.]*(?:
 # black-eyed, wide-mouthed girl, not pretty but full of life".
 _PORTRAIT = re.compile(rf"\b(?:[Aa]n?|[Tt]his|[Tt]hat)\s+(?:[\w-]+,?\s+){{0,6}}?(?P<noun>{'|'.join(sorted(PERSON_NOUNS))})\b"
                        r"[^.;!?“”\"]{0,100}")
-_LOOKS_WORD = re.compile(rf"\b(?:{_FEATURES}|{'|'.join(sorted(BUILD_WORDS))}|[a-z]+-(?:eyed|haired|faced|mouthed|cheeked|"
-                         r"nosed|browed|lipped|shouldered|built|bearded|whiskered|cropped))\b")
 _QUOTE_MARK = re.compile(r"[“”\"]|(?:^|\s)‘")
 _GARMENT = re.compile(rf"\b(?:{'|'.join(sorted(GARMENT_WORDS))})s?\b", re.IGNORECASE)
 _FEATURE = re.compile(rf"\b(?:{_FEATURES}|{'|'.join(sorted(BUILD_WORDS))})\b")
+# A feature or build word, or a compound that names one ("black-eyed", "close-cropped").
+_LOOKS_WORD = re.compile(rf"{_FEATURE.pattern}|\b[a-z]+-(?:eyed|haired|faced|mouthed|cheeked|nosed|browed|lipped|"
+                         r"shouldered|built|bearded|whiskered|cropped)\b")
 _PLACE = re.compile(r"\b(?:" + "|".join(SETTING_PREPOSITIONS) + r")\s+(?:the\s+)?((?:St\.\s+)?[A-Z]\w+(?:\s+[A-Z]\w+)*)")
 
 # What a question asks of the story's knowledge, and about whom.
