@@ -288,3 +288,15 @@ def test_setting_off_for_another_place_opens_a_scene_and_crossing_the_room_does_
         f"Anna went to the table and poured out the tea for her guest. {PARA}")
     # Going up to someone, or to a window or a table in the room, is no new scene.
     assert starts == [PARA[:10], "I walked d", "They drove"], starts
+
+
+def test_narration_after_talk_that_takes_them_elsewhere_opens_a_scene() -> None:
+    starts = after_talk(
+        f"My wants were few, so that in less than an hour I was in a cab with my bag. {PARA}", TALK,
+        f"The little man nodded, and in half an hour we were back in the sitting-room. {PARA}", TALK,
+        f"She rose with the smile with which she had first entered the room, and sat. {PARA}", TALK,
+        f"He thought a while, frowning, and then he crossed the room to the fire. {PARA}", TALK,
+        f"Nobody answered him, and they soon reached the house by the old mill. {PARA}", TALK,
+        f"Nothing more was said, and so at last they entered the church together.")
+    # A room entered long before, crossing the room, and a chapter's last lines are no new scene.
+    assert starts == [PARA[:10], "My wants w", "The little", "Nobody ans"], starts

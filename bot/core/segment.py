@@ -228,6 +228,16 @@ _SET_OFF = re.compile(
     r"(?:home\b|downstairs\b|upstairs\b|(?:to|into|through|toward|towards|out\s+of)\s+"
     rf"(?:(?:the|a|an|his|her|their|our|my)\s+(?:[\w-]+\s+){{0,2}}?(?:{_PLACES})\b(?!\s+(?:door|window|gate)\b)"
     r"|[A-Z][\w’'-]+[’']s\b))")
+# After talk, narration that takes the people somewhere: "in less than the time stated I was in a
+# cab ... rattling away to Paddington Station", "we reached the lawn", "in half an hour we were
+# back in the sitting-room". Matched against a narration paragraph's opening, lower-cased.
+_VEHICLES = "hansom|cab|carriage|sleigh|trap|coach|four-wheeler|calèche|droshky"
+_MOVES_ON = re.compile(
+    r"\b(?:we|i|they|he|she)\s+(?:(?!had\b)\w+\s+){0,2}?"
+    r"(?:(?:(?:drove|walked|rode|went|hurried|ran|found (?:ourselves|myself|themselves))\s+(?:back\s+|up\s+|down\s+)?"
+    r"(?:to|into|through|in|at|toward|towards|along)|(?:were|was) back (?:in|at)|reached|entered)\s+"
+    rf"(?:the|a|an|our|my|his|her|their)\s+(?:[\w-]+\s+){{0,2}}?(?:[a-z]+-)?(?:{_PLACES})s?"
+    rf"|(?:were|was) (?:in|into) (?:a|the|our|my|his|her|their) (?:{_VEHICLES}))\b")
 _EXIT = re.compile(
     rf"\b(?:out of|left|fled|leaving|stalked out|stormed out|walked out)\s+(?:of\s+)?(?:the|his|her)\s+(?:{_PLACES})\b",
 )
@@ -455,6 +465,9 @@ def _scene_spans(text: str, paras: list[Paragraph], kinds: list[str | None], idx
             elif n == len(idx) - 1 and not _SPEECH.search(para) and _QUOTE_MARK.search(previous) \
                     and _CODA.search(para.lower()):
                 close("coda")  # after the last words, the narrator tells what became of them, or the reader
+            elif n < len(idx) - 1 and previous.lstrip()[:1] in "\"“" and para.lstrip()[:1] not in "\"“" \
+                    and _MOVES_ON.search(told(j)[0][:200].lower()):
+                close("place")  # the talk is over and the narration takes them elsewhere (not in a chapter's last lines)
             elif _turns_to_present(para, told(j)[1], told(current[-1])[1]):
                 close("tense")  # the telling turns to the present: a vision, a dream, the narrator's now
             elif _EXIT.search((ending := told(current[-1])[1][-200:].lower())[-160:]) or _moved(ending):
@@ -517,7 +530,7 @@ _LEAVING = re.compile(rf"\b(?:out (?:of )?the door|down the stairs|out into|into
                       rf"left the (?:[a-z]+ )?(?:{_PLACES})\b|"
                       r"went out|walked out|ran out|hurried out|set out|drove (?:off|away)|rode (?:off|away)|"
                       r"(?:speeding|driving|drove|rattling|rattled|galloping|galloped|off|away)\b[^.]{0,20}\b(?:in|into) "
-                      r"(?:a|the|his|her|our|their) (?:hansom|cab|carriage|sleigh|trap|coach|four-wheeler|calèche|droshky))\b")
+                      rf"(?:a|the|his|her|our|their) (?:{_VEHICLES}))\b")
 
 
 def _moved(ending: str) -> bool:
