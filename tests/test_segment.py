@@ -297,6 +297,6 @@ def test_narration_after_talk_that_takes_them_elsewhere_opens_a_scene() -> None:
         f"She rose with the smile with which she had first entered the room, and sat. {PARA}", TALK,
         f"He thought a while, frowning, and then he crossed the room to the fire. {PARA}", TALK,
         f"Nobody answered him, and they soon reached the house by the old mill. {PARA}", TALK,
-        f"Nothing more was said, and so at last they entered the church together.")
+        "Nothing more was said, and so at last they entered the church together.")
     # A room entered long before, crossing the room, and a chapter's last lines are no new scene.
     assert starts == [PARA[:10], "My wants w", "The little", "Nobody ans"], starts
