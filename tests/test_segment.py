@@ -296,7 +296,8 @@ def test_narration_after_talk_that_takes_them_elsewhere_opens_a_scene() -> None:
         f"The little man nodded, and in half an hour we were back in the sitting-room. {PARA}", TALK,
         f"She rose with the smile with which she had first entered the room, and sat. {PARA}", TALK,
         f"He thought a while, frowning, and then he crossed the room to the fire. {PARA}", TALK,
+        f"He took up his hat, and he paused when he reached the room-door to look back. {PARA}", TALK,
         f"Nobody answered him, and they soon reached the house by the old mill. {PARA}", TALK,
         "Nothing more was said, and so at last they entered the church together.")
-    # A room entered long before, crossing the room, and a chapter's last lines are no new scene.
+    # A room entered long before, crossing the room, the door and a chapter's last lines are no new scene.
     assert starts == [PARA[:10], "My wants w", "The little", "Nobody ans"], starts

@@ -236,7 +236,7 @@ _MOVES_ON = re.compile(
     r"\b(?:we|i|they|he|she)\s+(?:(?!had\b)\w+\s+){0,2}?"
     r"(?:(?:(?:drove|walked|rode|went|hurried|ran|found (?:ourselves|myself|themselves))\s+(?:back\s+|up\s+|down\s+)?"
     r"(?:to|into|through|in|at|toward|towards|along)|(?:were|was) back (?:in|at)|reached|entered)\s+"
-    rf"(?:the|a|an|our|my|his|her|their)\s+(?:[\w-]+\s+){{0,2}}?(?:[a-z]+-)?(?:{_PLACES})s?"
+    rf"(?:the|a|an|our|my|his|her|their)\s+(?:[\w-]+\s+){{0,2}}?(?:[a-z]+-)?(?:{_PLACES})s?(?![-\s]+(?:door|window|gate)\b)"
     rf"|(?:were|was) (?:in|into) (?:a|the|our|my|his|her|their) (?:{_VEHICLES}))\b")
 _EXIT = re.compile(
     rf"\b(?:out of|left|fled|leaving|stalked out|stormed out|walked out)\s+(?:of\s+)?(?:the|his|her)\s+(?:{_PLACES})\b",
@@ -466,7 +466,7 @@ def _scene_spans(text: str, paras: list[Paragraph], kinds: list[str | None], idx
                     and _CODA.search(para.lower()):
                 close("coda")  # after the last words, the narrator tells what became of them, or the reader
             elif n < len(idx) - 1 and previous.lstrip()[:1] in "\"“" and para.lstrip()[:1] not in "\"“" \
-                    and _MOVES_ON.search(told(j)[0][:200].lower()):
+                    and _MOVES_ON.search(told(j)[0][:300].lower()):
                 close("place")  # the talk is over and the narration takes them elsewhere (not in a chapter's last lines)
             elif _turns_to_present(para, told(j)[1], told(current[-1])[1]):
                 close("tense")  # the telling turns to the present: a vision, a dream, the narrator's now
