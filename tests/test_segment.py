@@ -301,3 +301,12 @@ def test_narration_after_talk_that_takes_them_elsewhere_opens_a_scene() -> None:
         "Nothing more was said, and so at last they entered the church together.")
     # A room entered long before, crossing the room, the door and a chapter's last lines are no new scene.
     assert starts == [PARA[:10], "My wants w", "The little", "Nobody ans"], starts
+
+
+def test_a_way_out_told_over_a_line_break_opens_a_scene_and_a_room_left_and_come_back_to_does_not() -> None:
+    starts = after_talk(
+        f"{PARA} He went to the door, left the room, but returned at once and sat down again.",
+        f"Nobody spoke for a while; the fire burned low in the grate and the clock ticked. {PARA}", TALK,
+        f"{PARA} A moment later we were\nout on the dark road, a chill wind blowing in our faces.",
+        f"There was little trouble in finding the gap in the old wall by the lane. {PARA}")
+    assert starts == [PARA[:10], "There was "], starts

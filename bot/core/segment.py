@@ -238,8 +238,10 @@ _MOVES_ON = re.compile(
     r"(?:to|into|through|in|at|toward|towards|along)|(?:were|was) back (?:in|at)|reached|entered)\s+"
     rf"(?:the|a|an|our|my|his|her|their)\s+(?:[\w-]+\s+){{0,2}}?(?:[a-z]+-)?(?:{_PLACES})s?(?![-\s]+(?:door|window|gate)\b)"
     rf"|(?:were|was) (?:in|into) (?:a|the|our|my|his|her|their) (?:{_VEHICLES}))\b")
+_NOT_BACK = r"(?!,? (?:but|and) (?:\w+ )?(?:returned|came back))"  # "left the room, but returned at once"
 _EXIT = re.compile(
-    rf"\b(?:out of|left|fled|leaving|stalked out|stormed out|walked out)\s+(?:of\s+)?(?:the|his|her)\s+(?:{_PLACES})\b",
+    rf"\b(?:out of|left|fled|leaving|stalked out|stormed out|walked out)\s+(?:of\s+)?(?:the|his|her)\s+(?:{_PLACES})\b"
+    rf"{_NOT_BACK}",
 )
 
 
@@ -470,7 +472,7 @@ def _scene_spans(text: str, paras: list[Paragraph], kinds: list[str | None], idx
                 close("place")  # the talk is over and the narration takes them elsewhere (not in a chapter's last lines)
             elif _turns_to_present(para, told(j)[1], told(current[-1])[1]):
                 close("tense")  # the telling turns to the present: a vision, a dream, the narrator's now
-            elif _EXIT.search((ending := told(current[-1])[1][-200:].lower())[-160:]) or _moved(ending):
+            elif _EXIT.search((ending := " ".join(told(current[-1])[1][-200:].lower().split()))[-160:]) or _moved(ending):
                 close("place")  # someone left at the end of the last paragraph: this one is elsewhere
         current.append(j)
     close("end")
@@ -527,8 +529,11 @@ def _indented(text: str, para: Paragraph) -> bool:
 
 
 _LEAVING = re.compile(rf"\b(?:out (?:of )?the door|down the stairs|out into|into the street|to the street|"
-                      rf"left the (?:[a-z]+ )?(?:{_PLACES})\b|"
-                      r"went out|walked out|ran out|hurried out|set out|drove (?:off|away)|rode (?:off|away)|"
+                      rf"left the (?:[a-z]+ )?(?:{_PLACES})\b{_NOT_BACK}|"
+                      r"went out|walked out|ran out|hurried out|set out(?! with\b)|drove (?:off|away)|rode (?:off|away)|"
+                      # "we were out on the dark road", "we all followed the winding track which led to the pool"
+                      r"(?:we|they|i|he|she) (?:were|was) (?:soon )?out (?:on|in) the|"
+                      r"(?:followed|took) the (?:[a-z]+ ){0,2}(?:track|path|road|lane|footpath) (?:which|that) led|"
                       r"(?:speeding|driving|drove|rattling|rattled|galloping|galloped|off|away)\b[^.]{0,20}\b(?:in|into) "
                       rf"(?:a|the|his|her|our|their) (?:{_VEHICLES}))\b")
 
