@@ -33,6 +33,8 @@ SETTINGS = {
     "named0": {"fuse_named": 0},
     "named20": {"fuse_named": 20},
     "no-own-words-first": {"own_words_first": False},
+    "chapter-named0": {"chapter_named_top": 0},
+    "chapter-named10": {"chapter_named_top": 10},
     "dense30": {"fuse_dense": 30},
     "lexical1": {"fuse_lexical": 1.0},
     "dense30-lexical1": {"fuse_dense": 30, "fuse_lexical": 1.0},

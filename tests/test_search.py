@@ -534,3 +534,17 @@ def test_a_typo_is_fixed_to_a_word_the_story_uses_in_another_form() -> None:
     s = search.Searcher(ix)
     assert s.understand("who thows the ball").corrected == {"thows": "throw"}
     assert "thrown back" in top_quote(s, "who thows the ball back")
+
+
+def test_a_question_about_someone_is_answered_from_a_scene_they_are_in() -> None:
+    fill = "The rain fell on the roofs of the old town, and the lamps were lit along the river. "
+    story = (f"I. THE SHAWL\n\nMrs. Toller came to the shop and looked at the red shawl. \"It is too dear,\" "
+             f"said Mrs. Toller. The merchant smiled, and she paid him twenty shillings for it. {fill * 3}\n\n"
+             f"\"You will not regret it,\" said the merchant to Mrs. Toller. {fill * 2}\n\n"
+             f"II. THE FAIR\n\nOld Hobbs walked round the fair all the afternoon. {fill * 3}\n\n"
+             f"\"A hundred shillings I offered for that shawl, and she would not take it,\" said Hobbs. "
+             f"Hobbs offered a hundred shillings for the shawl and went home without it. {fill * 2}\n")
+    ix = build_text(story, "shawl")
+    answers = search.Searcher(ix).ask("how much did mrs toller offer for the shawl", top=3).answers
+    # The other scene has more of the question's words, and none of its people.
+    assert answers and "twenty shillings" in answers[0].quote, [a.quote for a in answers]

@@ -36,6 +36,7 @@ class Searcher:
         self.n = max(1, len(self.passage_terms))
         self.lex = Lexicon([ix.text[p.start : p.end] for p in ix.passages], set(self.bm25.vocab_dict), ix.characters)
         self.passage_scene = np.array([p.scene for p in ix.passages] or [0])
+        self.passage_chapter = np.array([p.chapter for p in ix.passages] or [0])
         self.passage_chars = [set(p.characters) for p in ix.passages]
         self.char_passages = retrieval.postings(self.passage_chars)  # who is named in which passages
         self.lines_by_passage: dict[int, list] = {}
@@ -171,6 +172,7 @@ class Searcher:
         fusion = None
         if not only_position:
             order, fusion = self._fuse(q, order, combined)
+            order = signals.in_their_chapters_first(self, q, order)
             if fusion is not None:
                 order = signals.own_words_first(self, q, order)
             if known and asked.kind in self.w.known_first:

@@ -9,9 +9,10 @@ precomputes from the story (when any), and its weight (in Weights). Three famili
 - readers of the best few hundred windows' text: "Caroline's eyes" said as "her eyes" (possessive),
   "how much did she pay" answered by a sum, "how old" by an age (quantity),
   "who is X" answered by what X is (described), a colour next to what is asked about (near);
-- moves: the story's knowledge of people and places put first (known), and "what did X say when
-  ..." answered by X's next line after that moment ("what did X do when ...": the first window
-  naming X from that moment on) (reply_after).
+- moves: of the best three, those from a chapter that names whom the question asks about first
+  (in_their_chapters_first); the story's knowledge of people and places put first (known), and
+  "what did X say when ..." answered by X's next line after that moment ("what did X do when
+  ...": the first window naming X from that moment on) (reply_after).
 """
 from __future__ import annotations
 
@@ -74,6 +75,26 @@ def own_words_first(sr, q: Question, order: np.ndarray) -> np.ndarray:
         return order
     own = np.isin(order, sr.unit_speaking[q.speaker])
     return np.concatenate([order[own], order[~own]])
+
+
+def in_their_chapters_first(sr, q: Question, order: np.ndarray) -> np.ndarray:
+    """For a question that names people, of the best ``chapter_named_top`` windows those from a
+    chapter where one of them is named (before the reader's horizon) come first: "how much did the
+    Rucastles offer Violet" is not answered by a sum from another story of the collection. (By
+    scene rather than chapter it cost FairytaleQA questions whose answer names no one.)"""
+    top = sr.w.chapter_named_top
+    if not q.characters or not top or len(order) < 2:
+        return order
+    theirs: set[int] = set()
+    for c in q.characters:
+        rows = sr.char_passages.get(c)
+        if rows is not None:
+            theirs.update(sr.passage_chapter[rows[rows < sr.sizes[0]]].tolist())
+    head = order[:top]
+    inside = np.isin(sr.passage_chapter[sr.unit_passage[head]], list(theirs))
+    if inside.all() or not inside.any():
+        return order
+    return np.concatenate([head[inside], head[~inside], order[top:]])
 
 
 def known(sr, combined: np.ndarray, windows: list[int]) -> None:

@@ -30,6 +30,10 @@ class Weights:
     passage_name_boost: float = 0.15  # a passage naming the characters asked about
     passage_speaker_boost: float = 0.3  # a passage where the speaker asked about talks
     own_words_first: bool = True  # "what did X say ...": X's own lines before the model's other choices
+    # Of the best windows, those from a chapter naming whom the question asks about first (tune_fusion:
+    # all development sets 485 / 581 of 709 without, 486 / 581 with the best 3, 486 / 578 with 10;
+    # by scene instead of chapter 484 / 576 with 10, 484 / 581 with 3).
+    chapter_named_top: int = 3
     reply_first: bool = True  # "what did X say when ...": X's next line after that moment first
     known_top: int = 6  # windows from the story's knowledge of people and places put forward for a question
     known_weight: float = 1.0
