@@ -31,8 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.core import characters as chars  # noqa: E402
-from bot.core import loader  # noqa: E402
+from bot.core import index, loader, segment  # noqa: E402
 
 PDNC = ROOT.parent / "shared" / "eval-data" / "pdnc-dev"
 CORPORA = ROOT.parent / "shared" / "corpora"
@@ -69,7 +68,7 @@ def judge(novel: Path, show: bool = False) -> dict:
     spoken = Counter(q["speaker"] for q in quotes)
     main = {k for k, n in spoken.items() if n >= MAIN_QUOTES and k in gold}
     story = loader.from_text((novel / "text.txt").read_text(), novel.name)
-    ours, _ = chars.detect(story.text, story.start, story.end)
+    ours, _, _ = index.people(story, segment.chapters_and_spans(story)[0])  # as the index finds them
     keys = keys_of(gold)
     held: list[set[str]] = []  # for each of ours, the PDNC characters whose keys it holds
     for c in ours:
@@ -114,7 +113,7 @@ def table(rows: dict[str, dict]) -> None:
 def corpora() -> None:
     for path in sorted(CORPORA.glob("*.txt")):
         story = loader.from_path(path)
-        ours, _ = chars.detect(story.text, story.start, story.end)
+        ours, _, _ = index.people(story, segment.chapters_and_spans(story)[0])
         print(f"\n{path.name}: " + ", ".join(f"{c.name} ({c.mentions})" for c in ours[:TOP]))
 
 

@@ -17,7 +17,7 @@ from collections import Counter
 from pathlib import Path
 
 from bot.core import characters as chars
-from bot.core import dialogue, loader, segment
+from bot.core import index, loader, segment
 
 ROOT = Path(__file__).resolve().parents[1]
 SKIP = {"_group", "_unknowable", "_narr"}
@@ -74,8 +74,7 @@ def nearest_name(text: str, start: int, end: int, mentions: list[tuple[int, int,
 def evaluate(story: loader.Story, gold_quotes: list[dict], gold_chars: dict[str, list[str]],
              show_errors: int = 0, setting=None) -> dict[str, Counter]:
     paras, _, _ = segment.chapters_and_spans(story)
-    characters, mentions = chars.detect(story.text, story.start, story.end, setting)
-    lines = dialogue.extract(story.text, paras, characters, mentions)
+    characters, mentions, lines = index.people(story, paras, setting)  # as the index finds them
     mapping = map_characters(characters, gold_chars)
     described = map_descriptions(gold_chars)
     starts = [l.start for l in lines]

@@ -68,3 +68,18 @@ def test_core_never_imports_discord() -> None:
                 assert not any(a.name.split(".")[0] == "discord" for a in node.names), path
             elif isinstance(node, ast.ImportFrom):
                 assert (node.module or "").split(".")[0] != "discord", path
+
+
+def test_a_name_only_ever_called_out_is_the_person_who_answers_to_it() -> None:
+    fill = "The rain fell on the roofs of the old town, and the lamps were lit along the river."
+    calls = []
+    for k in range(4):
+        calls.append(f'"Nettie, will you pour the tea?" asked Tom Hale. {fill}\n\n'
+                     f'"In a moment," said Anna Brown, and she smiled at Tom Hale. {fill}\n\n'
+                     f'Anna Brown poured the tea, and Tom Hale thanked Anna Brown. {fill}\n\n'
+                     f'"Nettie, you are kind," said Tom Hale.\n\n"Not at all," said Anna Brown. {fill}\n\n')
+    story = "Nettie had asked Tom Hale to tea, as she did every week.\n\n" + "".join(calls)
+    ix = index.build(loader.from_text(story + "Tom Hale and Anna Brown walked home together.\n", "tea"))
+    anna = next(c for c in ix.characters if c.name == "Anna Brown")
+    assert "Nettie" in anna.aliases and all("Nettie" not in c.name for c in ix.characters), \
+        [(c.name, c.aliases) for c in ix.characters]

@@ -461,6 +461,17 @@ def _merge(characters: list[Character], mentions: list[tuple[int, int, int]], in
     return characters, mentions
 
 
+def merge(characters: list[Character], mentions: list[tuple[int, int, int]], into: dict[int, int]
+          ) -> tuple[list[Character], list[tuple[int, int, int]], dict[int, int]]:
+    """Characters joined as ``_merge`` joins them, and each old number's new one (for what was
+    numbered before the join: the dialogue's speakers)."""
+    keep = [i for i in range(len(characters)) if i not in into]
+    new_index = {old: new for new, old in enumerate(keep)}
+    numbers = {i: new_index[into.get(i, i)] for i in range(len(characters))}
+    characters, mentions = _merge(characters, mentions, into)
+    return characters, mentions, numbers
+
+
 def _bare_names_on_stage(characters: list[Character], mentions: list[tuple[int, int, int]], epithets: set[str]
                          ) -> tuple[list[Character], list[tuple[int, int, int]]]:
     """A name said alone that two or more people share ("Nicholas": Nicholas Rostóv and old

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 
 from bot.core.characters import SPEECH_VERBS, TITLES, Character
@@ -672,3 +672,43 @@ def _vocative(att: _Attributor, group: list[tuple[int, int]]) -> int | None:
             if opens and (after in (",", "!", "?", ".", ";", "—", "–", "-") or me >= e):
                 return c
     return None
+
+
+ANSWERED_AT_LEAST = 3  # calls a name must get, each answered by the same named speaker
+
+
+def answered_as(lines: list[Line], characters: list[Character]) -> dict[int, int]:
+    """Names that are only ever called out, answered each time by one person the narration names
+    ("'Annette!' ... said Anna Pávlovna", "'Vasíli Dmítrich, ...' ... said Denísov"): a name said
+    to someone at least three times, whose next line in a later paragraph, tagged by name, is the
+    same person's three times in four, and who never speaks tagged by that name, is that person.
+    Returns {the name's character: the speaker's}, the smaller into the bigger."""
+    answers: dict[int, Counter] = defaultdict(Counter)
+    tagged: Counter = Counter()
+    for k, line in enumerate(lines):
+        if line.how == "explicit" and line.speaker is not None:
+            tagged[line.speaker] += 1
+        if line.addressee is None:
+            continue
+        for reply in lines[k + 1 : k + 3]:
+            if reply.paragraph == line.paragraph:
+                continue
+            if reply.how == "explicit" and reply.speaker is not None and reply.speaker != line.speaker:
+                answers[line.addressee][reply.speaker] += 1
+            break
+    into: dict[int, int] = {}
+    for called, counts in answers.items():
+        who, n = counts.most_common(1)[0]
+        a, b = characters[called], characters[who]
+        if (who != called and not tagged[called] and n >= ANSWERED_AT_LEAST and n >= 0.75 * sum(counts.values())
+                and a.mentions < b.mentions and (a.gender is None or b.gender is None or a.gender == b.gender)
+                and who not in into and called not in into.values()):
+            into[called] = who
+    return into
+
+
+def renumbered(lines: list[Line], new_index: dict[int, int]) -> list[Line]:
+    """The lines with their speakers and addressees numbered as after characters merged."""
+    def one(i: int | None) -> int | None:
+        return new_index.get(i, i) if i is not None and i >= 0 else i
+    return [replace(line, speaker=one(line.speaker), addressee=one(line.addressee)) for line in lines]

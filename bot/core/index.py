@@ -214,6 +214,18 @@ def _unnamed_lead(text: str, narration: str, genders: list[str | None], named: l
     return out
 
 
+def people(story: Story, paras: list, setting: StorySetting | None = None
+           ) -> tuple[list[chars.Character], list[tuple[int, int, int]], list[dialogue.Line]]:
+    """The story's characters, their mentions, and every line of dialogue with its speaker; a
+    name only ever called out joins the person who answers to it (dialogue.answered_as)."""
+    characters, mentions = chars.detect(story.text, story.start, story.end, setting)
+    lines = dialogue.extract(story.text, paras, characters, mentions)
+    if into := dialogue.answered_as(lines, characters):
+        characters, mentions, numbers = chars.merge(characters, mentions, into)
+        lines = dialogue.renumbered(lines, numbers)
+    return characters, mentions, lines
+
+
 def build(story: Story, setting: StorySetting | None = None) -> StoryIndex:
     """Index a loaded story. Pure: reads nothing but its arguments."""
     setting = with_tagged_characters(setting or StorySetting(name=story.name), story)
@@ -223,9 +235,8 @@ def build(story: Story, setting: StorySetting | None = None) -> StoryIndex:
         setting = dataclasses.replace(setting, ignore=(*setting.ignore, story.author))
     text = story.text
     paras, chapters, spans = segment.chapters_and_spans(story)
-    characters, mentions = chars.detect(text, story.start, story.end, setting)
+    characters, mentions, lines = people(story, paras, setting)
     uses = alias_uses(text, characters, mentions)
-    lines = dialogue.extract(text, paras, characters, mentions)
     names = [c.name for c in characters]
 
     # Passages, tagged with characters named in them or plainly referred to.
