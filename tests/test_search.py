@@ -548,3 +548,12 @@ def test_a_question_about_someone_is_answered_from_a_scene_they_are_in() -> None
     answers = search.Searcher(ix).ask("how much did mrs toller offer for the shawl", top=3).answers
     # The other scene has more of the question's words, and none of its people.
     assert answers and "twenty shillings" in answers[0].quote, [a.quote for a in answers]
+
+
+def test_how_many_is_answered_by_an_ordinal_too() -> None:
+    fill = "The rain fell on the roofs of the old town, and the lamps were lit along the river. "
+    story = (f"Tom Hale liked the drink at the old inn, where the glasses were tall and cold. {fill * 3}"
+             f"\n\n{fill * 2}\n\nTom Hale finished his drink quickly and ordered a second before the fire was lit. "
+             f"{fill * 3}\n\n{fill * 2}\n")
+    answers = search.Searcher(build_text(story, "inn")).ask("how many drinks did tom have", top=3).answers
+    assert answers and "a second" in answers[0].quote, [a.quote for a in answers]

@@ -57,7 +57,7 @@ CATEGORIES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
          r"o'clock|spring|summer|autumn|winter|dawn|midnight|noon|today|tomorrow|yesterday)\b"),
         ("number", r"\bhow (?:many|much|old|far)\b",
          r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|"
-         r"fifty|hundred|thousand|dozen|several|few)\b"),
+         r"fifty|hundred|thousand|dozen|several|few|second|third|fourth|fifth|sixth)\b"),
         ("feeling", r"\b(?:feel|feels|felt|feeling|mood|react|reacted|reaction|emotion|happy|sad|angry)\b",
          r"\b(?:happy|happiness|glad|joy|sad|sadness|sorrow|angry|anger|angrier|furious|fury|rage|jealous|"
          r"afraid|fear|frightened|scared|terrified|love|loved|hurt|pain|surprised?|shock|astonish\w*|"
