@@ -134,6 +134,9 @@ def test_his_wife_is_the_wife_of_the_man_she_speaks_to() -> None:
              "Jane Bell waved from the road, and Jane Bell smiled.\n\n"
              "“My dear Mr. Reed,” said his wife, “the rain has stopped.”\n")
     assert lines(story)[-1] == ("My dear Mr. Reed, the rain has stopped.", "Mrs. Reed")
+    # "his lady" is his wife too
+    assert lines(story.replace("said his wife", "said his lady to him"))[-1] == (
+        "My dear Mr. Reed, the rain has stopped.", "Mrs. Reed")
 
 
 def test_narration_leading_into_speech_gives_it_to_its_subject_not_to_the_one_spoken_to() -> None:

@@ -128,7 +128,7 @@ def surely_said(line: Line) -> bool:
 _PRONOUN_SUBJ = {"he": "male", "she": "female", "i": "narrator"}
 # "said her mother": the one of the possessor's family (their surname) with this title and gender.
 # (A sister or a son is too often named without the surname for one match to be the one.)
-_KIN = {"mother": "Mrs", "wife": "Mrs", "father": "Mr", "husband": "Mr"}
+_KIN = {"mother": "Mrs", "wife": "Mrs", "father": "Mr", "husband": "Mr", "lady": "Mrs"}  # "said his lady"
 _EPITHET = (r"(?:the|his|her|my|our|their)\s+(?:[a-z]+\s+){0,2}?(" + "|".join(NOUN_GENDER) + r")\b"
             r"|(?:[Tt]he|[Aa])\s+(?:[a-z-]+\s+|[A-Z][a-z-]+\s+(?=[A-Z]))?(?!(?:in|with|of)\b)[A-Za-z-]+"
             r"(?:\s+(?:in|with|of)\s+the\s+(?:[a-z-]+\s+)?[a-z-]+)?")
@@ -294,7 +294,7 @@ class _Attributor:
         epithet = re.search(_EPITHET, subj, re.IGNORECASE) if subj[:1].islower() or subj.split()[0].lower() in ("the", "his", "her", "my", "our", "their") else None
         if epithet and epithet.group(1):
             noun, owner = epithet.group(1).lower(), subj.split()[0].lower()
-            if noun in _KIN and owner in ("his", "her"):
+            if noun in _KIN and owner in ("his", "her") and not (noun == "lady" and owner == "her"):  # her lady: her mistress
                 relative = self.relative(noun, "male" if owner == "his" else "female", quote_pos, exclude)
                 if relative is not None:
                     return relative, "anaphoric", None
