@@ -140,16 +140,16 @@ def stem(words: list[str]) -> list[str]:
     return _stemmer.stemWords(words)
 
 
-def _keywords(counts: Counter, stems: dict[str, str], allowed: set[str], df: Counter, n_docs: int,
+def _keywords(counts: Counter, stems: dict[str, str], df: Counter, n_docs: int,
               exclude: set[str], k: int = 3) -> list[str]:
-    """The scene's most distinctive words (by stem, tf-idf; ``counts``: its words' counts),
-    shown in their commonest form."""
+    """The scene's most distinctive words (by stem, tf-idf; ``counts``: its words' counts;
+    ``stems``: the stem of each word that may be one), shown in their commonest form."""
     tf: Counter = Counter()
     surface: dict[str, tuple[int, str]] = {}
     for w, n in counts.items():
-        if w not in allowed or w in exclude:
+        s = stems.get(w)  # one lookup: this runs over every word of every scene of a novel
+        if s is None or w in exclude:
             continue
-        s = stems[w]
         tf[s] += n
         if n > surface.get(s, (0, ""))[0]:
             surface[s] = (n, w)
@@ -269,6 +269,7 @@ def build(story: Story, setting: StorySetting | None = None) -> StoryIndex:
     stems = dict(zip(vocabulary, stem(vocabulary)))
     allowed = {w for w in vocabulary if len(w) > 3 and w[0].islower() and w not in _STOP
                and "'" not in w and "’" not in w}  # "don’t" is no scene's subject
+    keyword_stems = {w: stems[w] for w in allowed}
     df: Counter = Counter()
     for counts in scene_words:
         df.update({stems[w] for w in counts})
@@ -310,7 +311,7 @@ def build(story: Story, setting: StorySetting | None = None) -> StoryIndex:
             if n >= 2 or not settings_:
                 settings_[p] = max(settings_[p], n)
         top_place = settings_.most_common(1)[0][0] if settings_ else None
-        keys = _keywords(scene_words[sid - 1], stems, allowed, df, len(spans),
+        keys = _keywords(scene_words[sid - 1], keyword_stems, df, len(spans),
                          name_words | {w for p in place_list for w in p.split()})
         # How the scene itself calls each person (a reader at a horizon knows those names).
         called_by: dict[int, Counter] = {}
