@@ -83,3 +83,17 @@ def test_a_name_only_ever_called_out_is_the_person_who_answers_to_it() -> None:
     anna = next(c for c in ix.characters if c.name == "Anna Brown")
     assert "Nettie" in anna.aliases and all("Nettie" not in c.name for c in ix.characters), \
         [(c.name, c.aliases) for c in ix.characters]
+
+
+def test_a_character_the_config_names_is_never_joined_to_who_answers_it() -> None:
+    from bot.config import CharacterSetting
+
+    fill = "The rain fell on the roofs of the old town, and I watched the lamps along the river."
+    rounds = "".join(f'"Watson, look at this boot," said Holmes. {fill}\n\n'
+                     f'"It is a common boot," said Lestrade, and Lestrade laughed. {fill}\n\n'
+                     f'"I think not," said I. I sat down by the fire and I lit my pipe. {fill}\n\n' for _ in range(5))
+    text = f"I had known Holmes for years, and I went with him to see Lestrade.\n\n{rounds}Holmes went home.\n"
+    setting = StorySetting(name="boot", characters=(CharacterSetting("John Watson", ("Watson",), "male"),))
+    ix = index.build(loader.from_text(text, "boot"), setting)
+    assert {"John Watson", "Lestrade"} <= {c.name for c in ix.characters}
+    assert "Watson" not in next(c for c in ix.characters if c.name == "Lestrade").aliases

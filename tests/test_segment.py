@@ -293,7 +293,7 @@ def test_setting_off_for_another_place_opens_a_scene_and_crossing_the_room_does_
 def test_narration_after_talk_that_takes_them_elsewhere_opens_a_scene() -> None:
     starts = after_talk(
         f"My wants were few, so that in less than an hour I was in a cab with my bag. {PARA}", TALK,
-        f"The little man nodded, and in half an hour we were back in the sitting-room. {PARA}", TALK,
+        f"The little man nodded, and in half an hour we were back\nin the sitting-room. {PARA}", TALK,
         f"She rose with the smile with which she had first entered the room, and sat. {PARA}", TALK,
         f"He thought a while, frowning, and then he crossed the room to the fire. {PARA}", TALK,
         f"He took up his hat, and he paused when he reached the room-door to look back. {PARA}", TALK,

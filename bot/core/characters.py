@@ -463,13 +463,16 @@ def _merge(characters: list[Character], mentions: list[tuple[int, int, int]], in
 
 def merge(characters: list[Character], mentions: list[tuple[int, int, int]], into: dict[int, int]
           ) -> tuple[list[Character], list[tuple[int, int, int]], dict[int, int]]:
-    """Characters joined as ``_merge`` joins them, and each old number's new one (for what was
-    numbered before the join: the dialogue's speakers)."""
+    """Characters joined as ``_merge`` joins them, still most mentioned first, and each old
+    number's new one (for what was numbered before the join: the dialogue's speakers)."""
     keep = [i for i in range(len(characters)) if i not in into]
-    new_index = {old: new for new, old in enumerate(keep)}
-    numbers = {i: new_index[into.get(i, i)] for i in range(len(characters))}
+    joined = {old: new for new, old in enumerate(keep)}
     characters, mentions = _merge(characters, mentions, into)
-    return characters, mentions, numbers
+    order = sorted(range(len(characters)), key=lambda i: (-characters[i].mentions, characters[i].name))
+    ranked = {old: new for new, old in enumerate(order)}
+    numbers = {i: ranked[joined[into.get(i, i)]] for i in range(len(keep) + len(into))}
+    mentions = [(s, e, ranked[i]) for s, e, i in mentions]
+    return [characters[i] for i in order], mentions, numbers
 
 
 def _bare_names_on_stage(characters: list[Character], mentions: list[tuple[int, int, int]], epithets: set[str]

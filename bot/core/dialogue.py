@@ -686,7 +686,7 @@ def answered_as(lines: list[Line], characters: list[Character]) -> dict[int, int
     answers: dict[int, Counter] = defaultdict(Counter)
     tagged: Counter = Counter()
     for k, line in enumerate(lines):
-        if line.how == "explicit" and line.speaker is not None:
+        if surely_said(line):  # tagged by name, or the narrator's "said I"
             tagged[line.speaker] += 1
         if line.addressee is None:
             continue
@@ -700,7 +700,8 @@ def answered_as(lines: list[Line], characters: list[Character]) -> dict[int, int
     for called, counts in answers.items():
         who, n = counts.most_common(1)[0]
         a, b = characters[called], characters[who]
-        if (who != called and not tagged[called] and n >= ANSWERED_AT_LEAST and n >= 0.75 * sum(counts.values())
+        if (who != called and not tagged[called] and not a.from_config and not b.from_config
+                and n >= ANSWERED_AT_LEAST and n >= 0.75 * sum(counts.values())
                 and a.mentions < b.mentions and (a.gender is None or b.gender is None or a.gender == b.gender)
                 and who not in into and called not in into.values()):
             into[called] = who

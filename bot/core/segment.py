@@ -238,6 +238,7 @@ _MOVES_ON = re.compile(
     r"(?:to|into|through|in|at|toward|towards|along)|(?:were|was) back (?:in|at)|reached|entered)\s+"
     rf"(?:the|a|an|our|my|his|her|their)\s+(?:[\w-]+\s+){{0,2}}?(?:[a-z]+-)?(?:{_PLACES})s?(?![-\s]+(?:door|window|gate)\b)"
     rf"|(?:were|was) (?:in|into) (?:a|the|our|my|his|her|their) (?:{_VEHICLES}))\b")
+_OPENS_TALK = "\"“‘"  # a paragraph of talk opens on one of these
 _NOT_BACK = r"(?!,? (?:but|and) (?:\w+ )?(?:returned|came back))"  # "left the room, but returned at once"
 _EXIT = re.compile(
     rf"\b(?:out of|left|fled|leaving|stalked out|stormed out|walked out)\s+(?:of\s+)?(?:the|his|her)\s+(?:{_PLACES})\b"
@@ -467,8 +468,8 @@ def _scene_spans(text: str, paras: list[Paragraph], kinds: list[str | None], idx
             elif n == len(idx) - 1 and not _SPEECH.search(para) and _QUOTE_MARK.search(previous) \
                     and _CODA.search(para.lower()):
                 close("coda")  # after the last words, the narrator tells what became of them, or the reader
-            elif n < len(idx) - 1 and previous.lstrip()[:1] in "\"“" and para.lstrip()[:1] not in "\"“" \
-                    and _MOVES_ON.search(told(j)[0][:300].lower()):
+            elif n < len(idx) - 1 and previous.lstrip()[:1] in _OPENS_TALK and para.lstrip()[:1] not in _OPENS_TALK \
+                    and _MOVES_ON.search(" ".join(told(j)[0][:300].lower().split())):
                 close("place")  # the talk is over and the narration takes them elsewhere (not in a chapter's last lines)
             elif _turns_to_present(para, told(j)[1], told(current[-1])[1]):
                 close("tense")  # the telling turns to the present: a vision, a dream, the narrator's now
