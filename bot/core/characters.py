@@ -453,24 +453,28 @@ def _merge(characters: list[Character], mentions: list[tuple[int, int, int]], in
         host = characters[j]
         host.aliases = sorted({*host.aliases, *characters[i].aliases}, key=lambda a: (-len(a), a))
         host.gender = host.gender or characters[i].gender
-    keep = [i for i in range(len(characters)) if i not in into]
-    new_index = {old: new for new, old in enumerate(keep)}
-    mentions = [(s, e, new_index[into.get(i, i)]) for s, e, i in mentions]
-    characters = [characters[i] for i in keep]
+    numbers = _joined_numbers(len(characters), into)
+    mentions = [(s, e, numbers[i]) for s, e, i in mentions]
+    characters = [c for i, c in enumerate(characters) if i not in into]
     count_mentions(characters, mentions)
     return characters, mentions
+
+
+def _joined_numbers(n: int, into: dict[int, int]) -> dict[int, int]:
+    """Each of ``n`` characters' number once those of ``into`` are joined to their hosts."""
+    kept = {old: new for new, old in enumerate(i for i in range(n) if i not in into)}
+    return {i: kept[into.get(i, i)] for i in range(n)}
 
 
 def merge(characters: list[Character], mentions: list[tuple[int, int, int]], into: dict[int, int]
           ) -> tuple[list[Character], list[tuple[int, int, int]], dict[int, int]]:
     """Characters joined as ``_merge`` joins them, still most mentioned first, and each old
     number's new one (for what was numbered before the join: the dialogue's speakers)."""
-    keep = [i for i in range(len(characters)) if i not in into]
-    joined = {old: new for new, old in enumerate(keep)}
+    joined = _joined_numbers(len(characters), into)
     characters, mentions = _merge(characters, mentions, into)
     order = sorted(range(len(characters)), key=lambda i: (-characters[i].mentions, characters[i].name))
     ranked = {old: new for new, old in enumerate(order)}
-    numbers = {i: ranked[joined[into.get(i, i)]] for i in range(len(keep) + len(into))}
+    numbers = {i: ranked[j] for i, j in joined.items()}
     mentions = [(s, e, ranked[i]) for s, e, i in mentions]
     return [characters[i] for i in order], mentions, numbers
 

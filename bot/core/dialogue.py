@@ -715,8 +715,7 @@ def renumbered(lines: list[Line], new_index: dict[int, int]) -> list[Line]:
     out = []
     for line in lines:
         speaker, addressee = one(line.speaker), one(line.addressee)
-        if speaker != line.speaker or addressee != line.addressee:  # dataclasses.replace is slow on 20,000
-            line = Line(line.text, line.start, line.end, line.spans, line.paragraph, speaker, line.how, addressee,
-                        line.described)
+        if speaker != line.speaker or addressee != line.addressee:  # only these: replace() is slow on 20,000
+            line = replace(line, speaker=speaker, addressee=addressee)
         out.append(line)
     return out
