@@ -7,8 +7,11 @@ file, split paragraphs, count words: the least any indexer must do).
 
 What a process loads once whatever the story (the lemmatiser's tables, which scene titles and
 search share; with --model the model too) is timed apart from the story's own index, as the bot
-loads it once at start. With --model, the index and the answer model's searcher together, as the
-bot builds and caches them: the passage vectors are timed as their own stage.
+loads it once at start. This runs one thread, so a long story's chapters and scenes are worked
+out in a forked child beside its characters (bot/core/forked.py), as on the command line and the
+console; the bot, which has threads, builds in one process, timed as its own row. With --model,
+the index and the answer model's searcher together, as the bot builds and caches them: the
+passage vectors are timed as their own stage.
 """
 from __future__ import annotations
 
@@ -30,6 +33,8 @@ import json, resource, sys, time
 from pathlib import Path
 from bot.config import StorySetting
 from bot.core import index, loader, search
+if sys.argv[3] == "one":
+    index.FORK_FROM = float("inf")  # as the bot builds: it has threads, so it never forks
 t = time.perf_counter()
 search.warm()  # once a process, whatever the story: the lemmatiser's tables (scene titles use them too)
 startup = time.perf_counter() - t
@@ -38,6 +43,7 @@ story = loader.from_path(Path(sys.argv[1]))
 ix = index.load_or_build(story, StorySetting(story.name), Path(sys.argv[2]))
 secs = time.perf_counter() - t
 print(json.dumps({"secs": secs, "startup": startup, "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  "rss_child_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
                   "chapters": len(ix.chapters), "scenes": len(ix.scenes), "passages": len(ix.passages),
                   "characters": len(ix.characters), "dialogue": len(ix.dialogue)}))
 """
@@ -46,7 +52,9 @@ CHILD_MODEL = r"""
 import json, resource, sys, time
 from pathlib import Path
 from bot.config import StorySetting
-from bot.core import library, loader, ranker, search
+from bot.core import index, library, loader, ranker, search
+if sys.argv[3] == "one":
+    index.FORK_FROM = float("inf")  # as the bot builds: it has threads, so it never forks
 spent = []
 def timed(encoder, texts, progress=None, vectors=ranker.passage_vectors):
     t = time.perf_counter()
@@ -64,13 +72,14 @@ ix, searcher = library.load(story, StorySetting(story.name), Path(sys.argv[2]), 
 assert searcher.vectors is not None, "the answer model did not load"
 secs = time.perf_counter() - t
 print(json.dumps({"secs": secs, "vectors": sum(spent), "startup": startup, "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  "rss_child_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
                   "chapters": len(ix.chapters), "scenes": len(ix.scenes), "passages": len(ix.passages),
                   "characters": len(ix.characters), "dialogue": len(ix.dialogue)}))
 """
 
 
-def child(path: Path, cache: Path, code: str = CHILD) -> dict:
-    out = subprocess.run([sys.executable, "-c", code, str(path), str(cache)], capture_output=True,
+def child(path: Path, cache: Path, code: str = CHILD, how: str = "forked") -> dict:
+    out = subprocess.run([sys.executable, "-c", code, str(path), str(cache), how], capture_output=True,
                          text=True, check=True, cwd=ROOT)
     return json.loads(out.stdout)
 
@@ -90,11 +99,13 @@ def main() -> None:
     ap.add_argument("--model", action="store_true", help="with the answer model's searcher and passage vectors")
     args = ap.parse_args()
     code = CHILD_MODEL if args.model else CHILD
-    cold, warm, base = [], [], []
+    cold, one, warm, base = [], [], [], []
     for _ in range(args.runs):
         with tempfile.TemporaryDirectory() as cache:
             cold.append(child(args.path, Path(cache), code))
             warm.append(child(args.path, Path(cache), code))
+        with tempfile.TemporaryDirectory() as cache:
+            one.append(child(args.path, Path(cache), code, "one"))
         base.append(baseline(args.path))
     med = lambda rows, key: statistics.median(r[key] for r in rows)  # noqa: E731
     b = statistics.median(base)
@@ -104,6 +115,7 @@ def main() -> None:
     print("|---|---|---|")
     what = "build the index and its searcher, cold" if args.model else "build the index, cold (read the file to index)"
     print(f"| {what} | {med(cold, 'secs'):.2f} s | {b:.2f} s (read + split + count) |")
+    print(f"| the same in one process, as the bot builds | {med(one, 'secs'):.2f} s | |")
     if args.model:
         print(f"| of which the passage vectors | {med(cold, 'vectors'):.1f} s | |")
     print(f"| load the index from the cache | {med(warm, 'secs'):.2f} s | |")
@@ -111,6 +123,8 @@ def main() -> None:
     print(f"| before it, once a process: {tables} | {med(cold, 'startup'):.2f} s | |")
     print(f"| peak resident memory, cold build | {med(cold, 'rss_mb'):.0f} MB | |")
     print(f"| peak resident memory, cache load | {med(warm, 'rss_mb'):.0f} MB | |")
+    if med(cold, "rss_child_mb"):  # a long story's chapters and scenes, worked out in a forked child
+        print(f"| peak resident memory of the forked child, cold build (shared pages counted) | {med(cold, 'rss_child_mb'):.0f} MB | |")
 
 
 if __name__ == "__main__":

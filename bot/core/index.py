@@ -17,7 +17,7 @@ from pathlib import Path
 from bot.config import StorySetting
 from bot.core import characters as chars
 from bot.core import titles
-from bot.core import dialogue, segment
+from bot.core import dialogue, forked, segment
 from bot.core.loader import Story
 from bot.core.text import words as word_tokens
 
@@ -226,6 +226,29 @@ def people(story: Story, paras: list, setting: StorySetting | None = None
     return characters, mentions, lines
 
 
+FORK_FROM = 500_000  # characters: a story this long has its layout worked out beside its people
+
+
+def _layout(story: Story, paras: list) -> tuple:
+    """What the index needs of the text alone, before anyone is known: chapters, scene spans,
+    each scene's passage bounds, each scene's word counts with the stems of those that may be
+    its keywords and each stem's scene frequency, and the running word count at each chapter."""
+    text = story.text
+    _, chapters, spans = segment.chapters_and_spans(story, paras)
+    bounds = [segment.passage_bounds(text, paras, span) for span in spans]
+    scene_words = [Counter(word_tokens(text[s.start : s.end])) for s in spans]  # counted in C: a long scene has thousands of words
+    vocabulary = sorted({w for counts in scene_words for w in counts})
+    stems = dict(zip(vocabulary, stem(vocabulary)))
+    allowed = {w for w in vocabulary if len(w) > 3 and w[0].islower() and w not in _STOP
+               and "'" not in w and "’" not in w}  # "don’t" is no scene's subject
+    keyword_stems = {w: stems[w] for w in allowed}
+    df: Counter = Counter()
+    for counts in scene_words:
+        df.update({stems[w] for w in counts})
+    running = _running_words(text, story.start, [c.end for c in chapters] + [story.end])  # one pass: a novel's split is 60 ms
+    return chapters, spans, bounds, scene_words, keyword_stems, df, running
+
+
 def build(story: Story, setting: StorySetting | None = None) -> StoryIndex:
     """Index a loaded story. Pure: reads nothing but its arguments."""
     setting = with_tagged_characters(setting or StorySetting(name=story.name), story)
@@ -234,8 +257,12 @@ def build(story: Story, setting: StorySetting | None = None) -> StoryIndex:
 
         setting = dataclasses.replace(setting, ignore=(*setting.ignore, story.author))
     text = story.text
-    paras, chapters, spans = segment.chapters_and_spans(story)
-    characters, mentions, lines = people(story, paras, setting)
+    paras = segment.paragraphs(text, story.start, story.end)
+    # What needs no one's name (chapters, scenes, their words) is worked out beside the
+    # characters and dialogue on a long story, in another process where a core is free.
+    with forked.Beside(_layout, story, paras, wanted=story.end - story.start >= FORK_FROM) as layout:
+        characters, mentions, lines = people(story, paras, setting)
+        chapters, spans, bounds, scene_words, keyword_stems, df, running = layout.result()
     uses = alias_uses(text, characters, mentions)
     names = [c.name for c in characters]
 
@@ -244,9 +271,9 @@ def build(story: Story, setting: StorySetting | None = None) -> StoryIndex:
     passage_of_scene: list[list[int]] = []
     mention_starts = [m[0] for m in mentions]
     line_starts = [l.start for l in lines]
-    for sid, span in enumerate(spans, start=1):
+    for sid, (span, cuts) in enumerate(zip(spans, bounds), start=1):
         ids = []
-        for ps, pe in segment.passage_bounds(text, paras, span):
+        for ps, pe in cuts:
             i, j = bisect.bisect_left(mention_starts, ps), bisect.bisect_left(mention_starts, pe)
             found = Counter(mentions[k][2] for k in range(i, j))
             li, lj = bisect.bisect_left(line_starts, ps), bisect.bisect_left(line_starts, pe)
@@ -263,16 +290,6 @@ def build(story: Story, setting: StorySetting | None = None) -> StoryIndex:
         passage_of_scene.append(ids)
 
     # Scenes: characters in order of presence, a title from the place or the scene's own words.
-    scene_texts = [text[s.start : s.end] for s in spans]
-    scene_words = [Counter(word_tokens(t)) for t in scene_texts]  # counted in C: a long scene has thousands of words
-    vocabulary = sorted({w for counts in scene_words for w in counts})
-    stems = dict(zip(vocabulary, stem(vocabulary)))
-    allowed = {w for w in vocabulary if len(w) > 3 and w[0].islower() and w not in _STOP
-               and "'" not in w and "’" not in w}  # "don’t" is no scene's subject
-    keyword_stems = {w: stems[w] for w in allowed}
-    df: Counter = Counter()
-    for counts in scene_words:
-        df.update({stems[w] for w in counts})
     name_words = {w.lower() for c in characters for a in [c.name, *c.aliases] for w in a.split()}
     mstarts = [m[0] for m in mentions]
     in_scene = [mentions[bisect.bisect_left(mstarts, s.start) : bisect.bisect_left(mstarts, s.end)] for s in spans]
@@ -290,7 +307,7 @@ def build(story: Story, setting: StorySetting | None = None) -> StoryIndex:
     all_mentions = Counter(ci for _, _, ci in mentions)
     with_the = {ci for ci, n in the_before.items() if 2 * n > all_mentions[ci]}
     scenes: list[Scene] = []
-    for sid, (span, t) in enumerate(zip(spans, scene_texts), start=1):
+    for sid, span in enumerate(spans, start=1):
         present: Counter = Counter()
         for pid in passage_of_scene[sid - 1]:
             for rank, name in enumerate(passages[pid - 1].characters):
@@ -343,7 +360,6 @@ def build(story: Story, setting: StorySetting | None = None) -> StoryIndex:
             names[line.addressee] if line.addressee is not None else None,
             pid, line.spans, line.how, line.described,
         ))
-    running = _running_words(text, story.start, [c.end for c in chapters] + [story.end])  # one pass: a novel's split is 60 ms
     return StoryIndex(
         name=story.name, path=story.path, title=story.title, author=story.author,
         encoding=story.encoding, text=text, start=story.start, end=story.end,

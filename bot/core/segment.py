@@ -317,10 +317,12 @@ def _words_between(paras: list[Paragraph], text: str, i: int, j: int) -> int:
     return sum(len(text[p.start : p.end].split()) for p in paras[i:j])
 
 
-def chapters_and_spans(story: Story) -> tuple[list[Paragraph], list[Chapter], list[Span]]:
-    """Find chapters and scene spans. Heading and separator paragraphs are left out of both."""
+def chapters_and_spans(story: Story, paras: list[Paragraph] | None = None
+                       ) -> tuple[list[Paragraph], list[Chapter], list[Span]]:
+    """Find chapters and scene spans (``paras``: the story's paragraphs, when already found).
+    Heading and separator paragraphs are left out of both."""
     text = story.text
-    paras = paragraphs(text, story.start, story.end)
+    paras = paragraphs(text, story.start, story.end) if paras is None else paras
     kinds = [heading_kind(text[p.start : p.end]) for p in paras]
     chapter_kinds, scene_kinds = _choose_chapter_kinds(kinds, paras, text)
     # Markdown: the deepest heading level used becomes scenes only when several levels exist.
