@@ -97,4 +97,3 @@ def test_a_character_the_config_names_is_never_joined_to_who_answers_it() -> Non
     ix = index.build(loader.from_text(text, "boot"), setting)
     assert {"John Watson", "Lestrade"} <= {c.name for c in ix.characters}
     assert "Watson" not in next(c for c in ix.characters if c.name == "Lestrade").aliases
-
