@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import json
 import statistics
 import sys
 from collections import defaultdict
@@ -33,6 +34,8 @@ SETTINGS = {
     "named0": {"fuse_named": 0},
     "named20": {"fuse_named": 20},
     "no-own-words-first": {"own_words_first": False},
+    "amount0": {"amount_top": 0},
+    "amount6": {"amount_top": 6},
     "chapter-named0": {"chapter_named_top": 0},
     "chapter-named10": {"chapter_named_top": 10},
     "dense30": {"fuse_dense": 30},
@@ -56,6 +59,7 @@ NOVELS = {"Emma", "PrideAndPrejudice", "OliverTwist"}
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("settings", nargs="*", help=f"any of {', '.join(SETTINGS)} (default: all)")
+    ap.add_argument("--misses", type=Path, help="write the first setting's misses at hit@1 here, one JSON line each")
     args = ap.parse_args()
     unknown = [s for s in args.settings if s not in SETTINGS]
     if unknown:
@@ -70,6 +74,7 @@ def main() -> None:
     for name, text, questions in devsplit.fairytale(lambda q: q["split"] == "train" and dev_story(q["story"])):
         found = library.searcher_for(index.build(loader.from_text(text, name)), encoder)
         items += [("fairytaleqa dev", {"q": q["question"], "gold": gold}, found) for q, gold in questions]
+    misses = args.misses.open("w") if args.misses else None
     for name in args.settings:
         weights = dataclasses.replace(search.WEIGHTS, **SETTINGS[name])
         counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
@@ -80,12 +85,19 @@ def main() -> None:
             lengths += [len(a.quote) for a in answers[:1]]
             ok = [any(s <= a.start < e for s, e in item["gold"]) if "gold" in item else
                   any(e in a.quote for e in item["expect"]) for a in answers]
+            if misses and not (ok[:1] and ok[0]):
+                misses.write(json.dumps({"group": group, "q": item["q"], "expect": item.get("expect"),
+                                         "got": [a.quote for a in answers], "hit3": any(ok),
+                                         "gold": [searcher.ix.text[s:e] for s, e in item.get("gold", [])]}) + "\n")
             for key in (group, "all"):
                 counts[key][0] += bool(ok[:1] and ok[0])
                 counts[key][1] += any(ok)
                 counts[key][2] += 1
         print(f"{name}: " + "; ".join(f"{g} {h1}/{h3}/{n}" for g, (h1, h3, n) in sorted(counts.items()))
               + f"; first quote's median length {statistics.median(lengths or [0]):.0f} characters", flush=True)
+        if misses:
+            misses.close()
+            misses = None
     for _, _, searcher in items:
         searcher.w = search.WEIGHTS
 

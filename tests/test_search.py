@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from bot.core import search
@@ -557,3 +558,22 @@ def test_how_many_is_answered_by_an_ordinal_too() -> None:
              f"{fill * 3}\n\n{fill * 2}\n")
     answers = search.Searcher(build_text(story, "inn")).ask("how many drinks did tom have", top=3).answers
     assert answers and "a second" in answers[0].quote, [a.quote for a in answers]
+
+
+def test_of_the_best_answers_the_one_holding_the_age_asked_comes_first() -> None:
+    """The answer model can rank a window about the man that says no age above the one that says
+    it ("The man who was being hanged was about thirty-five years of age", named only later)."""
+    from bot.core.search import signals
+
+    fill = "The river ran brown under the bridge and the soldiers stood at ease on the planks. "
+    story = (f"Peyton Hale walked to the bridge in the morning. {fill * 2}\n\n"
+             f"The man on the bridge was about thirty-five years of age, and he wore a planter's coat. {fill * 2}\n\n"
+             f"Peyton Hale thought of his wife and children, and of the long days by the river. {fill * 2}\n")
+    s = search.Searcher(build_text(story, "bridge"))
+    where = {key: next(u for u, (a, b, *_rest) in enumerate(s.units) if key in s.ix.text[a:b])
+             for key in ("walked to", "thirty-five", "his wife")}
+    order = np.array([where["walked to"], where["his wife"], where["thirty-five"]]
+                     + [u for u in range(len(s.units)) if u not in where.values()])
+    assert signals.amount_first(s, s.understand("how old was peyton"), order)[0] == where["thirty-five"]
+    # A span of time is in every other window: "how long" leaves the order as it was.
+    assert (signals.amount_first(s, s.understand("how long did peyton walk"), order) == order).all()

@@ -173,6 +173,7 @@ class Searcher:
         if not only_position:
             order, fusion = self._fuse(q, order, combined)
             order = signals.in_their_chapters_first(self, q, order)
+            order = signals.amount_first(self, q, order)
             if fusion is not None:
                 order = signals.own_words_first(self, q, order)
             if known and asked.kind in self.w.known_first:

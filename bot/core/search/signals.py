@@ -10,7 +10,7 @@ precomputes from the story (when any), and its weight (in Weights). Three famili
   "how much did she pay" answered by a sum, "how old" by an age (quantity),
   "who is X" answered by what X is (described), a colour next to what is asked about (near);
 - moves: of the best three, those from a chapter that names whom the question asks about first
-  (in_their_chapters_first); the story's knowledge of people and places put first (known), and
+  (in_their_chapters_first), and those holding the age, sum or count asked for (amount_first); the story's knowledge of people and places put first (known), and
   "what did X say when ..." answered by X's next line after that moment ("what did X do when
   ...": the first window naming X from that moment on) (reply_after).
 """
@@ -95,6 +95,23 @@ def in_their_chapters_first(sr, q: Question, order: np.ndarray) -> np.ndarray:
     if inside.all() or not inside.any():
         return order
     return np.concatenate([head[inside], head[~inside], order[top:]])
+
+
+def amount_first(sr, q: Question, order: np.ndarray) -> np.ndarray:
+    """For "how old was he", "how much did she pay": of the best ``amount_top`` windows, those
+    that hold an amount of what is asked ("thirty-five years of age") come first. The model
+    reads meaning, not numbers: a window about the man that says no age can outrank the one
+    that says it."""
+    top = sr.w.amount_top
+    asked = QUANTITY.search(q.text)
+    if not top or len(order) < 2 or not asked or asked.group("kind").lower() not in ("old", "much", "many"):
+        return order  # "how long", "how far": a span of time or way is in every other window
+    head = order[:top]
+    holds = quantity(sr, q, head)
+    if holds is None or holds.all() or not holds.any() or holds[0]:
+        return order
+    holds = holds.astype(bool)
+    return np.concatenate([head[holds], head[~holds], order[top:]])
 
 
 def known(sr, combined: np.ndarray, windows: list[int]) -> None:

@@ -34,6 +34,10 @@ class Weights:
     # all development sets 485 / 581 of 709 without, 486 / 581 with the best 3, 486 / 578 with 10;
     # by scene instead of chapter 484 / 576 with 10, 484 / 581 with 3).
     chapter_named_top: int = 3
+    # "How old was he", "how much did she pay": of the best windows, those holding the amount come
+    # first (tune_fusion: all development sets 487 / 581 of 709 without, 488 / 581 with 3; with
+    # "how long" too, 487 / 581: "for seven days" is in every other window).
+    amount_top: int = 3
     reply_first: bool = True  # "what did X say when ...": X's next line after that moment first
     known_top: int = 6  # windows from the story's knowledge of people and places put forward for a question
     known_weight: float = 1.0
