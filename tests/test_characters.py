@@ -354,3 +354,14 @@ def test_a_rank_said_with_a_word_before_it_is_one_person_all_through_the_book() 
              'and the Queen frowned. "Silence!" said the King. "Who is this?" said the Queen. ')
     found, _ = characters.detect(court * 2, 0, len(court * 2))
     assert {c.name: c.gender for c in found}.get("the Queen") == "female", [(c.name, c.gender) for c in found]
+
+
+def test_a_bare_surname_is_the_one_man_of_the_family_however_often_its_women_are_named() -> None:
+    text = ("John Turner owned the farm by the pool, and John Turner was rich. Miss Turner walked to the town, "
+            "and Miss Turner came back at noon. \"Father is ill,\" said Miss Turner. Miss Turner wept, and Miss "
+            "Turner wrote to Holmes. Mr. Turner had been in Australia; Turner said nothing of it. \"I will not,\" "
+            "said Turner. Mr. John Turner rode out, and Mr. Turner came back. Miss Turner waited. Turner came "
+            "back at dusk, and Turner was tired. John Turner slept, and Mr. Turner woke at noon.\n")
+    found = names(text)
+    assert person_of(found, "Turner") == "John Turner"
+    assert person_of(found, "Miss Turner") != "John Turner"

@@ -658,7 +658,9 @@ def _cluster(people: dict[str, _Form], min_full: int = 1) -> list[Character]:
                 if len(men) == 1:
                     add(men[0], k)
                     continue
-            elif n >= 0.6 * sum(hosts.values()):
+            elif n >= 0.6 * sum(hosts.values()) or men == [best] and all(gender(h) == "female" for h in hosts if h != best):
+                # Likewise the one man of the family, however often its women are named ("Turner"
+                # with John Turner and Miss Turner is him).
                 add(best, k)
                 continue
         add(k, k)
