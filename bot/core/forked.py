@@ -2,11 +2,11 @@
 caller goes on with other work, where the machine has a core to spare (indexing a novel: its
 chapters and scenes are found while its characters are).
 
-A fork is used only where it is safe: on a system that forks, with more than one core, and
-while this process runs no other thread (a fork copies only the thread that forks; a lock
-another thread held would stay held in the copy). The command line, the console and the
-scripts fork; the Discord bot, which has threads, works in one process. Anywhere a fork is not
-made, or the child fails, the caller computes the same thing itself: the outcome never
+A fork is used only where it is safe: on Linux, with more than one core, and while this
+process runs no other thread (a fork copies only the thread that forks; a lock another thread
+held would stay held in the copy). The command line, the console, the scripts and the bot's
+start fork; the running Discord bot, which has threads, works in one process. Anywhere a fork is
+not made, or the child fails, the caller computes the same thing itself: the outcome never
 depends on it.
 """
 from __future__ import annotations
@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import sys
 import threading
 from typing import Any, Callable, Generic, TypeVar
 
@@ -24,8 +25,8 @@ T = TypeVar("T")
 
 def can_fork() -> bool:
     """Whether a forked child could work beside this process now."""
-    if "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() > 1:
-        return False
+    if not sys.platform.startswith("linux") or threading.active_count() > 1:
+        return False  # macOS has fork, but its system libraries may not survive one (Python spawns there)
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     return cores > 1
 
