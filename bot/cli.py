@@ -428,11 +428,6 @@ def _serve(settings: config.Settings, story: str | None, token: str, shards: dic
                     await runner.cleanup()
             await asyncio.sleep(delay)
 
-    # The default story is indexed first (before connecting, as the bot always did), while this
-    # process has no other thread yet: a long story's chapters and scenes are then worked out in
-    # a forked child beside its characters (bot/core/forked.py), as after an upgrade, when every
-    # cache is rebuilt.
-    stories.whole(story)
     try:
         asyncio.run(serve())
     except discord.LoginFailure as exc:
