@@ -3,6 +3,7 @@ and the test session has threads (the bot's tests leave some): each case runs in
 interpreter of its own."""
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
@@ -51,17 +52,36 @@ def test_a_child_that_fails_is_worked_out_here_with_one_log_line() -> None:
     """).splitlines() in (["42 False"], ["42 True", "the forked child failed (MemoryError: no room); working it out here"])
 
 
-def test_a_child_whose_result_is_never_taken_is_stopped() -> None:
+def test_a_child_whose_result_is_never_taken_is_stopped_at_once() -> None:
     assert fresh("""
-        import time
+        import signal, time
         from bot.core import forked
+        began = time.monotonic()
         try:
             with forked.Beside(time.sleep, 60) as job:
                 child = job.process
                 raise ValueError("the caller failed")
         except ValueError:
-            print(child is None or not child.is_alive())
-    """) == "True"
+            print(child is None or child.exitcode == -signal.SIGTERM, time.monotonic() - began < 10)
+    """) == "True True"
+
+
+def test_a_child_that_takes_too_long_is_stopped_and_the_work_done_here() -> None:
+    out = fresh("""
+        import logging, os, time
+        from bot.core import forked
+        logging.basicConfig(format="%(message)s")
+        forked.PATIENCE = 0.5
+        parent = os.getpid()
+        def work():
+            if os.getpid() != parent:
+                time.sleep(60)
+            return 42
+        began = time.monotonic()
+        with forked.Beside(work) as job:
+            print(job.result(), forked.can_fork(), time.monotonic() - began < 10, flush=True)
+    """).splitlines()
+    assert out in (["42 False True"], ["42 True True", "the forked child gave no result (TimeoutError); working it out here"])
 
 
 def test_no_fork_while_another_thread_runs() -> None:
@@ -98,3 +118,5 @@ def test_a_long_story_built_beside_its_characters_is_the_same_index() -> None:
         print(made == [False, forked.can_fork()], pickle.dumps(beside) == pickle.dumps(alone),
               len(alone.chapters), len(alone.scenes))
     """) == "True True 8 16"
+    if len(os.sched_getaffinity(0)) > 1:  # where a fork can be made, this test makes one
+        assert fresh("from bot.core import forked; print(forked.can_fork())") == "True"

@@ -3,11 +3,11 @@ caller goes on with other work, where the machine has a core to spare (indexing 
 chapters and scenes are found while its characters are).
 
 A fork is used only where it is safe: on Linux, with more than one core, and while this
-process runs no other thread (a fork copies only the thread that forks; a lock another thread
-held would stay held in the copy). The command line, the console, the scripts and the bot's
-start fork; the running Discord bot, which has threads, works in one process. Anywhere a fork is
-not made, or the child fails, the caller computes the same thing itself: the outcome never
-depends on it.
+process runs no other Python thread (a fork copies only the thread that forks; a lock another
+thread held would stay held in the copy; the idle pools of numerical libraries are not called
+in the child). The command line, the console and the scripts fork; the Discord bot, which has
+threads, works in one process. Anywhere a fork is not made, or the child fails or takes longer
+than ``PATIENCE``, the caller computes the same thing itself: the outcome never depends on it.
 """
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from typing import Any, Callable, Generic, TypeVar
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+PATIENCE = 120.0  # seconds a child may take (a novel's layout takes about one) before it is stopped
 
 
 def can_fork() -> bool:
@@ -55,34 +56,42 @@ class Beside(Generic[T]):
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        if self.process is not None and self.receive is not None:
+        self._stop(wait=0)
+
+    def _stop(self, wait: float) -> None:
+        """Let the child end within ``wait`` seconds, else end it; close the pipe."""
+        if self.process is None or self.receive is None:
+            return
+        self.process.join(wait)
+        if self.process.is_alive():
             self.process.terminate()
-            self.process.join()
-            self.receive.close()
-            self.process = self.receive = None
+            self.process.join(5)
+            if self.process.is_alive():
+                self.process.kill()
+        self.process.join()
+        self.receive.close()
+        self.process = self.receive = None
 
     def result(self) -> T:
         if self.process is not None and self.receive is not None:
             try:
+                if not self.receive.poll(PATIENCE):
+                    raise TimeoutError(f"no result in {PATIENCE:g} s")
                 ok, value = self.receive.recv()
                 if ok:
                     return value
                 log.warning("the forked child failed (%s); working it out here", value)
-            except (EOFError, OSError) as exc:
+            except Exception as exc:  # no result, a broken pipe, a result that did not unpickle
                 log.warning("the forked child gave no result (%s); working it out here", type(exc).__name__)
             finally:
-                self.receive.close()
-                self.process.join()
-                self.process = self.receive = None
+                self._stop(wait=5)  # it has sent its result, or it is stuck
         return self.fn(*self.args)
 
 
 def _send_result(fn: Callable[..., object], args: tuple, send) -> None:
     try:
-        value = fn(*args)
-    except BaseException as exc:  # the parent works it out itself and logs why
+        send.send((True, fn(*args)))
+    except BaseException as exc:  # it failed, or its result does not pickle: the parent works it out and says why
         send.send((False, f"{type(exc).__name__}: {exc}"))
-    else:
-        send.send((True, value))
     finally:
         send.close()
