@@ -28,6 +28,46 @@ def test_book_and_chapter_and_table_of_contents() -> None:
     assert chapters(text) == ["Book One: 1805, Chapter I", "Book One: 1805, Chapter II", "Book Two: 1806, Chapter I"]
 
 
+def test_a_chapter_heading_with_its_title_on_the_lines_below() -> None:
+    # As Project Gutenberg sets Oliver Twist, The Invisible Man, The Sign of the Four.
+    caps = (f"CHAPTER I.\nTREATS OF THE PLACE WHERE OLIVER WAS BORN AND OF THE\nCIRCUMSTANCES OF HIS BIRTH\n\n\n{PARA}"
+            f"\n\nCHAPTER II.\nTHE STRANGE MAN'S ARRIVAL\n\n\n{PARA}\n")
+    assert chapters(caps) == ["Chapter I. Treats of the Place Where Oliver Was Born and of the Circumstances of His Birth",
+                              "Chapter II. The Strange Man's Arrival"]
+    titled = f"Chapter I\nThe Science of Deduction\n\n{PARA}\n\nChapter II\nThe Statement of the Case\n\n{PARA}\n"
+    assert chapters(titled) == ["Chapter I: The Science of Deduction", "Chapter II: The Statement of the Case"]
+    # A sentence that happens to start so is no heading.
+    told = f"Chapter one of her life had ended.\nShe went home and slept for a day.\n\n{PARA}\n"
+    assert len(chapters(told)) == 1
+
+
+def test_an_epilogue_with_chapters_and_a_volume_title_page_between_chapters() -> None:
+    text = (f"BOOK FIFTEEN: 1812 - 13\n\nCHAPTER I\n\n{PARA}\n\nCHAPTER II\n\n{PARA}\n\n"
+            f"FIRST EPILOGUE: 1813 - 20\n\n\n\nCHAPTER I\n\n{PARA}\n\nCHAPTER II\n\n{PARA}\n\n"
+            f"SECOND EPILOGUE\n\nCHAPTER I\n\n{PARA}\n")
+    story = loader.from_text(text, "t")
+    _, chs, spans = segment.chapters_and_spans(story)
+    assert [c.title for c in chs] == ["Book Fifteen: 1812 - 13, Chapter I", "Book Fifteen: 1812 - 13, Chapter II",
+                                      "First Epilogue: 1813 - 20, Chapter I", "First Epilogue: 1813 - 20, Chapter II",
+                                      "Second Epilogue, Chapter I"]
+    assert "EPILOGUE" not in story.text[chs[1].start : chs[1].end]
+    from bot.core import chapters as chapter_refs
+
+    # A reader names them as they please; the epilogue's years are not its number.
+    assert chapter_refs.find(chs, "first epilogue chapter 2") == 4
+    assert chapter_refs.find(chs, "2nd epilogue ch 1") == 5
+    assert chapter_refs.find(chs, "epilogue") == 3
+    # Between two volumes, their title page is in no chapter.
+    volumes = (f"CHAPTER I.\n\n{PARA}\n\nEND OF VOL. I.\n\n[Illustration: A VICARAGE HOUSE.]\n\nTHE STORY:\n\n"
+               f"A Novel.\n\nIn Three Volumes.\n\nVOL. II.\n\nLondon:\nPrinted for T. Egerton,\nWhitehall.\n1813.\n\n"
+               f"CHAPTER I.\n\n{PARA}\n")
+    story = loader.from_text(volumes, "t")
+    _, chs, spans = segment.chapters_and_spans(story)
+    assert [c.title for c in chs] == ["Chapter I.", "Vol. II., Chapter I."]
+    assert story.text[chs[0].start : chs[0].end].strip() == PARA.strip()
+    assert all(story.text[s.start : s.end].strip() == PARA.strip() for s in spans)
+
+
 def test_a_story_without_headings_is_one_chapter_without_its_title_line() -> None:
     story = loader.from_text(f"Short Story\n\n{PARA}\n", "t")
     _, chs, _ = segment.chapters_and_spans(story)

@@ -26,6 +26,8 @@ def number(word: str) -> int | None:
     [13, 13, 13, 21, 6, None]
     """
     w = word.lower().strip(".,:;")
+    if re.fullmatch(r"\d+(?:st|nd|rd|th)", w):  # "2nd"
+        w = w[:-2]
     if w.isdigit():
         return int(w)
     if w in _ORDINALS:
@@ -55,16 +57,17 @@ def parts(text: str) -> tuple[int | None, int | None]:
     dotted = re.fullmatch(r"\s*([ivxlcdm]+|\d+)\s*[.:/-]\s*([ivxlcdm]+|\d+)\s*", t)
     if dotted:
         return number(dotted.group(1)), number(dotted.group(2))
-    tokens = [_keyword(tok) for tok in re.findall(r"[a-z]+(?:-[a-z]+)?|\d+", t)]
+    tokens = [_keyword(tok) for tok in re.findall(r"\d+(?:st|nd|rd|th)?\b|[a-z]+(?:-[a-z]+)?|\d+", t)]
     part = chapter = None
     for i, tok in enumerate(tokens):
         nxt = number(tokens[i + 1]) if i + 1 < len(tokens) else None
         prev = number(tokens[i - 1]) if i else None
         owned = i >= 2 and tokens[i - 2] in PART_WORDS  # "book 6 chapter": the 6 is the book's
-        if tok in PART_WORDS and part is None:
+        if tok == "epilogue" and part is None:
+            # "First Epilogue: 1813 - 20" is the first (its years are no number of it); "epilogue 2".
+            part = prev if prev is not None else nxt if nxt is not None and nxt < 100 else 1
+        elif tok in PART_WORDS and part is None:
             part = nxt if nxt is not None else prev if prev is not None and prev < 100 else None
-            if tok == "epilogue" and part is None:
-                part = 1
         elif tok in CHAPTER_WORDS and chapter is None:
             chapter = nxt if nxt is not None else (prev if not owned else None)
     return part, chapter

@@ -89,7 +89,7 @@ _NUMBER_WORDS = (
 )
 _NUMBER = rf"(?:[IVXLCDM]+|\d+|(?:{_NUMBER_WORDS})(?:[- ](?:{_NUMBER_WORDS}))?)"
 _PART = re.compile(rf"^(?:book|part|volume|vol\.)\s+{_NUMBER}\b.*$", re.IGNORECASE)
-_EPILOGUE = re.compile(rf"^(?:(?:{_NUMBER_WORDS})\s+)?(?:epilogue|prologue|interlude|afterword)\b.{{0,60}}$", re.IGNORECASE)
+_EPILOGUE = re.compile(rf"^(?:the\s+)?(?:(?:{_NUMBER_WORDS})\s+)?(?:epilogue|prologue|interlude|afterword)\b.{{0,60}}$", re.IGNORECASE)
 _CHAPTER = re.compile(rf"^chapter\s+{_NUMBER}\b.*$", re.IGNORECASE)
 _NUMERAL = re.compile(r"^(?:[IVXLC]+|\d{1,3})\.?$")
 _NUMERAL_TITLED = re.compile(r"^(?:[IVXLC]+|\d{1,3})\.\s+[A-Z][^.!?]{1,70}$")
@@ -99,9 +99,14 @@ _CAPS_TITLE = re.compile(r"^[A-Z0-9][A-Z0-9 ,'’&:\-]{2,60}$")
 
 
 def heading_kind(line: str) -> str | None:
-    """What kind of heading a one-line paragraph is, if any."""
+    """What kind of heading a one-line paragraph is, if any; or a chapter heading with its
+    title on the lines below ("CHAPTER I.\nTHE STRANGE MAN'S ARRIVAL", "Chapter II\nThe
+    Statement of the Case", as Project Gutenberg sets many novels)."""
     line = line.strip()
-    if len(line) > 90 or "\n" in line:
+    if "\n" in line:
+        first, *rest = [x.strip() for x in line.split("\n")]
+        return "chapter" if len(first) <= 90 and _CHAPTER.match(first) and _subtitle(rest) else None
+    if len(line) > 90:
         return None
     if _MARKDOWN.match(line):
         return "markdown"
@@ -122,6 +127,19 @@ def heading_kind(line: str) -> str | None:
     return None
 
 
+def _subtitle(lines: list[str]) -> bool:
+    """Whether the lines under a chapter heading are its title: at most three short lines in
+    capitals or in title case ("TREATS OF THE PLACE WHERE OLIVER TWIST WAS BORN AND OF THE",
+    "The Science of Deduction"), not the chapter's first sentences."""
+    if not 1 <= len(lines) <= 3 or any(not x or len(x) > 80 for x in lines):
+        return False
+    title = " ".join(lines)
+    if title.upper() == title:
+        return any(c.isalpha() for c in title)
+    long_words = [w for w in re.findall(r"[A-Za-z’']+", title) if len(w) >= 4]
+    return bool(long_words) and all(w[0].isupper() for w in long_words) and not re.search(r"[.!?]\s+\S", title)
+
+
 # Leading lines that are not the story: its title, byline, producer credits.
 _FRONT = re.compile(
     r"^(?:by\b|produced by|transcribed|prepared by|e-?text|character set|this e-?book|"
@@ -136,6 +154,25 @@ def _is_front_matter(text: str) -> bool:
     if _FRONT.match(text):
         return True
     return len(text) <= 80 and not re.search(r"[.!?\"”’:;,]$", text) and text[:1] not in "\"“‘'"
+
+
+def _before_volume_matter(text: str, paras: list[Paragraph], kinds: list[str | None], first: int, end: int) -> int:
+    """Where a chapter ends when a volume's title page follows it ("END OF VOL. I.",
+    "[Illustration: ...]", "PRIDE AND PREJUDICE:", "A Novel.", "VOL. II.", "London: Printed
+    for ..."): short lines in capitals, brackets or front matter, cut only when a heading is
+    among them."""
+    def matter(j: int) -> bool:
+        para = text[paras[j].start : paras[j].end].strip()
+        words = para.split()
+        if kinds[j] is not None or para.startswith("[") or _is_front_matter(para):
+            return True
+        capital = sum(1 for w in words if w[:1].isupper() or w[:1].isdigit())
+        return 2 <= len(words) <= 12 and not _QUOTE_MARK.search(para) and 3 * capital >= 2 * len(words)
+
+    j = end
+    while j - 1 > first and matter(j - 1):
+        j -= 1
+    return j if any(kinds[k] in ("part", "caps") for k in range(j, end)) else end
 
 
 # --- implicit scene breaks ----------------------------------------------------------------
@@ -368,13 +405,19 @@ def chapters_and_spans(story: Story, paras: list[Paragraph] | None = None
             bounds.append((start, real_heads[0], "I" if first_head in ("II", "2") else "Opening"))
         for n, i in enumerate(real_heads):
             end = real_heads[n + 1] if n + 1 < len(real_heads) else len(paras)
-            title = nice_case(re.sub(r"\s+", " ", text[paras[i].start : paras[i].end]).strip().lstrip("#").strip())
-            part = next((j for j in range(i - 1, -1, -1) if kinds[j] == "part"), None)
+            head, *sub = text[paras[i].start : paras[i].end].strip().lstrip("#").strip().split("\n")
+            title = nice_case(" ".join(head.split()))
+            if sub:  # "Chapter II: The Statement of the Case", "Chapter I. Treats of the Place..."
+                title += ("" if title.endswith((".", ":")) else ":") + " " + nice_case(" ".join(" ".join(sub).split()))
+            # The book, part or epilogue it is in ("First Epilogue: 1813 - 20" with chapters of its own).
+            part = next((j for j in range(i - 1, -1, -1) if kinds[j] == "part"
+                         or (kinds[j] == "epilogue" and j not in real_heads)), None)
             if kinds[i] == "chapter" and part is not None:  # "Book One: 1805, Chapter I"
                 title = f"{nice_case(text[paras[part].start:paras[part].end].strip())}, {title}"
             # A part heading right before the next chapter belongs to that chapter, not this one.
-            while end - 1 > i and kinds[end - 1] in ("part", "caps", "separator"):
+            while end - 1 > i and kinds[end - 1] in ("part", "caps", "separator", "epilogue"):
                 end -= 1
+            end = _before_volume_matter(text, paras, kinds, i + 1, end)
             bounds.append((i + 1, end, title))
     for cid, (first, last, title) in enumerate(bounds, start=1):
         idx = [j for j in range(first, last)]

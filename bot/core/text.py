@@ -64,14 +64,21 @@ def words(text: str) -> list[str]:
     return WORD.findall(text)
 
 
+_SMALL_WORDS = {"a", "an", "and", "as", "at", "but", "by", "for", "from", "in", "into", "nor", "of", "on", "or",
+                "the", "to", "with"}
+
+
 def nice_case(heading: str) -> str:
-    """'CHAPTER XII. THE BALL' -> 'Chapter XII. The Ball'; mixed-case text is kept."""
+    """'CHAPTER XII. THE BALL OF THE SEASON' -> 'Chapter XII. The Ball of the Season'; mixed-case
+    text is kept."""
     if heading != heading.upper():
         return heading
     out = []
     for token in heading.split(" "):
         if re.fullmatch(r"[IVXLCDM]+[.:]?", token):
             out.append(token)
+        elif out and token.lower() in _SMALL_WORDS and not out[-1].endswith((".", ":")):
+            out.append(token.lower())
         else:
             out.append(token.capitalize())
     return " ".join(out)
