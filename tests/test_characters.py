@@ -365,3 +365,16 @@ def test_a_bare_surname_is_the_one_man_of_the_family_however_often_its_women_are
     found = names(text)
     assert person_of(found, "Turner") == "John Turner"
     assert person_of(found, "Miss Turner") != "John Turner"
+
+
+def test_a_titled_full_name_said_once_in_a_long_book_gives_her_given_name() -> None:
+    filler = "The rain fell on the hills, and the river ran on past the mill and the old church. " * 4000
+    scenes = ("Miss Hunter came to the house, and Miss Hunter sat down. \"I am here,\" said Miss Hunter. "
+              "Mrs. Martin smiled, and Mrs. Martin poured the tea. \"Come in,\" said Mrs. Martin. "
+              "Miss Bennet sighed; Miss Bennet read on. ")
+    text = filler + scenes * 8 + ("As to Miss Violet Hunter, she is now the head of a school. Mrs. Robert Martin "
+                                  "came to call. ") + filler
+    found = names(text)
+    assert {"Violet Hunter", "Miss Violet Hunter"} <= set(found[person_of(found, "Miss Hunter")])
+    # Not where the given name is a man's: his wife, not his mother.
+    assert "Mrs. Robert Martin" not in found[person_of(found, "Mrs. Martin")]

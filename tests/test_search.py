@@ -577,3 +577,21 @@ def test_of_the_best_answers_the_one_holding_the_age_asked_comes_first() -> None
     assert signals.amount_first(s, s.understand("how old was peyton"), order)[0] == where["thirty-five"]
     # A span of time is in every other window: "how long" leaves the order as it was.
     assert (signals.amount_first(s, s.understand("how long did peyton walk"), order) == order).all()
+
+
+def test_a_sum_from_another_story_of_a_collection_is_not_put_first() -> None:
+    """ "how much did the rucastles offer violet" was answered by "I have already offered a reward
+    of £ 1000" from the story before, told by Mr. Holder."""
+    from bot.core.search import signals
+
+    fill = "The rain fell on the roofs of the old town, and the lamps were lit along the river. "
+    story = (f"I. THE BERYL\n\nMr. Holder offered a reward of a thousand pounds for the gems. {fill * 2}\n\n"
+             f"Mr. Holder sat by the fire with his son. {fill * 2}\n\n"
+             f"II. THE BEECHES\n\nMr. Rucastle met Miss Hunter at the agency and made her an offer. {fill * 2}\n\n"
+             f"Miss Hunter walked to the house with Mr. Rucastle. {fill * 2}\n")
+    s = search.Searcher(build_text(story, "beeches"))
+    where = {key: next(u for u, (a, b, *_rest) in enumerate(s.units) if key in s.ix.text[a:b])
+             for key in ("a reward", "the agency", "walked to")}
+    order = np.array([where["the agency"], where["a reward"], where["walked to"]]
+                     + [u for u in range(len(s.units)) if u not in where.values()])
+    assert (signals.amount_first(s, s.understand("how much did mr rucastle offer miss hunter"), order) == order).all()

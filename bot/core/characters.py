@@ -229,6 +229,18 @@ def detect(text: str, start: int, end: int, setting: StorySetting | None = None
         if form not in people and len(words) > 1 and words[0] in singles and f.place == 0 \
                 and not any(w in NOT_NAMES for w in words) and form.lower() not in ignore:
             people[form] = f
+    # A titled full name said once ("As to Miss Violet Hunter, ..."; the title makes it a person
+    # even after "to") is the one the book calls "Miss Hunter": her given name is then hers,
+    # where no one else goes by it ("Miss Lydia Bennet" is Lydia, not Jane, "Miss Bennet").
+    titled_once = {form: words for form, f in forms.items() if form not in people
+                   and (words := _split_title(form.split())[1]) and len(words) == 2 and form.split()[0] != words[0]
+                   and _titled(_split_title(form.split())[0], words[1]) in people and words[0] not in people
+                   and not any(w in NOT_NAMES for w in words) and form.lower() not in ignore}
+    _load_name_genders({_plain(words[0]) for words in titled_once.values()})
+    for form, words in titled_once.items():
+        given = _name_gender(words[0])  # "Mrs. Robert Martin" is his wife, not Mrs. Martin his mother
+        if given is not None and TITLES.get(_split_title(form.split())[0]) in (None, given):
+            people[form] = forms[form]
     # "On seeing Natásha Pierre grew animated": two people side by side, not one name. Two given
     # names (no surname: "Nicholas Rostóv" stays), each far more often alone than together, are
     # two people.

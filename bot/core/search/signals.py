@@ -85,16 +85,22 @@ def in_their_chapters_first(sr, q: Question, order: np.ndarray) -> np.ndarray:
     top = sr.w.chapter_named_top
     if not q.characters or not top or len(order) < 2:
         return order
+    head = order[:top]
+    inside = _in_their_chapters(sr, q, head)
+    if inside.all() or not inside.any():
+        return order
+    return np.concatenate([head[inside], head[~inside], order[top:]])
+
+
+def _in_their_chapters(sr, q: Question, windows: np.ndarray) -> np.ndarray:
+    """Which ``windows`` are in a chapter where one of the people ``q`` names is named (before
+    the reader's horizon)."""
     theirs: set[int] = set()
     for c in q.characters:
         rows = sr.char_passages.get(c)
         if rows is not None:
             theirs.update(sr.passage_chapter[rows[rows < sr.sizes[0]]].tolist())
-    head = order[:top]
-    inside = np.isin(sr.passage_chapter[sr.unit_passage[head]], list(theirs))
-    if inside.all() or not inside.any():
-        return order
-    return np.concatenate([head[inside], head[~inside], order[top:]])
+    return np.isin(sr.passage_chapter[sr.unit_passage[windows]], list(theirs))
 
 
 def amount_first(sr, q: Question, order: np.ndarray) -> np.ndarray:
@@ -108,9 +114,18 @@ def amount_first(sr, q: Question, order: np.ndarray) -> np.ndarray:
         return order  # "how long", "how far": a span of time or way is in every other window
     head = order[:top]
     holds = quantity(sr, q, head)
-    if holds is None or holds.all() or not holds.any() or holds[0]:
+    if holds is None:
         return order
     holds = holds.astype(bool)
+    if q.characters and sr.w.chapter_named_top:
+        # Not a sum from another story of the collection; but a window that names no one may
+        # tell of them before the story names them ("The man who was engaged in being hanged
+        # was apparently about thirty-five years of age": Farquhar, named a chapter later).
+        passages = sr.ix.passages
+        nobody = np.array([not passages[p].characters for p in sr.unit_passage[head].tolist()], dtype=bool)
+        holds &= _in_their_chapters(sr, q, head) | nobody
+    if holds.all() or not holds.any() or holds[0]:
+        return order
     return np.concatenate([head[holds], head[~holds], order[top:]])
 
 
