@@ -58,6 +58,11 @@ NOT_YET_WED = frozenset("future intended affianced betrothed prospective would-b
 # Words after which a capitalised name is a place ("in New Orleans", "at Baker Street").
 SETTING_PREPOSITIONS = ("in", "at", "to", "from", "into", "near", "through", "across", "around")
 
+# Words after a name that make it a place's ("Baker Street", "Briony Lodge", "Hatherley Farm").
+PLACE_AFTER_NAME = frozenset("""
+street road lane square avenue terrace crescent bridge station lodge manor abbey farm
+""".split())
+
 # Heads of a description in a speech tag that do not say who speaks: "said the other", "replied
 # the latter", "after a time exclaimed".
 NOT_SOMEONE = frozenset("""
