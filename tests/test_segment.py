@@ -36,6 +36,14 @@ def test_a_chapter_heading_with_its_title_on_the_lines_below() -> None:
                               "Chapter II. The Strange Man's Arrival"]
     titled = f"Chapter I\nThe Science of Deduction\n\n{PARA}\n\nChapter II\nThe Statement of the Case\n\n{PARA}\n"
     assert chapters(titled) == ["Chapter I: The Science of Deduction", "Chapter II: The Statement of the Case"]
+    # Or in a paragraph of its own below the heading.
+    below = f"CHAPTER I\n\nJONATHAN HARKER'S JOURNAL\n\n{PARA}\n\nCHAPTER II\n\nThe Science of Deduction\n\n{PARA}\n"
+    assert chapters(below) == ["Chapter I: Jonathan Harker's Journal", "Chapter II: The Science of Deduction"]
+    story = loader.from_text(below, "t")
+    assert all(story.text[s.start : s.end].strip() == PARA.strip() for s in segment.chapters_and_spans(story)[2])
+    # Not a first line that is said or written: a reply, a cry, a letter's greeting.
+    for first in ('"Yes."', "BOOM!", "My Dear Mina,"):
+        assert chapters(f"CHAPTER I\n\n{first}\n\n{PARA}\n\nCHAPTER II\n\n{PARA}\n") == ["Chapter I", "Chapter II"], first
     # A sentence that happens to start so is no heading.
     told = f"Chapter one of her life had ended.\nShe went home and slept for a day.\n\n{PARA}\n"
     assert len(chapters(told)) == 1

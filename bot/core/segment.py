@@ -91,6 +91,7 @@ _NUMBER = rf"(?:[IVXLCDM]+|\d+|(?:{_NUMBER_WORDS})(?:[- ](?:{_NUMBER_WORDS}))?)"
 _PART = re.compile(rf"^(?:book|part|volume|vol\.)\s+{_NUMBER}\b.*$", re.IGNORECASE)
 _EPILOGUE = re.compile(rf"^(?:the\s+)?(?:(?:{_NUMBER_WORDS})\s+)?(?:epilogue|prologue|interlude|afterword)\b.{{0,60}}$", re.IGNORECASE)
 _CHAPTER = re.compile(rf"^chapter\s+{_NUMBER}\b.*$", re.IGNORECASE)
+_BARE_HEAD = re.compile(rf"^(?:chapter\s+)?{_NUMBER}\.?$", re.IGNORECASE)  # a heading with no title of its own
 _NUMERAL = re.compile(r"^(?:[IVXLC]+|\d{1,3})\.?$")
 _NUMERAL_TITLED = re.compile(r"^(?:[IVXLC]+|\d{1,3})\.\s+[A-Z][^.!?]{1,70}$")
 _MARKDOWN = re.compile(r"^(#{1,6})\s+(\S.*?)\s*#*$")
@@ -131,8 +132,8 @@ def _subtitle(lines: list[str]) -> bool:
     """Whether the lines under a chapter heading are its title: at most three short lines in
     capitals or in title case ("TREATS OF THE PLACE WHERE OLIVER TWIST WAS BORN AND OF THE",
     "The Science of Deduction"), not the chapter's first sentences."""
-    if not 1 <= len(lines) <= 3 or any(not x or len(x) > 80 for x in lines):
-        return False
+    if not 1 <= len(lines) <= 3 or any(not x or len(x) > 80 for x in lines) or lines[-1].endswith((",", ";", ":")):
+        return False  # (nor a letter's "My Dear Mina,")
     title = " ".join(lines)
     if title.upper() == title:
         return any(c.isalpha() for c in title)
@@ -407,6 +408,11 @@ def chapters_and_spans(story: Story, paras: list[Paragraph] | None = None
             end = real_heads[n + 1] if n + 1 < len(real_heads) else len(paras)
             head, *sub = text[paras[i].start : paras[i].end].strip().lstrip("#").strip().split("\n")
             title = nice_case(" ".join(head.split()))
+            first = i + 1
+            if not sub and first < end - 1 and kinds[i] in ("chapter", "numeral") and _BARE_HEAD.match(head.strip()) \
+                    and kinds[first] in (None, "caps") and "!" not in (line := text[paras[first].start : paras[first].end]) \
+                    and _subtitle(line.strip().split("\n")):
+                sub, first = line.strip().split("\n"), first + 1  # "CHAPTER I." and, below it, "THE STRANGE MAN'S ARRIVAL"
             if sub:  # "Chapter II: The Statement of the Case", "Chapter I. Treats of the Place..."
                 title += ("" if title.endswith((".", ":")) else ":") + " " + nice_case(" ".join(" ".join(sub).split()))
             # The book, part or epilogue it is in ("First Epilogue: 1813 - 20" with chapters of its own).
@@ -417,8 +423,8 @@ def chapters_and_spans(story: Story, paras: list[Paragraph] | None = None
             # A part heading right before the next chapter belongs to that chapter, not this one.
             while end - 1 > i and kinds[end - 1] in ("part", "caps", "separator", "epilogue"):
                 end -= 1
-            end = _before_volume_matter(text, paras, kinds, i + 1, end)
-            bounds.append((i + 1, end, title))
+            end = _before_volume_matter(text, paras, kinds, first, end)
+            bounds.append((first, end, title))
     for cid, (first, last, title) in enumerate(bounds, start=1):
         idx = [j for j in range(first, last)]
         body = [j for j in idx if kinds[j] is None or (kinds[j] not in ("separator",) and kinds[j] not in scene_kinds and not (kinds[j] == "markdown"))]
