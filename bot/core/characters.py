@@ -231,7 +231,8 @@ def detect(text: str, start: int, end: int, setting: StorySetting | None = None
             people[form] = f
     # A titled full name said once ("As to Miss Violet Hunter, ..."; the title makes it a person
     # even after "to") is the one the book calls "Miss Hunter": her given name is then hers,
-    # where no one else goes by it ("Miss Lydia Bennet" is Lydia, not Jane, "Miss Bennet").
+    # unless someone goes by that given name alone ("Miss Lydia Bennet": Lydia is a person of
+    # her own, and "Miss Bennet" is Jane).
     titled_once = {form: words for form, f in forms.items() if form not in people
                    and (words := _split_title(form.split())[1]) and len(words) == 2 and form.split()[0] != words[0]
                    and _titled(_split_title(form.split())[0], words[1]) in people and words[0] not in people

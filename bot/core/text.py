@@ -64,6 +64,7 @@ def words(text: str) -> list[str]:
     return WORD.findall(text)
 
 
+_ROMAN = re.compile(r"M{0,4}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})[.:]?")
 _SMALL_WORDS = {"a", "an", "and", "as", "at", "but", "by", "for", "from", "in", "into", "nor", "of", "on", "or",
                 "the", "to", "with"}
 
@@ -75,7 +76,7 @@ def nice_case(heading: str) -> str:
         return heading
     out = []
     for token in heading.split(" "):
-        if re.fullmatch(r"[IVXLCDM]+[.:]?", token):
+        if token.rstrip(".:") and _ROMAN.fullmatch(token):  # "XII." (not "DID", "CIVIL")
             out.append(token)
         elif out and token.lower() in _SMALL_WORDS and not out[-1].endswith((".", ":")):
             out.append(token.lower())
