@@ -560,6 +560,12 @@ def test_how_many_is_answered_by_an_ordinal_too() -> None:
     assert answers and "a second" in answers[0].quote, [a.quote for a in answers]
 
 
+def _windows_first(s: search.Searcher, *keys: str) -> tuple[np.ndarray, dict[str, int]]:
+    """An answer order with the windows holding ``keys`` first, in that order, and each key's window."""
+    where = {key: next(u for u, (a, b, *_rest) in enumerate(s.units) if key in s.ix.text[a:b]) for key in keys}
+    return np.array([where[k] for k in keys] + [u for u in range(len(s.units)) if u not in where.values()]), where
+
+
 def test_of_the_best_answers_the_one_holding_the_age_asked_comes_first() -> None:
     """The answer model can rank a window about the man that says no age above the one that says
     it ("The man who was being hanged was about thirty-five years of age", named only later)."""
@@ -570,10 +576,7 @@ def test_of_the_best_answers_the_one_holding_the_age_asked_comes_first() -> None
              f"The man on the bridge was about thirty-five years of age, and he wore a planter's coat. {fill * 2}\n\n"
              f"Peyton Hale thought of his wife and children, and of the long days by the river. {fill * 2}\n")
     s = search.Searcher(build_text(story, "bridge"))
-    where = {key: next(u for u, (a, b, *_rest) in enumerate(s.units) if key in s.ix.text[a:b])
-             for key in ("walked to", "thirty-five", "his wife")}
-    order = np.array([where["walked to"], where["his wife"], where["thirty-five"]]
-                     + [u for u in range(len(s.units)) if u not in where.values()])
+    order, where = _windows_first(s, "walked to", "his wife", "thirty-five")
     assert signals.amount_first(s, s.understand("how old was peyton"), order)[0] == where["thirty-five"]
     # A span of time is in every other window: "how long" leaves the order as it was.
     assert (signals.amount_first(s, s.understand("how long did peyton walk"), order) == order).all()
@@ -590,10 +593,7 @@ def test_a_sum_from_another_story_of_a_collection_is_not_put_first() -> None:
              f"II. THE BEECHES\n\nMr. Rucastle met Miss Hunter at the agency and made her an offer. {fill * 2}\n\n"
              f"Miss Hunter walked to the house with Mr. Rucastle. {fill * 2}\n")
     s = search.Searcher(build_text(story, "beeches"))
-    where = {key: next(u for u, (a, b, *_rest) in enumerate(s.units) if key in s.ix.text[a:b])
-             for key in ("a reward", "the agency", "walked to")}
-    order = np.array([where["the agency"], where["a reward"], where["walked to"]]
-                     + [u for u in range(len(s.units)) if u not in where.values()])
+    order, _ = _windows_first(s, "the agency", "a reward", "walked to")
     assert (signals.amount_first(s, s.understand("how much did mr rucastle offer miss hunter"), order) == order).all()
 
 
