@@ -138,3 +138,17 @@ def test_a_speech_over_many_paragraphs_is_still_sentences_and_a_chapter_summary_
     summary = summariser.chapter(1)
     assert summary.sentences and all(len(s.text) <= 400 for s in summary.sentences)
     assert 40 <= sum(len(s.text.split()) for s in summary.sentences) <= 170
+
+
+def test_a_run_on_sentence_is_left_out_where_a_shorter_one_is_there_and_else_cut_at_a_clause() -> None:
+    from conftest import build_text
+
+    clause = "the courier who talked of how badly things were going in the army and of the spies in Moscow"
+    run_on = "His talk with the count, " + ", ".join([clause] * 6) + ", all this made him restless."
+    short = "Pierre went home and sat down by the window with a letter from the count."
+    ix = build_text(f"CHAPTER I\n\n{run_on} {short}\n\nCHAPTER II\n\n{run_on} {run_on}\n")
+    summariser = Summariser(ix)
+    assert [s.text for s in summariser.scene(1).sentences] == [short]
+    cut = summariser.scene(2).sentences
+    assert cut and all(len(s.text) <= 402 and s.text.endswith(" …") for s in cut)
+    assert all(squash(ix.text[s.start : s.end]) + " …" == s.text for s in cut)  # the story's own words, cut

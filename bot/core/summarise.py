@@ -142,15 +142,27 @@ class Summariser:
                 weight *= 1.2  # a scene's first sentence usually sets it
             scored.append((weight, i, stems))
         chosen: list[tuple[int, set]] = []
+        short = any(b - a <= SENTENCE_MAX for a, b in spans)
         for weight, i, stems in sorted(scored, key=lambda x: -x[0]):
             if len(chosen) >= limit:
                 break
+            if short and spans[i][1] - spans[i][0] > SENTENCE_MAX:
+                continue  # a monologue's run-on sentence only where the scene has nothing shorter
             # Leave out a sentence that mostly repeats one already chosen.
             if any(len(stems & other) > 0.6 * max(1, len(stems)) for _, other in chosen):
                 continue
             chosen.append((i, stems))
-        return [Sentence(spans[i][0], spans[i][1], " ".join(text[spans[i][0]:spans[i][1]].split()))
-                for i, _ in sorted(chosen)]
+        return [self._clipped(*spans[i]) for i, _ in sorted(chosen)]
+
+    def _clipped(self, a: int, b: int) -> Sentence:
+        """Sentence text[a:b]; one over SENTENCE_MAX characters (a scene of nothing shorter) is
+        cut at its last semicolon, colon, dash or comma before that, and marked so."""
+        text = self.ix.text
+        if b - a <= SENTENCE_MAX:
+            return Sentence(a, b, " ".join(text[a:b].split()))
+        cut = max((m.start() for m in re.finditer(r"[;:—]|,\s", text[a : a + SENTENCE_MAX])), default=-1)
+        b = a + cut if cut > SENTENCE_MAX // 3 else a + text.rfind(" ", a, a + SENTENCE_MAX) - a
+        return Sentence(a, b, " ".join(text[a:b].split()) + " …")
 
     def scene(self, scene_id: int, limit: int = SCENE_SENTENCES) -> Summary:
         s = self.ix.scenes[scene_id - 1]
