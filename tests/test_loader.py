@@ -73,3 +73,9 @@ def test_title_is_the_first_short_line_without_gutenberg() -> None:
     story = loader.from_text("Always Here\n\n“Hi,” she said.\n", "x")
     assert story.title == "Always Here"
     assert loader.from_text("# My Story\n\nText.\n", "x").title == "My Story"
+
+
+def test_title_and_author_lines_over_a_story_without_a_gutenberg_wrapper() -> None:
+    story = loader.from_text("Title: The Strange Man\n\nAuthor: H. G. Wells\n\n\nCHAPTER I.\n\n"
+                             "The stranger came early in February, one wintry day.\n", "t")
+    assert story.title == "The Strange Man" and story.author == "H. G. Wells"

@@ -198,6 +198,15 @@ Ann Lee stood in the garden of the old house at dawn, alone with the roses, and 
     assert ix.scenes[1].title.startswith("Ann") and "garden" in ix.scenes[1].title
 
 
+def test_a_scene_title_keeps_the_word_before_whom_it_was_done_to_and_the_in_lower_case() -> None:
+    text = """The stranger came into the parlour of the inn. "A room," said the stranger. "A fire," said the stranger.
+The stranger sat down. "Now," said the stranger. The stranger warmed his hands. The stranger stood up.
+Mrs. Hall gasped at the stranger in the parlour. Mrs. Hall gasped at the stranger again when he took off his hat.
+"""
+    ix = build_text(text)
+    assert ix.scenes[0].title == "Mrs. Hall gasps at the stranger in the parlour", [s.title for s in ix.scenes]
+
+
 def test_a_scene_title_says_what_was_done_after_had_or_and() -> None:
     """ "He had blurred across the room and thrown Marcel away": the second verb, after "had"
     and "and", is what happened; a plain "looked" or "turned" says nothing."""

@@ -32,7 +32,7 @@ _AFTER_NAME = re.compile(rf"[ \t]+(?:had[ \t]+)?{_ADVERB}([a-z]+)\b")
 # "... blurred across the room and thrown Marcel away": a second verb of the same subject, in
 # the same sentence, after "and" (no other subject between: "and Klaus", "and she" stop it).
 _AND_VERB = re.compile(rf"(?:(?!\band\b)[^.!?;:\n\"“”]){{0,60}}?,?[ \t]+and[ \t]+{_ADVERB}([a-z]+)\b")
-_LINK = re.compile(r"[ \t]+(?:(?:at|to|with|on|into|for|over)[ \t]+)?$")
+_LINK = re.compile(r"[ \t]+(?:(?P<link>at|to|with|on|into|for|over)[ \t]+)?$")
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,7 @@ class Event:
     verb: str  # the lemma: "kiss"
     subject: int  # character indexes
     obj: int | None
+    link: str = ""  # the word before the object: "smiled at Caroline"
 
 
 @functools.lru_cache(maxsize=65536)
@@ -50,7 +51,7 @@ def _lemma(word: str) -> str:
 
 
 _SUBJECT_PRONOUN = re.compile(rf"({HE_SHE})\b")  # scanned from its first letter: see segment.HE_SHE
-_OBJECT_PRONOUN = re.compile(r"[ \t]+(?:(?:at|to|with|on|into|for|over)[ \t]+)?(him|her)\b")
+_OBJECT_PRONOUN = re.compile(r"[ \t]+(?:(?P<link>at|to|with|on|into|for|over)[ \t]+)?(?P<who>him|her)\b")
 
 
 def _is_past(word: str) -> bool:
@@ -108,14 +109,15 @@ def events(text: str, mentions: list[tuple[int, int, int]], genders: list[str | 
         if quoted and spoken(e):
             continue
         for lemma, after in _verbs(text, e):
-            obj = None
+            obj, link = None, None
             k = bisect.bisect_left(starts, after)
-            if (k < len(mentions) and mentions[k][0] - after <= 8 and _LINK.match(text[after : mentions[k][0]] or " ")
+            if (k < len(mentions) and mentions[k][0] - after <= 8 and (link := _LINK.match(text[after : mentions[k][0]] or " "))
                     and not text.startswith(("'s", "’s"), mentions[k][1])):
                 obj = mentions[k][2]  # "threw Marcel", "smiled at Caroline", not "sold Rostóv's horse"
-            elif genders is not None and (p := _OBJECT_PRONOUN.match(text, after)) is not None:
-                obj = last("male" if p.group(1) == "him" else "female", e)  # "kissed him"
-            out.append(Event(lemma, who, obj if obj != who else None))
+            elif genders is not None and (link := _OBJECT_PRONOUN.match(text, after)) is not None:
+                obj = last("male" if link.group("who") == "him" else "female", e)  # "kissed him"
+            word = (link.group("link") or "") if link is not None and obj is not None and obj != who else ""
+            out.append(Event(lemma, who, obj if obj != who else None, word))
     return out
 
 
@@ -172,13 +174,15 @@ def title(event: Event | None, present: list[int], called: dict[int, str], place
     "Marcel watches Caroline at the bar"; "Klaus and Caroline outside the bar: Klaus hisses";
     "Klaus and Caroline in the studio"; "The station"."""
     where = f" {at(place)}" if place else ""
+    # "The stranger" at a sentence's start is "the stranger" in a title, as "the Rabbit" is.
+    called = {p: "the " + form[4:] if form.startswith("The ") else form for p, form in called.items()}
     people = [called[p] for p in present[:2] if p in called]
     if event is not None and event.subject not in present[:3]:
         event = None  # what someone merely mentioned did ("Bonaparte repays") is not the scene
     who = called.get(event.subject) if event is not None else None
     if who and event is not None:
-        if event.obj is not None and event.obj in called:
-            return f"{who} {third_person(event.verb)} {called[event.obj]}{where}"
+        if event.obj is not None and event.obj in called:  # "Marcel smiles at Caroline at the bar"
+            return f"{who} {third_person(event.verb)} {event.link + ' ' if event.link else ''}{called[event.obj]}{where}"
         if people and people != [who]:
             return f"{' and '.join(people)}{where}: {who} {third_person(event.verb)}"
         return f"{who} {third_person(event.verb)}{where}"
