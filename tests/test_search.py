@@ -597,7 +597,7 @@ def test_a_sum_from_another_story_of_a_collection_is_not_put_first() -> None:
     assert (signals.amount_first(s, s.understand("how much did mr rucastle offer miss hunter"), order) == order).all()
 
 
-def test_a_name_before_street_or_lodge_is_a_place_not_the_person() -> None:
+def test_a_name_before_street_or_farm_is_a_place_not_the_person() -> None:
     story = ("Henry Baker came to the door with his hat. \"I lost my goose,\" said Henry Baker, and Mr. Baker sighed.\n\n"
              "A masked man came up the steps at Baker Street that evening, and Henry Baker went home.\n")
     s = search.Searcher(build_text(story, "goose"))

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from bot.config import StorySetting
+from bot.core.language import PLACE_NOUNS
 
 # Words before a name that are part of how people are called.
 TITLES = {
@@ -50,13 +51,6 @@ Later Soon Suddenly Finally Meanwhile Afterwards Today Tonight Tomorrow Yesterda
 Such Same Own Mademoiselle Monsieur Herr Frau Mamma Papa Mama Mummy Daddy Frenchman Frenchmen
 Englishman Englishmen Sire Monseigneur Bah Pooh Humph Ha Ho Hm Hmm Um Uh Wow Hey Hi
 Pa Ma Saviour Savior Antichrist Christ Satan Providence
-""".split())
-# Words that end a place's name: "Bald Hills", "Hatherley Farmhouse", "Baker Street" name no one.
-PLACE_NOUNS = set("""
-Street Road Square House Park Court Place Avenue Hotel College Bridge River Lake Mount Station
-Hills Heights Redoubt Farmhouse Farm Manor Abbey Castle Palace Cathedral Church Chapel Gardens
-Lane Terrace Crescent Valley Mountains Forest Heath Inn Tavern Hospital Prison Gate Gates
-Cottage Market Bay Island Isle Cape Harbour Harbor Port Canal Quay Wharf Barracks Fort Redoubts
 """.split())
 NOT_NAMES |= PLACE_NOUNS
 SPEECH_VERBS = (

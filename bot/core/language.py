@@ -58,9 +58,13 @@ NOT_YET_WED = frozenset("future intended affianced betrothed prospective would-b
 # Words after which a capitalised name is a place ("in New Orleans", "at Baker Street").
 SETTING_PREPOSITIONS = ("in", "at", "to", "from", "into", "near", "through", "across", "around")
 
-# Words after a name that make it a place's ("Baker Street", "Briony Lodge", "Hatherley Farm").
-PLACE_AFTER_NAME = frozenset("""
-street road lane square avenue terrace crescent bridge station lodge manor abbey farm
+# Words that end a place's name: "Bald Hills", "Hatherley Farmhouse", "Baker Street" name no one
+# (and a name typed before one in a question is the place's: "who came to baker street").
+PLACE_NOUNS = frozenset("""
+Street Road Square House Park Court Place Avenue Hotel College Bridge River Lake Mount Station
+Hills Heights Redoubt Farmhouse Farm Manor Abbey Castle Palace Cathedral Church Chapel Gardens
+Lane Terrace Crescent Valley Mountains Forest Heath Inn Tavern Hospital Prison Gate Gates
+Cottage Market Bay Island Isle Cape Harbour Harbor Port Canal Quay Wharf Barracks Fort Redoubts
 """.split())
 
 # Heads of a description in a speech tag that do not say who speaks: "said the other", "replied
