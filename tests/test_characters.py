@@ -378,3 +378,12 @@ def test_a_titled_full_name_said_once_in_a_long_book_gives_her_given_name() -> N
     assert {"Violet Hunter", "Miss Violet Hunter"} <= set(found[person_of(found, "Miss Hunter")])
     # Not where the given name is a man's: his wife, not his mother.
     assert "Mrs. Robert Martin" not in found[person_of(found, "Mrs. Martin")]
+
+
+def test_a_feast_day_is_no_one() -> None:
+    text = ("On Whit Monday the village went to the fair, and Whit Monday was fine. Tom Hale sold his cart at "
+            "Michaelmas, and Michaelmas came round again. \"It will rain at Midsummer,\" said Tom Hale. "
+            "At Midsummer Tom rode out, and Whit Monday came again with a band.\n")
+    found = names(text)
+    assert not any(w in " ".join([n, *a]) for n, a in found.items() for w in ("Whit", "Michaelmas", "Midsummer")), found
+    assert person_of(found, "Tom Hale")

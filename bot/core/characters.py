@@ -51,6 +51,8 @@ Later Soon Suddenly Finally Meanwhile Afterwards Today Tonight Tomorrow Yesterda
 Such Same Own Mademoiselle Monsieur Herr Frau Mamma Papa Mama Mummy Daddy Frenchman Frenchmen
 Englishman Englishmen Sire Monseigneur Bah Pooh Humph Ha Ho Hm Hmm Um Uh Wow Hey Hi
 Pa Ma Saviour Savior Antichrist Christ Satan Providence
+Whit Whitsun Whitsuntide Michaelmas Candlemas Lammas Martinmas Hallowmas Lent Advent Pentecost Epiphany
+Shrovetide Yuletide Midsummer
 """.split())
 NOT_NAMES |= PLACE_NOUNS
 SPEECH_VERBS = (
