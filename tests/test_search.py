@@ -603,3 +603,7 @@ def test_a_name_before_street_or_farm_is_a_place_not_the_person() -> None:
     s = search.Searcher(build_text(story, "goose"))
     assert s.understand("what did henry baker lose").characters == ["Henry Baker"]
     assert s.understand("who was the masked guy who came to baker street").characters == []
+    # A place word that is also a verb leaves the name before it alone.
+    assert s.understand("why did baker court the lady").characters == ["Henry Baker"]
+
+

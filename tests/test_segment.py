@@ -42,11 +42,14 @@ def test_a_chapter_heading_with_its_title_on_the_lines_below() -> None:
     story = loader.from_text(below, "t")
     assert all(story.text[s.start : s.end].strip() == PARA.strip() for s in segment.chapters_and_spans(story)[2])
     # Not a first line that is said or written: a reply, a cry, a letter's greeting.
-    for first in ('"Yes."', "BOOM!", "My Dear Mina,"):
+    for first in ('"Yes."', "BOOM!", "My Dear Mina,", "“Where is Holmes?”", "Hello, John.", "Call me Ishmael.",
+                  "London, Monday.", "I HATE HIM."):
         assert chapters(f"CHAPTER I\n\n{first}\n\n{PARA}\n\nCHAPTER II\n\n{PARA}\n") == ["Chapter I", "Chapter II"], first
     # A sentence that happens to start so is no heading.
     told = f"Chapter one of her life had ended.\nShe went home and slept for a day.\n\n{PARA}\n"
-    assert len(chapters(told)) == 1
+    story = loader.from_text(told, "t")
+    _, chs, _ = segment.chapters_and_spans(story)
+    assert len(chs) == 1 and story.text[chs[0].start :].startswith("Chapter one of her life")
 
 
 def test_an_epilogue_with_chapters_and_a_volume_title_page_between_chapters() -> None:
@@ -74,6 +77,16 @@ def test_an_epilogue_with_chapters_and_a_volume_title_page_between_chapters() ->
     assert [c.title for c in chs] == ["Chapter I.", "Vol. II., Chapter I."]
     assert story.text[chs[0].start : chs[0].end].strip() == PARA.strip()
     assert all(story.text[s.start : s.end].strip() == PARA.strip() for s in spans)
+    # Not a gravestone's lines at a chapter's end, nor a contents page's epilogue, nor a sentence
+    # that starts like one.
+    stone = f"CHAPTER I\n\n{PARA}\n\nHERE LIES JOHN SMITH\n\nBorn 1801\n\nDied 1850\n\nCHAPTER II\n\n{PARA}\n"
+    story = loader.from_text(stone, "t")
+    _, chs, _ = segment.chapters_and_spans(story)
+    assert story.text[chs[0].start : chs[0].end].endswith("Died 1850")
+    toc = f"CONTENTS\n\nPROLOGUE\n\nCHAPTER I\n\nCHAPTER II\n\nEPILOGUE\n\nCHAPTER I\n\n{PARA}\n\nCHAPTER II\n\n{PARA}\n"
+    assert chapters(toc) == ["Chapter I", "Chapter II"]
+    assert chapters(f"CHAPTER I\n\n{PARA}\n\nThe interlude was over at last.\n\nCHAPTER II\n\n{PARA}\n") == [
+        "Chapter I", "Chapter II"]
 
 
 def test_a_story_without_headings_is_one_chapter_without_its_title_line() -> None:

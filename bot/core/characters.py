@@ -227,11 +227,13 @@ def detect(text: str, start: int, end: int, setting: StorySetting | None = None
             people[form] = f
     # A titled full name said once ("As to Miss Violet Hunter, ..."; the title makes it a person
     # even after "to") is the one the book calls "Miss Hunter": her given name is then hers,
-    # unless someone goes by that given name alone ("Miss Lydia Bennet": Lydia is a person of
-    # her own, and "Miss Bennet" is Jane).
+    # unless someone goes by that given name alone or another of the family is named in full
+    # ("Miss Lydia Bennet": Lydia is a person of her own, and "Miss Bennet" is Jane).
+    family = Counter(words[-1] for form in people if len(words := _split_title(form.split())[1]) >= 2)
     titled_once = {form: words for form, f in forms.items() if form not in people
                    and (words := _split_title(form.split())[1]) and len(words) == 2 and form.split()[0] != words[0]
                    and _titled(_split_title(form.split())[0], words[1]) in people and words[0] not in people
+                   and not family[words[1]]  # "Miss Catherine Bennet" with Jane and Elizabeth Bennet: not "Miss Bennet"
                    and not any(w in NOT_NAMES for w in words) and form.lower() not in ignore}
     _load_name_genders({_plain(words[0]) for words in titled_once.values()})
     for form, words in titled_once.items():

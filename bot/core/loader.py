@@ -97,7 +97,7 @@ def find_title(text: str, start: int, end: int, fallback: str) -> tuple[str, str
     fields = {m.group(1).lower(): m.group(2).strip() for m in _HEADER_FIELD.finditer(text[:start])}
     if "title" not in fields:  # "Title: The Invisible Man" over the story, with no Gutenberg wrapper
         head = "\n".join(text[start:end].lstrip().split("\n")[:6])
-        fields = {m.group(1).lower(): m.group(2).strip() for m in _HEADER_FIELD.finditer(head)}
+        fields = {m.group(1).lower(): m.group(2).strip() for m in _HEADER_FIELD.finditer(head)} | fields
     if "title" in fields:
         return _clean_title(fields["title"]), fields.get("author")
     for line in text[start:end].split("\n")[:20]:

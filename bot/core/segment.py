@@ -117,7 +117,7 @@ def heading_kind(line: str) -> str | None:
         return "chapter"
     if _PART.match(line):
         return "part"
-    if _EPILOGUE.match(line):
+    if _EPILOGUE.match(line) and _titleish(line):
         return "epilogue"
     if _NUMERAL.match(line):
         return "numeral"
@@ -141,6 +141,25 @@ def _subtitle(lines: list[str]) -> bool:
     return bool(long_words) and all(w[0].isupper() for w in long_words) and not re.search(r"[.!?]\s+\S", title)
 
 
+def _title_paragraph(para: str) -> bool:
+    """Whether the paragraph after a bare chapter heading is its title ("JONATHAN HARKER'S
+    JOURNAL", "The Science of Deduction"), not the chapter's first line: nothing said ("“Where
+    is Holmes?”", "Hello, John."), cried or asked, no sentence ("Call me Ishmael.", "London,
+    Monday.")."""
+    para = para.strip()
+    lines = para.split("\n")
+    if not _subtitle(lines) or _QUOTE_MARK.search(para) or para.endswith(("!", "?")) \
+            or re.search(r"\b(?:I|ME|MY|YOU|HIM|HER|WE|US|THEM)\b", para):
+        return False  # (nor "I HATE HIM.")
+    return para.upper() == para or (len(para.split()) >= 2 and not para.endswith("."))
+
+
+def _titleish(line: str) -> bool:
+    """A line in capitals or title case ("THE EPILOGUE", "Epilogue: Ten Years Later"), not a
+    sentence that starts with the same word ("The interlude was over at last.")."""
+    return line.upper() == line or len(line.split()) <= 2 or _subtitle([line]) and not line.endswith(".")
+
+
 # Leading lines that are not the story: its title, byline, producer credits.
 _FRONT = re.compile(
     r"^(?:by\b|produced by|transcribed|prepared by|e-?text|character set|this e-?book|"
@@ -155,6 +174,9 @@ def _is_front_matter(text: str) -> bool:
     if _FRONT.match(text):
         return True
     return len(text) <= 80 and not re.search(r"[.!?\"”’:;,]$", text) and text[:1] not in "\"“‘'"
+
+
+_VOLUME_END = re.compile(r"(?:END OF (?:THE )?(?:VOL|VOLUME|BOOK|PART|\w+ VOLUME)\b|FINIS\b)", re.IGNORECASE)
 
 
 def _before_volume_matter(text: str, paras: list[Paragraph], kinds: list[str | None], first: int, end: int) -> int:
@@ -173,7 +195,8 @@ def _before_volume_matter(text: str, paras: list[Paragraph], kinds: list[str | N
     j = end
     while j - 1 > first and matter(j - 1):
         j -= 1
-    return j if any(kinds[k] in ("part", "caps") for k in range(j, end)) else end
+    marked = any(kinds[k] == "part" or _VOLUME_END.match(text, paras[k].start) for k in range(j, end))
+    return j if marked else end  # not a gravestone's "HERE LIES JOHN SMITH" or a sign's "TO LET"
 
 
 # --- implicit scene breaks ----------------------------------------------------------------
@@ -410,14 +433,14 @@ def chapters_and_spans(story: Story, paras: list[Paragraph] | None = None
             title = nice_case(" ".join(head.split()))
             first = i + 1
             if not sub and first < end - 1 and kinds[i] in ("chapter", "numeral") and _BARE_HEAD.match(head.strip()) \
-                    and kinds[first] in (None, "caps") and "!" not in (line := text[paras[first].start : paras[first].end]) \
-                    and _subtitle(line.strip().split("\n")):
+                    and kinds[first] in (None, "caps") and _title_paragraph(line := text[paras[first].start : paras[first].end]):
                 sub, first = line.strip().split("\n"), first + 1  # "CHAPTER I." and, below it, "THE STRANGE MAN'S ARRIVAL"
             if sub:  # "Chapter II: The Statement of the Case", "Chapter I. Treats of the Place..."
                 title += ("" if title.endswith((".", ":")) else ":") + " " + nice_case(" ".join(" ".join(sub).split()))
             # The book, part or epilogue it is in ("First Epilogue: 1813 - 20" with chapters of its own).
             part = next((j for j in range(i - 1, -1, -1) if kinds[j] == "part"
-                         or (kinds[j] == "epilogue" and j not in real_heads)), None)
+                         or (kinds[j] == "epilogue" and j not in real_heads and j > real_heads[0]
+                             and "epilogue" in text[paras[j].start : paras[j].end].lower())), None)
             if kinds[i] == "chapter" and part is not None:  # "Book One: 1805, Chapter I"
                 title = f"{nice_case(text[paras[part].start:paras[part].end].strip())}, {title}"
             # A part heading right before the next chapter belongs to that chapter, not this one.

@@ -161,7 +161,8 @@ class Summariser:
         if b - a <= SENTENCE_MAX:
             return Sentence(a, b, " ".join(text[a:b].split()))
         cut = max((m.start() for m in re.finditer(r"[;:—]|,\s", text[a : a + SENTENCE_MAX])), default=-1)
-        b = a + cut if cut > SENTENCE_MAX // 3 else a + text.rfind(" ", a, a + SENTENCE_MAX) - a
+        space = text.rfind(" ", a, a + SENTENCE_MAX)
+        b = a + cut if cut > SENTENCE_MAX // 3 else space if space > a else a + SENTENCE_MAX
         return Sentence(a, b, " ".join(text[a:b].split()) + " …")
 
     def scene(self, scene_id: int, limit: int = SCENE_SENTENCES) -> Summary:

@@ -76,10 +76,10 @@ def nice_case(heading: str) -> str:
         return heading
     out = []
     for token in heading.split(" "):
-        if token.rstrip(".:") and _ROMAN.fullmatch(token):  # "XII." (not "DID", "CIVIL")
+        if token.rstrip(".:,;") and _ROMAN.fullmatch(token.rstrip(",;")):  # "XII." (not "DID", "CIVIL")
             out.append(token)
-        elif out and token.lower() in _SMALL_WORDS and not out[-1].endswith((".", ":")):
-            out.append(token.lower())
+        elif out and token.lower() in _SMALL_WORDS and out[-1].isalpha() and not _ROMAN.fullmatch(out[-1]):
+            out.append(token.lower())  # "of the", but "Chapter I The Ball", "Chapter 3 A New Hope"
         else:
-            out.append(token.capitalize())
+            out.append(re.sub(r"[A-Za-z].*", lambda m: m.group().capitalize(), token, count=1))  # "'MR." -> "'Mr."
     return " ".join(out)

@@ -170,6 +170,13 @@ def choose(scene_events: list[list[Event]]) -> list[Event | None]:
 
 def title(event: Event | None, present: list[int], called: dict[int, str], place: str | None,
           words: list[str]) -> str:
+    """The title of one scene, its first letter in capitals ("The stranger kicks at Mrs. Hall")."""
+    made = _title(event, present, called, place, words)
+    return made[:1].upper() + made[1:]
+
+
+def _title(event: Event | None, present: list[int], called: dict[int, str], place: str | None,
+           words: list[str]) -> str:
     """The title of one scene; ``called`` is how the scene itself names each person.
     "Marcel watches Caroline at the bar"; "Klaus and Caroline outside the bar: Klaus hisses";
     "Klaus and Caroline in the studio"; "The station"."""

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import process
 
-from bot.core.language import PLACE_NOUNS
+from bot.core.language import PLACE_NOUNS, SETTING_PREPOSITIONS
 from bot.core.search.lexicon import Lexicon
 from bot.core.search.terms import QUESTION_ONLY, stopwords, term, words
 
@@ -119,6 +119,7 @@ FRAME = frozenset("story book tale end ending ends ended finish begin begins beg
                   "started opens".split())
 ASKED = re.compile(r"\?[\"”’']?\s*(?:(?:\w+\s+)?(?:asked|said|inquired|enquired|cried)\b[^.!?]*[.!?]?)?\s*$")
 _PLACE_AFTER_NAME = {w.lower() for w in PLACE_NOUNS}
+_BEFORE_PLACE = {*SETTING_PREPOSITIONS, "on", "of"}
 FULLNAME = re.compile(r"\b(?:surname|last name|full name|family name|first name|real name)\b", re.IGNORECASE)
 
 
@@ -143,8 +144,8 @@ def understand(lex: Lexicon, question: str) -> Question:
         if base in lex.name_words and base in lex.the_words and i and raw[i - 1] != "the" \
                 and lex.name_words.get(raw[i - 1]) != lex.name_words[base]:
             base = ""  # "Alice's cat" is a cat; "the Cat" is the character
-        if i + 1 < len(raw) and raw[i + 1] in _PLACE_AFTER_NAME:
-            base = ""  # "who came to baker street": a place, not Henry Baker
+        if i + 1 < len(raw) and raw[i + 1] in _PLACE_AFTER_NAME and i and raw[i - 1] in _BEFORE_PLACE:
+            base = ""  # "who came to baker street": a place, not Henry Baker ("did wickham court lydia" is him)
         if base in lex.name_words:
             characters.append(lex.name_words[base])
             fixed.append(base)

@@ -121,8 +121,7 @@ def amount_first(sr, q: Question, order: np.ndarray) -> np.ndarray:
         # Not a sum from another story of the collection; but a window that names no one may
         # tell of them before the story names them ("The man who was engaged in being hanged
         # was apparently about thirty-five years of age": Farquhar, named a chapter later).
-        passages = sr.ix.passages
-        nobody = np.array([not passages[p].characters for p in sr.unit_passage[head].tolist()], dtype=bool)
+        nobody = np.array([not sr.passage_chars[p] for p in sr.unit_passage[head].tolist()], dtype=bool)
         holds &= _in_their_chapters(sr, q, head) | nobody
     if holds.all() or not holds.any() or holds[0]:
         return order
