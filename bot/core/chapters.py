@@ -6,13 +6,13 @@ import re
 from typing import Sequence
 
 from bot.core.segment import Chapter
+from bot.core.text import ROMAN
 
 _UNITS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
           "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]
 _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
              "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "last": -1}
-_ROMAN = re.compile(r"^(?=[ivxlcdm]+$)m{0,4}(cm|cd|d?c{0,3})(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$")
 # Words that name a part of a book (its books, parts, volumes) or a chapter.
 PART_WORDS = ("book", "part", "volume", "vol", "epilogue")
 CHAPTER_WORDS = ("chapter", "chap", "ch", "section")
@@ -40,7 +40,7 @@ def number(word: str) -> int | None:
         tens, _, unit = w.partition("-")
         if tens in _TENS and unit in _UNITS[1:10]:
             return _TENS[tens] + _UNITS.index(unit)
-    if w and _ROMAN.match(w):
+    if ROMAN.fullmatch(w):
         total, prev = 0, 0
         for ch in reversed(w):
             v = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}[ch]

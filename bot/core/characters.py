@@ -230,15 +230,17 @@ def detect(text: str, start: int, end: int, setting: StorySetting | None = None
     # unless someone goes by that given name alone or another of the family is named in full
     # ("Miss Lydia Bennet": Lydia is a person of her own, and "Miss Bennet" is Jane).
     family = Counter(words[-1] for form in people if len(words := _split_title(form.split())[1]) >= 2)
-    titled_once = {form: words for form, f in forms.items() if form not in people
-                   and (words := _split_title(form.split())[1]) and len(words) == 2 and form.split()[0] != words[0]
-                   and _titled(_split_title(form.split())[0], words[1]) in people and words[0] not in people
-                   and not family[words[1]]  # "Miss Catherine Bennet" with Jane and Elizabeth Bennet: not "Miss Bennet"
-                   and not any(w in NOT_NAMES for w in words) and form.lower() not in ignore}
-    _load_name_genders({_plain(words[0]) for words in titled_once.values()})
-    for form, words in titled_once.items():
-        given = _name_gender(words[0])  # "Mrs. Robert Martin" is his wife, not Mrs. Martin his mother
-        if given is not None and TITLES.get(_split_title(form.split())[0]) in (None, given):
+    titled_once: dict[str, tuple[str, str]] = {}  # "Miss Violet Hunter": ("Miss", "Violet")
+    for form in forms:
+        title, words = _split_title(form.split())
+        if (title and len(words) == 2 and form not in people and _titled(title, words[1]) in people
+                and words[0] not in people and not family[words[1]]  # "Miss Catherine Bennet" beside Jane Bennet
+                and not any(w in NOT_NAMES for w in words) and form.lower() not in ignore):
+            titled_once[form] = title, words[0]
+    _load_name_genders({_plain(given) for _, given in titled_once.values()})
+    for form, (title, given) in titled_once.items():
+        sex = _name_gender(given)  # "Mrs. Robert Martin" is his wife, not Mrs. Martin his mother
+        if sex is not None and TITLES.get(title) in (None, sex):
             people[form] = forms[form]
     # "On seeing Natásha Pierre grew animated": two people side by side, not one name. Two given
     # names (no surname: "Nicholas Rostóv" stays), each far more often alone than together, are

@@ -182,8 +182,8 @@ _VOLUME_END = re.compile(r"(?:END OF (?:THE )?(?:VOL|VOLUME|BOOK|PART|\w+ VOLUME
 def _before_volume_matter(text: str, paras: list[Paragraph], kinds: list[str | None], first: int, end: int) -> int:
     """Where a chapter ends when a volume's title page follows it ("END OF VOL. I.",
     "[Illustration: ...]", "PRIDE AND PREJUDICE:", "A Novel.", "VOL. II.", "London: Printed
-    for ..."): short lines in capitals, brackets or front matter, cut only when a heading is
-    among them."""
+    for ..."): short lines in capitals, brackets or front matter, cut only when a volume's
+    heading or end ("VOL. II.", "END OF VOL. I.") is among them."""
     def matter(j: int) -> bool:
         para = text[paras[j].start : paras[j].end].strip()
         words = para.split()

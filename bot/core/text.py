@@ -64,7 +64,8 @@ def words(text: str) -> list[str]:
     return WORD.findall(text)
 
 
-_ROMAN = re.compile(r"M{0,4}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})[.:]?")
+# A roman numeral, any case ("XII", "xiv"; not "DID", "CIVIL").
+ROMAN = re.compile(r"(?=[MDCLXVI])M{0,4}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})", re.IGNORECASE)
 _SMALL_WORDS = {"a", "an", "and", "as", "at", "but", "by", "for", "from", "in", "into", "nor", "of", "on", "or",
                 "the", "to", "with"}
 
@@ -76,9 +77,9 @@ def nice_case(heading: str) -> str:
         return heading
     out = []
     for token in heading.split(" "):
-        if token.rstrip(".:,;") and _ROMAN.fullmatch(token.rstrip(",;")):  # "XII." (not "DID", "CIVIL")
+        if ROMAN.fullmatch(token.rstrip(".:,;")):  # "XII."
             out.append(token)
-        elif out and token.lower() in _SMALL_WORDS and out[-1].isalpha() and not _ROMAN.fullmatch(out[-1]):
+        elif out and token.lower() in _SMALL_WORDS and out[-1].isalpha() and not ROMAN.fullmatch(out[-1]):
             out.append(token.lower())  # "of the", but "Chapter I The Ball", "Chapter 3 A New Hope"
         else:
             out.append(re.sub(r"[A-Za-z].*", lambda m: m.group().capitalize(), token, count=1))  # "'MR." -> "'Mr."

@@ -116,8 +116,8 @@ def events(text: str, mentions: list[tuple[int, int, int]], genders: list[str | 
                 obj = mentions[k][2]  # "threw Marcel", "smiled at Caroline", not "sold Rostóv's horse"
             elif genders is not None and (link := _OBJECT_PRONOUN.match(text, after)) is not None:
                 obj = last("male" if link.group("who") == "him" else "female", e)  # "kissed him"
-            word = (link.group("link") or "") if link is not None and obj is not None and obj != who else ""
-            out.append(Event(lemma, who, obj if obj != who else None, word))
+            obj = obj if obj != who else None
+            out.append(Event(lemma, who, obj, (link.group("link") or "") if obj is not None else ""))
     return out
 
 
