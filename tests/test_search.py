@@ -607,3 +607,17 @@ def test_a_name_before_street_or_farm_is_a_place_not_the_person() -> None:
     assert s.understand("why did baker court the lady").characters == ["Henry Baker"]
 
 
+
+
+def test_a_word_two_people_share_names_the_one_whose_own_name_it_is_and_a_title_names_no_one() -> None:
+    from bot.core.characters import Character
+    from bot.core.search.lexicon import Lexicon
+    from bot.core.search.question import understand
+
+    people = [Character("Vaska Denisov", ["Vaska Denisov", "Vasili Dmitrich", "Miss Denisov"], mentions=400),
+              Character("Prince Vasili", ["Prince Vasili"], mentions=200),
+              Character("the Queen", ["the Queen"], mentions=50)]
+    lex = Lexicon(["Prince Vasili came in. Vasili Dmitrich bowed to the Queen."], set(), people)
+    assert understand(lex, "who did vasili talk to").characters == ["Prince Vasili"]
+    assert understand(lex, "what did miss say to the prince").characters == []
+    assert understand(lex, "what did the queen say").characters == ["the Queen"]

@@ -170,9 +170,10 @@ _PLACE_WORDS_OK = {"New", "Old", "Great", "Little", "North", "South", "East", "W
 def _places(text: str, name_words: set[str]) -> list[str]:
     """The places a stretch of text names: common ones ("the bar") first, then named ones
     ("New Orleans", not a person's name nor a word that starts sentences)."""
+    named = (m.group(1).split() for m in _PROPER_PLACE.finditer(text))  # "Stoke\nMoran" is "Stoke Moran"
     return segment.places(text) + [
-        m.group(1) for m in _PROPER_PLACE.finditer(text)
-        if not (set(m.group(1).lower().split()) & name_words) and m.group(1).split()[0] not in chars.NOT_NAMES - _PLACE_WORDS_OK
+        " ".join(ws) for ws in named
+        if not ({w.lower() for w in ws} & name_words) and ws[0] not in chars.NOT_NAMES - _PLACE_WORDS_OK
     ]
 
 

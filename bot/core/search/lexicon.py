@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from bot.core.characters import TITLES
 from bot.core.search.terms import stopwords, term, words
 
 
@@ -40,8 +41,15 @@ class Lexicon:
         for c in characters:
             for alias in {c.name, *c.aliases}:
                 self.aliases[" ".join(words(alias))] = c.name
-                for w in words(alias):
-                    if w not in stopwords() and len(w) > 2:
+        # A word of two people's names is first the one whose own name has it: "vasili" is
+        # Prince Vasíli, though Denísov, named more, is called "Vasíli Dmítrich" at home. A
+        # title before a name ("miss", "prince") names no one by itself; "the Queen" does.
+        for forms in ((c.name,) for c in characters), (c.aliases for c in characters):
+            for c, names in zip(characters, forms):
+                for alias in names:
+                    said = [w for w in words(alias) if w not in stopwords() and len(w) > 2]
+                    named = [w for w in said if w.capitalize() not in TITLES] or said
+                    for w in named:
                         self.name_words.setdefault(w, c.name)
         self.name_terms = {term(w) for w in self.name_words}
         self.speakers = {c.name for c in characters}  # who may be named as a speaker
