@@ -380,3 +380,16 @@ def test_a_way_out_told_over_a_line_break_opens_a_scene_and_a_room_left_and_come
         f"{PARA} A moment later we were\nout on the dark road, a chill wind blowing in our faces.",
         f"There was little trouble in finding the gap in the old wall by the lane. {PARA}")
     assert starts == [PARA[:10], "There was "], starts
+
+
+def test_a_morning_in_the_first_clause_a_way_to_somewhere_or_someone_coming_in_on_a_setting_opens_a_scene() -> None:
+    starts = scene_starts("\n\n".join([
+        f"{PARA}{PARA}", TALK,
+        f"It chanced one morning, while the boy was at his lessons, that the master came to the school. {PARA}", TALK,
+        f"On their way to the magistrate, the beadle told the boy to look very happy. {PARA}", TALK,
+        f"The board were sitting in solemn conclave, when the beadle rushed into the room in great excitement. {PARA}",
+        TALK,
+        "The boy looked at the master and thought of one morning long ago, and he went on with his lesson. " * 3,
+    ]) + "\n", 10)
+    # A morning said later in the sentence is no new scene.
+    assert starts == [PARA[:10], "It chanced", "On their w", "The board "], starts

@@ -217,6 +217,11 @@ _TIME_JUMP = re.compile(
     r"|meanwhile|in the meantime|at (?:dawn|daybreak|dusk|midnight|noon)"
     # "One night—it was in June—there came a ring", "Late one evening the Rostóvs' sleighs drove in"
     r"|(?:early |late )?one (?:day|night|morning|evening|afternoon)"
+    # "When little Oliver was taken before the gentlemen that evening": the clause names the time
+    r"|(?:when|as|after) (?:[\w’'“”\"]+ ){1,8}?(?:that|the next|the following) (?:evening|night|morning|afternoon)\b"
+    # "It chanced one morning, while...", "As she sat one morning, looking forward to...": a few
+    # words of the first clause before it
+    r"|(?:(?!(?:had|has|have|not|never|than|like|of|for)\b)[\w’']+ ){1,3}one (?:day|night|morning|evening|afternoon)\b(?! (?:before|ago|earlier)\b)"
     # "It was early in April in the year '83 that I woke"; not "It was in July, 1805, and the
     # speaker was" (the time of the scene already begun, not a jump to another)
     r"|it was (?:early |late )?in (?:the )?(?:spring|summer|autumn|fall|winter|january|february|march|april|may|"
@@ -247,8 +252,14 @@ _ARRIVAL = re.compile(
     # "We had pulled up in front of a large villa", "They arrived at the inn"
     r"|(?:we|they|i|he|she)\s+(?:had\s+)?(?:at (?:last|length)\s+)?(?:(?:pulled|drew) up(?= (?:in front of|at|before|outside|beside)\b)|arrived at|arrived in)"
     # "Pierre reaching the house first went into", "Having left Lestrade at his rooms, we drove"
+    r"|on (?:his|her|their|our|my) way (?:to|from|home|back)\b"  # "On their way to the magistrate, Mr. Bumble"
     r"|(?:on |upon |having |after )?(?:[\w’'.]+\s+){0,2}?(?:reaching(?! (?:out|for|over|up|down|across)\b)|arriving at|arriving in|returning to|having reached|"
     r"having arrived|having left|having parted from|on leaving))\b", re.IGNORECASE)
+# Someone found at something when another comes in, the way a scene is set: "The board were
+# sitting in solemn conclave, when Mr. Bumble rushed into the room"; "The undertaker ... was making
+# some entries in his day-book ..., when Mr. Bumble entered."
+_CAME_IN_ON = re.compile(r"^(?:[\w’'.,-]+ ){1,12}?(?:was|were) (?:\w+ )?[a-z]+ing\b[^.;!?“”\"]{0,200}?,? when (?:[\w’'.]+ ){1,3}?"
+                         r"(?:entered|(?:came|walked|rushed|burst|ran) in(?:to)?|arrived|appeared)\b", re.IGNORECASE)
 # A named place first, then who is there: "At Waterloo we were fortunate in catching a train".
 _AT_PLACE = re.compile(r"(?:At|In) [A-Z][\w’'-]+,? (?:we|they|I|he|she)\b")
 # A flashback opens in the past perfect with a time anchor ("Caroline had asked one day").
@@ -527,7 +538,7 @@ def _scene_spans(text: str, paras: list[Paragraph], kinds: list[str | None], idx
             if _TIME_JUMP.match(opening) or _NEW_DAY.search(narration_first.lower()):
                 close("time")
                 in_flashback = False
-            elif _ARRIVAL.match(opening) or _AT_PLACE.match(opening) or _SET_OFF.match(opening):
+            elif _ARRIVAL.match(opening) or _AT_PLACE.match(opening) or _SET_OFF.match(opening) or _CAME_IN_ON.match(opening):
                 close("place")
                 in_flashback = False
             elif not in_flashback and _PAST_PERFECT.search(told(j)[0][:240].lower()) and _ANCHOR.search(para[:400].lower()):
