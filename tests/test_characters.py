@@ -387,3 +387,12 @@ def test_a_feast_day_is_no_one() -> None:
     found = names(text)
     assert not any(w in " ".join([n, *a]) for n, a in found.items() for w in ("Whit", "Michaelmas", "Midsummer")), found
     assert person_of(found, "Tom Hale")
+
+
+def test_an_old_exclamation_is_no_one() -> None:
+    text = ('"Lor bless her dear heart, no!" interposed the nurse, and Mrs. Thingummy shook her head. '
+            '"Lor bless her dear heart, when she has lived as long as I have," said Mrs. Thingummy. '
+            '"Lor, only think," said the nurse to Mrs. Thingummy. "Oh, Lor!" cried the girl. '
+            '"Lor!" said the boy, reflectively. "Lor, how nice it is," said Mrs. Thingummy.\n')
+    found = names(text * 2)
+    assert "Mrs. Thingummy" in found and "Lor" not in found, found
