@@ -393,3 +393,16 @@ def test_a_morning_in_the_first_clause_a_way_to_somewhere_or_someone_coming_in_o
     ]) + "\n", 10)
     # A morning said later in the sentence is no new scene.
     assert starts == [PARA[:10], "It chanced", "On their w", "The board "], starts
+
+
+def test_one_leaving_while_the_others_talk_on_is_the_same_scene_but_all_leaving_is_not() -> None:
+    starts = scene_starts("\n\n".join([
+        f"{PARA}{PARA}",
+        "Thus saying, the beadle put on his cocked hat and flounced out of the shop.",
+        "“Why, he was so angry, Oliver, that he forgot even to ask after you!” said the undertaker, looking at the boy.",
+        f"{PARA}{PARA}",
+        "At last we put on our coats and walked out of the shop, and the door swung shut.",
+        "“A cold night,” said Holmes, as the wind caught us on the corner. “Come, Watson.”",
+        f"{PARA}",
+    ]) + "\n", 10)
+    assert starts == [PARA[:10], "“A cold ni"], starts

@@ -558,8 +558,12 @@ def _scene_spans(text: str, paras: list[Paragraph], kinds: list[str | None], idx
                 close("place")  # the talk is over and the narration takes them elsewhere (not in a chapter's last lines)
             elif _turns_to_present(para, told(j)[1], told(current[-1])[1]):
                 close("tense")  # the telling turns to the present: a vision, a dream, the narrator's now
-            elif _EXIT.search((ending := " ".join(told(current[-1])[1][-200:].lower().split()))[-160:]) or _moved(ending):
-                close("place")  # someone left at the end of the last paragraph: this one is elsewhere
+            elif (_EXIT.search((ending := " ".join(told(current[-1])[1][-200:].lower().split()))[-160:]) or _moved(ending)) \
+                    and not (para.lstrip()[:1] in _OPENS_TALK and not _WE_LEFT.search(ending[-160:])):
+                # Someone left at the end of the last paragraph: this one is elsewhere; but where
+                # one of them left ("Mr. Bumble ... flounced out of the shop") and talk follows,
+                # those who stayed are talking.
+                close("place")
         current.append(j)
     close("end")
     return spans
@@ -622,6 +626,9 @@ _LEAVING = re.compile(rf"\b(?:out (?:of )?the door|down the stairs|out into|into
                       r"(?:followed|took) the (?:[a-z]+ ){0,2}(?:track|path|road|lane|footpath) (?:which|that) led|"
                       r"(?:speeding|driving|drove|rattling|rattled|galloping|galloped|off|away)\b[^.]{0,20}\b(?:in|into) "
                       rf"(?:a|the|his|her|our|their) (?:{_VEHICLES}))\b")
+
+
+_WE_LEFT = re.compile(r"\b(?:we|i|they|us|them)\b")  # the people of the scene, not one of them
 
 
 def _moved(ending: str) -> bool:
