@@ -616,8 +616,28 @@ def test_a_word_two_people_share_names_the_one_whose_own_name_it_is_and_a_title_
 
     people = [Character("Vaska Denisov", ["Vaska Denisov", "Vasili Dmitrich", "Miss Denisov"], mentions=400),
               Character("Prince Vasili", ["Prince Vasili"], mentions=200),
-              Character("the Queen", ["the Queen"], mentions=50)]
+              Character("the Queen", ["the Queen"], mentions=50),
+              Character("Ilya Rostov", ["Ilya Rostov", "Count Rostov"], mentions=40),
+              Character("Miss Taylor", ["Miss Taylor"], mentions=30)]
     lex = Lexicon(["Prince Vasili came in. Vasili Dmitrich bowed to the Queen."], set(), people)
     assert understand(lex, "who did vasili talk to").characters == ["Prince Vasili"]
-    assert understand(lex, "what did miss say to the prince").characters == []
+    # Two have "miss"; one "prince", one "count": those name their one bearer.
+    assert understand(lex, "what did miss say to the queen").characters == ["the Queen"]
+    assert understand(lex, "what did the count say").characters == ["Ilya Rostov"]
     assert understand(lex, "what did the queen say").characters == ["the Queen"]
+
+
+def test_a_title_and_surname_typed_ask_about_that_one_of_the_family() -> None:
+    from bot.core.characters import Character
+    from bot.core.search.lexicon import Lexicon
+    from bot.core.search.question import understand
+
+    people = [Character("Elizabeth Bennet", ["Elizabeth Bennet", "Elizabeth", "Miss Bennet"], mentions=600),
+              Character("Mr. Bingley", ["Mr. Bingley", "Bingley"], mentions=300),
+              Character("Mrs. Bennet", ["Mrs. Bennet"], mentions=150),
+              Character("Miss Bingley", ["Miss Bingley"], mentions=100)]
+    lex = Lexicon(["Mrs. Bennet and Elizabeth Bennet met Mr. Bingley and Miss Bingley."], set(), people)
+    q = understand(lex, "what did mrs bennet say about the ball")
+    assert q.characters == ["Mrs. Bennet"] and q.speaker == "Mrs. Bennet"
+    assert understand(lex, "is miss bingley jealous of elizabeth").characters == ["Miss Bingley", "Elizabeth Bennet"]
+    assert understand(lex, "did bingley dance").characters == ["Mr. Bingley"]

@@ -383,16 +383,20 @@ def test_a_way_out_told_over_a_line_break_opens_a_scene_and_a_room_left_and_come
 
 
 def test_a_morning_in_the_first_clause_a_way_to_somewhere_or_someone_coming_in_on_a_setting_opens_a_scene() -> None:
+    para = "Anna walked along the river and thought about the letter she sent to her aunt. " * 3  # no "had"
     starts = scene_starts("\n\n".join([
-        f"{PARA}{PARA}", TALK,
-        f"It chanced one morning, while the boy was at his lessons, that the master came to the school. {PARA}", TALK,
-        f"On their way to the magistrate, the beadle told the boy to look very happy. {PARA}", TALK,
-        f"The board were sitting in solemn conclave, when the beadle rushed into the room in great excitement. {PARA}",
+        f"{para}{para}", TALK,
+        f"It chanced one morning, while the boy was at his lessons, that the master came to the school. {para}", TALK,
+        f"When little Tom was taken before the gentlemen that evening, he cried. {para}", TALK,
+        f"On their way to the magistrate, the beadle told the boy to look very happy. {para}", TALK,
+        f"The board were sitting in solemn conclave, when the beadle rushed into the room in great excitement. {para}",
         TALK,
-        "The boy looked at the master and thought of one morning long ago, and he went on with his lesson. " * 3,
+        f"She hoped one day to be mistress of the house, and said so. {para}", TALK,
+        f"Anna was still laughing at the joke, when the prince entered. {para}", TALK,
+        f"When she thought of that morning's quarrel, she blushed. {para}",
     ]) + "\n", 10)
-    # A morning said later in the sentence is no new scene.
-    assert starts == [PARA[:10], "It chanced", "On their w", "The board "], starts
+    # A day hoped for, someone coming in on a scene going on, a morning looked back on: no new scene.
+    assert starts == [para[:10], "It chanced", "When littl", "On their w", "The board "], starts
 
 
 def test_one_leaving_while_the_others_talk_on_is_the_same_scene_but_all_leaving_is_not() -> None:
@@ -406,3 +410,9 @@ def test_one_leaving_while_the_others_talk_on_is_the_same_scene_but_all_leaving_
         f"{PARA}",
     ]) + "\n", 10)
     assert starts == [PARA[:10], "“A cold ni"], starts
+
+
+def test_a_place_named_over_a_line_break_is_one_place() -> None:
+    ix = build_text(f"Helen Stoner drove back to Stoke\nMoran that night, and at Stoke Moran she waited. {PARA}\n\n{PARA}\n")
+    places = [p for s in ix.scenes for p in s.places]
+    assert "Stoke Moran" in places and not any("\n" in p for p in places), places

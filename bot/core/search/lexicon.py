@@ -35,7 +35,7 @@ class Lexicon:
         return out
 
     def learn_names(self, characters) -> None:
-        """Names: every alias, and every word of one, lower-cased -> canonical name."""
+        """Names: every alias, and the words of one, lower-cased -> canonical name."""
         self.name_words: dict[str, str] = {}
         self.aliases: dict[str, str] = {}
         for c in characters:
@@ -43,7 +43,9 @@ class Lexicon:
                 self.aliases[" ".join(words(alias))] = c.name
         # A word of two people's names is first the one whose own name has it: "vasili" is
         # Prince Vasíli, though Denísov, named more, is called "Vasíli Dmítrich" at home. A
-        # title before a name ("miss", "prince") names no one by itself; "the Queen" does.
+        # title in a name ("miss", "prince") names someone by itself only where one person has
+        # it ("the count" is the one count); "the Queen", all title, is hers.
+        titled: dict[str, set[str]] = {}
         for forms in ((c.name,) for c in characters), (c.aliases for c in characters):
             for c, names in zip(characters, forms):
                 for alias in names:
@@ -51,6 +53,11 @@ class Lexicon:
                     named = [w for w in said if w.capitalize() not in TITLES] or said
                     for w in named:
                         self.name_words.setdefault(w, c.name)
+                    for w in set(said) - set(named):
+                        titled.setdefault(w, set()).add(c.name)
+        for w, bearers in titled.items():
+            if len(bearers) == 1:
+                self.name_words.setdefault(w, *bearers)
         self.name_terms = {term(w) for w in self.name_words}
         self.speakers = {c.name for c in characters}  # who may be named as a speaker
         self.mentions = {c.name: c.mentions for c in characters}

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import process
 
+from bot.core.characters import TITLES
 from bot.core.language import PLACE_NOUNS, SETTING_PREPOSITIONS
 from bot.core.search.lexicon import Lexicon
 from bot.core.search.terms import QUESTION_ONLY, stopwords, term, words
@@ -136,7 +137,16 @@ def understand(lex: Lexicon, question: str) -> Question:
     characters: list[str] = []
     fixed: list[str] = []
     names = list(lex.name_words)
+    titled = {}  # "mrs bennet" is Mrs. Bennet, not the Bennet named most ("miss bingley" neither Mr. Bingley)
+    for i in range(len(raw) - 1):
+        if raw[i].capitalize() in TITLES and (who := lex.aliases.get(f"{raw[i]} {raw[i + 1]}")) is not None:
+            titled[i] = titled[i + 1] = who
     for i, w in enumerate(raw):
+        if i in titled:
+            if titled[i] not in characters[-1:] or i - 1 not in titled:
+                characters.append(titled[i])
+            fixed.append(w)
+            continue
         # A real English word ("feel", "treat") is not a typo of a story word ("feeble",
         # "great"); only a near-identical spelling ("neighbors" -> "neighbours") is fixed.
         english = simplemma.is_known(w, lang="en")
@@ -205,9 +215,10 @@ def understand(lex: Lexicon, question: str) -> Question:
         verbs = "|".join(SPEECH_VERBS + ["words"])
         # Only in the main clause: "did Klaus smile when Caroline said..." wants no one's words.
         main = WHEN.split(text, maxsplit=1)[0] if not WHEN.match(text) else text
-        for m in re.finditer(rf"\b(\w+)\s+(?:(?:\w+ly|first|then|just|really)\s+)?(?:{verbs})\b", main):
-            if m.group(1) in lex.name_words:
-                speaker = lex.name_words[m.group(1)]
+        for m in re.finditer(rf"\b(?:(\w+)\s+)?(\w+)\s+(?:(?:\w+ly|first|then|just|really)\s+)?(?:{verbs})\b", main):
+            speaker = lex.aliases.get(f"{m.group(1)} {m.group(2)}") if m.group(1) else None
+            speaker = speaker or lex.name_words.get(m.group(2))
+            if speaker is not None:
                 break
     if speaker is None and characters and CATEGORIES["address"][0].search(text):
         speaker = characters[0]  # "what pet name does Klaus use for her": Klaus's words
