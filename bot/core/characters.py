@@ -42,7 +42,8 @@ Aunt Brother Sister Master Mistress Majesty Highness Excellency Honour Honor Str
 Square House Park Court Place Avenue Hotel College Bridge River Lake Mount
 Station North South East West Northern Southern Eastern Western New Old Great Little Saint
 Project Gutenberg Ebook EBook Internet Archive TV Mrs. Dear Good Poor Please Thank Thanks Sorry
-Hello Goodbye Good-bye Alas Hush Hurrah Bravo Hullo Hallo Lor Lawk Lawks Lud Egad Zounds Indeed Perhaps Maybe Of In On At To From By With
+Hello Goodbye Good-bye Alas Hush Hurrah Bravo Hullo Hallo Lor Lawk Lawks Lud Egad Zounds
+Indeed Perhaps Maybe Of In On At To From By With
 Without After Before Again Once Twice Never Ever Always Don't Didn't Can't Won't Isn't Wasn't
 Let Come Go Look See Tell Say Take Give Get Make Do Does Did Is Are Was Were Be Been Being Has
 Have Had Will Would Shall Should Can Could May Might Must Ought Quite Rather Sure Certainly
