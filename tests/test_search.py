@@ -609,7 +609,7 @@ def test_a_name_before_street_or_farm_is_a_place_not_the_person() -> None:
 
 
 
-def test_a_word_two_people_share_names_the_one_whose_own_name_it_is_and_a_title_names_no_one() -> None:
+def test_a_word_two_people_share_names_the_one_whose_own_name_it_is_and_a_shared_title_names_no_one() -> None:
     from bot.core.characters import Character
     from bot.core.search.lexicon import Lexicon
     from bot.core.search.question import understand
