@@ -142,9 +142,8 @@ def understand(lex: Lexicon, question: str) -> Question:
         if raw[i].capitalize() in TITLES and (who := lex.aliases.get(f"{raw[i]} {raw[i + 1]}")) is not None:
             titled[i] = titled[i + 1] = who
     for i, w in enumerate(raw):
-        if i in titled:
-            if titled[i] not in characters[-1:] or i - 1 not in titled:
-                characters.append(titled[i])
+        if i in titled:  # (each person once: the list is deduplicated below)
+            characters.append(titled[i])
             fixed.append(w)
             continue
         # A real English word ("feel", "treat") is not a typo of a story word ("feeble",
