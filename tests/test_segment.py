@@ -416,3 +416,25 @@ def test_a_place_named_over_a_line_break_is_one_place() -> None:
     ix = build_text(f"Helen Stoner drove back to Stoke\nMoran that night, and at Stoke Moran she waited. {PARA}\n\n{PARA}\n")
     places = [p for s in ix.scenes for p in s.places]
     assert "Stoke Moran" in places and not any("\n" in p for p in places), places
+
+
+def test_days_afterward_a_week_later_in_the_second_sentence_a_room_entered_or_a_hurry_after_talk_opens_a_scene() -> None:
+    para = "Anna walked along the river and thought about the letter she sent to her aunt. " * 3  # no "had"
+    starts = scene_starts("\n\n".join([
+        f"{para}{para}", TALK,
+        f"Two days afterward he went off with her to the old castle on the lake. {para}", TALK,
+        f"He flattered himself on the following day that nobody smiled at him. {para}", TALK,
+        f"The girl and her friend were on their way to the gate. A week afterward he went to dine at a villa. {para}",
+        TALK,
+        f"In the castle, after they had landed, she tripped about the vaulted chambers. {para}", TALK,
+        f"The keeper laughed heartily. “No, sir, the doctor is an Englishman, as you will see yourself.” {para}",
+        f"The farmer had not finished his speech before we were all hastening in the direction of the fire. {para}",
+        TALK,
+        f"He said that she would come back on the following day, and smiled. {para}", TALK,
+        f"Some three hours or so afterwards we were all in the train together. {para}", TALK,
+        f"{para} In five minutes I was inside a hansom, driving with my new friend to the city.",
+        f"Holmes was lounging about his sitting-room in his dressing-gown, smoking. {para}",
+    ]) + "\n", 10)
+    # A day to come, said in passing, is no new scene.
+    assert starts == [para[:10], "Two days a", "He flatter", "The girl a", "In the cas", "The farmer",
+                      "Some three", "Holmes was"], starts

@@ -211,8 +211,8 @@ _TIME_JUMP = re.compile(
     r"|it was an? (?:\w+[ ,]+){1,2}?(?:night|morning|evening|afternoon|day)\b"  # "It was a bitter night, so we"
     r"|(?:that|this) (?:night|evening|morning|afternoon)\b"
     r"|later(?: that| in the| on|,)"
-    r"|(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|several|a few|many|some) "
-    r"(?:hours?|days?|weeks?|months?|years?|minutes?) (?:later|after|passed|went by)"
+    r"|(?:(?:some|about|nearly|almost|only) )?(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|several|a few|"
+    r"a couple of|many|some) (?:hours?|days?|weeks?|months?|years?|minutes?) (?:or so )?(?:later|after(?:wards?)?|passed|went by)"
     r"|(?:hours|days|weeks|months|years) (?:later|passed|went by)"
     r"|meanwhile|in the meantime|at (?:dawn|daybreak|dusk|midnight|noon)"
     # "One night—it was in June—there came a ring", "Late one evening the Rostóvs' sleighs drove in"
@@ -242,6 +242,7 @@ _TIME_JUMP = re.compile(
 # (half the time of re.IGNORECASE, on every paragraph of a novel).
 # "The morning broke bright and cloudless": a new day anywhere in a paragraph's first sentence.
 _NEW_DAY = re.compile(r"\b(?:the )?(?:morning|day|dawn) (?:broke|dawned|came)\b|\bnext (?:morning|day)\b"
+                      r"|^(?:\S+ ){0,4}?on the following (?:morning|day)\b"  # "He flattered himself on the following day that"
                       r"|^(?:\S+ ){0,5}?(?:early |late )?in the (?:morning|evening|afternoon)\b"  # "It had cleared in the morning"
                       # "I had been delayed at a case, and it was a little after half-past six when I found myself"
                       r"|\bit was (?:(?:a little|just|nearly|almost|about|already) )?(?:(?:after|past|before) )?"
@@ -263,8 +264,6 @@ _CAME_IN_ON = re.compile(r"^(?:[\w’'.,-]+ ){1,12}?(?:was|were) (?!still\b)(?:\
                          r"everything|evening|morning|thing|ring|wedding|building|pudding|ceiling|stocking|lodging|"
                          r"shilling|farthing|sibling)\b)[a-z]+ing\b[^.;!?“”\"]{0,200}?,? when (?:[\w’'.]+ ){1,3}?"
                          r"(?:entered|(?:came|walked|rushed|burst|ran) in(?:to)?|arrived|appeared)\b", re.IGNORECASE)
-# A named place first, then who is there: "At Waterloo we were fortunate in catching a train".
-_AT_PLACE = re.compile(r"(?:At|In) [A-Z][\w’'-]+,? (?:we|they|I|he|she)\b")
 # A flashback opens in the past perfect with a time anchor ("Caroline had asked one day").
 _PAST_PERFECT = re.compile(
     r"\bhad\s+(?:\w+ly\s+)?(?!(?:a|an|the|to|no|not|nothing|his|her|their|its|my|your|our|some|any|"
@@ -288,6 +287,10 @@ _PLACES = (
     "car|train|ship|boat|deck|cabin|tent|cave|hill|mountain|village|town|city|cemetery|graveyard|"
     "alley|lobby|hotel|motel|room|ward|chamber|terrace|lawn|orchard|lane|avenue|quarter|compound"
 )
+# A named place first, then who is there: "At Waterloo we were fortunate in catching a train".
+_AT_PLACE = re.compile(r"(?:At|In) [A-Z][\w’'-]+,? (?:we|they|I|he|she)\b"
+                       # "In the castle, after they had landed, the subjective element prevailed"
+                       rf"|(?:At|In|Inside|Outside) the (?:[\w-]+ )?(?:{_PLACES}),")
 _PLACE = re.compile(
     rf"\b(?:at|in|into|inside|outside|to|toward|towards|across|entered|reached|out of|from)\s+"
     rf"(?:the|a|his|her|their|my|our)\s+((?:[a-z]+\s)?(?:{_PLACES}))\b",
@@ -312,7 +315,10 @@ _MOVES_ON = re.compile(
     r"(?:(?:(?:drove|walked|rode|went|hurried|ran|found (?:ourselves|myself|themselves))\s+(?:back\s+|up\s+|down\s+)?"
     r"(?:to|into|through|in|at|toward|towards|along)|(?:were|was) back (?:in|at)|reached|entered)\s+"
     rf"(?:the|a|an|our|my|his|her|their)\s+(?:[\w-]+\s+){{0,2}}?(?:[a-z]+-)?(?:{_PLACES})s?(?![-\s]+(?:door|window|gate)\b)"
-    rf"|(?:were|was) (?:in|into) (?:a|the|our|my|his|her|their) (?:{_VEHICLES}))\b")
+    rf"|(?:were|was) (?:in|into) (?:a|the|our|my|his|her|their) (?:{_VEHICLES})"
+    # "The station-master had not finished his speech before we were all hastening in the direction of the fire"
+    r"|(?:were|was) (?:all )?(?:hastening|hurrying|running|making our way|making their way) (?:in the direction of|towards?)"
+    r")\b")
 _OPENS_TALK = "\"“‘"  # a paragraph of talk opens on one of these
 _NOT_BACK = r"(?!,? (?:but|and) (?:\w+ )?(?:returned|came back))"  # "left the room, but returned at once"
 _EXIT = re.compile(
@@ -359,6 +365,20 @@ def _first_sentence(text: str) -> str:
     for s, e in sentences(text):
         return text[s:e]
     return text
+
+
+def _second_sentence(text: str) -> str:
+    for n, (s, e) in enumerate(sentences(text[:1500])):
+        if n == 1:
+            return text[s:e]
+    return ""
+
+
+# Time gone by, opening a paragraph's second sentence: "The young girl and her cicerone were on
+# their way to the gate... A week afterward he went to dine at a beautiful villa".
+_ELAPSED = re.compile(rf"^(?:(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|a couple of|a few|several|some) "
+                      r"(?:days?|weeks?|months?|years?) (?:later|after(?:wards?)?|after (?:this|that))"
+                      r"|(?:the )?next (?:morning|day)|(?:the|on the) following (?:morning|day))\b", re.IGNORECASE)
 
 
 def _narration(text: str) -> str:
@@ -538,7 +558,8 @@ def _scene_spans(text: str, paras: list[Paragraph], kinds: list[str | None], idx
             first = _first_sentence(para)
             narration_first = " ".join(_narration(first).split())  # a line break is a space: texts come hard-wrapped
             opening = narration_first.strip(" \"“,")
-            if _TIME_JUMP.match(opening) or _NEW_DAY.search(narration_first.lower()):
+            if _TIME_JUMP.match(opening) or _NEW_DAY.search(narration_first.lower()) \
+                    or _ELAPSED.match(" ".join(_narration(_second_sentence(para)).split()).strip(" \"“,")):
                 close("time")
                 in_flashback = False
             elif _ARRIVAL.match(opening) or _AT_PLACE.match(opening) or _SET_OFF.match(opening) or _CAME_IN_ON.match(opening):
@@ -556,7 +577,7 @@ def _scene_spans(text: str, paras: list[Paragraph], kinds: list[str | None], idx
             elif n == len(idx) - 1 and not _SPEECH.search(para) and _QUOTE_MARK.search(previous) \
                     and _CODA.search(para.lower()):
                 close("coda")  # after the last words, the narrator tells what became of them, or the reader
-            elif n < len(idx) - 1 and previous.lstrip()[:1] in _OPENS_TALK and para.lstrip()[:1] not in _OPENS_TALK \
+            elif n < len(idx) - 1 and (previous.lstrip()[:1] in _OPENS_TALK or _SPEECH.search(previous)) and para.lstrip()[:1] not in _OPENS_TALK \
                     and _MOVES_ON.search(" ".join(told(j)[0][:300].lower().split())):
                 close("place")  # the talk is over and the narration takes them elsewhere (not in a chapter's last lines)
             elif _turns_to_present(para, told(j)[1], told(current[-1])[1]):
@@ -628,7 +649,9 @@ _LEAVING = re.compile(rf"\b(?:out (?:of )?the door|down the stairs|out into|into
                       r"(?:we|they|i|he|she) (?:were|was) (?:soon )?out (?:on|in) the|"
                       r"(?:followed|took) the (?:[a-z]+ ){0,2}(?:track|path|road|lane|footpath) (?:which|that) led|"
                       r"(?:speeding|driving|drove|rattling|rattled|galloping|galloped|off|away)\b[^.]{0,20}\b(?:in|into) "
-                      rf"(?:a|the|his|her|our|their) (?:{_VEHICLES}))\b")
+                      rf"(?:a|the|his|her|our|their) (?:{_VEHICLES})|"
+                      # "in five minutes was inside a hansom, driving with my new acquaintance to Baker Street"
+                      rf"(?:was|were) (?:inside|into) (?:a|the|his|her|our|their) (?:{_VEHICLES}))\b")
 
 
 # The people of the scene, not one of them. (Read as the leavers only, "we", "they" or "I" before
