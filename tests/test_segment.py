@@ -432,9 +432,10 @@ def test_days_afterward_a_week_later_in_the_second_sentence_a_room_entered_or_a_
         TALK,
         f"He said that she would come back on the following day, and smiled. {para}", TALK,
         f"Some three hours or so afterwards we were all in the train together. {para}", TALK,
+        f"The occasion was not long in coming. Half an hour after breakfast next morning, the beadle came. {para}", TALK,
         f"{para} In five minutes I was inside a hansom, driving with my new friend to the city.",
         f"Holmes was lounging about his sitting-room in his dressing-gown, smoking. {para}",
     ]) + "\n", 10)
     # A day to come, said in passing, is no new scene.
     assert starts == [para[:10], "Two days a", "He flatter", "The girl a", "In the cas", "The farmer",
-                      "Some three", "Holmes was"], starts
+                      "Some three", "The occasi", "Holmes was"], starts

@@ -378,7 +378,7 @@ def _second_sentence(text: str) -> str:
 # their way to the gate... A week afterward he went to dine at a beautiful villa".
 _ELAPSED = re.compile(rf"^(?:(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|a couple of|a few|several|some) "
                       r"(?:days?|weeks?|months?|years?) (?:later|after(?:wards?)?|after (?:this|that))"
-                      r"|(?:the )?next (?:morning|day)|(?:the|on the) following (?:morning|day))\b", re.IGNORECASE)
+                      r"|(?:\S+ ){0,5}?next (?:morning|day)|(?:the|on the) following (?:morning|day))\b", re.IGNORECASE)
 
 
 def _narration(text: str) -> str:
