@@ -439,3 +439,11 @@ def test_days_afterward_a_week_later_in_the_second_sentence_a_room_entered_or_a_
     # A day to come, said in passing, is no new scene.
     assert starts == [para[:10], "Two days a", "He flatter", "The girl a", "In the cas", "The farmer",
                       "Some three", "The occasi", "Holmes was"], starts
+
+
+def test_a_scene_that_opens_in_a_room_is_set_there_though_its_narration_names_the_garden_as_often() -> None:
+    story = ("Chapter 1\n\nIn the dining room, which was very lofty, Anna sat down with her father to dine.\n\n"
+             "Anna looked out into the garden, and her father spoke of the roses in the garden.\n\n"
+             "“The soup is cold,” said her father.\n")
+    title = build_text(story).scenes[0].title
+    assert "the dining room" in title, title

@@ -190,6 +190,7 @@ def _narration(text: str, start: int, end: int, spoken: list[tuple[int, int]]) -
 
 
 _HE_SHE = re.compile(segment.HE_SHE + r"\b")
+_OPENS_AT = re.compile(r"(?:At|In|Inside|Outside) the (?:[\w-]+ ){0,2}?[\w-]+(?=[,;])")
 
 
 def _unnamed_lead(text: str, narration: str, genders: list[str | None], named: list[int],
@@ -328,6 +329,10 @@ def build(story: Story, setting: StorySetting | None = None) -> StoryIndex:
         for p, n in Counter(told).items():
             if n >= 2 or not settings_:
                 settings_[p] = max(settings_[p], n)
+        opening = _OPENS_AT.match(text, span.start)
+        if opening:  # "In the castle, after they had landed, ...": where the scene opens is where it is
+            for p in segment.places(opening.group()):
+                settings_[p] += 1
         top_place = settings_.most_common(1)[0][0] if settings_ else None
         keys = _keywords(scene_words[sid - 1], keyword_stems, df, len(spans),
                          name_words | {w for p in place_list for w in p.split()})
