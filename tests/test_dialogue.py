@@ -185,3 +185,24 @@ def test_a_speaker_cut_off_with_a_dash_does_not_go_on_in_the_next_paragraph() ->
                 "“If it were admissible to contradict a lady,” said the gallant John Reed--\n\n"
                 "“Exactly so; that is what principally strikes me.”\n")
     assert got[-1] == ("Exactly so; that is what principally strikes me.", "Emma Hart"), got
+
+
+def test_a_name_in_a_thought_or_spoken_of_is_not_the_one_who_answers() -> None:
+    got = lines("Mr. Grey owned the mill by the river. Mr. Grey was a rich man, and he was kind.\n\n"
+                "“Will you ride with me?” asked John.\n\n"
+                "“Not today,” said Emma. “I am tired.”\n\n"
+                "“Well done, Mr. Grey!” thought Emma. “You know what you are about.”\n\n"
+                "“Mr. Grey, I suppose, is a friend of yours?”\n\n"
+                "“A very old one.”\n")
+    # A thought calls no one to answer, and "Mr. Grey, I suppose, is..." speaks of him, not to him.
+    assert [s for _, s in got][-2:] == ["John Reed", "Emma Hart"], got
+
+
+def test_one_who_leaves_takes_no_more_turns_and_a_clause_after_a_semicolon_has_its_own_subject() -> None:
+    got = lines("Mr. Grey owned the mill by the river. Mr. Grey was a rich man, and he was kind.\n\n"
+                "“I must go home now,” said Mr. Grey.\n\n"
+                "“Then go, sir,” said John.\n\n"
+                "Mr. Grey at last was off; but John sat down again, and Emma smiled. He began speaking of roses.\n\n"
+                "“They are fine this year,” said he.\n\n"
+                "“They are.”\n")
+    assert [s for _, s in got][-2:] == ["John Reed", "Emma Hart"], got

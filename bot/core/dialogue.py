@@ -260,7 +260,7 @@ class _Attributor:
             elif c not in exclude and self.genders[c] == gender and self.can_be_subject(ms, me):
                 first = self.mention_at(head, head + 1)
                 if (first is not None and first != c and first not in exclude and self.genders[first] == gender
-                        and self.can_be_subject(head, ms)):
+                        and self.can_be_subject(head, ms) and not _OPENS_CLAUSE.search(self.text, head, ms)):
                     return first  # "Márya Dmítrievna called Natásha a Cossack": the sentence's subject
                 return c
             i -= 1
@@ -358,6 +358,10 @@ def extract(text: str, paras: list[Paragraph], characters: list[Character],
             gap += 1
             if gap >= 2 or p.end - p.start > 400:
                 last_speakers, last_addressee = [], None
+            for gone in _left(att, p.start, p.end):
+                # "Mr. Woodhouse at last was off": who leaves takes no more turns in the talk
+                last_speakers = [s for s in last_speakers if s != gone]
+                last_addressee = None if last_addressee == gone else last_addressee
             lead_from = (p.start, p.end, True)
             continue
         gap = 0
@@ -368,7 +372,7 @@ def extract(text: str, paras: list[Paragraph], characters: list[Character],
         for gi, group in enumerate(groups):
             quote_mentions = {m[2] for s, e in group for m in att.mentions_in(s, e)}
             att.exchange = (last_speakers, last_addressee, gi == 0)
-            addressee = _vocative(att, group)
+            addressee = _vocative(att, group) if not _THOUGHT.match(text, group[-1][1]) else None
             speaker, how, described = _tagged(att, text, p, parts, group, quote_mentions)
             if described is not None and described.split()[0].lower() in ("a", "an"):
                 # "cried a looker-on": someone new, who takes turns like anyone else
@@ -670,8 +674,38 @@ def _vocative(att: _Attributor, group: list[tuple[int, int]]) -> int | None:
             if ms == s and after == "." and not att.text[me + 1 : e].strip() and len(group) == 1:
                 continue  # "Bingley." alone answers "What is his name?": a name said, not a call
             if opens and (after in (",", "!", "?", ".", ";", "—", "–", "-") or me >= e):
+                if after == "," and _SUBJECT_AFTER.match(att.text, me, e):
+                    continue  # "Mr. Martin, I suppose, is not a man of information": spoken of, not to
                 return c
     return None
+
+
+# Someone leaving the room or the talk: "Mr. Woodhouse at last was off", "he took his leave".
+_LEAVES = re.compile(r"\b(?:was off|were off|went (?:out|away|off)|left the (?:room|house)|quitted the room|withdrew|"
+                     r"departed|took (?:his|her|their) leave|walked (?:out|away|off))\b")
+
+
+def _left(att: _Attributor, start: int, end: int) -> list[int]:
+    """Who the narration from ``start`` to ``end`` says leaves: the name that is the subject of
+    a leaving verb in its sentence (the last one named before the verb)."""
+    out = []
+    for m in _LEAVES.finditer(att.text, start, end):
+        named = att.subjects_in(max(start, att.sentence_head(m.start())[0]), m.start())
+        if named:
+            out.append(named[-1][2])
+    return out
+
+
+# A name that opens a clause of its own after a semicolon ("Mr. Woodhouse at last was off; but
+# Mr. Knightley ... sat down again") is that clause's subject, as an opening name is a sentence's.
+_OPENS_CLAUSE = re.compile(r";\s+(?:(?:but|and|yet|while|whereas|so)\s+)?(?:(?:Mr|Mrs|Miss|Dr|Lady|Sir)\.?\s+)?\S+\s*$")
+# A thought, not said: '"Well done, Mrs. Martin!" thought Emma' calls no one to answer.
+_THOUGHT = re.compile(r"[”\"’']?\s*(?:(?:[A-Z][\w.’']*\s+){1,3}|(?:he|she|I)\s+)?(?:thought|wondered|mused)\b")
+# A name that opens a sentence and, after a word put in, goes on with its verb is the sentence's
+# subject: "Mr. Martin, I suppose, is not a man of information", "Jane, too, was there".
+_SUBJECT_AFTER = re.compile(r",\s+(?:(?:I|we|you)\s+(?:suppose|think|believe|fancy|imagine|dare\s+say|daresay|am\s+sure|"
+                            r"hope|fear|understand|know|see)|too|however|indeed|of\s+course|perhaps|then|at\s+least),?\s+"
+                            r"(?:is|was|has|had|does|did|will|would|can|could|must|may|might|should|shall|never|always)\b")
 
 
 ANSWERED_AT_LEAST = 3  # calls a name must get, each answered by the same named speaker
