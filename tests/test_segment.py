@@ -433,12 +433,14 @@ def test_days_afterward_a_week_later_in_the_second_sentence_a_room_entered_or_a_
         f"He said that she would come back on the following day, and smiled. {para}", TALK,
         f"Some three hours or so afterwards we were all in the train together. {para}", TALK,
         f"The occasion was not long in coming. Half an hour after breakfast next morning, the beadle came. {para}", TALK,
+        f"In a few days the squire returned the visit, and sat with him in his library. {para}", TALK,
+        f"The day after the council the general rode out early to the lines. {para}", TALK,
         f"{para} In five minutes I was inside a hansom, driving with my new friend to the city.",
         f"Holmes was lounging about his sitting-room in his dressing-gown, smoking. {para}",
     ]) + "\n", 10)
     # A day to come, said in passing, is no new scene.
     assert starts == [para[:10], "Two days a", "He flatter", "The girl a", "In the cas", "The farmer",
-                      "Some three", "The occasi", "Holmes was"], starts
+                      "Some three", "The occasi", "In a few d", "The day af", "Holmes was"], starts
 
 
 def test_a_scene_that_opens_in_a_room_is_set_there_though_its_narration_names_the_garden_as_often() -> None:

@@ -214,6 +214,8 @@ _TIME_JUMP = re.compile(
     r"|(?:(?:some|about|nearly|almost|only) )?(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|several|a few|"
     r"a couple of|many|some) (?:hours?|days?|weeks?|months?|years?|minutes?) (?:or so )?(?:later|after(?:wards?)?|passed|went by)"
     r"|(?:hours|days|weeks|months|years) (?:later|passed|went by)"
+    # "In a few days Mr. Bingley returned Mr. Bennet's visit", "In a week or two"
+    rf"|in (?:(?:a few|{_NUMBERS}) (?:days|weeks|months)|an? (?:day|week|fortnight|month)(?: or two)?)\b"
     r"|meanwhile|in the meantime|at (?:dawn|daybreak|dusk|midnight|noon)"
     # "One night—it was in June—there came a ring", "Late one evening the Rostóvs' sleighs drove in"
     r"|(?:early |late )?one (?:day|night|morning|evening|afternoon)"
@@ -227,7 +229,7 @@ _TIME_JUMP = re.compile(
     # speaker was" (the time of the scene already begun, not a jump to another)
     r"|it was (?:early |late )?in (?:the )?(?:spring|summer|autumn|fall|winter|january|february|march|april|may|"
     r"june|july|august|september|october|november|december)\b[^.;]{0,40}\b(?:that|when)"
-    r"|when (?:he|she|they|i) (?:woke|awoke)|the morning after|by the time"
+    r"|when (?:he|she|they|i) (?:woke|awoke)|the (?:morning|day|evening) after|by the time"
     r"|all (?:that |the next |next |the following )?(?:day|night|morning|evening|afternoon)"  # "All that day he traveled", "All day I was engaged"
     r"|the whole of (?:the )?(?:next|that|following) (?:day|night|morning|evening)"
     # "It was nearly four o'clock when we", "It was late before Holmes returned", "It was about
