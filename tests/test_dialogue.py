@@ -206,3 +206,11 @@ def test_one_who_leaves_takes_no_more_turns_and_a_clause_after_a_semicolon_has_i
                 "“They are fine this year,” said he.\n\n"
                 "“They are.”\n")
     assert [s for _, s in got][-2:] == ["John Reed", "Emma Hart"], got
+
+
+def test_one_called_by_a_description_in_the_next_paragraph_is_not_the_one_who_just_spoke() -> None:
+    got = lines("Mary Dunn came to the inn that night, and Mary Dunn sat down by the fire.\n\n"
+                "“Good evening,” said Mary Dunn.\n\n"
+                "“Who sent you here?” asked Emma.\n\n"
+                "“Nobody sent me,” replied the girl. “I came alone.”\n")
+    assert got[-1] == ("Nobody sent me, I came alone.", "Mary Dunn"), got

@@ -278,6 +278,13 @@ class _Attributor:
         word = (self.text[head : head + 4].split(None, 1) or [""])[0].lower().strip(",;")
         return head, _PRONOUN_SUBJ[word] if word in ("he", "she") else None
 
+    def _not_last(self, exclude: set[int]) -> set[int]:
+        """``exclude`` and, in a new paragraph, the last speaker: '"I never heard the name," said
+        Rose. / "Then he goes by some other," rejoined the girl': one called by a description in
+        the next paragraph is someone else."""
+        last, _, new_paragraph = self.exchange
+        return exclude | {last[-1]} if new_paragraph and last and last[-1] is not None else exclude
+
     def subject(self, match: re.Match[str], quote_pos: int, exclude: set[int]) -> tuple[int | None, str, str | None]:
         """Who the subject of a speech tag is: (character, how, description). A description
         the book never ties to a name ("said the officer") is the speaker as it stands."""
@@ -298,7 +305,7 @@ class _Attributor:
                 relative = self.relative(noun, "male" if owner == "his" else "female", quote_pos, exclude)
                 if relative is not None:
                     return relative, "anaphoric", None
-            return self.recent(quote_pos, NOUN_GENDER[epithet.group(1).lower()], exclude), "anaphoric", None
+            return self.recent(quote_pos, NOUN_GENDER[epithet.group(1).lower()], self._not_last(exclude)), "anaphoric", None
         words = subj.split()
         title = words[-1 if words[0].lower() == "the" and len(words) == 2 else 0].rstrip(".")
         if words[0].lower() == "the" and len(words) == 2:
@@ -309,7 +316,7 @@ class _Attributor:
             if bearer is not None:
                 return bearer, "explicit", None
         if title in TITLES and TITLES[title]:
-            return self.recent(quote_pos, TITLES[title], exclude), "anaphoric", None
+            return self.recent(quote_pos, TITLES[title], self._not_last(exclude)), "anaphoric", None
         whole = re.match(_EPITHET, self.text[s : s + 120], re.IGNORECASE) if words[0].lower() in ("the", "a", "an") else None
         before = self.text[max(0, s - 30) : s].rstrip()
         starts_clause = not before or before[-1] in ",;:.!?”\"’—(" or before.rsplit(None, 1)[-1].lower() in _SPEECH_WORDS \
