@@ -376,9 +376,10 @@ def _second_sentence(text: str) -> str:
     return ""
 
 
-# Time gone by, opening a paragraph's second sentence: "The young girl and her cicerone were on
-# their way to the gate... A week afterward he went to dine at a beautiful villa".
-_ELAPSED = re.compile(rf"^(?:(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|a couple of|a few|several|some) "
+# Time gone by, in the first words of a paragraph's second sentence: "The young girl and her
+# cicerone were on their way to the gate... A week afterward he went to dine at a beautiful
+# villa", "The occasion was not long in coming. Half an hour after breakfast next morning, ...".
+_ELAPSED = re.compile(r"^(?:(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|a couple of|a few|several|some) "
                       r"(?:days?|weeks?|months?|years?) (?:later|after(?:wards?)?|after (?:this|that))"
                       r"|(?:\S+ ){0,5}?next (?:morning|day)|(?:the|on the) following (?:morning|day))\b", re.IGNORECASE)
 
@@ -579,8 +580,8 @@ def _scene_spans(text: str, paras: list[Paragraph], kinds: list[str | None], idx
             elif n == len(idx) - 1 and not _SPEECH.search(para) and _QUOTE_MARK.search(previous) \
                     and _CODA.search(para.lower()):
                 close("coda")  # after the last words, the narrator tells what became of them, or the reader
-            elif n < len(idx) - 1 and (previous.lstrip()[:1] in _OPENS_TALK or _SPEECH.search(previous)) and para.lstrip()[:1] not in _OPENS_TALK \
-                    and _MOVES_ON.search(" ".join(told(j)[0][:300].lower().split())):
+            elif n < len(idx) - 1 and (previous.lstrip()[:1] in _OPENS_TALK or _SPEECH.search(previous)) \
+                    and para.lstrip()[:1] not in _OPENS_TALK and _MOVES_ON.search(" ".join(told(j)[0][:300].lower().split())):
                 close("place")  # the talk is over and the narration takes them elsewhere (not in a chapter's last lines)
             elif _turns_to_present(para, told(j)[1], told(current[-1])[1]):
                 close("tense")  # the telling turns to the present: a vision, a dream, the narrator's now
