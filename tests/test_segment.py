@@ -382,8 +382,11 @@ def test_a_way_out_told_over_a_line_break_opens_a_scene_and_a_room_left_and_come
     assert starts == [PARA[:10], "There was "], starts
 
 
+WALK = "Anna walked along the river and thought about the letter she sent to her aunt. " * 3  # no "had"
+
+
 def test_a_morning_in_the_first_clause_a_way_to_somewhere_or_someone_coming_in_on_a_setting_opens_a_scene() -> None:
-    para = "Anna walked along the river and thought about the letter she sent to her aunt. " * 3  # no "had"
+    para = WALK
     starts = scene_starts("\n\n".join([
         f"{para}{para}", TALK,
         f"It chanced one morning, while the boy was at his lessons, that the master came to the school. {para}", TALK,
@@ -419,7 +422,7 @@ def test_a_place_named_over_a_line_break_is_one_place() -> None:
 
 
 def test_days_afterward_a_week_later_in_the_second_sentence_a_room_entered_or_a_hurry_after_talk_opens_a_scene() -> None:
-    para = "Anna walked along the river and thought about the letter she sent to her aunt. " * 3  # no "had"
+    para = WALK
     starts = scene_starts("\n\n".join([
         f"{para}{para}", TALK,
         f"Two days afterward he went off with her to the old castle on the lake. {para}", TALK,
