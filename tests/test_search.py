@@ -431,6 +431,16 @@ def test_a_scene_is_found_by_its_moment_not_by_words_spread_over_a_long_scene() 
     assert hits and "handkerchief" in ix.text[hits[0].start : hits[0].end]
 
 
+def test_a_contraction_typed_without_its_apostrophe_is_no_word_of_the_search() -> None:
+    fill = "The rain fell on the roofs of the old town, and the lamps were lit along the river. "
+    cant = f"Mary hated the cant of the preachers in the town; their cant was all they had, she said. {fill * 2}"
+    war = f"Andrew told Mary why he must go to the war and could not stay in the town. {fill * 2}"
+    ix = build_text(f"{cant}\n\n* * *\n\n{war}\n", "war")
+    # "cant" is "can't" typed in a chat, not the preachers' cant.
+    hits = search.Searcher(ix).scenes("why cant he stay")
+    assert hits and "Andrew told" in ix.text[hits[0].start : hits[0].end], [h.title for h in hits]
+
+
 def test_a_search_for_the_ending_finds_a_storys_last_scene() -> None:
     fill = "The rain fell on the roofs of the old town, and the lamps were lit along the river. "
     first = (f"I. THE LAMP\n\nTom found the old lamp in the attic and carried it down to Mary. {fill * 3}\n\n* * *\n\n"

@@ -5,6 +5,14 @@ from __future__ import annotations
 
 import re
 
+# Contractions as people type them in a chat, without the apostrophe ("why hes going", "cant
+# stand his wife"): function words, so no word of what is asked. (Not "ill", "hell", "shell",
+# "were" or "id": words of their own.)
+CHAT_CONTRACTIONS = frozenset("""
+hes shes im ive youre youve youll theyre theyve weve dont doesnt didnt cant couldnt wont wouldnt
+shouldnt isnt wasnt arent werent havent hasnt hadnt thats whats wheres whos hows whys theres heres aint
+""".split())
+
 # What may open a sentence before its first real word: quote marks, a bracket, a joining word
 # ("And she said", "“Then he").
 SENTENCE_OPENING = re.compile(r"[\s(“\"‘']*(?:(?:and|but|then|so|now|yet)\s+)?", re.IGNORECASE)

@@ -6,6 +6,7 @@ import unicodedata
 from functools import lru_cache
 
 from bot.core.index import stem
+from bot.core.language import CHAT_CONTRACTIONS
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:['’][a-z]+)*")
 _STOP: frozenset[str] = frozenset()
@@ -22,7 +23,7 @@ def stopwords() -> frozenset[str]:
     if not _STOP:
         from bm25s.stopwords import STOPWORDS_EN_PLUS
 
-        _STOP = frozenset(STOPWORDS_EN_PLUS) | {"would", "could", "also", "us", "upon", "shall"}
+        _STOP = frozenset(STOPWORDS_EN_PLUS) | {"would", "could", "also", "us", "upon", "shall"} | CHAT_CONTRACTIONS
     return _STOP
 
 
