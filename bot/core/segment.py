@@ -384,6 +384,11 @@ _ELAPSED = re.compile(r"^(?:(?:a|an|one|two|three|four|five|six|seven|eight|nine
                       r"|(?:\S+ ){0,5}?next (?:morning|day)|(?:the|on the) following (?:morning|day))\b", re.IGNORECASE)
 
 
+def _told(sentence: str) -> str:
+    """A sentence's narration on one line (a line break is a space: texts come hard-wrapped)."""
+    return " ".join(_narration(sentence).split())
+
+
 def _narration(text: str) -> str:
     """The paragraph with quoted speech removed."""
     return re.sub(r"[\"“][^\"”]*[\"”]?", " ", text)
@@ -559,10 +564,10 @@ def _scene_spans(text: str, paras: list[Paragraph], kinds: list[str | None], idx
             pass  # too short to be a scene of its own yet
         else:
             first = _first_sentence(para)
-            narration_first = " ".join(_narration(first).split())  # a line break is a space: texts come hard-wrapped
+            narration_first = _told(first)
             opening = narration_first.strip(" \"“,")
             if _TIME_JUMP.match(opening) or _NEW_DAY.search(narration_first.lower()) \
-                    or _ELAPSED.match(" ".join(_narration(_second_sentence(para)).split()).strip(" \"“,")):
+                    or _ELAPSED.match(_told(_second_sentence(para)).strip(" \"“,")):
                 close("time")
                 in_flashback = False
             elif _ARRIVAL.match(opening) or _AT_PLACE.match(opening) or _SET_OFF.match(opening) or _CAME_IN_ON.match(opening):
