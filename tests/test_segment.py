@@ -452,3 +452,17 @@ def test_a_scene_that_opens_in_a_room_is_set_there_though_its_narration_names_th
              "“The soup is cold,” said her father.\n")
     title = build_text(story).scenes[0].title
     assert "the dining room" in title, title
+
+
+def test_setting_off_in_the_first_sentence_opens_a_scene_and_how_long_ago_is_no_flashback() -> None:
+    para = WALK
+    starts = scene_starts("\n\n".join([
+        f"{para}{para}", TALK,
+        f"This seemed to Anna a good chance of making her escape; so she set off at once, and ran. {para}", TALK,
+        f"With these words she gave the boy her purse, and he started off at the greatest speed. {para}", TALK,
+        f"His daughter asked to see her family again before she set off for the North. {para}", TALK,
+        f"‘It is a French mouse,’ thought Anna. (She had no clear notion how long ago anything had happened.) {para}",
+        TALK,
+    ]) + "\n", 10)
+    # A journey planned, said in passing, is no new scene; nor is wondering how long ago things happened.
+    assert starts == [para[:10], "This seeme", "With these"], starts

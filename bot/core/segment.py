@@ -274,7 +274,7 @@ _PAST_PERFECT = re.compile(
 )
 _ANCHOR = re.compile(
     r"\b(?:one day|one night|one evening|one morning|that day|the day that|the day when|years ago|"
-    r"(?:weeks|months|days|years) (?:ago|before|earlier)|long ago|once,|back then|the night before|"
+    r"(?:weeks|months|days|years) (?:ago|before|earlier)|(?<!how )long ago|once,|back then|the night before|"
     r"(?<!not )the first time|a while ago|as a child|when (?:he|she|they|i) (?:was|were) (?:young|a child|little))\b",
 )
 _RETURN = re.compile(r"\b(?:continued|still|now|again|back in the present|present day)\b", re.IGNORECASE)
@@ -308,6 +308,11 @@ _SET_OFF = re.compile(
     r"(?:home\b|downstairs\b|upstairs\b|(?:to|into|through|toward|towards|out\s+of)\s+"
     rf"(?:(?:the|a|an|his|her|their|our|my)\s+(?:[\w-]+\s+){{0,2}}?(?:{_PLACES})\b(?!\s+(?:door|window|gate)\b)"
     r"|[A-Z][\w’'-]+[’']s\b))")
+# Someone sets off in a paragraph's first sentence, not at its start: "This seemed to Alice a good
+# opportunity for making her escape; so she set off at once", "she gave Oliver her purse, and he
+# started off"; not "before she set off for the North" (a plan, told in passing).
+_GETS_AWAY = re.compile(r"(?<!before )(?<!until )(?<!till )(?<!when )\b(?:(?:he|she|they|we|i) (?:set off|set out|started off|"
+                        r"made (?:his|her|their|our|my) escape)|making (?:his|her|their|our|my) escape)\b")
 # After talk, narration that takes the people somewhere: "in less than the time stated I was in a
 # cab ... rattling away to Paddington Station", "we reached the lawn", "in half an hour we were
 # back in the sitting-room". Matched against a narration paragraph's opening, lower-cased.
@@ -596,6 +601,8 @@ def _scene_spans(text: str, paras: list[Paragraph], kinds: list[str | None], idx
                 # one of them left ("Mr. Bumble ... flounced out of the shop") and talk follows,
                 # those who stayed are talking.
                 close("place")
+            elif _GETS_AWAY.search(narration_first.lower()):
+                close("place")  # the one followed goes: what comes next is on the way or elsewhere
         current.append(j)
     close("end")
     return spans
