@@ -466,3 +466,13 @@ def test_setting_off_in_the_first_sentence_opens_a_scene_and_how_long_ago_is_no_
     ]) + "\n", 10)
     # A journey planned, said in passing, is no new scene; nor is wondering how long ago things happened.
     assert starts == [para[:10], "This seeme", "With these"], starts
+
+
+def test_repairing_to_a_room_a_paragraph_after_the_talk_opens_a_scene() -> None:
+    para = WALK
+    starts = scene_starts("\n\n".join([
+        f"{para}{para}", TALK,
+        "To this speech Tom made no answer; but his sisters laughed at their friend for some time.",
+        f"With a renewal of tenderness, however, they repaired to her room on leaving the dining-parlour. {para}", TALK,
+    ]) + "\n", 10)
+    assert starts == [para[:10], "With a ren"], starts

@@ -303,7 +303,7 @@ _PLACE = re.compile(
 # not up to someone in the room ("Pierre went up to him", "He went up to the map").
 _SET_OFF = re.compile(
     r"^(?:[A-Z][\w’'.]*\s+(?:and\s+I\s+|[A-Z][\w’'.]*\s+)?|I\s+|We\s+|They\s+)"
-    r"(?:walked|drove|rode|went|hurried|ran|set\s+(?:off|out)|made\s+(?:our|my|their|his|her)\s+way|took\s+a\s+cab)\s+"
+    r"(?:walked|drove|rode|went|hurried|ran|repaired|proceeded|retired|withdrew|hastened|set\s+(?:off|out)|made\s+(?:our|my|their|his|her)\s+way|took\s+a\s+cab)\s+"
     r"(?:(?:back|down|up|out|off|over|round|across|straight|quickly|slowly|together|again)\s+)*"  # not "walked on": the same way
     r"(?:home\b|downstairs\b|upstairs\b|(?:to|into|through|toward|towards|out\s+of)\s+"
     rf"(?:(?:the|a|an|his|her|their|our|my)\s+(?:[\w-]+\s+){{0,2}}?(?:{_PLACES})\b(?!\s+(?:door|window|gate)\b)"
@@ -319,7 +319,7 @@ _GETS_AWAY = re.compile(r"(?<!before )(?<!until )(?<!till )(?<!when )\b(?:(?:he|
 _VEHICLES = "hansom|cab|carriage|sleigh|trap|coach|four-wheeler|calèche|droshky"
 _MOVES_ON = re.compile(
     r"\b(?:we|i|they|he|she)\s+(?:(?!had\b)\w+\s+){0,2}?"
-    r"(?:(?:(?:drove|walked|rode|went|hurried|ran|found (?:ourselves|myself|themselves))\s+(?:back\s+|up\s+|down\s+)?"
+    r"(?:(?:(?:drove|walked|rode|went|hurried|ran|repaired|proceeded|retired|withdrew|hastened|found (?:ourselves|myself|themselves))\s+(?:back\s+|up\s+|down\s+)?"
     r"(?:to|into|through|in|at|toward|towards|along)|(?:were|was) back (?:in|at)|reached|entered)\s+"
     rf"(?:the|a|an|our|my|his|her|their)\s+(?:[\w-]+\s+){{0,2}}?(?:[a-z]+-)?(?:{_PLACES})s?(?![-\s]+(?:door|window|gate)\b)"
     rf"|(?:were|was) (?:in|into) (?:a|the|our|my|his|her|their) (?:{_VEHICLES})"
@@ -590,7 +590,7 @@ def _scene_spans(text: str, paras: list[Paragraph], kinds: list[str | None], idx
             elif n == len(idx) - 1 and not _SPEECH.search(para) and _QUOTE_MARK.search(previous) \
                     and _CODA.search(para.lower()):
                 close("coda")  # after the last words, the narrator tells what became of them, or the reader
-            elif n < len(idx) - 1 and (previous.lstrip()[:1] in _OPENS_TALK or _SPEECH.search(previous)) \
+            elif n < len(idx) - 1 and any(_talk(text[paras[k].start : paras[k].end]) for k in current[-2:]) \
                     and para.lstrip()[:1] not in _OPENS_TALK and _MOVES_ON.search(" ".join(told(j)[0][:300].lower().split())):
                 close("place")  # the talk is over and the narration takes them elsewhere (not in a chapter's last lines)
             elif _turns_to_present(para, told(j)[1], told(current[-1])[1]):
@@ -626,6 +626,11 @@ HE_SHE = r"[HhSs](?<!\w.)(?:(?<=[Hh])e|(?<=[Ss])he)"
 _PRESENT = re.compile(HE_SHE + rf" (?:(?:\w+ly|now|still|then|again) )?(?!(?:{_NOT_VERB_S})\b)"
                       r"(?:is|has|does|[a-z]{2,}[^s\W]s)\b")
 _PAST = re.compile(HE_SHE + r" (?:was|had|did|[a-z]{2,}ed)\b")
+
+
+def _talk(para: str) -> bool:
+    """Whether a paragraph is talk or has speech in it."""
+    return para.lstrip()[:1] in _OPENS_TALK or bool(_SPEECH.search(para))
 
 
 def _unquoted(narration: str) -> str:
