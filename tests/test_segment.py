@@ -476,3 +476,13 @@ def test_repairing_to_a_room_a_paragraph_after_the_talk_opens_a_scene() -> None:
         f"With a renewal of tenderness, however, they repaired to her room on leaving the dining-parlour. {para}", TALK,
     ]) + "\n", 10)
     assert starts == [para[:10], "With a ren"], starts
+
+
+def test_weeks_spent_somewhere_opens_a_scene_and_years_settled_there_do_not() -> None:
+    para = WALK
+    starts = scene_starts("\n\n".join([
+        f"{para}{para}", TALK,
+        f"Tom had been living at the mill some three weeks or a month. {para}", TALK,
+        f"The Coles had been settled some years in the town, and were very good sort of people. {para}", TALK,
+    ]) + "\n", 10)
+    assert starts == [para[:10], "Tom had be"], starts

@@ -389,6 +389,13 @@ _ELAPSED = re.compile(r"^(?:(?:a|an|one|two|three|four|five|six|seven|eight|nine
                       r"|(?:\S+ ){0,5}?next (?:morning|day)|(?:the|on the) following (?:morning|day))\b", re.IGNORECASE)
 
 
+# Time spent somewhere, told as the paragraph opens: "Oliver had been sojourning at the
+# undertaker's some three weeks or a month"; not a state ("The Coles had been settled some years
+# in Highbury": who they are, not time gone by).
+_STAYED = re.compile(r"^[^.;,]{0,60}\bhad (?:now )?been \w+ing\b[^.;]{0,60}?\b(?:for )?(?:(?:some|about|nearly|now|full|fully) )?"
+                     rf"(?:{_NUMBERS}|a|an) (?:days?|weeks?|months?|years?)\b", re.IGNORECASE)
+
+
 def _told(sentence: str) -> str:
     """A sentence's narration on one line (a line break is a space: texts come hard-wrapped)."""
     return " ".join(_narration(sentence).split())
@@ -571,7 +578,7 @@ def _scene_spans(text: str, paras: list[Paragraph], kinds: list[str | None], idx
             first = _first_sentence(para)
             narration_first = _told(first)
             opening = narration_first.strip(" \"“,")
-            if _TIME_JUMP.match(opening) or _NEW_DAY.search(narration_first.lower()) \
+            if _TIME_JUMP.match(opening) or _NEW_DAY.search(narration_first.lower()) or _STAYED.match(opening) \
                     or _ELAPSED.match(_told(_second_sentence(para)).strip(" \"“,")):
                 close("time")
                 in_flashback = False
