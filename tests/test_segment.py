@@ -486,3 +486,14 @@ def test_weeks_spent_somewhere_opens_a_scene_and_years_settled_there_do_not() ->
         f"The Coles had been settled some years in the town, and were very good sort of people. {para}", TALK,
     ]) + "\n", 10)
     assert starts == [para[:10], "Tom had be"], starts
+
+
+def test_days_later_inside_a_first_sentence_open_a_scene() -> None:
+    para = WALK
+    starts = scene_starts("\n\n".join([
+        f"{para}{para}", TALK,
+        f"Tom mentioned it to no one; but nevertheless, a couple of days later, the fact was known to all. {para}",
+        TALK,
+        f"When, a few days later, Arobin again called for her in his drag, she was alone. {para}", TALK,
+    ]) + "\n", 10)
+    assert starts == [para[:10], "Tom mentio", "When, a fe"], starts

@@ -244,7 +244,10 @@ _TIME_JUMP = re.compile(
 # (half the time of re.IGNORECASE, on every paragraph of a novel).
 # "The morning broke bright and cloudless": a new day anywhere in a paragraph's first sentence.
 _NEW_DAY = re.compile(r"\b(?:the )?(?:morning|day|dawn) (?:broke|dawned|came)\b|\bnext (?:morning|day)\b"
-                      r"|^(?:\S+ ){0,4}?on the following (?:morning|day)\b"  # "He flattered himself on the following day that"
+                      r"|^(?:\S+ ){0,4}?on the following (?:morning|day)\b"
+                      # "...; but nevertheless, a couple of days later, the fact was known"
+                      r"|\b(?:a|one|two|three|four|five|six|a couple of|a few|several|some) (?:days|weeks|months|years) "
+                      r"(?:later|afterwards?)\b"  # "He flattered himself on the following day that"
                       r"|^(?:\S+ ){0,5}?(?:early |late )?in the (?:morning|evening|afternoon)\b"  # "It had cleared in the morning"
                       # "I had been delayed at a case, and it was a little after half-past six when I found myself"
                       r"|\bit was (?:(?:a little|just|nearly|almost|about|already) )?(?:(?:after|past|before) )?"
