@@ -497,3 +497,13 @@ def test_days_later_inside_a_first_sentence_open_a_scene() -> None:
         f"When, a few days later, Arobin again called for her in his drag, she was alone. {para}", TALK,
     ]) + "\n", 10)
     assert starts == [para[:10], "Tom mentio", "When, a fe"], starts
+
+
+def test_taking_a_seat_in_a_carriage_after_the_talk_opens_a_scene() -> None:
+    para = WALK
+    starts = scene_starts("\n\n".join([
+        f"{para}{para}", TALK,
+        f"Tom was not in the best possible humour as he took his seat in Mrs. Walker's victoria. {para}", TALK,
+        f"They got into the carriage and drove for a few minutes in silence. {para}", TALK,
+    ]) + "\n", 10)
+    assert starts == [para[:10], "Tom was no", "They got i"], starts

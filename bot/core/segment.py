@@ -319,13 +319,16 @@ _GETS_AWAY = re.compile(r"(?<!before )(?<!until )(?<!till )(?<!when )\b(?:(?:he|
 # After talk, narration that takes the people somewhere: "in less than the time stated I was in a
 # cab ... rattling away to Paddington Station", "we reached the lawn", "in half an hour we were
 # back in the sitting-room". Matched against a narration paragraph's opening, lower-cased.
-_VEHICLES = "hansom|cab|carriage|sleigh|trap|coach|four-wheeler|calèche|droshky"
+_VEHICLES = "hansom|cab|carriage|sleigh|trap|coach|four-wheeler|calèche|droshky|victoria|landau|barouche|chaise|phaeton|gig|fiacre|omnibus"
 _MOVES_ON = re.compile(
     r"\b(?:we|i|they|he|she)\s+(?:(?!had\b)\w+\s+){0,2}?"
     r"(?:(?:(?:drove|walked|rode|went|hurried|ran|repaired|proceeded|retired|withdrew|hastened|found (?:ourselves|myself|themselves))\s+(?:back\s+|up\s+|down\s+)?"
     r"(?:to|into|through|in|at|toward|towards|along)|(?:were|was) back (?:in|at)|reached|entered)\s+"
     rf"(?:the|a|an|our|my|his|her|their)\s+(?:[\w-]+\s+){{0,2}}?(?:[a-z]+-)?(?:{_PLACES})s?(?![-\s]+(?:door|window|gate)\b)"
     rf"|(?:were|was) (?:in|into) (?:a|the|our|my|his|her|their) (?:{_VEHICLES})"
+    # "as he took his seat in Mrs. Walker's victoria", "he jumped into a cab"
+    rf"|(?:took (?:his|her|their|our|my) seats? in|jumped into|stepped into|got into) (?:a|the|our|my|his|her|their|(?:[a-z]+\. )?[a-z]+[’' ]s) "
+    rf"(?:[\w-]+ )?(?:{_VEHICLES})"
     # "The station-master had not finished his speech before we were all hastening in the direction of the fire"
     r"|(?:were|was) (?:all )?(?:hastening|hurrying|running|making our way|making their way) (?:in the direction of|towards?)"
     r")\b")
