@@ -507,3 +507,16 @@ def test_taking_a_seat_in_a_carriage_after_the_talk_opens_a_scene() -> None:
         f"They got into the carriage and drove for a few minutes in silence. {para}", TALK,
     ]) + "\n", 10)
     assert starts == [para[:10], "Tom was no", "They got i"], starts
+
+
+def test_that_evening_in_a_second_sentence_of_narration_opens_a_scene() -> None:
+    para = WALK
+    starts = scene_starts("\n\n".join([
+        f"{para}{para}", TALK,
+        f"Though he was impatient to see her, he hardly knew what to say. He found her that evening in the garden. {para}",
+        TALK,
+        f"Harriet had felt a change in him since the dance. From that evening she had thought of him. {para}", TALK,
+        f"“Yes, sir. I met him that night, and he called next day.” {para}", TALK,
+    ]) + "\n", 10)
+    # An evening looked back to, or one told of in speech, is no new scene.
+    assert starts == [para[:10], "Though he "], starts

@@ -393,6 +393,11 @@ def _second_sentence(text: str) -> str:
 _ELAPSED = re.compile(r"^(?:(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|a couple of|a few|several|some) "
                       r"(?:days?|weeks?|months?|years?) (?:later|after(?:wards?)?|after (?:this|that))"
                       r"|(?:\S+ ){0,5}?next (?:morning|day)|(?:the|on the) following (?:morning|day))\b", re.IGNORECASE)
+# ... and, in narration, the evening come: "He found her that evening in the garden".
+# Someone somewhere that evening; not a time looked back to ("From that evening, or at least...")
+# nor one ending ("Nothing more was said that night between us").
+_THAT_EVENING = re.compile(r"^(?:\S+ ){1,4}?(?<!from )(?<!since )(?<!till )(?<!until )(?<!of )that (?:evening|night|afternoon),? "
+                           r"(?:in|at|on|by) (?:the|a|his|her|their|our|my)\b", re.IGNORECASE)
 
 
 # Time spent somewhere, told as the paragraph opens: "Oliver had been sojourning at the
@@ -585,7 +590,8 @@ def _scene_spans(text: str, paras: list[Paragraph], kinds: list[str | None], idx
             narration_first = _told(first)
             opening = narration_first.strip(" \"“,")
             if _TIME_JUMP.match(opening) or _NEW_DAY.search(narration_first.lower()) or _STAYED.match(opening) \
-                    or _ELAPSED.match(_told(_second_sentence(para)).strip(" \"“,")):
+                    or _ELAPSED.match(second := _told(_second_sentence(para)).strip(" \"“,")) \
+                    or para.lstrip()[:1] not in _OPENS_TALK and _THAT_EVENING.match(second):
                 close("time")
                 in_flashback = False
             elif _ARRIVAL.match(opening) or _AT_PLACE.match(opening) or _SET_OFF.match(opening) or _CAME_IN_ON.match(opening):
