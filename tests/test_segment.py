@@ -520,3 +520,14 @@ def test_that_evening_in_a_second_sentence_of_narration_opens_a_scene() -> None:
     ]) + "\n", 10)
     # An evening looked back to, or one told of in speech, is no new scene.
     assert starts == [para[:10], "Though he "], starts
+
+
+def test_setting_off_in_a_second_sentence_of_narration_opens_a_scene() -> None:
+    para = WALK
+    starts = scene_starts("\n\n".join([
+        f"{para}{para}", TALK,
+        f"His politeness hastened to affirm itself. They passed downstairs before her mother, and out. {para}", TALK,
+        f"“Yes, sir. We went down to the station at once.” {para}", TALK,
+    ]) + "\n", 10)
+    # A journey told in speech is no new scene.
+    assert starts == [para[:10], "His polite"], starts

@@ -306,7 +306,7 @@ _PLACE = re.compile(
 # not up to someone in the room ("Pierre went up to him", "He went up to the map").
 _SET_OFF = re.compile(
     r"^(?:[A-Z][\w’'.]*\s+(?:and\s+I\s+|[A-Z][\w’'.]*\s+)?|I\s+|We\s+|They\s+)"
-    r"(?:walked|drove|rode|went|hurried|ran|repaired|proceeded|retired|withdrew|hastened|set\s+(?:off|out)|made\s+(?:our|my|their|his|her)\s+way|took\s+a\s+cab)\s+"
+    r"(?:walked|drove|rode|went|hurried|ran|repaired|proceeded|retired|withdrew|hastened|passed|set\s+(?:off|out)|made\s+(?:our|my|their|his|her)\s+way|took\s+a\s+cab)\s+"
     r"(?:(?:back|down|up|out|off|over|round|across|straight|quickly|slowly|together|again)\s+)*"  # not "walked on": the same way
     r"(?:home\b|downstairs\b|upstairs\b|(?:to|into|through|toward|towards|out\s+of)\s+"
     rf"(?:(?:the|a|an|his|her|their|our|my)\s+(?:[\w-]+\s+){{0,2}}?(?:{_PLACES})\b(?!\s+(?:door|window|gate)\b)"
@@ -589,12 +589,14 @@ def _scene_spans(text: str, paras: list[Paragraph], kinds: list[str | None], idx
             first = _first_sentence(para)
             narration_first = _told(first)
             opening = narration_first.strip(" \"“,")
+            second = _told(_second_sentence(para)).strip(" \"“,")
             if _TIME_JUMP.match(opening) or _NEW_DAY.search(narration_first.lower()) or _STAYED.match(opening) \
-                    or _ELAPSED.match(second := _told(_second_sentence(para)).strip(" \"“,")) \
+                    or _ELAPSED.match(second) \
                     or para.lstrip()[:1] not in _OPENS_TALK and _THAT_EVENING.match(second):
                 close("time")
                 in_flashback = False
-            elif _ARRIVAL.match(opening) or _AT_PLACE.match(opening) or _SET_OFF.match(opening) or _CAME_IN_ON.match(opening):
+            elif _ARRIVAL.match(opening) or _AT_PLACE.match(opening) or _SET_OFF.match(opening) or _CAME_IN_ON.match(opening) \
+                    or para.lstrip()[:1] not in _OPENS_TALK and _SET_OFF.match(second):
                 close("place")
                 in_flashback = False
             elif not in_flashback and _PAST_PERFECT.search(told(j)[0][:240].lower()) and _ANCHOR.search(para[:400].lower()):
