@@ -214,3 +214,12 @@ def test_one_called_by_a_description_in_the_next_paragraph_is_not_the_one_who_ju
                 "“Who sent you here?” asked Emma.\n\n"
                 "“Nobody sent me,” replied the girl. “I came alone.”\n")
     assert got[-1] == ("Nobody sent me, I came alone.", "Mary Dunn"), got
+
+
+def test_one_who_makes_no_answer_has_had_their_turn_and_the_other_speaks_next() -> None:
+    got = lines("“You write uncommonly fast,” said Emma.\n\n“I write rather slowly.”\n\n“How many letters you write!”\n\n"
+                "He made no answer.\n\n“Tell your sister I long to see her.”\n\n“I have told her so once already.”\n\n"
+                "Emma bowed.\n\n“And the harp? Is she fond of it?”\n\n"
+                "John was silent. With a smile, Emma went on:\n\n“I hope so.”\n")
+    assert [s for _, s in got] == ["Emma Hart", "John Reed", "Emma Hart", "Emma Hart", "John Reed",
+                                   "John Reed", "Emma Hart"]

@@ -370,6 +370,15 @@ def extract(text: str, paras: list[Paragraph], characters: list[Character],
                 last_speakers = [s for s in last_speakers if s != gone]
                 last_addressee = None if last_addressee == gone else last_addressee
             lead_from = (p.start, p.end, True)
+            silent = _SILENT.search(text, p.start, p.end) if p.end - p.start <= 200 else None
+            if silent and not re.search(r"[.!?]\s+\S|[,:;—–-]\s*$", text[silent.end() : p.end]):
+                # "He made no answer.": his turn, taken without a word; the next line is the other's
+                # (not "Harriet was silent. ... Emma continued:", nor "He made no answer; ... said,").
+                who = _lead_in(att, text, p.start, p.end, True)
+                if who is not None:
+                    if not last_speakers or last_speakers[-1] != who[0]:
+                        last_speakers.append(who[0])
+                    lead_from = None
             continue
         gap = 0
         groups = _group(text, parts, p)
@@ -703,6 +712,10 @@ def _left(att: _Attributor, start: int, end: int) -> list[int]:
     return out
 
 
+# Someone who answers without a word: "Mr. Bennet made no answer.", "He was silent."
+_SILENT = re.compile(r"\b(?:made no (?:answer|reply)|returned no (?:answer|reply)|gave no (?:answer|reply)|"
+                     r"was silent|remained silent|kept silent|said nothing|did not (?:answer|reply)|"
+                     r"bowed|nodded|shook (?:his|her) head|shrugged (?:his|her) shoulders)\b")
 # A name that opens a clause of its own after a semicolon ("Mr. Woodhouse at last was off; but
 # Mr. Knightley ... sat down again") is that clause's subject, as an opening name is a sentence's.
 _OPENS_CLAUSE = re.compile(r";\s+(?:(?:but|and|yet|while|whereas|so)\s+)?(?:(?:Mr|Mrs|Miss|Dr|Lady|Sir)\.?\s+)?\S+\s*$")
