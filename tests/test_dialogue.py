@@ -223,3 +223,10 @@ def test_one_who_makes_no_answer_has_had_their_turn_and_the_other_speaks_next() 
                 "John was silent. With a smile, Emma went on:\n\n“I hope so.”\n")
     assert [s for _, s in got] == ["Emma Hart", "John Reed", "Emma Hart", "Emma Hart", "John Reed",
                                    "John Reed", "Emma Hart"]
+
+
+def test_she_after_narration_about_another_woman_is_her_not_the_one_spoken_to() -> None:
+    got = lines("Anna Grey came in, and Anna sat down by the fire.\n\n“Will you come to the ball, Emma?” asked John.\n\n"
+                "And even Anna could assure them that she had no wish to stay at home.\n\n"
+                "“While I have my mornings,” said she, “it is enough.”\n")
+    assert got[-1] == ("While I have my mornings, it is enough.", "Anna Grey")

@@ -158,6 +158,7 @@ class _Attributor:
         # utterance being attributed opens a new paragraph.
         self.exchange: tuple[list[int | None], int | None, bool] = ([], None, False)
         self.bearers: dict[str, int | None] = {}
+        self.last_quote_end = 0  # where the last utterance ended: narration after it sets the scene
         self.titled: dict[str, set[str]] | None = None
 
     def mention_at(self, pos: int, end: int) -> int | None:
@@ -246,7 +247,7 @@ class _Attributor:
         last, addressee, new_paragraph = self.exchange
         prev = last[-1] if last else None
         if (new_paragraph and addressee is not None and addressee != prev and addressee not in exclude
-                and self.genders[addressee] == gender):
+                and self.genders[addressee] == gender and not self._named_since_talk(before, gender, exclude)):
             return addressee
         reach = before - SUBJECT_REACH
         i = bisect.bisect_left(self.narration_starts, before) - 1
@@ -265,6 +266,19 @@ class _Attributor:
                 return c
             i -= 1
         return self.recent(before, gender, exclude)
+
+    def _named_since_talk(self, before: int, gender: str, exclude: set[int]) -> bool:
+        """Whether the narration since the last utterance names, as a subject, someone of
+        ``gender`` ("And even Mary could assure her family that she had no disinclination for
+        it. / 'While I can have my mornings to myself,' said she"): "she" is then theirs, not
+        the one last spoken to."""
+        i = bisect.bisect_left(self.narration_starts, before) - 1
+        while i >= 0 and self.narration[i][0] >= self.last_quote_end:
+            ms, me, c = self.narration[i]
+            if c not in exclude and self.genders[c] == gender and self.can_be_subject(ms, me):
+                return True
+            i -= 1
+        return False
 
     def sentence_head(self, pos: int) -> tuple[int, str | None]:
         """Where the sentence holding ``pos`` starts its first word, and the gender of that word
@@ -422,6 +436,7 @@ def extract(text: str, paras: list[Paragraph], characters: list[Character],
                 other = [s for s in last_speakers[-3:] if s is not None and s != speaker]
                 speaker, how = (other[-1], "vocative-other") if other else (None, "none")
             last_id = speaker
+            att.last_quote_end = group[-1][1]
             lines.append(Line(
                 text=" ".join(re.sub(r"\s+", " ", text[s:e]) for s, e in group),
                 start=group[0][0], end=group[-1][1], spans=tuple(group), paragraph=pi,
