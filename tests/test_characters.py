@@ -396,3 +396,12 @@ def test_an_old_exclamation_is_no_one() -> None:
             '"Lor!" said the boy, reflectively. "Lor, how nice it is," said Mrs. Thingummy.\n')
     found = names(text * 2)
     assert "Mrs. Thingummy" in found and "Lor" not in found, found
+
+
+def test_a_name_that_only_leans_to_one_sex_takes_it_where_the_text_agrees() -> None:
+    text = ("Mary came down to breakfast. Mary looked at the letter, and she smiled.\n\n"
+            "Tonie rowed the boat across the bay. Everyone waited for Tonie at the wharf.\n\n"
+            "Mary read aloud to the others. Tonie said nothing.\n")
+    found, _ = characters.detect(text, 0, len(text))
+    # "Mary" is mostly a woman's name, and "she" agrees; nothing here says what Tonie is.
+    assert {c.name: c.gender for c in found} == {"Mary": "female", "Tonie": None}

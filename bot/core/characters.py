@@ -973,6 +973,7 @@ def _subject_pronouns(text: str) -> Iterator[str]:
 
 _QUOTED = re.compile(r"[\"“][^\"”]*[\"”]?|‘[^’]*’")
 _name_genders: dict[str, str | None] = {}
+_name_leans: dict[str, str | None] = {}
 
 
 _gender_table: tuple[object, dict[str, list[str]]] | None = None  # (detector, name -> its lines)
@@ -1012,6 +1013,9 @@ def _load_name_genders(names: set[str]) -> None:
     for name in wanted:
         g = detector.get_gender(name)  # type: ignore[attr-defined]
         _name_genders[name] = g if g in ("male", "female") else None
+        # "Mary" is only "mostly_female" in the tables ("Sandy", "Tonie" lean the same way and
+        # are men in their books): a lean, that counts only where the text agrees.
+        _name_leans[name] = g.removeprefix("mostly_") if g in ("mostly_male", "mostly_female") else None
 
 
 def _plain(name: str) -> str:
@@ -1061,13 +1065,16 @@ def _guess_genders(text: str, start: int, end: int, characters: list[Character],
             text_gender = "female"
         if c.gender:
             continue
-        given = None
+        given = lean = None
         for alias in [c.name, *sorted(set(c.aliases) - {c.name}, key=len)]:  # "Della" before "Dell"
             words = alias.split()
-            if len(words) == 1 or (len(words) > 1 and words[0].rstrip(".") not in TITLES):
+            if words[0][:1].isupper() and (len(words) == 1 or words[0].rstrip(".") not in TITLES):  # not "the robber"
                 given = _name_gender(words[0])
+                lean = lean or _name_leans.get(_plain(words[0]).lower())
                 if given:
                     break
         most, least = max(v["male"], v["female"]), min(v["male"], v["female"])
         strong_text = text_gender and (most >= 6 and most >= 4 * least or most >= 12 and most >= 2.5 * least)
-        c.gender = text_gender if strong_text else (given or text_gender)
+        # A lean counts where the text, however weakly, agrees: "Tonie" with no pronoun of his own stays unknown.
+        leaning = lean if lean and v[lean] > v["male" if lean == "female" else "female"] else None
+        c.gender = text_gender if strong_text else (given or text_gender or leaning)
