@@ -230,3 +230,11 @@ def test_she_after_narration_about_another_woman_is_her_not_the_one_spoken_to() 
                 "And even Anna could assure them that she had no wish to stay at home.\n\n"
                 "“While I have my mornings,” said she, “it is enough.”\n")
     assert got[-1] == ("While I have my mornings, it is enough.", "Anna Grey")
+
+
+def test_a_lady_nobody_has_named_is_not_the_man_whose_turn_it_seemed() -> None:
+    ix = build_text("Tom Hart sat by the fire with Jack Reed. Tom Hart and Jack Reed were tired.\n\n"
+                    "“Who is there?” asked Tom.\n\n“A friend, I think,” said Jack.\n\n"
+                    "“Hush, my dear,” said the old lady softly. “You must be very quiet.”\n")
+    last = ix.dialogue[-1]
+    assert last.speaker is None and last.described == "the old lady", (last.speaker, last.described)

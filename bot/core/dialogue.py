@@ -158,6 +158,8 @@ class _Attributor:
         # utterance being attributed opens a new paragraph.
         self.exchange: tuple[list[int | None], int | None, bool] = ([], None, False)
         self.bearers: dict[str, int | None] = {}
+        self.tag_gender: str | None = None  # the sex a tag's description gives ("said the old lady")
+        self.tag_phrase: str | None = None
         self.last_quote_end = 0  # where the last utterance ended: narration after it sets the scene
         self.titled: dict[str, set[str]] | None = None
 
@@ -319,7 +321,8 @@ class _Attributor:
                 relative = self.relative(noun, "male" if owner == "his" else "female", quote_pos, exclude)
                 if relative is not None:
                     return relative, "anaphoric", None
-            return self.recent(quote_pos, NOUN_GENDER[epithet.group(1).lower()], self._not_last(exclude)), "anaphoric", None
+            self.tag_gender, self.tag_phrase = NOUN_GENDER[epithet.group(1).lower()], " ".join(subj.split())
+            return self.recent(quote_pos, self.tag_gender, self._not_last(exclude)), "anaphoric", None
         words = subj.split()
         title = words[-1 if words[0].lower() == "the" and len(words) == 2 else 0].rstrip(".")
         if words[0].lower() == "the" and len(words) == 2:
@@ -403,6 +406,7 @@ def extract(text: str, paras: list[Paragraph], characters: list[Character],
             quote_mentions = {m[2] for s, e in group for m in att.mentions_in(s, e)}
             att.exchange = (last_speakers, last_addressee, gi == 0)
             addressee = _vocative(att, group) if not _THOUGHT.match(text, group[-1][1]) else None
+            att.tag_gender = None
             speaker, how, described = _tagged(att, text, p, parts, group, quote_mentions)
             if described is not None and described.split()[0].lower() in ("a", "an"):
                 # "cried a looker-on": someone new, who takes turns like anyone else
@@ -428,6 +432,11 @@ def extract(text: str, paras: list[Paragraph], characters: list[Character],
                 speaker, how = lead[0], "lead-in"
             if speaker is None and how != "narrator" and described is None:
                 speaker, how = _turn(att, last_speakers, last_addressee, quote_mentions, group[0][0])
+            if speaker is not None and speaker >= 0 and att.tag_gender and att.genders[speaker] not in (att.tag_gender, None):
+                # '"Hush, my dear," said the old lady' where no woman is named near: someone the
+                # book has not named yet, not the man whose turn it seemed to be.
+                described = att.tag_phrase
+                speaker = None
             if speaker is None and described is not None:  # a tag names them: no guess by turns
                 speaker = described_ids.setdefault(described.lower(), -1 - len(described_ids))
                 described_names.setdefault(speaker, described)
