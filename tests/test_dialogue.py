@@ -238,3 +238,10 @@ def test_a_lady_nobody_has_named_is_not_the_man_whose_turn_it_seemed() -> None:
                     "“Hush, my dear,” said the old lady softly. “You must be very quiet.”\n")
     last = ix.dialogue[-1]
     assert last.speaker is None and last.described == "the old lady", (last.speaker, last.described)
+
+
+def test_one_called_someones_wife_in_a_tag_is_his_wife_not_him() -> None:
+    ix = build_text("Tom Hart kept the shop. Mrs. Hart came down the stairs, and Tom Hart bowed to Jack Reed. "
+                    "Mrs. Hart looked at Jack Reed.\n\n"
+                    "“This is the boy,” said Jack Reed.\n\n“Dear me!” said Tom Hart’s wife, “he’s very small.”\n")
+    assert ix.dialogue[-1].speaker == "Mrs. Hart", ix.dialogue[-1].speaker

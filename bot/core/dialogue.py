@@ -129,6 +129,7 @@ _PRONOUN_SUBJ = {"he": "male", "she": "female", "i": "narrator"}
 # "said her mother": the one of the possessor's family (their surname) with this title and gender.
 # (A sister or a son is too often named without the surname for one match to be the one.)
 _KIN = {"mother": "Mrs", "wife": "Mrs", "father": "Mr", "husband": "Mr", "lady": "Mrs"}  # "said his lady"
+_OWNED_KIN = re.compile(r"[’']s\s+(" + "|".join(_KIN) + r")\b", re.IGNORECASE)  # "the undertaker's wife"
 _EPITHET = (r"(?:the|his|her|my|our|their)\s+(?:[a-z]+\s+){0,2}?(" + "|".join(NOUN_GENDER) + r")\b"
             r"|(?:[Tt]he|[Aa])\s+(?:[a-z-]+\s+|[A-Z][a-z-]+\s+(?=[A-Z]))?(?!(?:in|with|of)\b)[A-Za-z-]+"
             r"(?:\s+(?:in|with|of)\s+the\s+(?:[a-z-]+\s+)?[a-z-]+)?")
@@ -226,20 +227,25 @@ class _Attributor:
         last, addressee, _ = self.exchange
         owners = [c for c in (last[-1] if last else None, addressee, last[-2] if len(last) > 1 else None,
                               self.recent(before, owner_gender, set())) if c is not None and c >= 0]
-        title, gender = _KIN[kin], NOUN_GENDER[kin]
         for owner in dict.fromkeys(owners):
             if self.genders[owner] != owner_gender:
                 continue
-            surnames = {a.split()[-1] for a in [self.characters[owner].name, *self.characters[owner].aliases] if " " in a}
-            found = [i for i, c in enumerate(self.characters)
-                     if i != owner and i not in exclude and self.genders[i] == gender
-                     and any(" " in a and a.split()[-1] in surnames and a.split()[0].rstrip(".") == title
-                             for a in [c.name, *c.aliases])]
+            found = self.kin_of(owner, kin, exclude)
             if len(found) == 1:
                 return found[0]
             if found:
                 return None
         return None
+
+    def kin_of(self, owner: int, kin: str, exclude: set[int]) -> list[int]:
+        """The characters who could be ``owner``'s ``kin`` ("wife"): of the owner's surname, and
+        of the kin's sex and title ("Mrs" for a wife or a mother)."""
+        title, gender = _KIN[kin], NOUN_GENDER[kin]
+        surnames = {a.split()[-1] for a in [self.characters[owner].name, *self.characters[owner].aliases] if " " in a}
+        return [i for i, c in enumerate(self.characters)
+                if i != owner and i not in exclude and self.genders[i] == gender
+                and any(" " in a and a.split()[-1] in surnames and a.split()[0].rstrip(".") == title
+                        for a in [c.name, *c.aliases])]
 
     def pronoun(self, before: int, gender: str, exclude: set[int]) -> int | None:
         """Who "he" or "she" in a speech tag is: in a new paragraph, the one the last speaker
@@ -313,6 +319,11 @@ class _Attributor:
             return self.pronoun(quote_pos, _PRONOUN_SUBJ[word], exclude), "anaphoric", None
         c = self.mention_at(s, match.end("subj") + 1)
         if c is not None:
+            end = match.end("subj")
+            kin = _OWNED_KIN.match(self.text, end - 2 if self.text[end - 2 : end] in ("'s", "’s") else end)
+            if kin:  # "said the undertaker's wife": not the undertaker
+                found = self.kin_of(c, kin.group(1).lower(), exclude)
+                return (found[0], "explicit", None) if len(found) == 1 else (None, "unknown", None)
             return c, "explicit", None
         epithet = re.search(_EPITHET, subj, re.IGNORECASE) if subj[:1].islower() or subj.split()[0].lower() in ("the", "his", "her", "my", "our", "their") else None
         if epithet and epithet.group(1):
