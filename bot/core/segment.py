@@ -244,14 +244,18 @@ _TIME_JUMP = re.compile(
 # (half the time of re.IGNORECASE, on every paragraph of a novel).
 # "The morning broke bright and cloudless": a new day anywhere in a paragraph's first sentence.
 _NEW_DAY = re.compile(r"\b(?:the )?(?:morning|day|dawn) (?:broke|dawned|came)\b|\bnext (?:morning|day)\b"
-                      r"|^(?:\S+ ){0,4}?on the following (?:morning|day)\b"
-                      # "...; but nevertheless, a couple of days later, the fact was known"
-                      r"|\b(?:a|one|two|three|four|five|six|a couple of|a few|several|some) (?:days|weeks|months|years) "
-                      r"(?:later|afterwards?)\b"  # "He flattered himself on the following day that"
+                      r"|^(?:\S+ ){0,4}?on the following (?:morning|day)\b"  # "He flattered himself on the following day that"
                       r"|^(?:\S+ ){0,5}?(?:early |late )?in the (?:morning|evening|afternoon)\b"  # "It had cleared in the morning"
                       # "I had been delayed at a case, and it was a little after half-past six when I found myself"
                       r"|\bit was (?:(?:a little|just|nearly|almost|about|already) )?(?:(?:after|past|before) )?"
                       r"(?:half[- ]past|a quarter (?:past|to)|\w+ o['’]clock)\b[^.;]{0,12}\bwhen\b")
+# "...; but nevertheless, a couple of days later, the fact was known": days gone by anywhere in the
+# first sentence (looked for only where "later" or "afterward" is: most paragraphs have neither).
+_DAYS_LATER = re.compile(r"\b(?:a|one|two|three|four|five|six|a couple of|a few|several|some) (?:days|weeks|months|years) "
+                         r"(?:later|afterwards?)\b")
+# Each way of _NEW_DAY holds one of these: a paragraph with none is not searched (a tenth of a
+# second on War and Peace).
+_NEW_DAY_WORDS = ("morning", "day", "dawn", "evening", "afternoon", "past", "quarter", "clock")
 # Someone arriving somewhere opens a scene there: "When Della reached home", "As they entered the hall".
 _ARRIVAL = re.compile(
     r"^(?:(?:when|as soon as|as|after|once)\s+(?:[\w’'.]+\s+){1,3}?(?:reached|arrived|entered|got home|got back|came home|"
@@ -535,6 +539,7 @@ def _scene_spans(text: str, paras: list[Paragraph], kinds: list[str | None], idx
     in_flashback = False
     place_cache: dict[int, list[str]] = {}
     told_cache: dict[int, tuple[str, str]] = {}
+    talk_cache: dict[int, bool] = {}
 
     def told(j: int) -> tuple[str, str]:
         """Paragraph j's narration, and that without single-quoted speech too (each paragraph
@@ -543,6 +548,11 @@ def _scene_spans(text: str, paras: list[Paragraph], kinds: list[str | None], idx
             narration = _narration(text[paras[j].start : paras[j].end])
             told_cache[j] = narration, _unquoted(narration)
         return told_cache[j]
+
+    def talk(j: int) -> bool:
+        if j not in talk_cache:
+            talk_cache[j] = _talk(text[paras[j].start : paras[j].end])
+        return talk_cache[j]
 
     def para_places(j: int) -> list[str]:
         if j not in place_cache:
@@ -590,7 +600,10 @@ def _scene_spans(text: str, paras: list[Paragraph], kinds: list[str | None], idx
             narration_first = _told(first)
             opening = narration_first.strip(" \"“,")
             second = _told(_second_sentence(para)).strip(" \"“,")
-            if _TIME_JUMP.match(opening) or _NEW_DAY.search(narration_first.lower()) or _STAYED.match(opening) \
+            low = narration_first.lower()
+            if _TIME_JUMP.match(opening) or any(w in low for w in _NEW_DAY_WORDS) and _NEW_DAY.search(low) \
+                    or _STAYED.match(opening) \
+                    or ("later" in low or "afterward" in low) and _DAYS_LATER.search(low) \
                     or _ELAPSED.match(second) \
                     or para.lstrip()[:1] not in _OPENS_TALK and _THAT_EVENING.match(second):
                 close("time")
@@ -611,7 +624,7 @@ def _scene_spans(text: str, paras: list[Paragraph], kinds: list[str | None], idx
             elif n == len(idx) - 1 and not _SPEECH.search(para) and _QUOTE_MARK.search(previous) \
                     and _CODA.search(para.lower()):
                 close("coda")  # after the last words, the narrator tells what became of them, or the reader
-            elif n < len(idx) - 1 and any(_talk(text[paras[k].start : paras[k].end]) for k in current[-2:]) \
+            elif n < len(idx) - 1 and any(talk(k) for k in current[-2:]) \
                     and para.lstrip()[:1] not in _OPENS_TALK and _MOVES_ON.search(" ".join(told(j)[0][:300].lower().split())):
                 close("place")  # the talk is over and the narration takes them elsewhere (not in a chapter's last lines)
             elif _turns_to_present(para, told(j)[1], told(current[-1])[1]):
@@ -622,7 +635,7 @@ def _scene_spans(text: str, paras: list[Paragraph], kinds: list[str | None], idx
                 # one of them left ("Mr. Bumble ... flounced out of the shop") and talk follows,
                 # those who stayed are talking.
                 close("place")
-            elif _GETS_AWAY.search(narration_first.lower()):
+            elif (" off" in low or " out" in low or "escape" in low) and _GETS_AWAY.search(low):
                 close("place")  # the one followed goes: what comes next is on the way or elsewhere
         current.append(j)
     close("end")
