@@ -397,9 +397,9 @@ def _second_sentence(text: str) -> str:
 _ELAPSED = re.compile(r"^(?:(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|a couple of|a few|several|some) "
                       r"(?:days?|weeks?|months?|years?) (?:later|after(?:wards?)?|after (?:this|that))"
                       r"|(?:\S+ ){0,5}?next (?:morning|day)|(?:the|on the) following (?:morning|day))\b", re.IGNORECASE)
-# ... and, in narration, the evening come: "He found her that evening in the garden".
-# Someone somewhere that evening; not a time looked back to ("From that evening, or at least...")
-# nor one ending ("Nothing more was said that night between us").
+# ... and, in narration, someone somewhere that evening ("He found her that evening in the
+# garden"); not a time looked back to ("From that evening, or at least...") nor one ending
+# ("Nothing more was said that night between us").
 _THAT_EVENING = re.compile(r"^(?:\S+ ){1,4}?(?<!from )(?<!since )(?<!till )(?<!until )(?<!of )that (?:evening|night|afternoon),? "
                            r"(?:in|at|on|by) (?:the|a|his|her|their|our|my)\b", re.IGNORECASE)
 
