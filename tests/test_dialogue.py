@@ -245,3 +245,13 @@ def test_one_called_someones_wife_in_a_tag_is_his_wife_not_him() -> None:
                     "Mrs. Hart looked at Jack Reed.\n\n"
                     "“This is the boy,” said Jack Reed.\n\n“Dear me!” said Tom Hart’s wife, “he’s very small.”\n")
     assert ix.dialogue[-1].speaker == "Mrs. Hart", ix.dialogue[-1].speaker
+
+
+def test_she_in_a_talk_with_one_woman_is_that_woman_not_the_woman_named_last() -> None:
+    got = lines("Anna Grey came in with a book of verses.\n\n“Will you read them to us, John?” asked Emma Hart.\n\n"
+                "“Gladly,” said John Reed, and he read them slowly, "
+                "one after another, while the rain beat on the windows and the fire burned low in the grate, "
+                "and the clock on the stair struck nine, and then ten, and the candles guttered in the draught.\n\n"
+                "The verses had been copied out some pages ago already by Anna Grey, in her neatest hand.\n\n"
+                "“Why will not you write one yourself for us, John?” said she; “nothing could be easier.”\n")
+    assert got[-1][1] == "Emma Hart", got

@@ -255,8 +255,14 @@ class _Attributor:
         last, addressee, new_paragraph = self.exchange
         prev = last[-1] if last else None
         if (new_paragraph and addressee is not None and addressee != prev and addressee not in exclude
-                and self.genders[addressee] == gender and not self._named_since_talk(before, gender, exclude)):
+                and self.genders[addressee] == gender and not self.named_since_talk(before, gender, exclude)):
             return addressee
+        if new_paragraph and not self.named_since_talk(before, gender, exclude):
+            talkers = {c for c in last[-4:] if c is not None and c >= 0 and c not in exclude and self.genders[c] == gender}
+            if len(talkers) == 1:
+                # '"Why will not you write one yourself for us, Mr. Elton?" said she': the one
+                # woman of the talk, not the woman the narration named last.
+                return talkers.pop()
         reach = before - SUBJECT_REACH
         i = bisect.bisect_left(self.narration_starts, before) - 1
         while i >= 0 and self.narration[i][0] > reach:
@@ -275,7 +281,7 @@ class _Attributor:
             i -= 1
         return self.recent(before, gender, exclude)
 
-    def _named_since_talk(self, before: int, gender: str, exclude: set[int]) -> bool:
+    def named_since_talk(self, before: int, gender: str, exclude: set[int]) -> bool:
         """Whether the narration since the last utterance names, as a subject, someone of
         ``gender`` ("And even Mary could assure her family that she had no disinclination for
         it. / 'While I can have my mornings to myself,' said she"): "she" is then theirs, not
