@@ -255,3 +255,11 @@ def test_she_in_a_talk_with_one_woman_is_that_woman_not_the_woman_named_last() -
                 "The verses had been copied out some pages ago already by Anna Grey, in her neatest hand.\n\n"
                 "“Why will not you write one yourself for us, John?” said she; “nothing could be easier.”\n")
     assert got[-1][1] == "Emma Hart", got
+
+
+def test_a_name_after_a_semicolon_and_a_short_phrase_is_its_clauses_subject() -> None:
+    got = lines("“Well,” said Anna Grey, laughing, “we shall see.”\n\n"
+                "Emma Hart, finding her so determined upon it, had nothing more to say; and, after a moment's pause, "
+                "Anna Grey chose another subject.\n\n"
+                "“We have been calling at the hall,” said she, “and found them both at home.”\n")
+    assert got[-1][1] == "Anna Grey", got

@@ -759,7 +759,8 @@ _SILENT = re.compile(r"\b(?:made no (?:answer|reply)|returned no (?:answer|reply
                      r"bowed|nodded|shook (?:his|her) head|shrugged (?:his|her) shoulders)\b")
 # A name that opens a clause of its own after a semicolon ("Mr. Woodhouse at last was off; but
 # Mr. Knightley ... sat down again") is that clause's subject, as an opening name is a sentence's.
-_OPENS_CLAUSE = re.compile(r";\s+(?:(?:but|and|yet|while|whereas|so)\s+)?(?:(?:Mr|Mrs|Miss|Dr|Lady|Sir)\.?\s+)?\S+\s*$")
+_OPENS_CLAUSE = re.compile(r";\s+(?:(?:but|and|yet|while|whereas|so)\s+)?(?:(?:Mr|Mrs|Miss|Dr|Lady|Sir)\.?\s+)?\S+\s*$"
+                           r"|;\s+(?:but|and|yet|so),\s+[^;,]{1,30},\s*$")  # "; and, after a moment's pause, Mrs. Elton"
 # A thought, not said: '"Well done, Mrs. Martin!" thought Emma' calls no one to answer.
 _THOUGHT = re.compile(r"[”\"’']?\s*(?:(?:[A-Z][\w.’']*\s+){1,3}|(?:he|she|I)\s+)?(?:thought|wondered|mused)\b")
 # A name that opens a sentence and, after a word put in, goes on with its verb is the sentence's
