@@ -263,3 +263,9 @@ def test_a_name_after_a_semicolon_and_a_short_phrase_is_its_clauses_subject() ->
                 "Anna Grey chose another subject.\n\n"
                 "“We have been calling at the hall,” said she, “and found them both at home.”\n")
     assert got[-1][1] == "Anna Grey", got
+
+
+def test_a_tag_naming_someone_after_words_about_them_or_a_description_and_an_adverb() -> None:
+    ix = build_text(CAST + "“Is it a good letter?” asked John.\n\n“Well,” said the still waiting Emma Hart; “and what shall I do?”\n\n"
+                    "“Now, Ben,” replied the coachman impatiently.\n")
+    assert [(d.speaker, d.described) for d in ix.dialogue[1:]] == [("Emma Hart", None), (None, "the coachman")]

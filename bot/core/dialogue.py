@@ -129,6 +129,7 @@ _PRONOUN_SUBJ = {"he": "male", "she": "female", "i": "narrator"}
 # "said her mother": the one of the possessor's family (their surname) with this title and gender.
 # (A sister or a son is too often named without the surname for one match to be the one.)
 _KIN = {"mother": "Mrs", "wife": "Mrs", "father": "Mr", "husband": "Mr", "lady": "Mrs"}  # "said his lady"
+_NOUNS_IN_LY = {"family", "ally", "bully", "lily", "belly", "jelly", "folly", "fly", "holly", "dolly", "molly", "polly", "sally"}
 _OWNED_KIN = re.compile(r"[’']s\s+(" + "|".join(_KIN) + r")\b", re.IGNORECASE)  # "the undertaker's wife"
 _EPITHET = (r"(?:the|his|her|my|our|their)\s+(?:[a-z]+\s+){0,2}?(" + "|".join(NOUN_GENDER) + r")\b"
             r"|(?:[Tt]he|[Aa])\s+(?:[a-z-]+\s+|[A-Z][a-z-]+\s+(?=[A-Z]))?(?!(?:in|with|of)\b)[A-Za-z-]+"
@@ -331,6 +332,11 @@ class _Attributor:
                 found = self.kin_of(c, kin.group(1).lower(), exclude)
                 return (found[0], "explicit", None) if len(found) == 1 else (None, "unknown", None)
             return c, "explicit", None
+        if subj.split()[0].lower() == "the":
+            after = match.end("subj") + 1 if self.text[match.end("subj") : match.end("subj") + 1] == " " else -1
+            named = self.mention_at(after, after + 1) if after > 0 else None
+            if named is not None:
+                return named, "explicit", None  # '"Well," said the still waiting Harriet'
         epithet = re.search(_EPITHET, subj, re.IGNORECASE) if subj[:1].islower() or subj.split()[0].lower() in ("the", "his", "her", "my", "our", "their") else None
         if epithet and epithet.group(1):
             noun, owner = epithet.group(1).lower(), subj.split()[0].lower()
@@ -356,8 +362,9 @@ class _Attributor:
         starts_clause = not before or before[-1] in ",;:.!?”\"’—(" or before.rsplit(None, 1)[-1].lower() in _SPEECH_WORDS \
             or before.endswith("ly")
         phrase = whole.group(0).split() if whole else []
-        while phrase and (phrase[-1].lower() in _SPEECH_WORDS or phrase[-1].lower() in LINK_WORDS):
-            phrase.pop()  # "the former continued", "a looker-on from"
+        while phrase and (phrase[-1].lower() in _SPEECH_WORDS or phrase[-1].lower() in LINK_WORDS
+                          or phrase[-1].lower().endswith("ly") and len(phrase) > 2 and phrase[-1].lower() not in _NOUNS_IN_LY):
+            phrase.pop()  # "the former continued", "a looker-on from", "the coachman impatiently"
         head = " ".join(phrase).split(" of ")[0].split(" in ")[0].split(" with ")[0].split()[-1].lower() if len(phrase) > 1 else ""
         if head and starts_clause and head not in NOT_SOMEONE:  # "the red-faced gentleman in the high chair"
             return None, "described", " ".join(phrase)
