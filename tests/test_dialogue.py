@@ -269,3 +269,10 @@ def test_a_tag_naming_someone_after_words_about_them_or_a_description_and_an_adv
     ix = build_text(CAST + "“Is it a good letter?” asked John.\n\n“Well,” said the still waiting Emma Hart; “and what shall I do?”\n\n"
                     "“Now, Ben,” replied the coachman impatiently.\n")
     assert [(d.speaker, d.described) for d in ix.dialogue[1:]] == [("Emma Hart", None), (None, "the coachman")]
+
+
+def test_a_line_tagged_with_a_description_is_not_given_to_the_one_the_narration_named() -> None:
+    ix = build_text(CAST + "John Reed got into the coach and sat himself down on the seat.\n\n"
+                    "“May I come with you?” said the book-stall keeper, looking in.\n")
+    last = ix.dialogue[-1]
+    assert (last.speaker, last.described) == (None, "the book-stall keeper"), (last.speaker, last.described)

@@ -444,7 +444,7 @@ def extract(text: str, paras: list[Paragraph], characters: list[Character],
                 # else; the teller goes on, and the tag and the name inside are the tale's.
                 speaker, how, addressee = last_id, "continued", None
             opening = gi == 0 and lead is not None and group[0][0] - p.start <= 2
-            if speaker is None and how != "narrator" and opening and lead[1] and lead[0] != addressee:
+            if speaker is None and how != "narrator" and opening and lead[1] and lead[0] != addressee and described is None:
                 speaker, how = lead[0], "lead-in"
             if speaker is None and how != "narrator" and continued and lines:
                 speaker, how = last_id, "continued"
@@ -452,7 +452,7 @@ def extract(text: str, paras: list[Paragraph], characters: list[Character],
                 speaker, how = para_speaker, "same-paragraph"
             if speaker is None and how != "narrator" and described is None:
                 speaker, how = _actor(att, text, p, parts, {addressee} - {None})
-            if speaker is None and how != "narrator" and opening and lead[0] != addressee:
+            if speaker is None and how != "narrator" and opening and lead[0] != addressee and described is None:
                 speaker, how = lead[0], "lead-in"
             if speaker is None and how != "narrator" and described is None:
                 speaker, how = _turn(att, last_speakers, last_addressee, quote_mentions, group[0][0])
