@@ -276,3 +276,10 @@ def test_a_line_tagged_with_a_description_is_not_given_to_the_one_the_narration_
                     "“May I come with you?” said the book-stall keeper, looking in.\n")
     last = ix.dialogue[-1]
     assert (last.speaker, last.described) == (None, "the book-stall keeper"), (last.speaker, last.described)
+
+
+def test_a_young_someone_of_a_family_is_not_the_one_of_it_the_book_names() -> None:
+    ix = build_text(CAST + "Reed laughed, and Reed sat down by the fire.\n\n"
+                    "“If I were as rich as you,” cried a young Reed who came with his sisters, “I should not care.”\n")
+    last = ix.dialogue[-1]
+    assert (last.speaker, last.described) == (None, "a young Reed"), (last.speaker, last.described)

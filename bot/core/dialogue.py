@@ -325,6 +325,9 @@ class _Attributor:
                 return self.narrator, "narrator", None
             return self.pronoun(quote_pos, _PRONOUN_SUBJ[word], exclude), "anaphoric", None
         c = self.mention_at(s, match.end("subj") + 1)
+        if c is not None and word.split()[0] in ("a", "an") and len(word.split()) > 1:
+            # "cried a young Lucas who came with his sisters": one of that family, not the one named so
+            return None, "described", " ".join(subj.split())
         if c is not None:
             end = match.end("subj")
             kin = _OWNED_KIN.match(self.text, end - 2 if self.text[end - 2 : end] in ("'s", "’s") else end)
