@@ -283,3 +283,10 @@ def test_a_young_someone_of_a_family_is_not_the_one_of_it_the_book_names() -> No
                     "“If I were as rich as you,” cried a young Reed who came with his sisters, “I should not care.”\n")
     last = ix.dialogue[-1]
     assert (last.speaker, last.described) == (None, "a young Reed"), (last.speaker, last.described)
+
+
+def test_one_who_began_again_in_the_narration_after_a_line_speaks_the_next() -> None:
+    got = lines("Anna Grey sat by the fire.\n\n“Are you tired?” asked Emma Hart.\n\n"
+                "“I am tired of walking,” said John.--A short pause followed this speech, "
+                "and Anna Grey began again.\n\n“I have an excessive regard for Jane, she is a very sweet girl.”\n")
+    assert got[-1][1] == "Anna Grey", got

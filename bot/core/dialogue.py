@@ -532,6 +532,7 @@ _BY_NAME = re.compile(r"\bby\s*$")
 _LEADS_INTO = re.compile(r"\b(?:say|saying|to say|add|adding|to add|ask|asking|reply|replying|answer|answering|"
                          r"exclaim|exclaiming|cry|crying|whisper|whispering|observe|observing|remark|remarking|"
                          r"continue|continuing|begin|beginning|repeat|repeating)\b[^.!?“”\"]{0,50}[,:]\s*$")
+_SPEAKS_ON = re.compile(r"\b(?:began|begun|continued|went on|resumed|proceeded)(?:\s+again)?\s*[.]$")
 _CLOSING_VERB = re.compile(r"^[’'s]*\s*(?:(?:\w+ly|thus|then|again|at last)\s+)*[a-z]+(?:\s+(?:again|thus|out|in))?\s*[,:;.—–-]*\s*$")
 
 
@@ -545,7 +546,8 @@ def _lead_in(att: _Attributor, text: str, start: int, end: int, whole: bool) -> 
     narration = text[start:end].rstrip(" \n”\"’'")
     if len(narration.strip()) < 3:
         return None
-    strong = narration.endswith((",", ":", "—", "–", "-", ";"))
+    # "..., and Mrs. Hurst began again.": a sentence ending on speaking resumed leads in as a colon does.
+    strong = narration.endswith((",", ":", "—", "–", "-", ";")) or bool(_SPEAKS_ON.search(narration[-40:]))
     if not strong and not whole:
         return None
     if not whole and narration.endswith(("—", "–", "--")) and (_AFTER_VERB_FIRST.match(narration)
