@@ -454,80 +454,67 @@ def test_a_scene_that_opens_in_a_room_is_set_there_though_its_narration_names_th
     assert "the dining room" in title, title
 
 
+def each_after_talk(*openings: str) -> list[str]:
+    """The scene starts (first ten characters) of a story that walks, talks, then has a
+    paragraph opening with each of ``openings``, each followed by talk."""
+    paragraphs = [f"{WALK}{WALK}", TALK]
+    for opening in openings:
+        paragraphs += [f"{opening} {WALK}", TALK]
+    return scene_starts("\n\n".join(paragraphs) + "\n", 10)
+
+
 def test_setting_off_in_the_first_sentence_opens_a_scene_and_how_long_ago_is_no_flashback() -> None:
-    para = WALK
-    starts = scene_starts("\n\n".join([
-        f"{para}{para}", TALK,
-        f"This seemed to Anna a good chance of making her escape; so she set off at once, and ran. {para}", TALK,
-        f"With these words she gave the boy her purse, and he started off at the greatest speed. {para}", TALK,
-        f"His daughter asked to see her family again before she set off for the North. {para}", TALK,
-        f"‘It is a French mouse,’ thought Anna. (She had no clear notion how long ago anything had happened.) {para}",
-        TALK,
-    ]) + "\n", 10)
+    starts = each_after_talk(
+        "This seemed to Anna a good chance of making her escape; so she set off at once, and ran.",
+        "With these words she gave the boy her purse, and he started off at the greatest speed.",
+        "His daughter asked to see her family again before she set off for the North.",
+        "‘It is a French mouse,’ thought Anna. (She had no clear notion how long ago anything had happened.)")
     # A journey planned, said in passing, is no new scene; nor is wondering how long ago things happened.
-    assert starts == [para[:10], "This seeme", "With these"], starts
+    assert starts == [WALK[:10], "This seeme", "With these"], starts
 
 
 def test_repairing_to_a_room_a_paragraph_after_the_talk_opens_a_scene() -> None:
-    para = WALK
     starts = scene_starts("\n\n".join([
-        f"{para}{para}", TALK,
+        f"{WALK}{WALK}", TALK,
         "To this speech Tom made no answer; but his sisters laughed at their friend for some time.",
-        f"With a renewal of tenderness, however, they repaired to her room on leaving the dining-parlour. {para}", TALK,
+        f"With a renewal of tenderness, however, they repaired to her room on leaving the dining-parlour. {WALK}", TALK,
     ]) + "\n", 10)
-    assert starts == [para[:10], "With a ren"], starts
+    assert starts == [WALK[:10], "With a ren"], starts
 
 
 def test_weeks_spent_somewhere_opens_a_scene_and_years_settled_there_do_not() -> None:
-    para = WALK
-    starts = scene_starts("\n\n".join([
-        f"{para}{para}", TALK,
-        f"Tom had been living at the mill some three weeks or a month. {para}", TALK,
-        f"The Coles had been settled some years in the town, and were very good sort of people. {para}", TALK,
-    ]) + "\n", 10)
-    assert starts == [para[:10], "Tom had be"], starts
+    starts = each_after_talk(
+        "Tom had been living at the mill some three weeks or a month.",
+        "The Coles had been settled some years in the town, and were very good sort of people.")
+    assert starts == [WALK[:10], "Tom had be"], starts
 
 
 def test_days_later_inside_a_first_sentence_open_a_scene() -> None:
-    para = WALK
-    starts = scene_starts("\n\n".join([
-        f"{para}{para}", TALK,
-        f"Tom mentioned it to no one; but nevertheless, a couple of days later, the fact was known to all. {para}",
-        TALK,
-        f"When, a few days later, Arobin again called for her in his drag, she was alone. {para}", TALK,
-    ]) + "\n", 10)
-    assert starts == [para[:10], "Tom mentio", "When, a fe"], starts
+    starts = each_after_talk(
+        "Tom mentioned it to no one; but nevertheless, a couple of days later, the fact was known to all.",
+        "When, a few days later, Arobin again called for her in his drag, she was alone.")
+    assert starts == [WALK[:10], "Tom mentio", "When, a fe"], starts
 
 
 def test_taking_a_seat_in_a_carriage_after_the_talk_opens_a_scene() -> None:
-    para = WALK
-    starts = scene_starts("\n\n".join([
-        f"{para}{para}", TALK,
-        f"Tom was not in the best possible humour as he took his seat in Mrs. Walker's victoria. {para}", TALK,
-        f"They got into the carriage and drove for a few minutes in silence. {para}", TALK,
-    ]) + "\n", 10)
-    assert starts == [para[:10], "Tom was no", "They got i"], starts
+    starts = each_after_talk(
+        "Tom was not in the best possible humour as he took his seat in Mrs. Walker's victoria.",
+        "They got into the carriage and drove for a few minutes in silence.")
+    assert starts == [WALK[:10], "Tom was no", "They got i"], starts
 
 
 def test_that_evening_in_a_second_sentence_of_narration_opens_a_scene() -> None:
-    para = WALK
-    starts = scene_starts("\n\n".join([
-        f"{para}{para}", TALK,
-        f"Though he was impatient to see her, he hardly knew what to say. He found her that evening in the garden. {para}",
-        TALK,
-        f"Harriet had felt a change in him since the dance. From that evening she had thought of him. {para}", TALK,
-        f"“Yes, sir. I met him that night, and he called next day.” {para}", TALK,
-    ]) + "\n", 10)
+    starts = each_after_talk(
+        "Though he was impatient to see her, he hardly knew what to say. He found her that evening in the garden.",
+        "Harriet had felt a change in him since the dance. From that evening she had thought of him.",
+        "“Yes, sir. I met him that night, and he called next day.”")
     # An evening looked back to, or one told of in speech, is no new scene.
-    assert starts == [para[:10], "Though he "], starts
+    assert starts == [WALK[:10], "Though he "], starts
 
 
 def test_setting_off_in_a_second_sentence_of_narration_opens_a_scene() -> None:
-    para = WALK
-    starts = scene_starts("\n\n".join([
-        f"{para}{para}", TALK,
-        f"His politeness hastened to affirm itself. They passed downstairs before her mother, and out. {para}", TALK,
-        f"“Yes, sir. We went down to the station at once.” {para}", TALK,
-    ]) + "\n", 10)
+    starts = each_after_talk(
+        "His politeness hastened to affirm itself. They passed downstairs before her mother, and out.",
+        "“Yes, sir. We went down to the station at once.”")
     # A journey told in speech is no new scene.
-    assert starts == [para[:10], "His polite"], starts
+    assert starts == [WALK[:10], "His polite"], starts
