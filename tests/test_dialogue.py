@@ -290,3 +290,9 @@ def test_one_who_began_again_in_the_narration_after_a_line_speaks_the_next() -> 
                 "“I am tired of walking,” said John.--A short pause followed this speech, "
                 "and Anna Grey began again.\n\n“I have an excessive regard for Jane, she is a very sweet girl.”\n")
     assert got[-1][1] == "Anna Grey", got
+
+
+def test_was_her_answer_is_a_tag_for_her() -> None:
+    got = lines("Tom Hart came in, and Tom Hart sat down.\n\n“Is the child worse?” asked John Reed.\n\n"
+                "“I fear so,” said Tom Hart.\n\n“Indeed she is, sir,” was her answer. “She is too ill to be moved.”\n")
+    assert got[-1][1] == "Emma Hart", got

@@ -532,6 +532,7 @@ _BY_NAME = re.compile(r"\bby\s*$")
 _LEADS_INTO = re.compile(r"\b(?:say|saying|to say|add|adding|to add|ask|asking|reply|replying|answer|answering|"
                          r"exclaim|exclaiming|cry|crying|whisper|whispering|observe|observing|remark|remarking|"
                          r"continue|continuing|begin|beginning|repeat|repeating)\b[^.!?“”\"]{0,50}[,:]\s*$")
+_WAS_REPLY = re.compile(r"^[\s,;:—–-]*was\s+(his|her)\s+(?:\w+\s+)?(?:answer|reply|rejoinder|response)\b", re.IGNORECASE)
 _SPEAKS_ON = re.compile(r"\b(?:began|begun|continued|went on|resumed|proceeded)(?:\s+again)?\s*[.]$")
 _CLOSING_VERB = re.compile(r"^[’'s]*\s*(?:(?:\w+ly|thus|then|again|at last)\s+)*[a-z]+(?:\s+(?:again|thus|out|in))?\s*[,:;.—–-]*\s*$")
 
@@ -635,6 +636,9 @@ def _tagged(att: _Attributor, text: str, p: Paragraph, parts: list[tuple[int, in
         nxt = next((ps for ps, _ in parts if ps > e), p.end)
         after = text[e + 1 : nxt - 1] if e < p.end else ""
         after_first = re.split(r"(?<=[.!?])\s", after, maxsplit=1)[0]
+        reply = _WAS_REPLY.match(after_first)
+        if reply:  # '"Indeed I have, Sir," was her answer.'
+            return att.pronoun(e, "male" if reply.group(1).lower() == "his" else "female", exclude), "anaphoric", None
         for pattern in (_AFTER_VERB_FIRST, _AFTER_SUBJ_FIRST):
             m = pattern.match(after_first)
             if m:
