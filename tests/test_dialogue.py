@@ -296,3 +296,11 @@ def test_was_her_answer_is_a_tag_for_her() -> None:
     got = lines("Tom Hart came in, and Tom Hart sat down.\n\n“Is the child worse?” asked John Reed.\n\n"
                 "“I fear so,” said Tom Hart.\n\n“Indeed she is, sir,” was her answer. “She is too ill to be moved.”\n")
     assert got[-1][1] == "Emma Hart", got
+
+
+def test_older_speech_verbs_and_someones_mamma_are_tags() -> None:
+    ix = build_text("Daisy Miller walked with Mrs. Miller and John Reed. Mrs. Miller was tired, and Daisy laughed. "
+                    "Daisy ran on.\n\n"
+                    "“Shall we go on?” asked John Reed.\n\n“Oh, no; with this gentleman!” answered Daisy's mamma.\n\n"
+                    "“I guess it is late,” interposed her mother.\n\n“Well!” ejaculated Daisy Miller.\n")
+    assert [d.speaker for d in ix.dialogue] == ["John Reed", "Mrs. Miller", "Mrs. Miller", "Daisy Miller"]

@@ -67,7 +67,7 @@ SPEECH_VERBS = (
     "exclaims|shrieked|roared|bellowed|faltered|drawled|sneered|scoffed|teased|joked|"
     "promised|offered|countered|echoed|queried|ventured|said softly|spoke|smiled|nodded|"
     "hesitated|chuckled|grinned|shrugged|frowned|cut in|put in|broke in|burst out|whisper|exclaim|reply|"
-    "answer|cry|add|observe|remark"
+    "answer|cry|add|observe|remark|interposed|ejaculated|pursued|assented|remonstrated|expostulated"
 )
 _PERSON_VERB = re.compile(
     rf"^(?:'s|’s|’|')?\s*(?:\w+ly\s+)?(?:{SPEECH_VERBS}|looked|turned|took|felt|knew|saw|went|came|"

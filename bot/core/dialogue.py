@@ -128,9 +128,11 @@ def surely_said(line: Line) -> bool:
 _PRONOUN_SUBJ = {"he": "male", "she": "female", "i": "narrator"}
 # "said her mother": the one of the possessor's family (their surname) with this title and gender.
 # (A sister or a son is too often named without the surname for one match to be the one.)
-_KIN = {"mother": "Mrs", "wife": "Mrs", "father": "Mr", "husband": "Mr", "lady": "Mrs"}  # "said his lady"
+_KIN = {"mother": "Mrs", "wife": "Mrs", "father": "Mr", "husband": "Mr", "lady": "Mrs",  # "said his lady"
+        "mamma": "Mrs", "mama": "Mrs", "papa": "Mr"}
 _NOUNS_IN_LY = {"family", "ally", "bully", "lily", "belly", "jelly", "folly", "fly", "holly", "dolly", "molly", "polly", "sally"}
-_OWNED_KIN = re.compile(r"[’']s\s+(" + "|".join(_KIN) + r")\b", re.IGNORECASE)  # "the undertaker's wife"
+# "the undertaker's wife" ("Daisy s mamma": some texts lost their apostrophes)
+_OWNED_KIN = re.compile(r"(?:[’']|\s)s\s+(" + "|".join(_KIN) + r")\b", re.IGNORECASE)
 _EPITHET = (r"(?:the|his|her|my|our|their)\s+(?:[a-z]+\s+){0,2}?(" + "|".join(NOUN_GENDER) + r")\b"
             r"|(?:[Tt]he|[Aa])\s+(?:[a-z-]+\s+|[A-Z][a-z-]+\s+(?=[A-Z]))?(?!(?:in|with|of)\b)[A-Za-z-]+"
             r"(?:\s+(?:in|with|of)\s+the\s+(?:[a-z-]+\s+)?[a-z-]+)?")
@@ -330,7 +332,7 @@ class _Attributor:
             return None, "described", " ".join(subj.split())
         if c is not None:
             end = match.end("subj")
-            kin = _OWNED_KIN.match(self.text, end - 2 if self.text[end - 2 : end] in ("'s", "’s") else end)
+            kin = _OWNED_KIN.match(self.text, end - 2 if self.text[end - 2 : end] in ("'s", "’s", " s") else end)
             if kin:  # "said the undertaker's wife": not the undertaker
                 found = self.kin_of(c, kin.group(1).lower(), exclude)
                 return (found[0], "explicit", None) if len(found) == 1 else (None, "unknown", None)

@@ -21,9 +21,9 @@ SENTENCE_OPENING = re.compile(r"[\s(“\"‘']*(?:(?:and|but|then|so|now|yet)\s+
 NOUN_GENDER = {
     "wife": "female", "woman": "female", "girl": "female", "lady": "female", "mother": "female",
     "sister": "female", "aunt": "female", "daughter": "female", "mistress": "female", "blonde": "female",
-    "widow": "female", "maid": "female",
+    "widow": "female", "maid": "female", "mamma": "female", "mama": "female",
     "husband": "male", "man": "male", "boy": "male", "gentleman": "male", "father": "male",
-    "brother": "male", "uncle": "male", "son": "male",
+    "brother": "male", "uncle": "male", "son": "male", "papa": "male",
     "fellow": "male", "lad": "male", "youth": "male",
 }
 # Of those, the ones that say nothing but who someone is: "a stout young man", "this girl".
