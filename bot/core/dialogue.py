@@ -13,7 +13,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 
 from bot.core.characters import SPEECH_VERBS, TITLES, Character
-from bot.core.language import LINK_WORDS, NOT_SOMEONE, NOUN_GENDER, SENTENCE_OPENING
+from bot.core.language import LINK_WORDS, NOT_SOMEONE, NOUN_GENDER, NOUNS_IN_LY, SENTENCE_OPENING
 from bot.core.segment import Paragraph
 from bot.core.text import sentences
 
@@ -130,7 +130,6 @@ _PRONOUN_SUBJ = {"he": "male", "she": "female", "i": "narrator"}
 # (A sister or a son is too often named without the surname for one match to be the one.)
 _KIN = {"mother": "Mrs", "wife": "Mrs", "father": "Mr", "husband": "Mr", "lady": "Mrs",  # "said his lady"
         "mamma": "Mrs", "mama": "Mrs", "papa": "Mr"}
-_NOUNS_IN_LY = {"family", "ally", "bully", "lily", "belly", "jelly", "folly", "fly", "holly", "dolly", "molly", "polly", "sally"}
 # "the undertaker's wife" ("Daisy s mamma": some texts lost their apostrophes)
 _OWNED_KIN = re.compile(r"(?:[’']|\s)s\s+(" + "|".join(_KIN) + r")\b", re.IGNORECASE)
 _EPITHET = (r"(?:the|his|her|my|our|their)\s+(?:[a-z]+\s+){0,2}?(" + "|".join(NOUN_GENDER) + r")\b"
@@ -368,7 +367,7 @@ class _Attributor:
             or before.endswith("ly")
         phrase = whole.group(0).split() if whole else []
         while phrase and (phrase[-1].lower() in _SPEECH_WORDS or phrase[-1].lower() in LINK_WORDS
-                          or phrase[-1].lower().endswith("ly") and len(phrase) > 2 and phrase[-1].lower() not in _NOUNS_IN_LY):
+                          or phrase[-1].lower().endswith("ly") and len(phrase) > 2 and phrase[-1].lower() not in NOUNS_IN_LY):
             phrase.pop()  # "the former continued", "a looker-on from", "the coachman impatiently"
         head = " ".join(phrase).split(" of ")[0].split(" in ")[0].split(" with ")[0].split()[-1].lower() if len(phrase) > 1 else ""
         if head and starts_clause and head not in NOT_SOMEONE:  # "the red-faced gentleman in the high chair"

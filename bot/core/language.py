@@ -28,6 +28,8 @@ NOUN_GENDER = {
 }
 # Of those, the ones that say nothing but who someone is: "a stout young man", "this girl".
 PERSON_NOUNS = frozenset("man woman girl lady boy gentleman fellow lad youth".split())
+# Nouns that end like an adverb: "the coachman impatiently" ends before its adverb, "the family" does not.
+NOUNS_IN_LY = frozenset("family ally bully lily belly jelly folly fly holly dolly molly polly sally".split())
 
 # What someone wears: "her elegant nightgown slightly askew".
 GARMENT_WORDS = frozenset("""
