@@ -304,3 +304,10 @@ def test_older_speech_verbs_and_someones_mamma_are_tags() -> None:
                     "“Shall we go on?” asked John Reed.\n\n“Oh, no; with this gentleman!” answered Daisy's mamma.\n\n"
                     "“I guess it is late,” interposed her mother.\n\n“Well!” ejaculated Daisy Miller.\n")
     assert [d.speaker for d in ix.dialogue] == ["John Reed", "Mrs. Miller", "Mrs. Miller", "Daisy Miller"]
+
+
+def test_their_father_is_the_father_of_those_talking() -> None:
+    ix = build_text("Mr. Hart came in, and Mr. Hart sat down. Anna Hart smiled at Anna Hart's sister.\n\n"
+                    "Emma Hart took the letter. John Reed opened the door, and John Reed bowed.\n\n"
+                    "“Here is the letter,” said Emma Hart.\n\n“Read it aloud,” said their father.\n")
+    assert ix.dialogue[-1].speaker == "Mr. Hart", ix.dialogue[-1].speaker

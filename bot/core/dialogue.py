@@ -221,7 +221,7 @@ class _Attributor:
             self.bearers[title] = found.pop() if len(found) == 1 else None
         return self.bearers[title]
 
-    def relative(self, kin: str, owner_gender: str, before: int, exclude: set[int]) -> int | None:
+    def relative(self, kin: str, owner_gender: str | None, before: int, exclude: set[int]) -> int | None:
         """Who "her mother" or "his wife" is: the owner is the last speaker, the one spoken to or
         the one before (whoever fits "his" or "her"), or the one last named, even when the quote
         speaks to them ("My dear Mr. Bennet," replied his wife), and the relative the one other character
@@ -230,8 +230,8 @@ class _Attributor:
         owners = [c for c in (last[-1] if last else None, addressee, last[-2] if len(last) > 1 else None,
                               self.recent(before, owner_gender, set())) if c is not None and c >= 0]
         for owner in dict.fromkeys(owners):
-            if self.genders[owner] != owner_gender:
-                continue
+            if owner_gender is not None and self.genders[owner] != owner_gender:
+                continue  # "their father": anyone's
             found = self.kin_of(owner, kin, exclude)
             if len(found) == 1:
                 return found[0]
@@ -344,8 +344,8 @@ class _Attributor:
         epithet = re.search(_EPITHET, subj, re.IGNORECASE) if subj[:1].islower() or subj.split()[0].lower() in ("the", "his", "her", "my", "our", "their") else None
         if epithet and epithet.group(1):
             noun, owner = epithet.group(1).lower(), subj.split()[0].lower()
-            if noun in _KIN and owner in ("his", "her") and not (noun == "lady" and owner == "her"):  # her lady: her mistress
-                relative = self.relative(noun, "male" if owner == "his" else "female", quote_pos, exclude)
+            if noun in _KIN and owner in ("his", "her", "their") and not (noun == "lady" and owner in ("her", "their")):  # her lady: her mistress
+                relative = self.relative(noun, {"his": "male", "her": "female"}.get(owner), quote_pos, exclude)
                 if relative is not None:
                     return relative, "anaphoric", None
             self.tag_gender, self.tag_phrase = NOUN_GENDER[epithet.group(1).lower()], " ".join(subj.split())
