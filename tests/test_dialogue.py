@@ -311,3 +311,10 @@ def test_their_father_is_the_father_of_those_talking() -> None:
                     "Emma Hart took the letter. John Reed opened the door, and John Reed bowed.\n\n"
                     "“Here is the letter,” said Emma Hart.\n\n“Read it aloud,” said their father.\n")
     assert ix.dialogue[-1].speaker == "Mr. Hart", ix.dialogue[-1].speaker
+
+
+def test_her_father_opening_a_sentence_before_the_quote_is_her_father() -> None:
+    ix = build_text("Mr. Hart came in, and Mr. Hart sat down by Emma Hart. John Reed bowed, and John Reed sat down.\n\n"
+                    "“I made the match myself,” said Emma Hart.\n\n"
+                    "John Reed shook his head at her. Her father fondly replied, “Ah! my dear, pray do not make any more.”\n")
+    assert ix.dialogue[-1].speaker == "Mr. Hart", ix.dialogue[-1].speaker

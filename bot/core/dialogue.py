@@ -132,7 +132,7 @@ _KIN = {"mother": "Mrs", "wife": "Mrs", "father": "Mr", "husband": "Mr", "lady":
         "mamma": "Mrs", "mama": "Mrs", "papa": "Mr"}
 # "the undertaker's wife" ("Daisy s mamma": some texts lost their apostrophes)
 _OWNED_KIN = re.compile(r"(?:[’']|\s)s\s+(" + "|".join(_KIN) + r")\b", re.IGNORECASE)
-_EPITHET = (r"(?:the|his|her|my|our|their)\s+(?:[a-z]+\s+){0,2}?(" + "|".join(NOUN_GENDER) + r")\b"
+_EPITHET = (r"(?:[Tt]he|[Hh]is|[Hh]er|[Mm]y|[Oo]ur|[Tt]heir)\s+(?:[a-z]+\s+){0,2}?(" + "|".join(NOUN_GENDER) + r")\b"
             r"|(?:[Tt]he|[Aa])\s+(?:[a-z-]+\s+|[A-Z][a-z-]+\s+(?=[A-Z]))?(?!(?:in|with|of)\b)[A-Za-z-]+"
             r"(?:\s+(?:in|with|of)\s+the\s+(?:[a-z-]+\s+)?[a-z-]+)?")
 _SPEECH_WORDS = set(SPEECH_VERBS.replace("(", "").replace(")", "").replace("?", "").split("|")) | {
