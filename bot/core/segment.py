@@ -601,15 +601,16 @@ def _scene_spans(text: str, paras: list[Paragraph], kinds: list[str | None], idx
             opening = narration_first.strip(" \"“,")
             second = _told(_second_sentence(para)).strip(" \"“,")
             low = narration_first.lower()
+            narrated = para.lstrip()[:1] not in _OPENS_TALK  # not a paragraph of talk
             if _TIME_JUMP.match(opening) or any(w in low for w in _NEW_DAY_WORDS) and _NEW_DAY.search(low) \
                     or _STAYED.match(opening) \
                     or ("later" in low or "afterward" in low) and _DAYS_LATER.search(low) \
                     or _ELAPSED.match(second) \
-                    or para.lstrip()[:1] not in _OPENS_TALK and _THAT_EVENING.match(second):
+                    or narrated and _THAT_EVENING.match(second):
                 close("time")
                 in_flashback = False
             elif _ARRIVAL.match(opening) or _AT_PLACE.match(opening) or _SET_OFF.match(opening) or _CAME_IN_ON.match(opening) \
-                    or para.lstrip()[:1] not in _OPENS_TALK and _SET_OFF.match(second):
+                    or narrated and _SET_OFF.match(second):
                 close("place")
                 in_flashback = False
             elif not in_flashback and _PAST_PERFECT.search(told(j)[0][:240].lower()) and _ANCHOR.search(para[:400].lower()):
@@ -625,12 +626,12 @@ def _scene_spans(text: str, paras: list[Paragraph], kinds: list[str | None], idx
                     and _CODA.search(para.lower()):
                 close("coda")  # after the last words, the narrator tells what became of them, or the reader
             elif n < len(idx) - 1 and any(talk(k) for k in current[-2:]) \
-                    and para.lstrip()[:1] not in _OPENS_TALK and _MOVES_ON.search(" ".join(told(j)[0][:300].lower().split())):
+                    and narrated and _MOVES_ON.search(" ".join(told(j)[0][:300].lower().split())):
                 close("place")  # the talk is over and the narration takes them elsewhere (not in a chapter's last lines)
             elif _turns_to_present(para, told(j)[1], told(current[-1])[1]):
                 close("tense")  # the telling turns to the present: a vision, a dream, the narrator's now
             elif (_EXIT.search((ending := " ".join(told(current[-1])[1][-200:].lower().split()))[-160:]) or _moved(ending)) \
-                    and not (para.lstrip()[:1] in _OPENS_TALK and not _WE_LEFT.search(ending[-160:])):
+                    and (narrated or _WE_LEFT.search(ending[-160:])):
                 # Someone left at the end of the last paragraph: this one is elsewhere; but where
                 # one of them left ("Mr. Bumble ... flounced out of the shop") and talk follows,
                 # those who stayed are talking.
