@@ -441,6 +441,17 @@ def test_a_contraction_typed_without_its_apostrophe_is_no_word_of_the_search() -
     assert hits and "Andrew told" in ix.text[hits[0].start : hits[0].end], [h.title for h in hits]
 
 
+def test_won_on_its_own_is_a_word_of_the_question() -> None:
+    """Stop-word lists drop "won" as the piece of "won't" other tokenizers split off; ours keeps
+    "won't" whole, so "won" alone is the verb and finds the line that says who won."""
+    fill = "The crowd stood along the river bank under the willows and the flags. "
+    ix = build_text(f"The boys ran the race along the river, and the race was long and hard. {fill * 2}\n\n"
+                    f"At the end of the race, Tom had won, and all the boys cheered him. {fill * 2}\n\n"
+                    f"After the race the boys ate cakes by the river. {fill * 2}\n", "race")
+    answers = search.Searcher(ix).ask("who won the race").answers
+    assert answers and "Tom had won" in answers[0].quote, [a.quote for a in answers]
+
+
 def test_a_search_for_the_ending_finds_a_storys_last_scene() -> None:
     fill = "The rain fell on the roofs of the old town, and the lamps were lit along the river. "
     first = (f"I. THE LAMP\n\nTom found the old lamp in the attic and carried it down to Mary. {fill * 3}\n\n* * *\n\n"

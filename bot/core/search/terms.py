@@ -23,7 +23,11 @@ def stopwords() -> frozenset[str]:
     if not _STOP:
         from bm25s.stopwords import STOPWORDS_EN_PLUS
 
-        _STOP = frozenset(STOPWORDS_EN_PLUS) | {"would", "could", "also", "us", "upon", "shall"} | CHAT_CONTRACTIONS
+        # The list is made for tokenizers that split "won't" into "won" and "t"; ours keeps a
+        # contraction whole, so those fragments that are words of their own ("who won the
+        # race", "don his coat", "ma said") are words here.
+        _STOP = (frozenset(STOPWORDS_EN_PLUS) - {"won", "don", "ma"}
+                 | {"would", "could", "also", "us", "upon", "shall"} | CHAT_CONTRACTIONS)
     return _STOP
 
 
