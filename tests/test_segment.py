@@ -518,3 +518,11 @@ def test_setting_off_in_a_second_sentence_of_narration_opens_a_scene() -> None:
         "“Yes, sir. We went down to the station at once.”")
     # A journey told in speech is no new scene.
     assert starts == [WALK[:10], "His polite"], starts
+
+
+def test_being_shown_into_a_room_opens_a_scene() -> None:
+    starts = each_after_talk(
+        "She was shewn into the breakfast-parlour, where all but Jane were assembled.",
+        "He was shown the letter, and read it twice without a word.")
+    # Being shown a thing is no arrival.
+    assert starts == [WALK[:10], "She was sh"], starts

@@ -265,7 +265,10 @@ _ARRIVAL = re.compile(
     r"|on (?:his|her|their|our|my) way (?:to|from|home|back)\b"  # "On their way to the magistrate, Mr. Bumble"
     # "Pierre reaching the house first went into", "Having left Lestrade at his rooms, we drove"
     r"|(?:on |upon |having |after )?(?:[\w’'.]+\s+){0,2}?(?:reaching(?! (?:out|for|over|up|down|across)\b)|arriving at|arriving in|returning to|having reached|"
-    r"having arrived|having left|having parted from|on leaving))\b", re.IGNORECASE)
+    r"having arrived|having left|having parted from|on leaving)"
+    # "She was shewn into the breakfast-parlour", "We were ushered into a sitting-room"
+    r"|(?:[\w’'.]+\s+){1,3}?(?:was|were)\s+(?:shewn|shown|ushered|conducted)\s+(?:up\s+)?(?:into|to)\s+(?:the|a|an|his|her|their|our|my)\b"
+    r")\b", re.IGNORECASE)
 # Someone found at something when another comes in, the way a scene is set: "The board were
 # sitting in solemn conclave, when Mr. Bumble rushed into the room"; "The undertaker ... was making
 # some entries in his day-book ..., when Mr. Bumble entered."
