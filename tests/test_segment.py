@@ -526,3 +526,11 @@ def test_being_shown_into_a_room_opens_a_scene() -> None:
         "He was shown the letter, and read it twice without a word.")
     # Being shown a thing is no arrival.
     assert starts == [WALK[:10], "She was sh"], starts
+
+
+def test_a_meal_over_opens_a_scene() -> None:
+    starts = each_after_talk(
+        "When dinner was over, she returned directly to her sister upstairs.",
+        "When the song was over, everyone clapped.")
+    # Only a meal: a song ending is a moment of the same scene.
+    assert starts == [WALK[:10], "When dinne"], starts

@@ -217,6 +217,8 @@ _TIME_JUMP = re.compile(
     # "In a few days Mr. Bingley returned Mr. Bennet's visit", "In a week or two"
     rf"|in (?:(?:a few|{_NUMBERS}) (?:days|weeks|months)|an? (?:day|week|fortnight|month)(?: or two)?)\b"
     r"|meanwhile|in the meantime|at (?:dawn|daybreak|dusk|midnight|noon)"
+    # A meal over, the party moves on: "When dinner was over, she returned directly to Jane"
+    r"|(?:when|after) (?:the )?(?:dinner|breakfast|supper|luncheon|lunch|tea|meal) (?:was|had been) (?:over|ended|finished)"
     # "One night—it was in June—there came a ring", "Late one evening the Rostóvs' sleighs drove in"
     r"|(?:early |late )?one (?:day|night|morning|evening|afternoon)"
     # "When little Oliver was taken before the gentlemen that evening": the clause names the time
