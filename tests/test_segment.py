@@ -534,3 +534,10 @@ def test_a_meal_over_opens_a_scene() -> None:
         "When the song was over, everyone clapped.")
     # Only a meal: a song ending is a moment of the same scene.
     assert starts == [WALK[:10], "When dinne"], starts
+
+
+def test_an_hour_just_before_or_after_opens_a_scene() -> None:
+    starts = each_after_talk(
+        "Just before nine o’clock Holmes stepped briskly into the room.",
+        "After five o’clock the guns fell silent along the river.")
+    assert starts == [WALK[:10], "Just befor", "After five"], starts

@@ -207,7 +207,7 @@ _TIME_JUMP = re.compile(
     r"(?:(?:the|that|on the) (?:next|following|same) (?:morning|day|night|evening|afternoon|week|month|year)"
     r"|(?:early |late )?(?:the )?next (?:morning|day|night|evening|afternoon|week)"
     rf"|the (?:next|following) (?:{_NUMBERS}) (?:hours|days|weeks|months|years|minutes)"
-    rf"|(?:at|by|about|towards?|soon after|shortly after) (?:\d{{1,2}}|{_NUMBERS})(?:[.:]\d\d)? o['’]clock"
+    rf"|(?:at|by|about|towards?|(?:(?:just|soon|shortly|a little|some time|long) )?(?:before|after)) (?:\d{{1,2}}|{_NUMBERS})(?:[.:]\d\d)? o['’]clock"
     r"|it was an? (?:\w+[ ,]+){1,2}?(?:night|morning|evening|afternoon|day)\b"  # "It was a bitter night, so we"
     r"|(?:that|this) (?:night|evening|morning|afternoon)\b"
     r"|later(?: that| in the| on|,)"
