@@ -452,6 +452,19 @@ def test_won_on_its_own_is_a_word_of_the_question() -> None:
     assert answers and "Tom had won" in answers[0].quote, [a.quote for a in answers]
 
 
+def test_the_first_time_finds_the_earliest_of_the_scenes_that_match() -> None:
+    fill = "The rain fell on the roofs of the old town, and the lamps were lit along the river. "
+    first = f"Harriet came to Hartfield one evening with Mrs. Goddard, shy and quiet. {fill * 2}"
+    later = (f"Harriet came to Hartfield again, and at Hartfield Harriet was merry; Harriet stayed at "
+             f"Hartfield until dark. {fill * 2}")
+    ix = build_text(f"{first}\n\n* * *\n\n{fill * 3}\n\n* * *\n\n{later}\n", "hartfield")
+    s = search.Searcher(ix)
+    hits = s.scenes("harriet comes to hartfield for the first time")
+    assert hits and "one evening" in ix.text[hits[0].start : hits[0].end], [h.title for h in hits]
+    # Without "the first time", the scene that matches best.
+    assert "merry" in ix.text[s.scenes("harriet at hartfield")[0].start : s.scenes("harriet at hartfield")[0].end]
+
+
 def test_a_search_for_the_ending_finds_a_storys_last_scene() -> None:
     fill = "The rain fell on the roofs of the old town, and the lamps were lit along the river. "
     first = (f"I. THE LAMP\n\nTom found the old lamp in the attic and carried it down to Mary. {fill * 3}\n\n* * *\n\n"

@@ -115,6 +115,8 @@ PLACE_IN_STORY = {
     "start": re.compile(r"\b(?:story|book|tale|it all|it) (?:begins?|began|starts?|started|opens?|opened)\b|"
                         r"\b(?:in|at) the (?:very )?(?:beginning|start)\b", re.IGNORECASE),
 }
+# "Harriet comes to Hartfield for the first time": of the scenes that match, the earliest.
+FIRST_TIME = re.compile(r"\b(?:for the first time|the first time|first (?:time|visit|meeting))\b", re.IGNORECASE)
 # Their words only say where to look: never "fixed" as typos, and left out of the question's terms.
 FRAME = frozenset("story book tale end ending ends ended finish begin begins began beginning start starts "
                   "started opens".split())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from bot.core.search.question import ARRIVES, PLACE_IN_STORY, understand
+from bot.core.search.question import ARRIVES, FIRST_TIME, PLACE_IN_STORY, understand
 from bot.core.search.quotes import best_quote, trim
 from bot.core.search.rerank import z
 from bot.core.search.results import SceneHit
@@ -61,6 +61,10 @@ def search(sr, keywords: str, top: int = 5, excerpts: bool = True) -> list[Scene
         if z(near).max() < sr.w.scene_meaning_min:
             top = min(top, 3)
     order = [int(i) for i in np.argsort(-scores)[:top] if scores[i] > 0]
+    if not by_meaning and sr.w.scene_first and FIRST_TIME.search(keywords) and order:
+        # "the first time": the earliest of the scenes that match nearly as well as the best.
+        near_best = [int(i) for i in np.nonzero(scores >= sr.w.scene_first * scores.max())[0]]
+        order = [near_best[0], *(i for i in order if i != near_best[0])][:top]
     out = []
     for i in order:
         s = ix.scenes[i]
