@@ -302,7 +302,7 @@ def _summary(args: argparse.Namespace, settings: config.Settings) -> int:
         if summary.places:
             print("Where: " + ", ".join(summary.places))
         print()
-        print(_wrap(" ".join(s.text for s in summary.sentences)))
+        print(_wrap(summary.text()))
     return 0
 
 

@@ -152,3 +152,23 @@ def test_a_run_on_sentence_is_left_out_where_a_shorter_one_is_there_and_else_cut
     cut = summariser.scene(2).sentences
     assert cut and all(len(s.text) <= 402 and s.text.endswith(" …") for s in cut)
     assert all(squash(ix.text[s.start : s.end]) + " …" == s.text for s in cut)  # the story's own words, cut
+
+
+def test_speech_picked_without_its_tag_says_whose_it_is() -> None:
+    """A summary that picks a line's sentences but not its tag names the speaker once for the
+    run; a sentence that holds its own tag ("said Anna") is left as it is."""
+    from bot.core import index, loader
+    from bot.core.summarise import Summary
+
+    text = ("Anna walked into the drawing room where Pierre stood by the window, looking at the snow.\n\n"
+            "\"The carriage is ready,\" said Anna. \"We leave for Moscow tonight.\"\n\n"
+            "\"I will not go. The war has taken everything from me. I shall stay here with my books.\" "
+            "Pierre turned back to the window.\n")
+    ix = index.build(loader.from_text(text, "snow"))
+    summariser = Summariser(ix)
+    picked = summariser.pick(ix.start, ix.end, 10)
+    rendered = Summary("t", ix.start, ix.end, (), (), tuple(picked)).text()
+    assert "Pierre: “I will not go. The war has taken everything from me. I shall stay here with my books.”" \
+        in rendered, rendered
+    assert "\"The carriage is ready,\" said Anna." in rendered and "Anna: “The carriage" not in rendered, rendered
+    assert [s.speaker for s in picked if s.text.startswith("\"I will")] == ["Pierre"]

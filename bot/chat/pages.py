@@ -92,7 +92,7 @@ class StoryPages:
             head.append("**Who:** " + fmt.escape(", ".join(self.name(c) for c in summary.characters[:6])))
         if summary.places:
             head.append("**Where:** " + fmt.escape(", ".join(summary.places)))
-        text = " ".join(x.text for x in summary.sentences)
+        text = summary.text(self.name)
         body = "\n".join(head) + ("\n\n" if head else "") + fmt.cut(fmt.story_text(text), BODY_MAX)
         state = Conversation(kind="answer", scene=scene, passage=self._first_passage(scene))
         return Reply(title=fmt.cut(fmt.escape(summary.title), fmt.EMBED_TITLE_MAX), body=body,

@@ -12,6 +12,9 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+import bisect
+from collections.abc import Callable
+
 from bot.core.index import StoryIndex, stem
 from bot.core.text import sentences, words
 
@@ -27,6 +30,7 @@ you your he him his she her it its they them their what which who whom this that
 here when where why how not no nor only own same than too very can will just should now said says say
 would could one upon out up down off over under more most some such any each few other both very
 """.split())
+_QUOTE_EDGES = re.compile(r"^[\s\"“”‘’']+|(?<=[^\s])[\s\"“”‘’']+$|(?<=[.!?…])[\"”’']+(?=\s)")  # marks at a sentence's edges
 _ACTION = re.compile(r"\b\w+ed\b|\b(?:went|came|saw|took|gave|found|left|ran|fell|stood|sat|told|said|knew|"
                      r"thought|felt|made|got|kissed|killed|died|married|turned|threw|held|broke|began)\b")
 
@@ -36,6 +40,8 @@ class Sentence:
     start: int
     end: int
     text: str
+    speaker: str | None = None  # whose words these are, when the sentence is speech without its tag
+    line: int = -1  # which line of dialogue it belongs to (-1: narration)
 
 
 @dataclass(frozen=True)
@@ -52,7 +58,30 @@ class Summary:
     def to_dict(self) -> dict:
         return {"title": self.title, "start": self.start, "end": self.end, "characters": list(self.characters),
                 "places": list(self.places),
-                "sentences": [{"start": s.start, "end": s.end, "text": s.text} for s in self.sentences]}
+                "sentences": [{"start": s.start, "end": s.end, "text": s.text, "speaker": s.speaker}
+                              for s in self.sentences]}
+
+    def text(self, name: Callable[[str], str] = str) -> str:
+        """The sentences as one paragraph to read. Speech picked without its tag says whose it
+        is, once a run of one line's sentences: 'Dorian Gray: “This play was good enough for us,
+        Harry. … the first act.”' (``name``: a character as the reader knows them)."""
+        parts: list[str] = []
+        k = 0
+        while k < len(self.sentences):
+            x = self.sentences[k]
+            who = name(x.speaker) if x.speaker is not None else None
+            if not who:  # narration, or someone the reader does not know by name yet
+                parts.append(x.text)
+                k += 1
+                continue
+            run = [x]
+            while k + len(run) < len(self.sentences) and self.sentences[k + len(run)].line == x.line:
+                run.append(self.sentences[k + len(run)])
+            words = " ".join(_QUOTE_EDGES.sub("", r.text) for r in run)
+            again = k > 0 and self.sentences[k - 1].speaker == x.speaker  # the same person's next line
+            parts.append(f"“{words}”" if again else f"{who}: “{words}”")
+            k += len(run)
+        return " ".join(parts)
 
 
 @dataclass(frozen=True)
@@ -158,12 +187,32 @@ class Summariser:
         """Sentence text[a:b]; one over SENTENCE_MAX characters (a scene of nothing shorter) is
         cut at its last semicolon, colon, dash or comma before that, and marked so."""
         text = self.ix.text
+        speaker, line = self._speech(a, b)
         if b - a <= SENTENCE_MAX:
-            return Sentence(a, b, " ".join(text[a:b].split()))
+            return Sentence(a, b, " ".join(text[a:b].split()), speaker, line)
         cut = max((m.start() for m in re.finditer(r"[;:—]|,\s", text[a : a + SENTENCE_MAX])), default=-1)
         space = text.rfind(" ", a, a + SENTENCE_MAX)
         b = a + cut if cut > SENTENCE_MAX // 3 else space if space > a else a + SENTENCE_MAX
-        return Sentence(a, b, " ".join(text[a:b].split()) + " …")
+        return Sentence(a, b, " ".join(text[a:b].split()) + " …", speaker, line)
+
+    def _speech(self, a: int, b: int) -> tuple[str | None, int]:
+        """Whose words text[a:b] is, and which line it is of, when it is speech with no narration
+        (a tag names the speaker itself: 'said Basil Hallward'); else (None, -1)."""
+        lines = self.ix.dialogue
+        k = bisect.bisect_right(lines, a, key=lambda d: d.start) - 1
+        for i in (k, k + 1):
+            if not 0 <= i < len(lines) or lines[i].end <= a or lines[i].start >= b:
+                continue
+            d = lines[i]
+            outside = self.ix.text[a:b]
+            for s, e in sorted(d.spans, reverse=True):  # blank out the words inside the quotes
+                if s < b and e > a:
+                    outside = outside[: max(0, s - a)] + " " * (min(b, e) - max(a, s)) + outside[min(b, e) - a :]
+            if re.search(r"[A-Za-z]", outside):
+                return None, -1
+            who = d.speaker or d.described
+            return (who, i) if who else (None, -1)
+        return None, -1
 
     def scene(self, scene_id: int, limit: int = SCENE_SENTENCES) -> Summary:
         s = self.ix.scenes[scene_id - 1]
