@@ -318,3 +318,19 @@ def test_her_father_opening_a_sentence_before_the_quote_is_her_father() -> None:
                     "“I made the match myself,” said Emma Hart.\n\n"
                     "John Reed shook his head at her. Her father fondly replied, “Ah! my dear, pray do not make any more.”\n")
     assert ix.dialogue[-1].speaker == "Mr. Hart", ix.dialogue[-1].speaker
+
+
+def test_a_description_the_others_answer_by_name_is_that_person() -> None:
+    """"Said the robber", answered each time with "Bill": the robber is Bill Sikes, one person
+    with his lines, not a second character."""
+    from conftest import build_text
+
+    ix = build_text(
+        "Bill Sikes came into the room. Bill Sikes was a stout fellow, and Fagin looked up at Bill Sikes.\n\n"
+        '"Where is the boy?" said the robber.\n\n"Patience, Bill, patience," said Fagin.\n\n'
+        '"I want the boy now," said the robber.\n\n"You shall have him, Bill," said Fagin.\n\n'
+        '"Then fetch him," said the robber.\n\n"Hush, Bill, hush," said Fagin.\n\n'
+        "Bill Sikes sat down by the fire, and Fagin went out to fetch the boy.\n", "robber")
+    assert "the robber" not in [c.name for c in ix.characters], [c.name for c in ix.characters]
+    robber = [d.speaker for d in ix.dialogue if d.text.startswith(("Where is", "I want", "Then fetch"))]
+    assert robber == ["Bill Sikes"] * 3, robber

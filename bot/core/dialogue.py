@@ -821,6 +821,32 @@ def answered_as(lines: list[Line], characters: list[Character]) -> dict[int, int
     return into
 
 
+def epithet_named(lines: list[Line], characters: list[Character], taken: dict[int, int]) -> dict[int, int]:
+    """Someone the book calls by a description when they speak ("said the robber", "answered
+    the painter") whom the others call by name: the line before or after theirs, by someone
+    else in the next or last paragraph, calls them "Bill" or "Basil". Three such calls, three in
+    four to the same named person, make the description that person. Returns {the
+    description's character: the named one}, beside ``taken`` (answered_as's)."""
+    calls: dict[int, Counter] = defaultdict(Counter)
+    for k, line in enumerate(lines):
+        if line.how != "explicit" or line.speaker is None or not characters[line.speaker].name.startswith("the "):
+            continue
+        for other in (lines[k - 1] if k else None, lines[k + 1] if k + 1 < len(lines) else None):
+            if (other is not None and other.addressee is not None and other.speaker != line.speaker
+                    and abs(other.paragraph - line.paragraph) == 1 and other.addressee != line.speaker):
+                calls[line.speaker][other.addressee] += 1
+    into: dict[int, int] = {}
+    for epithet, counts in calls.items():
+        who, n = counts.most_common(1)[0]
+        a, b = characters[epithet], characters[who]
+        if (n >= ANSWERED_AT_LEAST and n >= 0.75 * sum(counts.values()) and not b.name.startswith("the ")
+                and not a.from_config and a.mentions < b.mentions
+                and (a.gender is None or b.gender is None or a.gender == b.gender)
+                and epithet not in taken and epithet not in taken.values() and who not in taken):
+            into[epithet] = who
+    return into
+
+
 def renumbered(lines: list[Line], new_index: dict[int, int]) -> list[Line]:
     """The lines with their speakers and addressees numbered as after characters merged."""
     def one(i: int | None) -> int | None:

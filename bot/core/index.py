@@ -222,7 +222,9 @@ def people(story: Story, paras: list, setting: StorySetting | None = None
     name only ever called out joins the person who answers to it (dialogue.answered_as)."""
     characters, mentions = chars.detect(story.text, story.start, story.end, setting)
     lines = dialogue.extract(story.text, paras, characters, mentions)
-    if into := dialogue.answered_as(lines, characters):
+    into = dialogue.answered_as(lines, characters)
+    into |= dialogue.epithet_named(lines, characters, into)
+    if into:
         characters, mentions, numbers = chars.merge(characters, mentions, into)
         lines = dialogue.renumbered(lines, numbers)
     return characters, mentions, lines
