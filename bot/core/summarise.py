@@ -7,13 +7,12 @@ scoring is built on the index's own signals instead.
 """
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass, field
-
-import bisect
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from bot.core.index import StoryIndex, stem
 from bot.core.text import sentences, words
