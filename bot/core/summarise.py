@@ -61,26 +61,32 @@ class Summary:
                               for s in self.sentences]}
 
     def text(self, name: Callable[[str], str] = str) -> str:
-        """The sentences as one paragraph to read. Speech picked without its tag says whose it
-        is, once a run of one line's sentences: 'Dorian Gray: “This play was good enough for us,
-        Harry. … the first act.”' (``name``: a character as the reader knows them)."""
-        parts: list[str] = []
-        k = 0
-        while k < len(self.sentences):
-            x = self.sentences[k]
-            who = name(x.speaker) if x.speaker is not None else None
-            if not who:  # narration, or someone the reader does not know by name yet
-                parts.append(x.text)
-                k += 1
-                continue
-            run = [x]
-            while k + len(run) < len(self.sentences) and self.sentences[k + len(run)].line == x.line:
-                run.append(self.sentences[k + len(run)])
-            words = " ".join(_QUOTE_EDGES.sub("", r.text) for r in run)
-            again = k > 0 and self.sentences[k - 1].speaker == x.speaker  # the same person's next line
-            parts.append(f"“{words}”" if again else f"{who}: “{words}”")
-            k += len(run)
-        return " ".join(parts)
+        """The sentences as one paragraph to read (``read``), ``name`` giving a character as the
+        reader knows them."""
+        return read(self.sentences, name)
+
+
+def read(picked: tuple[Sentence, ...] | list[Sentence], name: Callable[[str], str] = str) -> str:
+    """Sentences as one paragraph to read. Speech picked without its tag says whose it is, once
+    a run of one line's sentences: 'Dorian Gray: “This play was good enough for us, Harry. …
+    the first act.”'; not where ``name`` gives no name (someone the reader does not know yet)."""
+    parts: list[str] = []
+    k = 0
+    while k < len(picked):
+        x = picked[k]
+        who = name(x.speaker) if x.speaker is not None else None
+        if not who:  # narration, or someone the reader does not know by name yet
+            parts.append(x.text)
+            k += 1
+            continue
+        run = [x]
+        while k + len(run) < len(picked) and picked[k + len(run)].line == x.line:
+            run.append(picked[k + len(run)])
+        words = " ".join(_QUOTE_EDGES.sub("", r.text) for r in run)
+        again = k > 0 and picked[k - 1].speaker == x.speaker  # the same person's next line
+        parts.append(f"“{words}”" if again else f"{who}: “{words}”")
+        k += len(run)
+    return " ".join(parts)
 
 
 @dataclass(frozen=True)
@@ -251,15 +257,14 @@ class Summariser:
     def outline(self) -> list[OutlineLine]:
         """One line per scene (per chapter for a long book) that a reader would recognise."""
         if len(self.ix.scenes) <= 60:
-            return [OutlineLine(s.id, "scene", s.title, s.characters[:4],
-                                next(iter(self.pick(s.start, s.end, 1)), Sentence(0, 0, "")).text)
+            return [OutlineLine(s.id, "scene", s.title, s.characters[:4], read(self.pick(s.start, s.end, 1), self.ix.shown))
                     for s in self.ix.scenes]
         out = []
         for c in self.ix.chapters:
             scenes = [s for s in self.ix.scenes if s.chapter == c.id]
             people = tuple(dict.fromkeys(n for s in scenes for n in s.characters[:2]))[:4]
-            first = next(iter(self.pick(c.start, min(c.end, c.start + 6000), 1)), Sentence(0, 0, ""))
-            out.append(OutlineLine(c.id, "chapter", c.title, people, first.text))
+            first = read(self.pick(c.start, min(c.end, c.start + 6000), 1), self.ix.shown)
+            out.append(OutlineLine(c.id, "chapter", c.title, people, first))
         return out
 
     def find_chapter(self, ref: str) -> int | None:
