@@ -465,6 +465,15 @@ def test_the_first_time_finds_the_earliest_of_the_scenes_that_match() -> None:
     assert "merry" in ix.text[s.scenes("harriet at hartfield")[0].start : s.scenes("harriet at hartfield")[0].end]
 
 
+def test_a_scene_is_found_where_the_searchs_words_are_said_together() -> None:
+    fill = "The rain fell on the roofs of the old town, and the lamps were lit along the river. "
+    apart = f"{fill}The bell rang in the hall. Helen went up to pull the curtains across and pull the blinds. {fill}"
+    together = f"{fill}Holmes showed me the bell pull by the bed. It was a dummy, fixed to a hook. {fill}"
+    ix = build_text(f"{apart}\n\n* * *\n\n{together}\n", "bell")
+    hits = search.Searcher(ix).scenes("the fake bell pull")
+    assert hits and "dummy" in ix.text[hits[0].start : hits[0].end], [h.title for h in hits]
+
+
 def test_a_search_for_the_ending_finds_a_storys_last_scene() -> None:
     fill = "The rain fell on the roofs of the old town, and the lamps were lit along the river. "
     first = (f"I. THE LAMP\n\nTom found the old lamp in the attic and carried it down to Mary. {fill * 3}\n\n* * *\n\n"

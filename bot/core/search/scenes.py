@@ -9,7 +9,7 @@ from bot.core.search.quotes import best_quote, trim
 from bot.core.search.rerank import z
 from bot.core.search.results import SceneHit
 from bot.core.search.retrieval import bm25
-from bot.core.search.terms import analyse, compound, words
+from bot.core.search.terms import analyse, compound, pairs, words
 
 
 def index(ix, name_words, word_rank, w):
@@ -111,6 +111,9 @@ def moments(sr, terms: list[str], n: int) -> np.ndarray:
     if not known or not n_units:
         return best
     scores = sr.unit_bm25.get_scores(known)[:n_units].astype(np.float64)
+    phrases = [t for t in pairs(terms) if t in sr.unit_bm25.vocab_dict]
+    if phrases and sr.w.scene_phrase:  # "happiness in marriage": the words together, as said
+        scores += sr.w.scene_phrase * sr.unit_bm25.get_scores(phrases)[:n_units]
     scene_of = sr.passage_scene[sr.unit_passage[:n_units]].astype(np.int64) - 1
     keep = scene_of < n
     np.maximum.at(best, scene_of[keep], scores[keep])
