@@ -431,14 +431,21 @@ def test_a_scene_is_found_by_its_moment_not_by_words_spread_over_a_long_scene() 
     assert hits and "handkerchief" in ix.text[hits[0].start : hits[0].end]
 
 
+RAIN = "The rain fell on the roofs of the old town, and the lamps were lit along the river. "
+
+
+def first_scene(ix, keywords: str) -> str:
+    """The text of the first scene a search finds ("" when none)."""
+    hits = search.Searcher(ix).scenes(keywords)
+    return ix.text[hits[0].start : hits[0].end] if hits else ""
+
+
 def test_a_contraction_typed_without_its_apostrophe_is_no_word_of_the_search() -> None:
-    fill = "The rain fell on the roofs of the old town, and the lamps were lit along the river. "
-    cant = f"Mary hated the cant of the preachers in the town; their cant was all they had, she said. {fill * 2}"
-    war = f"Andrew told Mary why he must go to the war and could not stay in the town. {fill * 2}"
+    cant = f"Mary hated the cant of the preachers in the town; their cant was all they had, she said. {RAIN * 2}"
+    war = f"Andrew told Mary why he must go to the war and could not stay in the town. {RAIN * 2}"
     ix = build_text(f"{cant}\n\n* * *\n\n{war}\n", "war")
     # "cant" is "can't" typed in a chat, not the preachers' cant.
-    hits = search.Searcher(ix).scenes("why cant he stay")
-    assert hits and "Andrew told" in ix.text[hits[0].start : hits[0].end], [h.title for h in hits]
+    assert "Andrew told" in first_scene(ix, "why cant he stay")
 
 
 def test_won_on_its_own_is_a_word_of_the_question() -> None:
@@ -453,25 +460,20 @@ def test_won_on_its_own_is_a_word_of_the_question() -> None:
 
 
 def test_the_first_time_finds_the_earliest_of_the_scenes_that_match() -> None:
-    fill = "The rain fell on the roofs of the old town, and the lamps were lit along the river. "
-    first = f"Harriet came to Hartfield one evening with Mrs. Goddard, shy and quiet. {fill * 2}"
+    first = f"Harriet came to Hartfield one evening with Mrs. Goddard, shy and quiet. {RAIN * 2}"
     later = (f"Harriet came to Hartfield again, and at Hartfield Harriet was merry; Harriet stayed at "
-             f"Hartfield until dark. {fill * 2}")
-    ix = build_text(f"{first}\n\n* * *\n\n{fill * 3}\n\n* * *\n\n{later}\n", "hartfield")
-    s = search.Searcher(ix)
-    hits = s.scenes("harriet comes to hartfield for the first time")
-    assert hits and "one evening" in ix.text[hits[0].start : hits[0].end], [h.title for h in hits]
+             f"Hartfield until dark. {RAIN * 2}")
+    ix = build_text(f"{first}\n\n* * *\n\n{RAIN * 3}\n\n* * *\n\n{later}\n", "hartfield")
+    assert "one evening" in first_scene(ix, "harriet comes to hartfield for the first time")
     # Without "the first time", the scene that matches best.
-    assert "merry" in ix.text[s.scenes("harriet at hartfield")[0].start : s.scenes("harriet at hartfield")[0].end]
+    assert "merry" in first_scene(ix, "harriet at hartfield")
 
 
 def test_a_scene_is_found_where_the_searchs_words_are_said_together() -> None:
-    fill = "The rain fell on the roofs of the old town, and the lamps were lit along the river. "
-    apart = f"{fill}The bell rang in the hall. Helen went up to pull the curtains across and pull the blinds. {fill}"
-    together = f"{fill}Holmes showed me the bell pull by the bed. It was a dummy, fixed to a hook. {fill}"
+    apart = f"{RAIN}The bell rang in the hall. Helen went up to pull the curtains across and pull the blinds. {RAIN}"
+    together = f"{RAIN}Holmes showed me the bell pull by the bed. It was a dummy, fixed to a hook. {RAIN}"
     ix = build_text(f"{apart}\n\n* * *\n\n{together}\n", "bell")
-    hits = search.Searcher(ix).scenes("the fake bell pull")
-    assert hits and "dummy" in ix.text[hits[0].start : hits[0].end], [h.title for h in hits]
+    assert "dummy" in first_scene(ix, "the fake bell pull")
 
 
 def test_a_search_for_the_ending_finds_a_storys_last_scene() -> None:
