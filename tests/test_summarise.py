@@ -172,3 +172,6 @@ def test_speech_picked_without_its_tag_says_whose_it_is() -> None:
         in rendered, rendered
     assert "\"The carriage is ready,\" said Anna." in rendered and "Anna: “The carriage" not in rendered, rendered
     assert [s.speaker for s in picked if s.text.startswith("\"I will")] == ["Pierre"]
+    # A reader who does not know the speaker's name yet reads the line as the book prints it.
+    unknown = Summary("t", ix.start, ix.end, (), (), tuple(picked)).text(lambda name: "")
+    assert "Pierre:" not in unknown and "\"I will not go." in unknown, unknown
