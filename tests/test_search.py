@@ -476,6 +476,15 @@ def test_a_scene_is_found_where_the_searchs_words_are_said_together() -> None:
     assert "dummy" in first_scene(ix, "the fake bell pull")
 
 
+def test_what_someone_says_is_found_where_they_say_it_not_where_it_is_retold() -> None:
+    told = (f"{RAIN}\"Happiness in marriage is entirely a matter of chance,\" said Charlotte to Elizabeth. "
+            f"{RAIN}")
+    retold = (f"{RAIN}\"Charlotte thinks happiness in marriage is a matter of chance,\" said Mrs. Bennet to "
+              f"Jane, \"and Charlotte may say what she likes.\" {RAIN}")
+    ix = build_text(f"{told}\n\n* * *\n\n{retold}\n", "chance")
+    assert "said Charlotte" in first_scene(ix, "charlotte says happiness in marriage is all chance")
+
+
 def test_a_search_for_the_ending_finds_a_storys_last_scene() -> None:
     fill = "The rain fell on the roofs of the old town, and the lamps were lit along the river. "
     first = (f"I. THE LAMP\n\nTom found the old lamp in the attic and carried it down to Mary. {fill * 3}\n\n* * *\n\n"

@@ -8,7 +8,7 @@ from bot.core.search.question import ARRIVES, FIRST_TIME, PLACE_IN_STORY, unders
 from bot.core.search.quotes import best_quote, trim
 from bot.core.search.rerank import z
 from bot.core.search.results import SceneHit
-from bot.core.search.retrieval import bm25
+from bot.core.search.retrieval import bm25, share
 from bot.core.search.terms import analyse, compound, pairs, words
 
 
@@ -38,7 +38,7 @@ def search(sr, keywords: str, top: int = 5, excerpts: bool = True) -> list[Scene
     n = len(ix.scenes)
     scores = sr.scene_bm25.get_scores(terms).astype(np.float64)[:n] if terms else np.zeros(n)
     if len(set(terms)) >= 2 and sr.w.scene_moment:  # a moment is where a search's words come together
-        scores = _share(scores) * (1 + sr.w.scene_moment * _share(moments(sr, q.terms, n)))
+        scores = _share(scores) * (1 + sr.w.scene_moment * _share(moments(sr, q.terms, n, q.speaker)))
     if q.characters:
         wanted = set(q.characters)
         scores *= np.array([1.0 + 0.3 * len(wanted & set(s.characters)) / len(wanted) for s in ix.scenes])
@@ -102,7 +102,7 @@ def entered(scenes, who: str) -> np.ndarray:
     return there * (1 - np.concatenate([[0.0], there[:-1]]))
 
 
-def moments(sr, terms: list[str], n: int) -> np.ndarray:
+def moments(sr, terms: list[str], n: int, speaker: str | None = None) -> np.ndarray:
     """Each scene's best window for ``terms`` (BM25 over the answer windows): "della crying on
     the couch" is one moment, not words spread over a long scene."""
     known = [t for t in terms if t in sr.unit_bm25.vocab_dict]
@@ -114,6 +114,8 @@ def moments(sr, terms: list[str], n: int) -> np.ndarray:
     phrases = [t for t in pairs(terms) if t in sr.unit_bm25.vocab_dict]
     if phrases and sr.w.scene_phrase:  # "happiness in marriage": the words together, as said
         scores += sr.w.scene_phrase * sr.unit_bm25.get_scores(phrases)[:n_units]
+    if speaker and sr.w.scene_speaker:  # "darcy says lizzy is only tolerable": where Darcy says it
+        scores *= 1 + sr.w.scene_speaker * share(sr.unit_speaking, [speaker], n_units)
     scene_of = sr.passage_scene[sr.unit_passage[:n_units]].astype(np.int64) - 1
     keep = scene_of < n
     np.maximum.at(best, scene_of[keep], scores[keep])

@@ -77,6 +77,7 @@ class Weights:
     # best scene's): the moment a reader remembers, beside a long scene that holds every word somewhere
     scene_arrival: float = 1.0  # "when X arrives": a scene X enters counts (1 + this) times
     scene_phrase: float = 0.3  # a moment's score counts the search's neighbouring words said together this much more
+    scene_speaker: float = 1.0  # "X says ...": a moment counts (1 + this) times where X is the one speaking
     scene_first: float = 0.5  # "for the first time": of the scenes scoring at least this share of the best, the earliest first
     scene_edge: float = 1.0  # "the ending": a chapter's last scene counts (1 + this) times
     scene_meaning_min: float = 2.0  # standard scores: a scene found by meaning alone must stand out so far
