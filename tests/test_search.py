@@ -434,6 +434,11 @@ def test_a_scene_is_found_by_its_moment_not_by_words_spread_over_a_long_scene() 
 RAIN = "The rain fell on the roofs of the old town, and the lamps were lit along the river. "
 
 
+def in_scenes(*texts: str, name: str = "t"):
+    """An inline story of these scenes, a break between each two."""
+    return build_text("\n\n* * *\n\n".join(texts) + "\n", name)
+
+
 def first_scene(ix, keywords: str) -> str:
     """The text of the first scene a search finds ("" when none)."""
     hits = search.Searcher(ix).scenes(keywords)
@@ -443,7 +448,7 @@ def first_scene(ix, keywords: str) -> str:
 def test_a_contraction_typed_without_its_apostrophe_is_no_word_of_the_search() -> None:
     cant = f"Mary hated the cant of the preachers in the town; their cant was all they had, she said. {RAIN * 2}"
     war = f"Andrew told Mary why he must go to the war and could not stay in the town. {RAIN * 2}"
-    ix = build_text(f"{cant}\n\n* * *\n\n{war}\n", "war")
+    ix = in_scenes(cant, war, name="war")
     # "cant" is "can't" typed in a chat, not the preachers' cant.
     assert "Andrew told" in first_scene(ix, "why cant he stay")
 
@@ -463,7 +468,7 @@ def test_the_first_time_finds_the_earliest_of_the_scenes_that_match() -> None:
     first = f"Harriet came to Hartfield one evening with Mrs. Goddard, shy and quiet. {RAIN * 2}"
     later = (f"Harriet came to Hartfield again, and at Hartfield Harriet was merry; Harriet stayed at "
              f"Hartfield until dark. {RAIN * 2}")
-    ix = build_text(f"{first}\n\n* * *\n\n{RAIN * 3}\n\n* * *\n\n{later}\n", "hartfield")
+    ix = in_scenes(first, RAIN * 3, later, name="hartfield")
     assert "one evening" in first_scene(ix, "harriet comes to hartfield for the first time")
     # Without "the first time", the scene that matches best.
     assert "merry" in first_scene(ix, "harriet at hartfield")
@@ -472,7 +477,7 @@ def test_the_first_time_finds_the_earliest_of_the_scenes_that_match() -> None:
 def test_a_scene_is_found_where_the_searchs_words_are_said_together() -> None:
     apart = f"{RAIN}The bell rang in the hall. Helen went up to pull the curtains across and pull the blinds. {RAIN}"
     together = f"{RAIN}Holmes showed me the bell pull by the bed. It was a dummy, fixed to a hook. {RAIN}"
-    ix = build_text(f"{apart}\n\n* * *\n\n{together}\n", "bell")
+    ix = in_scenes(apart, together, name="bell")
     assert "dummy" in first_scene(ix, "the fake bell pull")
 
 
@@ -481,7 +486,7 @@ def test_what_someone_says_is_found_where_they_say_it_not_where_it_is_retold() -
             f"{RAIN}")
     retold = (f"{RAIN}\"Charlotte thinks happiness in marriage is a matter of chance,\" said Mrs. Bennet to "
               f"Jane, \"and Charlotte may say what she likes.\" {RAIN}")
-    ix = build_text(f"{told}\n\n* * *\n\n{retold}\n", "chance")
+    ix = in_scenes(told, retold, name="chance")
     assert "said Charlotte" in first_scene(ix, "charlotte says happiness in marriage is all chance")
 
 
