@@ -6,6 +6,12 @@ CAST = ("Emma Hart and John Reed met at the inn. Emma smiled; she was tired. Joh
         "Later John Reed and Emma Hart ate.\n\n")
 
 
+def last_said(text: str) -> tuple[str | None, str | None]:
+    """Who says the story's last line: (the character, or None; the description its tag gives)."""
+    last = build_text(text).dialogue[-1]
+    return last.speaker, last.described
+
+
 def lines(text: str) -> list[tuple[str, str | None]]:
     ix = build_text(CAST + text)
     return [(d.text, d.speaker) for d in ix.dialogue]
@@ -233,11 +239,10 @@ def test_she_after_narration_about_another_woman_is_her_not_the_one_spoken_to() 
 
 
 def test_a_lady_nobody_has_named_is_not_the_man_whose_turn_it_seemed() -> None:
-    ix = build_text("Tom Hart sat by the fire with Jack Reed. Tom Hart and Jack Reed were tired.\n\n"
+    got = last_said("Tom Hart sat by the fire with Jack Reed. Tom Hart and Jack Reed were tired.\n\n"
                     "“Who is there?” asked Tom.\n\n“A friend, I think,” said Jack.\n\n"
                     "“Hush, my dear,” said the old lady softly. “You must be very quiet.”\n")
-    last = ix.dialogue[-1]
-    assert last.speaker is None and last.described == "the old lady", (last.speaker, last.described)
+    assert got == (None, "the old lady"), got
 
 
 def test_one_called_someones_wife_in_a_tag_is_his_wife_not_him() -> None:
@@ -272,17 +277,15 @@ def test_a_tag_naming_someone_after_words_about_them_or_a_description_and_an_adv
 
 
 def test_a_line_tagged_with_a_description_is_not_given_to_the_one_the_narration_named() -> None:
-    ix = build_text(CAST + "John Reed got into the coach and sat himself down on the seat.\n\n"
+    got = last_said(CAST + "John Reed got into the coach and sat himself down on the seat.\n\n"
                     "“May I come with you?” said the book-stall keeper, looking in.\n")
-    last = ix.dialogue[-1]
-    assert (last.speaker, last.described) == (None, "the book-stall keeper"), (last.speaker, last.described)
+    assert got == (None, "the book-stall keeper"), got
 
 
 def test_a_young_someone_of_a_family_is_not_the_one_of_it_the_book_names() -> None:
-    ix = build_text(CAST + "Reed laughed, and Reed sat down by the fire.\n\n"
+    got = last_said(CAST + "Reed laughed, and Reed sat down by the fire.\n\n"
                     "“If I were as rich as you,” cried a young Reed who came with his sisters, “I should not care.”\n")
-    last = ix.dialogue[-1]
-    assert (last.speaker, last.described) == (None, "a young Reed"), (last.speaker, last.described)
+    assert got == (None, "a young Reed"), got
 
 
 def test_one_who_began_again_in_the_narration_after_a_line_speaks_the_next() -> None:

@@ -829,7 +829,8 @@ def epithet_named(lines: list[Line], characters: list[Character], taken: dict[in
     description's character: the named one}, beside ``taken`` (answered_as's)."""
     calls: dict[int, Counter] = defaultdict(Counter)
     for k, line in enumerate(lines):
-        if line.how != "explicit" or line.speaker is None or not characters[line.speaker].name.startswith("the "):
+        if line.how != "explicit" or line.speaker is None or line.speaker < 0 \
+                or not characters[line.speaker].name.startswith("the "):
             continue
         for other in (lines[k - 1] if k else None, lines[k + 1] if k + 1 < len(lines) else None):
             if (other is not None and other.addressee is not None and other.speaker != line.speaker
