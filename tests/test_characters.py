@@ -405,3 +405,16 @@ def test_a_name_that_only_leans_to_one_sex_takes_it_where_the_text_agrees() -> N
     found, _ = characters.detect(text, 0, len(text))
     # "Mary" is mostly a woman's name, and "she" agrees; nothing here says what Tonie is.
     assert {c.name: c.gender for c in found} == {"Mary": "female", "Tonie": None}
+
+
+def test_a_lady_is_not_the_miss_of_her_family_and_a_mans_name_is_not_his_wifes() -> None:
+    text = ("Lady Catherine de Bourgh sat in state, and Lady Catherine spoke. \"You are too young,\" said Lady "
+            "Catherine de Bourgh. Beside her sat Miss de Bourgh, pale and sickly; Miss de Bourgh said nothing. "
+            "Lady Catherine frowned, and Miss de Bourgh coughed. \"Anne is tired,\" said Lady Catherine, and Miss "
+            "de Bourgh went out. Lady Catherine de Bourgh rang the bell.\n"
+            "James brought the carriage round, and James waited. \"The horses are ready,\" said James. Mrs. James "
+            "Cooper called in the morning. James drove them home, and James fed the horses.\n")
+    found = names(text)
+    assert person_of(found, "Lady Catherine") == "Catherine de Bourgh"
+    assert person_of(found, "Miss de Bourgh") not in (None, "Catherine de Bourgh")  # her daughter
+    assert person_of(found, "Mrs. James Cooper") != person_of(found, "James")  # his namesake's wife, not James

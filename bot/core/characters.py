@@ -25,6 +25,8 @@ TITLES = {
     "Colonel": None, "Col": None, "General": None, "Major": None, "Lieutenant": None, "Sergeant": None,
     "Inspector": None, "Detective": None, "Judge": None, "Officer": None, "Saint": None, "St": None,
 }
+# Small words that begin a surname: "de Bourgh", "van Helsing".
+SURNAME_PARTICLES = {"de", "du", "van", "von", "der", "la", "le", "da", "di", "del", "della", "ter", "ten"}
 # Capitalised words that are not names even when they recur mid-sentence.
 NOT_NAMES = set("""
 I I'm I've I'll I'd Me My Mine We Us Our You Your He Him His She Her Hers It Its They Them Their
@@ -559,8 +561,10 @@ def _cluster(people: dict[str, _Form], min_full: int = 1) -> list[Character]:
         title, words = _split_title(form.split())
         key = " ".join(words)
         given_gender = _name_gender(words[0]) if len(words) > 1 else None
-        # "Mrs. St. Clair" is his wife, a person of her own ("Lord St. Simon" is "St. Simon").
-        saint_surname = len(words) == 2 and words[0] in ("St.", "Saint") and TITLES.get(title) == "female"
+        # "Mrs. St. Clair" is his wife, a person of her own ("Lord St. Simon" is "St. Simon"); so is
+        # "Miss de Bourgh" beside "Lady Catherine de Bourgh": "de Bourgh" is a surname, not a full name.
+        saint_surname = len(words) == 2 and (words[0] in ("St.", "Saint") or words[0] in SURNAME_PARTICLES) \
+            and TITLES.get(title) == "female"
         if title and (len(words) == 1 or saint_surname or (TITLES.get(title) and given_gender and TITLES[title] != given_gender)):
             # "Mrs. John Knightley" is John's wife, not John: a person of her own.
             counts[_titled(title, key)] += f.count
@@ -623,6 +627,8 @@ def _cluster(people: dict[str, _Form], min_full: int = 1) -> list[Character]:
         other = {"Miss": "Mrs", "Mrs": "Miss"}[title]
         if other in used and title not in used:
             return False
+        if title == "Miss" and "Miss" not in used and any(TITLES.get(t) == "female" for t in used):
+            return False  # "Lady Catherine de Bourgh" is not "Miss de Bourgh", her daughter
         if title == "Mrs" and "Mrs" not in used:
             surname = host.split()[-1]
             return _titled("Miss", surname) not in counts and _titled("Mr", surname) in counts
@@ -663,6 +669,8 @@ def _cluster(people: dict[str, _Form], min_full: int = 1) -> list[Character]:
         if len(heads) == 1:
             add(heads[0], k)  # a bare surname most often means the head of the family
             continue
+        if _name_gender(k) == "male":  # "James" is not "Mrs. James Cooper": she is his wife, or another James's
+            hosts = Counter({h: n for h, n in hosts.items() if gender(h) != "female"})
         if hosts:
             best, n = hosts.most_common(1)[0]
             men = [h for h in hosts if gender(h) == "male"]
