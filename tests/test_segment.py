@@ -541,3 +541,13 @@ def test_an_hour_just_before_or_after_opens_a_scene() -> None:
         "Just before nine o’clock Holmes stepped briskly into the room.",
         "After five o’clock the guns fell silent along the river.")
     assert starts == [WALK[:10], "Just befor", "After five"], starts
+
+
+def test_narration_that_sums_up_the_days_after_the_talk_opens_a_scene() -> None:
+    starts = each_after_talk(
+        "After this she was never at home, and he ceased to meet her at the houses of their friends.",
+        "He went often to ask for news of her, and once he saw her mother in the hall.",
+        "The conversation turned upon fishing, and he invited him to fish there as often as he chose.",
+        "For the first time for many days she wept tears of gratitude.")
+    # Not an invitation to come often, nor the first time in days: moments of the same scene.
+    assert starts == [WALK[:10], "After this", "He went of"], starts

@@ -409,6 +409,15 @@ _THAT_EVENING = re.compile(r"^(?:\S+ ){1,4}?(?<!from )(?<!since )(?<!till )(?<!u
                            r"(?:in|at|on|by) (?:the|a|his|her|their|our|my)\b", re.IGNORECASE)
 
 
+# Narration that tells what went on for days, as a summary does, once talk is over: "Winterbourne
+# went often to ask for news of her", "After this Daisy was never at home", "Since Winterbourne was
+# not to meet her in Mrs. Walker's drawing room, he went as often as possible to Mrs. Miller's".
+_HABITUAL = re.compile(r"\b(?:(?:went|came|called|walked|rode|drove|saw|met|visited) (?:\w+ )?(?:often|daily|frequently|every day)"
+                       r"|as often as (?:possible|(?:he|she|they|we|i) could)|was never at home"
+                       r"|(?:every|each) (?:day|morning|evening|afternoon|night|week)"
+                       # not "for the first time for many days", "for some months past"
+                       r"|(?:during|(?<!time )for) (?:the )?(?:some|several|many|a few|next|following|ensuing) (?:days|weeks|months)(?! past)"
+                       r"|from (?:this|that) (?:time|day))\b")
 # Time spent somewhere, told as the paragraph opens: "Oliver had been sojourning at the
 # undertaker's some three weeks or a month"; not a state ("The Coles had been settled some years
 # in Highbury": who they are, not time gone by).
@@ -641,6 +650,8 @@ def _scene_spans(text: str, paras: list[Paragraph], kinds: list[str | None], idx
                 # one of them left ("Mr. Bumble ... flounced out of the shop") and talk follows,
                 # those who stayed are talking.
                 close("place")
+            elif narrated and any(talk(k) for k in current[-2:]) and _HABITUAL.search(low):
+                close("time")  # the talk is over and the narration sums up the days after it
             elif (" off" in low or " out" in low or "escape" in low) and _GETS_AWAY.search(low):
                 close("place")  # the one followed goes: what comes next is on the way or elsewhere
         current.append(j)
