@@ -551,3 +551,13 @@ def test_narration_that_sums_up_the_days_after_the_talk_opens_a_scene() -> None:
         "For the first time for many days she wept tears of gratitude.")
     # Not an invitation to come often, nor the first time in days: moments of the same scene.
     assert starts == [WALK[:10], "After this", "He went of"], starts
+
+
+def test_a_scene_title_names_who_talk_in_it_not_whom_they_talk_of() -> None:
+    story = ("When Jane and Elizabeth were alone in the parlour, Jane spoke of Mr. Bingley.\n\n"
+             "\"Mr. Bingley is just what a young man ought to be,\" said Jane. \"Mr. Bingley is sensible.\"\n\n"
+             "\"Mr. Bingley is handsome too,\" said Elizabeth. \"Mr. Bingley likes you, and Mr. Bingley shows it.\"\n\n"
+             "\"Mr. Bingley danced with me twice,\" said Jane.\n\n"
+             "\"So Mr. Bingley did,\" said Elizabeth, \"and Mr. Bingley's sisters were rude to us.\"\n")
+    title = build_text(story).scenes[0].title
+    assert "Jane" in title and "Elizabeth" in title and "Bingley" not in title, title

@@ -304,7 +304,7 @@ def build(story: Story, setting: StorySetting | None = None) -> StoryIndex:
     chosen = titles.choose([titles.events(text, ms, genders, s.start, s.end, said)
                             for ms, s, said in zip(in_scene, spans, spoken)])
     seen_in = Counter(ci for ms in in_scene for ci in {m[2] for m in ms})
-    everywhere = {ci for ci, n in seen_in.items() if len(spans) >= 30 and n > 0.5 * len(spans)}
+    everywhere = {ci for ci, n in seen_in.items() if len(spans) >= 30 and n > 0.75 * len(spans)}
     index_of = {c.name: i for i, c in enumerate(characters)}
     # Who the book mostly calls "the ..." ("the Rabbit", "the White Rabbit"): titles say it so.
     the_before = Counter(ci for ms, _, ci in mentions if text[max(0, ms - 4) : ms].lower() == "the ")
@@ -320,6 +320,13 @@ def build(story: Story, setting: StorySetting | None = None) -> StoryIndex:
         leads = _unnamed_lead(text, narration, genders, [index_of[c] for c in present if c in index_of],
                               mentions, mstarts, span.start, spans[sid - 2].start if sid > 1 else span.start)
         for ci, n, _ in leads:
+            present[characters[ci].name] += n
+        # Those who speak are there; those talked of may be far away ("When Jane and Elizabeth
+        # were alone", talking of Mr. Bingley, is Jane and Elizabeth's scene).
+        speaking = Counter(line.speaker for line in lines[bisect.bisect_left(line_starts, span.start):
+                                                          bisect.bisect_left(line_starts, span.end)]
+                           if line.speaker is not None)
+        for ci, n in speaking.items():
             present[characters[ci].name] += n
         told = _places(narration, name_words)
         place_list = told + _places(speech, name_words)
@@ -347,12 +354,15 @@ def build(story: Story, setting: StorySetting | None = None) -> StoryIndex:
             called_by.setdefault(ci, Counter())[form] += 1
         called = {ci: forms.most_common(1)[0][0] for ci, forms in called_by.items()}
         called.update({ci: form for ci, _, form in leads})  # as the story last named them
-        order = [index_of[n] for n, _ in present.most_common() if n in index_of]
-        # Who is in most of the book's scenes (the detective, the narrator) tells this scene
-        # from no other: the others there name it, when the scene names any of them (else the
-        # detective and the narrator do, not a bare list of words).
+        # Those who speak most first, then the others by presence.
+        order = sorted((index_of[n] for n, _ in present.most_common() if n in index_of), key=lambda i: -speaking[i])
+        # Who is in three scenes of four (the detective) tells this scene from no other: the
+        # others there name it, when two of them speak, or none speaks and the scene names one
+        # (else the detective does, not a bare list of words). Where the scene is theirs and one
+        # other's (the heroine and her sister talking alone), both name it.
         others = [i for i in order if i not in everywhere]
-        order = others if any(i in called for i in others) else order
+        if any(i in called for i in others) and (not speaking or sum(i in speaking for i in others) >= 2):
+            order = others
         title = span.heading or titles.title(chosen[sid - 1], order, called, top_place, keys) or f"scene {sid}"
         scenes.append(Scene(sid, span.chapter, title, span.start, span.end,
                             tuple(n for n, _ in present.most_common()), tuple(dict.fromkeys(place_list)), tuple(keys)))

@@ -188,7 +188,8 @@ def _title(event: Event | None, present: list[int], called: dict[int, str], plac
         event = None  # what someone merely mentioned did ("Bonaparte repays") is not the scene
     who = called.get(event.subject) if event is not None else None
     if who and event is not None:
-        if event.obj is not None and event.obj in called:  # "Marcel smiles at Caroline at the bar"
+        # "Marcel smiles at Caroline at the bar"; not at one the scene only talks of
+        if event.obj is not None and event.obj in called and event.obj in present[:3]:
             return f"{who} {third_person(event.verb)} {event.link + ' ' if event.link else ''}{called[event.obj]}{where}"
         if people and people != [who]:
             return f"{' and '.join(people)}{where}: {who} {third_person(event.verb)}"
