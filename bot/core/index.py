@@ -357,11 +357,12 @@ def build(story: Story, setting: StorySetting | None = None) -> StoryIndex:
         # Those who speak most first, then the others by presence.
         order = sorted((index_of[n] for n, _ in present.most_common() if n in index_of), key=lambda i: -speaking[i])
         # Who is in three scenes of four (the detective) tells this scene from no other: the
-        # others there name it, when two of them speak, or none speaks and the scene names one
-        # (else the detective does, not a bare list of words). Where the scene is theirs and one
-        # other's (the heroine and her sister talking alone), both name it.
+        # others there name it, when two of them speak and more than the detective does, or none
+        # speaks and the scene names one (else the detective does, not a bare list of words).
+        # Where the scene is theirs and one other's (the heroine and her sister talking alone),
+        # or theirs most (Emma talking Harriet round), they are in its title.
         others = [i for i in order if i not in everywhere]
-        if any(i in called for i in others) and (not speaking or sum(i in speaking for i in others) >= 2):
+        if any(i in called for i in others) and (not speaking or sum(i in speaking for i in others) >= 2 and order[0] not in everywhere):
             order = others
         title = span.heading or titles.title(chosen[sid - 1], order, called, top_place, keys) or f"scene {sid}"
         scenes.append(Scene(sid, span.chapter, title, span.start, span.end,
