@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from bot.config import StorySetting
-from bot.core.language import PLACE_NOUNS
+from bot.core.language import PLACE_NOUNS, SURNAME_PARTICLES
 
 # Words before a name that are part of how people are called.
 TITLES = {
@@ -25,8 +25,6 @@ TITLES = {
     "Colonel": None, "Col": None, "General": None, "Major": None, "Lieutenant": None, "Sergeant": None,
     "Inspector": None, "Detective": None, "Judge": None, "Officer": None, "Saint": None, "St": None,
 }
-# Small words that begin a surname: "de Bourgh", "van Helsing".
-SURNAME_PARTICLES = {"de", "du", "van", "von", "der", "la", "le", "da", "di", "del", "della", "ter", "ten"}
 # Capitalised words that are not names even when they recur mid-sentence.
 NOT_NAMES = set("""
 I I'm I've I'll I'd Me My Mine We Us Our You Your He Him His She Her Hers It Its They Them Their

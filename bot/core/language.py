@@ -68,6 +68,9 @@ NOT_YET_WED = frozenset("future intended affianced betrothed prospective would-b
 # Words after which a capitalised name is a place ("in New Orleans", "at Baker Street").
 SETTING_PREPOSITIONS = ("in", "at", "to", "from", "into", "near", "through", "across", "around")
 
+# Small words that begin a surname: "de Bourgh", "van Helsing".
+SURNAME_PARTICLES = frozenset("de du van von der la le da di del della ter ten".split())
+
 # Words that end a place's name: "Bald Hills", "Hatherley Farmhouse", "Baker Street" name no one
 # (and a name typed before one in a question is the place's: "who came to baker street").
 PLACE_NOUNS = frozenset("""
