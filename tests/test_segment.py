@@ -561,3 +561,10 @@ def test_a_scene_title_names_who_talk_in_it_not_whom_they_talk_of() -> None:
              "\"So Mr. Bingley did,\" said Elizabeth, \"and Mr. Bingley's sisters were rude to us.\"\n")
     title = build_text(story).scenes[0].title
     assert "Jane" in title and "Elizabeth" in title and "Bingley" not in title, title
+
+
+def test_a_scene_set_at_the_bar_is_not_titled_in_the_room_it_crosses() -> None:
+    story = ("Tom Hale stood at the bar with Ann Lee, and Ann laughed. Everyone in the room looked at them.\n\n"
+             "Ann Lee smiled at Tom, and the music in the room grew loud. Tom kissed Ann, and Tom kissed Ann again.\n")
+    title = build_text(story).scenes[0].title
+    assert title.endswith("at the bar"), title

@@ -343,6 +343,8 @@ def build(story: Story, setting: StorySetting | None = None) -> StoryIndex:
             for p in segment.places(opening.group()):
                 settings_[p] += 1
         top_place = settings_.most_common(1)[0][0] if settings_ else None
+        if top_place == "the room":  # "in the room" says less than "at the bar", said less often
+            top_place = next((p for p, _ in settings_.most_common() if p.startswith("the ") and p != top_place), top_place)
         keys = _keywords(scene_words[sid - 1], keyword_stems, df, len(spans),
                          name_words | {w for p in place_list for w in p.split()})
         # How the scene itself calls each person (a reader at a horizon knows those names).

@@ -134,7 +134,8 @@ INSIDE = set("""
 room studio office cellar house flat kitchen library garden gardens forest wood woods carriage cab
 hall street lane bedroom parlour parlor drawing-room study church chapel cottage shop inn hotel
 tavern prison cell attic yard court courtyard field fields camp tent boat ship train coach village
-town city park square market palace castle
+town city park square market palace castle ballroom corridor chamber cabin barn stable orchard
+meadow ward apartment lobby gallery cave tower dungeon basement
 """.split())
 
 
