@@ -189,6 +189,8 @@ def _narration(text: str, start: int, end: int, spoken: list[tuple[int, int]]) -
     return " ".join(told), " ".join(said)
 
 
+# Rooms a scene's "the room" is most likely to be, where the scene names one.
+_ROOMS = frozenset("room bar ballroom bedroom chamber kitchen library office parlor parlour salon study studio".split())
 _HE_SHE = re.compile(segment.HE_SHE + r"\b")
 _OPENS_AT = re.compile(r"(?:At|In|Inside|Outside) the (?:[\w-]+ ){0,2}?[\w-]+(?=[,;])")
 
@@ -343,8 +345,9 @@ def build(story: Story, setting: StorySetting | None = None) -> StoryIndex:
             for p in segment.places(opening.group()):
                 settings_[p] += 1
         top_place = settings_.most_common(1)[0][0] if settings_ else None
-        if top_place == "the room":  # "in the room" says less than "at the bar", said less often
-            top_place = next((p for p, _ in settings_.most_common() if p.startswith("the ") and p != top_place), top_place)
+        if top_place == "the room":  # "in the room" says less than "the drawing room", said less often
+            top_place = next((p for p, n in settings_.most_common() if p != top_place and p.split()[-1] in _ROOMS
+                              and 2 * n >= settings_[top_place]), top_place)
         keys = _keywords(scene_words[sid - 1], keyword_stems, df, len(spans),
                          name_words | {w for p in place_list for w in p.split()})
         # How the scene itself calls each person (a reader at a horizon knows those names).
