@@ -18,6 +18,7 @@ from bot.config import StorySetting
 from bot.core import characters as chars
 from bot.core import titles
 from bot.core import dialogue, forked, segment
+from bot.core.language import ROOM_NOUNS
 from bot.core.loader import Story
 from bot.core.text import words as word_tokens
 
@@ -189,8 +190,6 @@ def _narration(text: str, start: int, end: int, spoken: list[tuple[int, int]]) -
     return " ".join(told), " ".join(said)
 
 
-# Rooms a scene's "the room" is most likely to be, where the scene names one.
-_ROOMS = frozenset("room bar ballroom bedroom chamber kitchen library office parlor parlour salon study studio".split())
 _HE_SHE = re.compile(segment.HE_SHE + r"\b")
 _OPENS_AT = re.compile(r"(?:At|In|Inside|Outside) the (?:[\w-]+ ){0,2}?[\w-]+(?=[,;])")
 
@@ -346,7 +345,7 @@ def build(story: Story, setting: StorySetting | None = None) -> StoryIndex:
                 settings_[p] += 1
         top_place = settings_.most_common(1)[0][0] if settings_ else None
         if top_place == "the room":  # "in the room" says less than "the drawing room", said less often
-            top_place = next((p for p, n in settings_.most_common() if p != top_place and p.split()[-1] in _ROOMS
+            top_place = next((p for p, n in settings_.most_common() if p != top_place and p.split()[-1] in ROOM_NOUNS
                               and 2 * n >= settings_[top_place]), top_place)
         keys = _keywords(scene_words[sid - 1], keyword_stems, df, len(spans),
                          name_words | {w for p in place_list for w in p.split()})

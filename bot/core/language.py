@@ -68,6 +68,9 @@ NOT_YET_WED = frozenset("future intended affianced betrothed prospective would-b
 # Words after which a capitalised name is a place ("in New Orleans", "at Baker Street").
 SETTING_PREPOSITIONS = ("in", "at", "to", "from", "into", "near", "through", "across", "around")
 
+# Rooms a scene's "the room" may be, where the scene names one ("the drawing room", "the bar").
+ROOM_NOUNS = frozenset("room bar ballroom bedroom chamber kitchen library office parlor parlour salon study studio".split())
+
 # Small words that begin a surname: "de Bourgh", "van Helsing".
 SURNAME_PARTICLES = frozenset("de du van von der la le da di del della ter ten".split())
 
