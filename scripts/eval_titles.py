@@ -23,19 +23,9 @@ from bot.core import index, loader
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def named_in(title: str, table: list[tuple[str, int]]) -> set[int]:
-    """Our characters a title names, longest names first ("Mrs. Bennet" before "Bennet")."""
-    found, taken = set(), []
-    for alias, ci in table:
-        for m in re.finditer(rf"(?<![\w.]){re.escape(alias)}(?!\w)", title):
-            if not any(a < m.end() and m.start() < b for a, b in taken):
-                taken.append((m.start(), m.end()))
-                found.add(ci)
-    return found
-
-
 def most_named(text: str, table: list[tuple[str, int]]) -> Counter:
-    """How often each of our characters is named in ``text`` (the baseline's title: the top two)."""
+    """How often each of our characters is named in ``text``, longest names first ("Mrs. Bennet"
+    before "Bennet"): who a title names, and the baseline's title (the top two of a scene)."""
     counts: Counter = Counter()
     taken: list[tuple[int, int]] = []
     for alias, ci in table:
@@ -61,7 +51,7 @@ def evaluate(name: str, folder: Path, show: int = 0) -> dict[str, Counter]:
         if not speaking:
             continue
         lead = speaking.most_common(1)[0][0]
-        ours = {to_gold.get(ci) for ci in named_in(sc.title, table)}
+        ours = {to_gold.get(ci) for ci in most_named(sc.title, table)}
         base = {to_gold.get(ci) for ci, _ in most_named(text[sc.start:sc.end], table).most_common(2)}
         for key, named in (("ours", ours), ("baseline", base)):
             c = out[key]
