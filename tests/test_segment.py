@@ -496,6 +496,13 @@ def test_days_later_inside_a_first_sentence_open_a_scene() -> None:
     assert starts == [WALK[:10], "Tom mentio", "When, a fe"], starts
 
 
+def test_the_morning_after_as_a_clause_of_its_own_opens_a_scene_and_told_in_passing_does_not() -> None:
+    starts = each_after_talk(
+        "That the sisters should meet to talk it over was necessary; and the morning after the ball brought them to the farm.",
+        "When she told him that it had happened the day after her father's funeral, her voice trembled.")
+    assert starts == [WALK[:10], "That the s"], starts
+
+
 def test_taking_a_seat_in_a_carriage_after_the_talk_opens_a_scene() -> None:
     starts = each_after_talk(
         "Tom was not in the best possible humour as he took his seat in Mrs. Walker's victoria.",
