@@ -418,3 +418,11 @@ def test_a_lady_is_not_the_miss_of_her_family_and_a_mans_name_is_not_his_wifes()
     assert person_of(found, "Lady Catherine") == "Catherine de Bourgh"
     assert person_of(found, "Miss de Bourgh") not in (None, "Catherine de Bourgh")  # her daughter
     assert person_of(found, "Mrs. James Cooper") != person_of(found, "James")  # his namesake's wife, not James
+
+
+def test_a_word_asked_about_after_what_is_no_person() -> None:
+    text = ("Anna fell a long way. ‘I wonder what Latitude or Longitude I’ve got to?’ said Anna. "
+            "(Anna had no idea what Latitude was, but thought it a nice grand word to say.) "
+            "Tom laughed at Anna, and Tom looked down the well.\n")
+    found = names(text)
+    assert "Latitude" not in found and {"Anna", "Tom"} <= set(found), found

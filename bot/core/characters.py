@@ -153,7 +153,7 @@ def find_candidates(text: str, start: int, end: int) -> tuple[dict[str, _Form], 
             if not closing or (len(tail) > 1 and tail[-2] in ".!?"):
                 f.initial += 1  # after a closing quote only when the quote ended a sentence
         after = text[m_end : m_end + 40]
-        if person_verb(after.lstrip(" ,")) or after.startswith(("'s", "’s")) and words[0] not in ("St.", "Saint"):
+        if last_word != "what" and person_verb(after.lstrip(" ,")) or after.startswith(("'s", "’s")) and words[0] not in ("St.", "Saint"):
             f.person += 1  # but "St. George’s" is a church
         if last_word in _SPEECH_SET:
             f.person += 1
