@@ -268,7 +268,7 @@ def _quote(args: argparse.Namespace, settings: config.Settings) -> int:
 
 
 def _summary(args: argparse.Namespace, settings: config.Settings) -> int:
-    from bot.core.summarise import Summariser
+    from bot.core.summarise import Summariser, scene_number
 
     ix, searcher = library.open_story(settings, args.story)
     summariser = Summariser(ix)
@@ -277,11 +277,14 @@ def _summary(args: argparse.Namespace, settings: config.Settings) -> int:
     which = " ".join(words)
     found = summariser.find(searcher, what, which)
     if found is None:
+        if scene_number(what, which) is not None:
+            raise StorykeeperError(f"no scene {which!r}; give a number from 1 to {len(ix.scenes)}, "
+                                   "or words a reader remembers it by")
         if what == "scene":
             raise StorykeeperError(f"no scene matches {which!r}; give words a reader remembers it by")
         raise StorykeeperError(f"nothing matches {which!r}; give a scene's keywords, a chapter's number "
                                f"(1 to {len(ix.chapters)}), 'book 6 chapter 13' or a chapter's title")
-    kind, number = found
+    kind, number = found.kind, found.number
     if kind == "story":
         lines = summariser.outline()
         if args.json:
@@ -296,6 +299,8 @@ def _summary(args: argparse.Namespace, settings: config.Settings) -> int:
     if args.json:
         print(json.dumps(summary.to_dict(), ensure_ascii=False))
     else:
+        if found.by_meaning:
+            print(f"No scene has the words {which!r}; the closest in meaning:\n")
         print(summary.title)
         if summary.characters:
             print("Who: " + ", ".join(summary.characters[:6]))

@@ -134,3 +134,14 @@ def test_a_card_from_before_a_ceiling_cannot_lead_past_it(whole) -> None:
     # A card inside the horizon still works.
     reply, state = early.ask("who is helen")
     assert not early.press(state, "scene")[0].error
+
+
+def test_a_scene_summary_by_number_is_that_scene_and_none_past_the_horizon(whole) -> None:
+    last = whole.ix.scenes[-1]
+    reply, _ = whole.summary("scene", str(last.id))
+    assert reply.title.startswith(f"Scene {last.id}:") and not reply.error, reply.title
+    reply, _ = whole.summary("", f"scene #{last.id}")
+    assert reply.title.startswith(f"Scene {last.id}:"), reply.title
+    early = at(whole, 1)
+    reply, _ = early.summary("scene", str(last.id))
+    assert reply.error and f"No scene “{last.id}”; there are {len(early.ix.scenes)}" in reply.body, reply.body

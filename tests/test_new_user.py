@@ -132,3 +132,10 @@ def test_counts_read_as_english(capsys) -> None:
     ix = build_text("Anna met Boris. \"Hello there, my old friend,\" said Anna. Boris waved at Anna.\n", "one")
     card, _ = Replies(ix, Searcher(ix)).character("Anna")
     assert card.body == "1 line of dialogue."
+
+
+def test_a_summary_by_words_no_scene_has_says_it_is_the_closest_in_meaning(capsys) -> None:
+    c = console()
+    out = c.handle("/summary scene zzzq")
+    assert "No scene has these words" in out and out.count("Scene ") >= 1
+    assert "No scene has these words" not in c.handle("/summary scene the bar")

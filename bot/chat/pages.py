@@ -61,7 +61,7 @@ class StoryPages:
     def summary(self, what: str = "", which: str = "") -> tuple[Reply, Conversation | None]:
         """A scene (by what happens in it), a chapter (by number, "book 6 chapter 13" or title),
         or the whole story (an outline); with no kind given, whichever ``which`` names."""
-        from bot.core.summarise import CHAPTER_SENTENCES, SCENE_SENTENCES
+        from bot.core.summarise import CHAPTER_SENTENCES, SCENE_SENTENCES, scene_number
 
         what = (what or "").strip().lower()
         which = " ".join((which or "").split())
@@ -76,9 +76,12 @@ class StoryPages:
             if what == "chapter" or what == "" and which.isdigit():
                 return Reply(body=f"No chapter “{fmt.escape(which)}”; there are {len(self.ix.chapters)}. "
                                   "Give a number, “book 6 chapter 13”, or a title.", private=True, error=True), None
+            if scene_number(what, which):
+                return Reply(body=f"No scene “{fmt.escape(which)}”; there are {len(self.ix.scenes)}. "
+                                  "Give a number, or words a reader remembers it by.", private=True, error=True), None
             return Reply(body=f"Nothing matches “{fmt.escape(which)}”: give words a reader remembers a scene by, "
                               "or a chapter's number or title.", private=True, error=True), None
-        kind, number = found
+        kind, number = found.kind, found.number
         if kind == "story":
             return self._outline(0)
         if kind == "scene":
@@ -93,6 +96,8 @@ class StoryPages:
         if summary.places:
             head.append("**Where:** " + fmt.escape(", ".join(summary.places)))
         text = summary.text(self.name)
+        if found.by_meaning:
+            head.insert(0, "*No scene has these words; this one is among the closest in meaning.*")
         body = "\n".join(head) + ("\n\n" if head else "") + fmt.cut(fmt.story_text(text), BODY_MAX)
         state = Conversation(kind="answer", scene=scene, passage=self._first_passage(scene))
         return Reply(title=fmt.cut(fmt.escape(summary.title), fmt.EMBED_TITLE_MAX), body=body,

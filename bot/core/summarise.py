@@ -34,6 +34,27 @@ _ACTION = re.compile(r"\b\w+ed\b|\b(?:went|came|saw|took|gave|found|left|ran|fel
                      r"thought|felt|made|got|kissed|killed|died|married|turned|threw|held|broke|began)\b")
 
 
+_SCENE_NUMBER = re.compile(r"(scene\s*)?#?(\d{1,6})", re.IGNORECASE)
+
+
+def scene_number(what: str, which: str) -> int | None:
+    """The scene a summary request names by its number: "scene 4", or "4" and "#4" after the
+    kind "scene" ("4" alone is chapter 4)."""
+    m = _SCENE_NUMBER.fullmatch(" ".join(which.split()))
+    return int(m.group(2)) if m and (what == "scene" or what == "" and m.group(1)) else None
+
+
+@dataclass(frozen=True)
+class Found:
+    """What a summary request named: ``kind`` "scene", "chapter" or "story", its number, and,
+    for a scene found by what happens in it, whether no word of the request is in any scene
+    (the closest in meaning, said as such)."""
+
+    kind: str
+    number: int
+    by_meaning: bool = False
+
+
 @dataclass(frozen=True)
 class Sentence:
     start: int
@@ -273,23 +294,38 @@ class Summariser:
 
         return chapters.find(self.ix.chapters, ref)
 
-    def find(self, searcher, what: str, which: str) -> tuple[str, int] | None:
-        """What a summary request names: ("scene", id), ("chapter", id) or ("story", 0); None
-        when nothing matches. ``what`` is "scene", "chapter", "story" or "" (find it: a chapter
-        by number, "book 6 chapter 13" or title, else a scene by what happens in it)."""
+    def find(self, searcher, what: str, which: str) -> Found | None:
+        """What a summary request names: a scene, a chapter or the story; None when nothing
+        matches. ``what`` is "scene", "chapter", "story" or "" (find it: "scene 4" by its number,
+        a chapter by number, "book 6 chapter 13" or title, else a scene by what happens in it)."""
         from bot.core import chapters
 
         which = " ".join(which.split())
         if not which:
             if what == "chapter" and len(self.ix.chapters) == 1:
-                return ("chapter", 1)
-            return ("story", 0) if what in ("", "story") else None
+                return Found("chapter", 1)
+            return Found("story", 0) if what in ("", "story") else None
+        if (n := scene_number(what, which)) is not None:
+            return Found("scene", n) if any(s.id == n for s in self.ix.scenes) else None
         if what == "scene":
-            hits = searcher.scenes(which, top=1)
-            return ("scene", hits[0].id) if hits else None
+            return self._scene(searcher, which)
         if what == "chapter" or which.isdigit() or chapters.parts(which) != (None, None):
             number = self.find_chapter(which)
-            return ("chapter", number) if number is not None else None
+            return Found("chapter", number) if number is not None else None
+        titled = next((c.id for c in self.ix.chapters if re.search(rf"\b{re.escape(which)}\b\.?$", c.title,
+                                                                   re.IGNORECASE)), None)
+        if titled is not None:
+            return Found("chapter", titled)
+        found = self._scene(searcher, which)
+        if found is not None:
+            return found
+        number = self.find_chapter(which)
+        return Found("chapter", number) if number is not None else None
+
+    @staticmethod
+    def _scene(searcher, which: str) -> Found | None:
+        hits = searcher.scenes(which, top=1)
+        return Found("scene", hits[0].id, hits[0].by_meaning) if hits else None
         titled = next((c.id for c in self.ix.chapters if re.search(rf"\b{re.escape(which)}\b\.?$", c.title,
                                                                    re.IGNORECASE)), None)
         if titled is not None:
