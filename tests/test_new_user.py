@@ -139,3 +139,10 @@ def test_a_summary_by_words_no_scene_has_says_it_is_the_closest_in_meaning(capsy
     out = c.handle("/summary scene zzzq")
     assert "No scene has these words" in out and out.count("Scene ") >= 1
     assert "No scene has these words" not in c.handle("/summary scene the bar")
+
+
+def test_a_question_of_only_punctuation_asks_for_a_question() -> None:
+    c = console()
+    for typed in ("/ask", "/ask ?", "/ask ...?!"):
+        out = c.handle(typed)
+        assert out.startswith("Ask me something about the story") and "[1]" not in out, (typed, out)

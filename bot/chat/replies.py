@@ -66,7 +66,7 @@ class Replies(StoryPages):
 
     def ask(self, question: str) -> tuple[Reply, Conversation | None]:
         question = " ".join(question.split())
-        if not question:
+        if not any(ch.isalnum() for ch in question):  # nothing, or only "?" or "..."
             return Reply(body="Ask me something about the story, e.g. `/ask who is "
                               f"{self._example_name()}?`", private=True, error=True), None
         if (refusal := self._too_long("question", question)) is not None:
