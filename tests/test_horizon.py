@@ -145,3 +145,31 @@ def test_a_scene_summary_by_number_is_that_scene_and_none_past_the_horizon(whole
     early = at(whole, 1)
     reply, _ = early.summary("scene", str(last.id))
     assert reply.error and f"No scene “{last.id}”; there are {len(early.ix.scenes)}" in reply.body, reply.body
+
+
+FUTURE = """Chapter 1
+
+Helen Dorn walked into the room, and Mary watched her. Mary wrote to her friend that evening.
+
+"The gossips of Moscow speak of me as the future Countess Dorn," wrote Mary, "but I only laugh at them."
+
+Helen Dorn smiled at Pierre. Pierre looked at Helen Dorn all evening, and Mary sighed.
+
+Chapter 2
+
+Helen married the old count in the chapel. Countess Dorn received her guests in the great hall.
+
+"Welcome," said Countess Dorn to Pierre. Countess Dorn smiled, and Pierre bowed to Countess Dorn.
+
+Chapter 3
+
+Countess Dorn left for Moscow. Pierre stayed, and Mary wrote to Pierre about Countess Dorn.
+"""
+
+
+def test_a_married_name_said_once_in_passing_before_the_wedding_is_no_alias_yet() -> None:
+    ix = index.build(loader.from_text(FUTURE, "dorn"))
+    assert "Countess Dorn" in next(c for c in ix.characters if c.name == "Helen Dorn").aliases
+    helen = {c.name: c for c in horizon.view(ix, 1).characters}["Helen Dorn"]
+    assert helen.aliases == ["Helen Dorn"], helen.aliases
+    assert "Countess Dorn" in {c.name: c for c in horizon.view(ix, 2).characters}["Helen Dorn"].aliases

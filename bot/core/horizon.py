@@ -4,8 +4,8 @@ One index is built per story and shared by every reader. A horizon is a position
 (the end of a chapter); since chapters, scenes, passages and lines of dialogue are all kept in
 text order, what lies before it is a prefix of each list, found by bisection. Characters are
 counted from their recorded uses (``StoryIndex.uses``): someone exists from their first mention,
-each alias from its first use, and a name first used later is not shown (the reader sees the
-name they know). Building a view copies references, never text: a few milliseconds on War and
+each alias once it is used twice (or from its only use), and a name first used later is not
+shown (the reader sees the name they know). Building a view copies references, never text: a few milliseconds on War and
 Peace, with nothing rebuilt and nothing written to disk.
 """
 from __future__ import annotations
@@ -58,11 +58,16 @@ def known_characters(ix: StoryIndex, end: int) -> tuple[list, dict[str, str]]:
         uses = ix.uses.get(c.name, {})
         counts = {a: bisect.bisect_left(offsets, end) for a, offsets in uses.items()}
         counts = {a: n for a, n in counts.items() if n}
+        # A name said once before the horizon and often after it is not yet theirs: "the
+        # matchmakers speak of me as the future Countess Bezúkhova" is not Hélène's married name
+        # given away. Said twice by then, or only ever once, it is.
+        settled = {a: n for a, n in counts.items() if n >= min(2, len(uses[a]))}
         k = copy.copy(c)
-        k.aliases = [a for a in c.aliases if counts.get(a)]
+        k.aliases = [a for a in c.aliases if a in settled]
         k.mentions = sum(counts.values())
-        if c.name not in counts and counts:
-            shown[c.name] = max(counts, key=lambda a: (counts[a], -uses[a][0]))
+        names = settled or counts
+        if c.name not in names and names:
+            shown[c.name] = max(names, key=lambda a: (names[a], -uses[a][0]))
         met.append(k)
     met.sort(key=lambda c: (-c.mentions, c.name))
     return met, shown
