@@ -234,11 +234,13 @@ def _game(args: argparse.Namespace, settings: config.Settings) -> int:
         raise StorykeeperError("--rounds must be 1 to 1000")
     ix, _ = library.open_story(settings, args.story, args.upto)
     rng = random.Random(args.seed)
+    used: set[int] = set()
     for n in range(1, args.rounds + 1):
-        r = games.draw(args.kind, ix, rng)
+        r = games.draw(args.kind, ix, rng, used)
         if r is None:
             raise StorykeeperError(f"{ix.title!r} has too few lines for this game (a who-said line needs an explicit "
                                    "speech tag and two other people in the story)")
+        used.add(r.start)
         if args.json:
             print(json.dumps(r.to_dict(), ensure_ascii=False))
         elif r.choices:

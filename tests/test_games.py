@@ -30,6 +30,21 @@ def test_who_said_asks_only_lines_with_a_sure_speaker_and_offers_people_of_the_s
         assert set(r.choices) <= {c.name for c in shipped.characters}
 
 
+def test_no_line_comes_twice_in_a_game_until_every_line_has_come(shipped) -> None:
+    for kind, pool in (("who-said", len(games.sure_lines(shipped))), ("which-scene", 3), ("finish", 8)):
+        rng, used, seen = random.Random(1), set(), []
+        for _ in range(pool):
+            r = games.draw(kind, shipped, rng, used)
+            used.add(r.start)
+            seen.append(r.scene if kind == "which-scene" else r.line)
+        assert len(set(seen)) == pool, (kind, seen)
+    rng, used = random.Random(1), set()
+    for _ in range(len(games.sure_lines(shipped)) + 2):  # then they come again
+        r = games.draw("who-said", shipped, rng, used)
+        assert r is not None
+        used.add(r.start)
+
+
 def test_a_round_never_comes_from_past_the_readers_horizon() -> None:
     ix = library.open_index(SETTINGS, str(ROOT / "tests" / "data" / "owl-creek-bridge.txt"))
     view = horizon.view(ix, 1)

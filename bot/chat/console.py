@@ -213,6 +213,7 @@ class ConsoleGame:
 
         self.replies, self.kind, self.rounds = replies, kind, rounds
         self.rng = random.Random()
+        self.used: set[int] = set()  # the starts of the lines asked already in this game
         self.played = self.points = 0
         self.current = None
         self.done = False
@@ -232,9 +233,10 @@ class ConsoleGame:
     def next(self) -> Reply:
         from bot.core import games
 
-        self.current = games.draw(self.kind, self.replies.ix, self.rng)
+        self.current = games.draw(self.kind, self.replies.ix, self.rng, self.used)
         if self.current is None:
             return self.stop("There are too few lines for this game here.")
+        self.used.add(self.current.start)
         self.played += 1
         names = {"who-said": "Who said it?", "finish": "Finish the line", "which-scene": "Which scene?"}
         title = f"{names[self.kind]} — round {self.played} of {self.rounds}"

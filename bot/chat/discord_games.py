@@ -221,19 +221,15 @@ class GameCog(commands.Cog, name="Games"):
         """Run the game's rounds, then post the scores and count them."""
         rng = random.Random()
         unanswered = 0
-        seen: set[str] = set()
+        used: set[int] = set()  # the lines asked already in this game
         try:
             for n in range(1, game.rounds + 1):
                 if game.stopped:
                     break
-                drawn = None
-                for _ in range(8):  # a line not asked already in this game
-                    drawn = games.draw(game.kind, replies.ix, rng)
-                    if drawn is None or drawn.line not in seen:
-                        break
+                drawn = games.draw(game.kind, replies.ix, rng, used)
                 if drawn is None:
                     break
-                seen.add(drawn.line)
+                used.add(drawn.start)
                 state = RoundState(drawn, {c: replies.ix.shown(c) or c for c in (*drawn.choices, drawn.answer)})
                 game.current = state
                 seconds = self.bot.settings.discord.game_seconds

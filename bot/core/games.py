@@ -18,6 +18,7 @@ from __future__ import annotations
 import random
 import re
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
@@ -55,9 +56,15 @@ def sure_lines(ix: StoryIndex) -> list:
             and len(d.text) <= MAX_CHARS]
 
 
-def who_said(ix: StoryIndex, rng: random.Random) -> Round | None:
+def _fresh(lines: list, used: Collection[int]) -> list:
+    """The lines not yet asked in this game (by their start in the text), or all of them once
+    every one has been."""
+    return [d for d in lines if d.start not in used] or lines
+
+
+def who_said(ix: StoryIndex, rng: random.Random, used: Collection[int] = ()) -> Round | None:
     """A "Who said it?" round, or None when the story has too few sure lines or people."""
-    lines = sure_lines(ix)
+    lines = _fresh(sure_lines(ix), used)
     people = {c.name: c for c in ix.characters}
     talks: dict[str, Counter] = {}
     for line in ix.dialogue:
@@ -97,9 +104,9 @@ def who_said(ix: StoryIndex, rng: random.Random) -> Round | None:
 _WORD = re.compile(r"[\w’']+")
 
 
-def finish(ix: StoryIndex, rng: random.Random) -> Round | None:
+def finish(ix: StoryIndex, rng: random.Random, used: Collection[int] = ()) -> Round | None:
     """A "Finish the line" round: the line's last two to four words hidden."""
-    lines = [d for d in ix.dialogue if len(d.text.split()) >= MIN_WORDS + 2 and len(d.text) <= MAX_CHARS]
+    lines = _fresh([d for d in ix.dialogue if len(d.text.split()) >= MIN_WORDS + 2 and len(d.text) <= MAX_CHARS], used)
     rng.shuffle(lines)
     for d in lines[:50]:
         words = list(_WORD.finditer(d.text))
@@ -117,7 +124,7 @@ def finish(ix: StoryIndex, rng: random.Random) -> Round | None:
     return None
 
 
-def which_scene(ix: StoryIndex, rng: random.Random) -> Round | None:
+def which_scene(ix: StoryIndex, rng: random.Random, used: Collection[int] = ()) -> Round | None:
     """A "Which scene?" round: a sentence from a scene, its title and two or three others as choices."""
     from bot.core.text import sentences
 
@@ -129,6 +136,7 @@ def which_scene(ix: StoryIndex, rng: random.Random) -> Round | None:
     if len(titled) < 3:
         return None
     scenes = list(titled.values())
+    scenes = [s for s in scenes if not any(s.start <= u < s.end for u in used)] or scenes
     rng.shuffle(scenes)
     for scene in scenes[:20]:
         found = [(a, b) for a, b in sentences(ix.text[scene.start : scene.end], scene.start)
@@ -145,8 +153,10 @@ def which_scene(ix: StoryIndex, rng: random.Random) -> Round | None:
     return None
 
 
-def draw(kind: str, ix: StoryIndex, rng: random.Random) -> Round | None:
-    return {"who-said": who_said, "finish": finish, "which-scene": which_scene}[kind](ix, rng)
+def draw(kind: str, ix: StoryIndex, rng: random.Random, used: Collection[int] = ()) -> Round | None:
+    """A round of ``kind``. ``used``: the starts of the rounds already played in this game,
+    none of which comes again (nor, for "which scene", their scenes) until all have."""
+    return {"who-said": who_said, "finish": finish, "which-scene": which_scene}[kind](ix, rng, used)
 
 
 def normalise(text: str) -> str:
