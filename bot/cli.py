@@ -206,6 +206,8 @@ def _ask(args: argparse.Namespace, settings: config.Settings) -> int:
 
 
 def _scene(args: argparse.Namespace, settings: config.Settings) -> int:
+    from bot.core.search import numbered
+
     ix, searcher = library.open_story(settings, args.story)
     query = " ".join(args.keywords).strip()
     if not query or len(query) > MAX_QUESTION:
@@ -215,6 +217,9 @@ def _scene(args: argparse.Namespace, settings: config.Settings) -> int:
         print(json.dumps({"query": query, "scenes": [h.to_dict() for h in hits]}, ensure_ascii=False))
         return 0
     if not hits:
+        if numbered(query) is not None:
+            raise StorykeeperError(f"no scene {query!r}; give a number from 1 to {len(ix.scenes)}, "
+                                   "or a place, a name or something that happens")
         print(f"No scene matches {query!r}. Try a place, a name or something that happens.")
         return 0
     if hits[0].by_meaning:

@@ -145,6 +145,8 @@ def test_a_scene_summary_by_number_is_that_scene_and_none_past_the_horizon(whole
     early = at(whole, 1)
     reply, _ = early.summary("scene", str(last.id))
     assert reply.error and f"No scene “{last.id}”; there are {len(early.ix.scenes)}" in reply.body, reply.body
+    reply, _ = early.scene(str(last.id))
+    assert reply.error and f"No scene “{last.id}”" in reply.body, reply.body
 
 
 FUTURE = """Chapter 1

@@ -146,3 +146,13 @@ def test_a_question_of_only_punctuation_asks_for_a_question() -> None:
     for typed in ("/ask", "/ask ?", "/ask ...?!"):
         out = c.handle(typed)
         assert out.startswith("Ask me something about the story") and "[1]" not in out, (typed, out)
+
+
+def test_a_scene_asked_for_by_number_is_that_scene_and_punctuation_finds_none() -> None:
+    c = console()
+    assert c.handle("/scene 4").startswith("Scene 4:") and c.handle("/scene #2").startswith("Scene 2:")
+    assert "No scene “99”; there are 8" in c.handle("/scene 99")
+    assert c.handle("/summary #4").startswith("Scene 4:")
+    assert "No scene “-1”" in c.handle("/summary scene -1")
+    for typed in ("/scene ???!!!", "/scene 🎨"):
+        assert c.handle(typed).startswith("No scene matches"), typed

@@ -12,7 +12,7 @@ from bot.chat import format as fmt
 from bot.chat.cards import BODY_MAX, SCENE_PAGE, Button, Conversation, Reply, where
 from bot.chat.pages import StoryPages
 from bot.core.index import StoryIndex
-from bot.core.search import AskResult, Searcher, fold
+from bot.core.search import AskResult, Searcher, fold, numbered
 
 
 def _plain(text: str) -> str:
@@ -173,6 +173,9 @@ class Replies(StoryPages):
             return refusal, None
         hits = self.searcher.scenes(keywords, top=5)
         if not hits:
+            if numbered(keywords) is not None:
+                return Reply(body=f"No scene “{fmt.escape(keywords)}”; there are {len(self.ix.scenes)}. Give a "
+                                  "number, or a place, a name or something that happens.", private=True, error=True), None
             return Reply(body=f"No scene matches “{fmt.escape(keywords)}”. Try a place, a name or "
                               "something that happens.", private=True, error=True), None
         state = Conversation(kind="scene", answers=hits, index=0, scene=hits[0].id,

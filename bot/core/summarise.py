@@ -34,14 +34,12 @@ _ACTION = re.compile(r"\b\w+ed\b|\b(?:went|came|saw|took|gave|found|left|ran|fel
                      r"thought|felt|made|got|kissed|killed|died|married|turned|threw|held|broke|began)\b")
 
 
-_SCENE_NUMBER = re.compile(r"(scene\s*)?#?(\d{1,6})", re.IGNORECASE)
-
-
 def scene_number(what: str, which: str) -> int | None:
-    """The scene a summary request names by its number: "scene 4", or "4" and "#4" after the
+    """The scene a summary request names by its number: "scene 4" or "#4", and "4" after the
     kind "scene" ("4" alone is chapter 4)."""
-    m = _SCENE_NUMBER.fullmatch(" ".join(which.split()))
-    return int(m.group(2)) if m and (what == "scene" or what == "" and m.group(1)) else None
+    from bot.core.search import numbered
+
+    return numbered(which, bare=what == "scene") if what in ("", "scene") else None
 
 
 @dataclass(frozen=True)

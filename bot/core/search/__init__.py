@@ -17,10 +17,11 @@ Answering is staged, a module a stage:
 from bot.core.search.quotes import QUOTE_MAX, SAY_MAX, UNIT_MAX, aloud, utterances
 from bot.core.search.question import Question
 from bot.core.search.results import Answer, AskResult, Quote, SceneHit
+from bot.core.search.scenes import numbered
 from bot.core.search.searcher import FORMAT, Searcher
 from bot.core.search.terms import analyse, fold, pairs, term, warm, words
 from bot.core.search.weights import WEIGHTS, Weights
 
 __all__ = ["FORMAT", "QUOTE_MAX", "SAY_MAX", "UNIT_MAX", "WEIGHTS", "Answer", "AskResult", "Question", "Quote",
-           "SceneHit", "Searcher", "Weights", "aloud", "analyse", "fold", "pairs", "term", "utterances", "warm",
+           "SceneHit", "Searcher", "Weights", "aloud", "analyse", "fold", "numbered", "pairs", "term", "utterances", "warm",
            "words"]

@@ -2,6 +2,8 @@
 counted more), and by meaning when no word of the search is in any scene."""
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from bot.core.search.question import ARRIVES, FIRST_TIME, PLACE_IN_STORY, understand
@@ -27,10 +29,25 @@ def index(ix, name_words, word_rank, w):
     return bm25(docs, k1=1.2, b=0.5)
 
 
+_NUMBERED = re.compile(r"(scene\s*#?\s*|#\s*)?(-?\d+)", re.IGNORECASE)
+
+
+def numbered(keywords: str, bare: bool = True) -> int | None:
+    """The scene a search names by its number: "scene 4", "#4", and with ``bare`` "4"."""
+    m = _NUMBERED.fullmatch(" ".join(keywords.split()))
+    return int(m.group(2)) if m and (bare or m.group(1)) else None
+
+
 def search(sr, keywords: str, top: int = 5, excerpts: bool = True) -> list[SceneHit]:
     """Scenes ranked by their title, places, people and words, each with the excerpt that
-    matches best (none without ``excerpts``: finding it in a long scene is most of the time)."""
+    matches best (none without ``excerpts``: finding it in a long scene is most of the time).
+    A number is that scene; a search of no letters or digits finds none."""
     ix = sr.ix
+    if (n := numbered(keywords)) is not None:
+        return [SceneHit(s.id, s.title, s.start, s.end, s.chapter, s.characters, trim(ix.text[s.start : s.end], 300), 1.0)
+                for s in ix.scenes if s.id == n]
+    if not any(ch.isalnum() for ch in keywords):
+        return []
     q = understand(sr.lex, keywords)
     terms = [t for t in q.terms if t in sr.scene_bm25.vocab_dict]
     if not ix.scenes:
