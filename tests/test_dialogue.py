@@ -21,7 +21,8 @@ def test_explicit_tags_in_either_order_and_split_quotes() -> None:
     got = lines("“Good evening,” said John. “Will you sit?”\n\n"
                 "“No,” Emma replied, “I would rather stand.”\n\n"
                 '"Straight quotes," John said, "work too."\n')
-    assert got == [("Good evening, Will you sit?", "John Reed"),
+    # A comma before a tag cut out, where a new sentence follows, stood for its end: an ellipsis.
+    assert got == [("Good evening … Will you sit?", "John Reed"),
                    ("No, I would rather stand.", "Emma Hart"), ("Straight quotes, work too.", "John Reed")]
 
 
@@ -44,7 +45,7 @@ def test_single_quote_style_and_apostrophes() -> None:
     text = "‘I can’t go,’ said Emma. ‘It’s late.’\n\n‘Then stay,’ said John.\n"
     ix = build_text(CAST + text)
     assert [(d.text, d.speaker) for d in ix.dialogue] == [
-        ("I can’t go, It’s late.", "Emma Hart"), ("Then stay,", "John Reed")]
+        ("I can’t go … It’s late.", "Emma Hart"), ("Then stay,", "John Reed")]
 
 
 def test_unknown_speaker_is_null_not_a_guess() -> None:
