@@ -158,6 +158,10 @@ async def test_paging_and_another_quote_buttons(world) -> None:
     result = await alice.slash(channel, "quote", character="Klaus")
     click = await alice.click(result.response, label="Another")
     assert "Klaus Mikaelson" in click.response.embeds[0].description
+    for _ in range(3):  # another is another line, never the one on show
+        shown = click.response.embeds[0].description
+        click = await alice.click(click.response, label="Another")
+        assert click.response.embeds[0].description != shown
     assert_within_limits(env)
 
 

@@ -156,3 +156,16 @@ def test_a_scene_asked_for_by_number_is_that_scene_and_punctuation_finds_none() 
     assert "No scene “-1”" in c.handle("/summary scene -1")
     for typed in ("/scene ???!!!", "/scene 🎨"):
         assert c.handle(typed).startswith("No scene matches"), typed
+
+
+def test_another_quote_is_never_the_one_on_show_and_a_topic_needs_a_sentence() -> None:
+    c = console()
+    shown = [c.handle("/quote")] + [c.handle("1") for _ in range(6)]
+    quotes = [s.split("\n")[0] for s in shown]
+    assert all(a != b for a, b in zip(quotes, quotes[1:])), quotes
+    from conftest import build_text
+    from bot.core.search import Searcher
+
+    ix = build_text("Anna found a bottle by the door. On its label was written “poison,” in large letters, "
+                    "and Tom looked at the label.\n")
+    assert Searcher(ix).quote(about="label") is None  # a word on a label is no line about it

@@ -130,7 +130,7 @@ class Replies(StoryPages):
         )
 
     def quote(self, character: str | None = None, about: str | None = None,
-              seed: int | None = None) -> tuple[Reply, Conversation | None]:
+              seed: int | None = None, after: int | None = None) -> tuple[Reply, Conversation | None]:
         for what, value in (("character name", character), ("topic", about)):
             if value and (refusal := self._too_long(what, value)) is not None:
                 return refusal, None
@@ -139,7 +139,7 @@ class Replies(StoryPages):
             name, guesses = self.searcher.resolve_character(character)
             if name is None:
                 return self._did_you_mean(character, guesses, "quote")
-        q = self.searcher.quote(character=name, about=about, seed=seed)
+        q = self.searcher.quote(character=name, about=about, seed=seed, after=after)
         if q is None:
             whose = f" by {self.name(name)}" if name else ""
             topic = f" about “{fmt.escape(about)}”" if about else ""
@@ -151,7 +151,7 @@ class Replies(StoryPages):
         passage = next((p.id for p in self.ix.passages if p.start <= q.start < p.end), 1)
         state = Conversation(kind="answer", passage=passage, scene=q.scene)
         return Reply(body=body, footer=self.where(q.chapter, q.scene),
-                     buttons=(Button("Another", "another:" + (name or "") + "|" + (about or "")),
+                     buttons=(Button("Another", f"another:{q.start}|{name or ''}|{about or ''}"),
                               Button("Whole scene", "scene"))), state
 
     def _did_you_mean(self, typed: str, guesses: list[str], command: str) -> tuple[Reply, Conversation | None]:
@@ -224,9 +224,11 @@ class Replies(StoryPages):
             current = state.answers[index]
             state = replace(state, index=index, passage=current.passage, scene=current.scene, page=-1)
             return self._answer_card(state), state
-        if action.startswith("another:"):
-            who, _, about = action.split(":", 1)[1].partition("|")
-            return self.quote(character=who or None, about=about or None)
+        if action.startswith("another:"):  # "another:<start of the quote shown>|<who>|<about>"
+            parts = action.split(":", 1)[1].split("|", 2)
+            shown = int(parts.pop(0)) if len(parts) == 3 and parts[0].isdigit() else None  # older cards: "who|about"
+            who, about = parts[0], parts[1] if len(parts) > 1 else ""
+            return self.quote(character=who or None, about=about or None, after=shown)
         if action == "other" and state.answers:
             state = replace(state, index=(state.index + 1) % len(state.answers), page=-1)
             current = state.answers[state.index]

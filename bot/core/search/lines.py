@@ -11,8 +11,10 @@ from bot.core.search.terms import analyse
 
 
 def random_line(sr, character: str | None = None, about: str | None = None,
-                seed: int | None = None) -> Quote | None:
-    """A random memorable line of dialogue, optionally by a character and/or about a topic."""
+                seed: int | None = None, after: int | None = None) -> Quote | None:
+    """A random memorable line of dialogue, optionally by a character and/or about a topic;
+    not the line starting at ``after`` (the one just shown) where another will do. A topic's
+    line is a sentence or more (three words at least): "poison," on a bottle's label is not."""
     lines = list(sr.ix.dialogue)
     if character:
         name, _ = sr.lex.resolve_character(character)
@@ -38,7 +40,11 @@ def random_line(sr, character: str | None = None, about: str | None = None,
     # The line is shown with who said it: those whose speaker is sure come first.
     lines = [d for d in lines if surely_said(d)] or lines
     memorable = ([d for d in lines if len(d.text.split()) >= 6 and len(d.text) <= SAY_MAX]
-                 or [d for d in lines if len(d.text.split()) >= 6] or lines)
+                 or [d for d in lines if len(d.text.split()) >= 6]
+                 or [d for d in lines if len(d.text.split()) >= (3 if about else 1)])
+    memorable = [d for d in memorable if d.start != after] or memorable
+    if not memorable:
+        return None
     rng = random.Random(seed)
     weights = [min(len(d.text.split()), 40) for d in memorable]
     d = rng.choices(memorable, weights=weights, k=1)[0]

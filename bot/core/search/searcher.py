@@ -228,9 +228,10 @@ class Searcher:
         return scenes.search(self, keywords, top)
 
     def quote(self, character: str | None = None, about: str | None = None,
-              seed: int | None = None) -> Quote | None:
-        """A random memorable line of dialogue, optionally by a character and/or about a topic."""
-        return lines.random_line(self, character, about, seed)
+              seed: int | None = None, after: int | None = None) -> Quote | None:
+        """A random memorable line of dialogue, optionally by a character and/or about a topic;
+        not the one starting at ``after`` (the quote just shown) while another will do."""
+        return lines.random_line(self, character, about, seed, after)
 
 
 __all__ = ["Answer", "AskResult", "FORMAT", "Quote", "SceneHit", "Searcher"]
