@@ -28,7 +28,7 @@ def random_line(sr, character: str | None = None, about: str | None = None,
             own = set(analyse(d.text))
             context = set(sr.passage_terms[d.passage - 1]) if p else set()
             s = 2 * len(own & wanted) + len(context & wanted)
-            if s:
+            if s and len(d.text.split()) >= 3:
                 scored.append((s, d))
         if scored:
             best = max(s for s, _ in scored)
@@ -40,11 +40,8 @@ def random_line(sr, character: str | None = None, about: str | None = None,
     # The line is shown with who said it: those whose speaker is sure come first.
     lines = [d for d in lines if surely_said(d)] or lines
     memorable = ([d for d in lines if len(d.text.split()) >= 6 and len(d.text) <= SAY_MAX]
-                 or [d for d in lines if len(d.text.split()) >= 6]
-                 or [d for d in lines if len(d.text.split()) >= (3 if about else 1)])
+                 or [d for d in lines if len(d.text.split()) >= 6] or lines)
     memorable = [d for d in memorable if d.start != after] or memorable
-    if not memorable:
-        return None
     rng = random.Random(seed)
     weights = [min(len(d.text.split()), 40) for d in memorable]
     d = rng.choices(memorable, weights=weights, k=1)[0]
