@@ -575,3 +575,11 @@ def test_a_scene_set_at_the_bar_is_not_titled_in_the_room_it_crosses() -> None:
              "Ann Lee smiled at Tom, and the music in the room grew loud. Tom kissed Ann, and Tom kissed Ann again.\n")
     title = build_text(story).scenes[0].title
     assert title.endswith("at the bar"), title
+
+
+def test_a_hyphenated_place_name_is_named_whole() -> None:
+    story = ("Holmes and Wilson walked to Saxe-Coburg Square, and Holmes looked about him. Wilson waited in "
+             "Saxe-Coburg Square while Holmes thumped the pavement with his stick.\n\n"
+             "\"Thank you,\" said Holmes to Wilson. Holmes smiled.\n")
+    scene = build_text(story).scenes[0]
+    assert scene.places == ("Saxe-Coburg Square",) and scene.title.endswith("in Saxe-Coburg Square"), scene.title
