@@ -169,3 +169,14 @@ def test_another_quote_is_never_the_one_on_show_and_a_topic_needs_a_sentence() -
     ix = build_text("Anna found a bottle by the door. On its label was written “poison,” in large letters, "
                     "and Tom looked at the label.\n")
     assert Searcher(ix).quote(about="label") is None  # a word on a label is no line about it
+
+
+def test_first_appearance_is_in_the_story_not_its_title_page() -> None:
+    from conftest import build_text
+    from bot.core.search import Searcher
+
+    ix = build_text("The Adventures of Tom Hale\n\nby Ann Writer\n\nContents\n\n   I.     The Bridge\n   II.    The River\n\n\n"
+                    "I. THE BRIDGE\n\nTom Hale walked to the bridge in the rain, and Tom looked down at the water. "
+                    "Mary Lee came after him.\n\n\"Come home, Tom,\" said Mary Lee. Tom Hale shook his head.\n")
+    reply, _ = Replies(ix, Searcher(ix)).character("Tom")
+    assert dict(reply.fields)["First appearance"].startswith("Tom Hale walked to the bridge"), reply.fields

@@ -45,8 +45,8 @@ class StoryPages:
         partners = self.talks_to(c.name)
         if partners:
             fields.append(("Talks most to", fmt.escape(", ".join(f"{self.name(n)} ({k})" for n, k in partners[:4]))))
-        if c.first is not None:
-            fields.append(("First appearance", fmt.cut(fmt.story_text(self._sentence_at(c.first)),
+        if (first := self._first_in_story(c)) is not None:
+            fields.append(("First appearance", fmt.cut(fmt.story_text(self._sentence_at(first)),
                                                        fmt.EMBED_FIELD_VALUE_MAX)))
         for label, sentence in knowledge.profile(self.searcher, c.name, self.searcher.sizes[1]):
             fields.append((label, fmt.cut(fmt.story_text(sentence), fmt.EMBED_FIELD_VALUE_MAX)))
@@ -171,6 +171,14 @@ class StoryPages:
                     if other.speaker and other.speaker != name and abs(other.passage - d.passage) <= 1:
                         counts[other.speaker] += 1
         return counts.most_common()
+
+    def _first_in_story(self, c) -> int | None:
+        """Where someone is first named in the story itself: not in a title page or contents
+        before its first chapter ("The Adventures of Sherlock Holmes", "by Arthur Conan Doyle"),
+        and never past the reader's horizon."""
+        body = self.ix.chapters[0].start if self.ix.chapters else self.ix.start
+        found = [o for offsets in self.ix.uses.get(c.name, {}).values() for o in offsets if body <= o < self.ix.end]
+        return min(found) if found else c.first
 
     def _sentence_at(self, offset: int) -> str:
         text = self.ix.text
