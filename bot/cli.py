@@ -44,13 +44,13 @@ def _parser() -> argparse.ArgumentParser:
     ask = sub.add_parser("ask", help="answer a question with the quote that shows the answer")
     ask.add_argument("question", nargs="?", help="the question; without it, one question a line from standard input")
     ask.add_argument("--story", help="a story name from the library, or a file path")
-    ask.add_argument("--top", type=int, default=3, help="how many answers (1-10, default 3)")
+    ask.add_argument("--top", type=_one_to_ten, default=3, help="how many answers (1-10, default 3)")
     ask.add_argument("--json", action="store_true", help="one JSON object a question")
 
     scene = sub.add_parser("scene", help="find scenes by keywords")
     scene.add_argument("keywords", nargs="+", help="words a reader remembers the scene by")
     scene.add_argument("--story", help="a story name from the library, or a file path")
-    scene.add_argument("--top", type=int, default=3, help="how many scenes (1-10, default 3)")
+    scene.add_argument("--top", type=_one_to_ten, default=3, help="how many scenes (1-10, default 3)")
     scene.add_argument("--json", action="store_true", help="print one JSON object")
 
     quote = sub.add_parser("quote", help="a random memorable line of dialogue")
@@ -99,6 +99,17 @@ def _parser() -> argparse.ArgumentParser:
     sync = sub.add_parser("sync", help="register the slash commands with Discord (globally, or in one server)")
     sync.add_argument("--guild", type=int, help="a server id: sync there only, instantly")
     return parser
+
+
+def _one_to_ten(value: str) -> int:
+    """--top: a whole number from 1 to 10 (argparse says so in one line and exits 2 otherwise)."""
+    try:
+        n = int(value)
+    except ValueError:
+        n = 0
+    if not 1 <= n <= 10:
+        raise argparse.ArgumentTypeError(f"give a number from 1 to 10, not {value!r}")
+    return n
 
 
 def render_inspect(ix: StoryIndex) -> str:
@@ -353,8 +364,15 @@ def _card(args: argparse.Namespace, settings: config.Settings) -> int:
     if args.command == "story":
         print(Console(replies)._show(*replies.story(hint=False)))
         return 0
-    line = f"/{args.command} " + " ".join(getattr(args, "name", []))
-    print(Console(replies).handle(line))
+    name = " ".join(getattr(args, "name", []))
+    if args.command == "character" and not name.strip():
+        raise StorykeeperError("give a character's name, e.g. storykeeper character Klaus")
+    console = Console(replies)
+    out = console.handle(f"/{args.command} {name}")
+    if console.shown is not None and console.shown.error:
+        print(out, file=sys.stderr)
+        return 2
+    print(out)
     return 0
 
 

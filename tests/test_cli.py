@@ -176,3 +176,21 @@ def test_database_url_must_be_postgresql(tmp_path, capsys) -> None:
     cfg.write_text("database_url: mysql://somewhere/db\n")
     assert main(["--config", str(cfg), "story"]) == 2
     assert "database_url must be a PostgreSQL URL" in capsys.readouterr().err
+
+
+def test_a_profile_nobody_has_and_out_of_range_counts_exit_2_with_one_line(tmp_path: Path, capsys) -> None:
+    config = str(ROOT / "config.yaml")
+    assert main(["--config", config, "character", "Zebedee"]) == 2
+    assert "I don't know anyone called “Zebedee”" in capsys.readouterr().err
+    assert main(["--config", config, "character", ""]) == 2
+    assert "give a character's name" in capsys.readouterr().err
+    plain = tmp_path / "list.txt"
+    plain.write_text("apples\npears\nplums\n" * 20, encoding="utf-8")
+    assert main(["--config", config, "character", "klaus", "--story", str(plain)]) == 2
+    err = capsys.readouterr().err
+    assert "Characters include: ." not in err and "names no one" in err
+    for top in ("0", "-3", "x"):
+        with pytest.raises(SystemExit) as stop:
+            main(["--config", config, "ask", "who is klaus", "--top", top])
+        assert stop.value.code == 2
+        assert "give a number from 1 to 10" in capsys.readouterr().err

@@ -157,8 +157,8 @@ class Replies(StoryPages):
     def _did_you_mean(self, typed: str, guesses: list[str], command: str) -> tuple[Reply, Conversation | None]:
         if not guesses:
             names = ", ".join(self.name(c.name) for c in self.ix.characters[:8])
-            return Reply(body=f"I don't know anyone called “{fmt.escape(typed)}”. Characters include: "
-                              f"{fmt.escape(names)}.", private=True, error=True), None
+            known = f"Characters include: {fmt.escape(names)}." if names else "This story names no one I can tell is a person."
+            return Reply(body=f"I don't know anyone called “{fmt.escape(typed)}”. {known}", private=True, error=True), None
         guesses = [self.name(g) for g in guesses]
         state = Conversation(kind="choices", choices=[(g, f"{command}:{g}") for g in guesses])
         return Reply(body=f"I don't know “{fmt.escape(typed)}”. Did you mean…",
