@@ -175,3 +175,13 @@ def test_speech_picked_without_its_tag_says_whose_it_is() -> None:
     # A reader who does not know the speaker's name yet reads the line as the book prints it.
     unknown = Summary("t", ix.start, ix.end, (), (), tuple(picked)).text(lambda name: "")
     assert "Pierre:" not in unknown and "\"I will not go." in unknown, unknown
+
+
+def test_a_sentence_cut_at_its_paragraph_end_is_marked_so_the_next_does_not_end_it() -> None:
+    from bot.core.summarise import Sentence, read
+
+    picked = [Sentence(0, 40, "It was at the great concert, and I had to sing"),
+              Sentence(90, 130, "Alice was beginning very angrily."),
+              Sentence(140, 160, "“Sh! sh!” went the Hatter.”"), Sentence(170, 180, "So it ended--")]
+    assert read(picked) == ("It was at the great concert, and I had to sing … Alice was beginning very angrily. "
+                            "“Sh! sh!” went the Hatter.” So it ended--")

@@ -30,6 +30,7 @@ here when where why how not no nor only own same than too very can will just sho
 would could one upon out up down off over under more most some such any each few other both very
 """.split())
 _QUOTE_EDGES = re.compile(r"^[\s\"“”‘’']+|(?<=[^\s])[\s\"“”‘’']+$|(?<=[.!?…])[\"”’']+(?=\s)")  # marks at a sentence's edges
+_ENDED = re.compile(r"(?:[.!?…:;]|--|[—–])[\"”’'“‘)\]]*\s*$")  # a sentence ends on these (or a quote after them)
 _ACTION = re.compile(r"\b\w+ed\b|\b(?:went|came|saw|took|gave|found|left|ran|fell|stood|sat|told|said|knew|"
                      r"thought|felt|made|got|kissed|killed|died|married|turned|threw|held|broke|began)\b")
 
@@ -95,7 +96,9 @@ def read(picked: tuple[Sentence, ...] | list[Sentence], name: Callable[[str], st
         x = picked[k]
         who = name(x.speaker) if x.speaker is not None else None
         if not who:  # narration, or someone the reader does not know by name yet
-            parts.append(x.text)
+            # A sentence cut where its paragraph ends ("and I had to sing" before the song's own
+            # lines) is marked as cut, so the next one picked does not read as its end.
+            parts.append(x.text if _ENDED.search(x.text) else x.text + " …")
             k += 1
             continue
         run = [x]
