@@ -426,3 +426,11 @@ def test_a_word_asked_about_after_what_is_no_person() -> None:
             "Tom laughed at Anna, and Tom looked down the well.\n")
     found = names(text)
     assert "Latitude" not in found and {"Anna", "Tom"} <= set(found), found
+
+
+def test_a_society_said_with_the_at_sentence_starts_is_no_person() -> None:
+    text = ("Pierre spoke of the Tugendbund. “The Tugendbund is an alliance of virtue,” said Pierre. "
+            "“The Tugendbund is all very well for the Germans,” said Denisov. Pierre laughed, and Denisov frowned. "
+            "The Tugendbund was German. Denisov looked at Pierre.\n")
+    found = names(text)
+    assert "Tugendbund" not in found and {"Pierre", "Denisov"} <= set(found), found

@@ -131,11 +131,12 @@ def find_candidates(text: str, start: int, end: int) -> tuple[dict[str, _Form], 
         # Drop leading non-name words ("When Klaus" -> "Klaus").
         m_start, m_end = m.span()
         offset = m_start
+        dropped = ""
         while words and words[0].rstrip(".") not in TITLES and (
                 words[0] in NOT_NAMES or (len(words) > 1 and (words[0].endswith("ly") or lower_count(words[0].lower(), 0) > 2)
                                           and not _given_before_name(words, lower))):
             offset = text.index(words[0], offset) + len(words[0])
-            words = words[1:]
+            dropped, words = words[0], words[1:]
         if len(words) > 1 and words[-1] in PLACE_NOUNS:
             continue  # a place's name, not a mention of "Bald" or of Hatherley
         while words and words[-1] in NOT_NAMES:
@@ -161,9 +162,9 @@ def find_candidates(text: str, start: int, end: int) -> tuple[dict[str, _Form], 
             f.person += 1  # spoken to: "my dear Watson,"
         if last_word in _PLACE_WORDS and last_char.isalpha():
             f.place += 1
-        if last_word == "the" and last_char.isalpha():
+        if last_word == "the" and last_char.isalpha() or dropped == "The":  # "The Tugendbund is ..." too
             f.the += 1
-        if last_word in ("a", "an") and last_char.isalpha():
+        if last_word in ("a", "an") and last_char.isalpha() or dropped in ("A", "An"):
             f.article += 1
     return forms, lower
 
