@@ -83,6 +83,9 @@ def test_progress_works_for_a_story_given_by_path(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "bot", "--config", str(ROOT / "config.yaml"), "run", "--console",
          "--story", str(ROOT / "tests" / "data" / "owl-creek-bridge.txt")],
-        input="/progress 1\n/story\n", capture_output=True, text=True, cwd=tmp_path, env=env, timeout=120)
+        input="/progress 1\n/story\n/story use always-you\n/story list\n", capture_output=True, text=True,
+        cwd=tmp_path, env=env, timeout=120)
     assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
     assert "up to the end of chapter 1" in result.stdout and "Chapters: 1" in result.stdout
+    # The story given by its path stays in the list, to go back to.
+    assert f"`{ROOT / 'tests' / 'data' / 'owl-creek-bridge.txt'}`\n" in result.stdout.split("Now reading")[1]

@@ -29,6 +29,7 @@ class Console:
         self.replies = replies
         self.library = library
         self.story = story or replies.ix.name  # the library's key for it (a name, or the path given)
+        self.opened = self.story  # the story the console was started with, listed even when it is a path
         if reopen is None and library is not None:
             reopen = lambda chapter: library.get(self.story, chapter)  # noqa: E731
         self.reopen = reopen
@@ -130,13 +131,15 @@ class Console:
 
     def _stories(self) -> Reply:
         names = list(self.library.visible(None)) if self.library is not None else [self.replies.ix.name]
-        rows = [f"`{n}`" + (" ← reading" if n == self.replies.ix.name else "") for n in names]
+        if self.opened not in names:
+            names.append(self.opened)  # a story given by its path
+        rows = [f"`{n}`" + (" ← reading" if n == self.story else "") for n in names]
         return Reply(title="Stories", body="\n".join(rows) + ("\n\nSwitch with `/story use`." if len(names) > 1 else ""))
 
     def _use(self, name: str) -> Reply:
         if self.library is None:
             return Reply(body="Only this story is open here; run `storykeeper run` for the library.", error=True)
-        if name not in self.library.visible(None):
+        if name not in self.library.visible(None) and name != self.opened:
             return Reply(body=f"No story called “{fmt.escape(name)}”; `/story list` shows them.", error=True)
         self.replies, self.story = self.library.get(name), name
         self.chapters, self.progress = len(self.replies.ix.chapters), None
