@@ -300,6 +300,9 @@ def _summary(args: argparse.Namespace, settings: config.Settings) -> int:
                                    "or words a reader remembers it by")
         if what == "scene":
             raise StorykeeperError(f"no scene matches {which!r}; give words a reader remembers it by")
+        if what == "chapter" or which.isdigit():
+            raise StorykeeperError(f"no chapter {which!r}; there are {len(ix.chapters)}: give a number, "
+                                   "'book 6 chapter 13' or a chapter's title")
         raise StorykeeperError(f"nothing matches {which!r}; give a scene's keywords, a chapter's number "
                                f"(1 to {len(ix.chapters)}), 'book 6 chapter 13' or a chapter's title")
     kind, number = found.kind, found.number

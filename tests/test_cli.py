@@ -194,3 +194,10 @@ def test_a_profile_nobody_has_and_out_of_range_counts_exit_2_with_one_line(tmp_p
             main(["--config", config, "ask", "who is klaus", "--top", top])
         assert stop.value.code == 2
         assert "give a number from 1 to 10" in capsys.readouterr().err
+
+
+def test_a_chapter_past_the_end_says_how_many_there_are_as_the_console_does(capsys) -> None:
+    config = str(ROOT / "config.yaml")
+    for args in (["summary", "2"], ["summary", "chapter", "9"]):
+        assert main(["--config", config, *args]) == 2
+        assert "there are 1" in capsys.readouterr().err, args
