@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import pytest
+
 from bot.config import CharacterSetting, StorySetting
 from bot.core import characters
 
@@ -420,17 +422,16 @@ def test_a_lady_is_not_the_miss_of_her_family_and_a_mans_name_is_not_his_wifes()
     assert person_of(found, "Mrs. James Cooper") != person_of(found, "James")  # his namesake's wife, not James
 
 
-def test_a_word_asked_about_after_what_is_no_person() -> None:
-    text = ("Anna fell a long way. ‘I wonder what Latitude or Longitude I’ve got to?’ said Anna. "
-            "(Anna had no idea what Latitude was, but thought it a nice grand word to say.) "
-            "Tom laughed at Anna, and Tom looked down the well.\n")
+@pytest.mark.parametrize("text, word, people", [
+    # A capitalised word asked about after "what" is a thing.
+    ("Anna fell a long way. ‘I wonder what Latitude or Longitude I’ve got to?’ said Anna. "
+     "(Anna had no idea what Latitude was, but thought it a nice grand word to say.) "
+     "Tom laughed at Anna, and Tom looked down the well.\n", "Latitude", {"Anna", "Tom"}),
+    # "The Tugendbund is ..." at a sentence's start is said with "the": a society.
+    ("Pierre spoke of the Tugendbund. “The Tugendbund is an alliance of virtue,” said Pierre. "
+     "“The Tugendbund is all very well for the Germans,” said Denisov. Pierre laughed, and Denisov frowned. "
+     "The Tugendbund was German. Denisov looked at Pierre.\n", "Tugendbund", {"Pierre", "Denisov"}),
+])
+def test_words_that_are_no_person(text: str, word: str, people: set[str]) -> None:
     found = names(text)
-    assert "Latitude" not in found and {"Anna", "Tom"} <= set(found), found
-
-
-def test_a_society_said_with_the_at_sentence_starts_is_no_person() -> None:
-    text = ("Pierre spoke of the Tugendbund. “The Tugendbund is an alliance of virtue,” said Pierre. "
-            "“The Tugendbund is all very well for the Germans,” said Denisov. Pierre laughed, and Denisov frowned. "
-            "The Tugendbund was German. Denisov looked at Pierre.\n")
-    found = names(text)
-    assert "Tugendbund" not in found and {"Pierre", "Denisov"} <= set(found), found
+    assert word not in found and people <= set(found), found
