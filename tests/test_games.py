@@ -38,9 +38,23 @@ def test_no_line_comes_twice_in_a_game_until_every_line_has_come(shipped) -> Non
             used.add(r.start)
             seen.append(r.scene if kind == "which-scene" else r.line)
         assert len(set(seen)) == pool, (kind, seen)
+    for kind in games.KINDS:  # then they come again, and a round always has its choices
+        rng, used = random.Random(1), set()
+        for _ in range(10):
+            r = games.draw(kind, shipped, rng, used)
+            assert r is not None and (kind == "finish" or len(r.choices) >= 3), (kind, r)
+            used.add(r.start)
+
+
+def test_a_line_that_cannot_make_a_round_does_not_end_the_game_early() -> None:
+    from conftest import build_text
+
+    ix = build_text('Anna met Boris and Tom at the gate. "I will walk down to the old mill by the river tonight," '
+                    'said Anna to Boris. Boris frowned at Anna.\n\n"I will go there now and then, O K," said Boris '
+                    'to Anna. Tom laughed at Boris.\n')
     rng, used = random.Random(1), set()
-    for _ in range(len(games.sure_lines(shipped)) + 2):  # then they come again
-        r = games.draw("who-said", shipped, rng, used)
+    for _ in range(3):
+        r = games.draw("finish", ix, rng, used)
         assert r is not None
         used.add(r.start)
 

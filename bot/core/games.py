@@ -136,9 +136,9 @@ def which_scene(ix: StoryIndex, rng: random.Random, used: Collection[int] = ()) 
     if len(titled) < 3:
         return None
     scenes = list(titled.values())
-    scenes = [s for s in scenes if not any(s.start <= u < s.end for u in used)] or scenes
-    rng.shuffle(scenes)
-    for scene in scenes[:20]:
+    fresh = [s for s in scenes if not any(s.start <= u < s.end for u in used)] or scenes
+    rng.shuffle(fresh)
+    for scene in fresh[:20]:
         found = [(a, b) for a, b in sentences(ix.text[scene.start : scene.end], scene.start)
                  if 10 <= len(ix.text[a:b].split()) <= 45]
         if not found:
@@ -155,8 +155,10 @@ def which_scene(ix: StoryIndex, rng: random.Random, used: Collection[int] = ()) 
 
 def draw(kind: str, ix: StoryIndex, rng: random.Random, used: Collection[int] = ()) -> Round | None:
     """A round of ``kind``. ``used``: the starts of the rounds already played in this game,
-    none of which comes again (nor, for "which scene", their scenes) until all have."""
-    return {"who-said": who_said, "finish": finish, "which-scene": which_scene}[kind](ix, rng, used)
+    none of which comes again (nor, for "which scene", their scenes) while another can make a
+    round."""
+    make = {"who-said": who_said, "finish": finish, "which-scene": which_scene}[kind]
+    return make(ix, rng, used) or (make(ix, rng) if used else None)
 
 
 def normalise(text: str) -> str:
