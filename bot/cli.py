@@ -185,7 +185,7 @@ def render_answer(ix: StoryIndex, result) -> str:
 
 def _check_question(question: str) -> str:
     question = question.strip()
-    if not question:
+    if not any(ch.isalnum() for ch in question):  # nothing, or only "?"
         raise StorykeeperError('ask needs a question, e.g. storykeeper ask "who is Marcel?"')
     if len(question) > MAX_QUESTION:
         raise StorykeeperError(f"that question is {len(question):,} characters; ask in under {MAX_QUESTION}")
@@ -293,6 +293,8 @@ def _summary(args: argparse.Namespace, settings: config.Settings) -> int:
     words = list(args.which)
     what = words.pop(0).lower() if words and words[0].lower() in ("scene", "chapter", "story") else ""
     which = " ".join(words)
+    if len(which) > MAX_QUESTION:
+        raise StorykeeperError(f"give a scene's words or a chapter in under {MAX_QUESTION} characters")
     found = summariser.find(searcher, what, which)
     if found is None:
         if scene_number(what, which) is not None:

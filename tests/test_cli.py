@@ -123,8 +123,9 @@ def test_ask_text_output_and_bad_questions(capsys) -> None:
     assert main(["ask", "what did Caroline ask Klaus in his studio?"]) == 0
     out = capsys.readouterr().out
     assert "Will you wait for me?" in out and "studio" in out
-    assert main(["ask", "   "]) == 2
-    assert "needs a question" in capsys.readouterr().err
+    for blank in ("   ", "?", "...?!"):
+        assert main(["ask", blank]) == 2
+        assert "needs a question" in capsys.readouterr().err
 
 
 def test_scene_and_quote_commands(capsys) -> None:

@@ -153,7 +153,12 @@ def test_a_scene_asked_for_by_number_is_that_scene_and_punctuation_finds_none() 
     assert c.handle("/scene 4").startswith("Scene 4:") and c.handle("/scene #2").startswith("Scene 2:")
     assert "No scene “99”; there are 8" in c.handle("/scene 99")
     assert c.handle("/summary #4").startswith("Scene 4:")
-    assert "No scene “-1”" in c.handle("/summary scene -1")
+    assert "No scene “-1”" in c.handle("/summary scene -1") and "No scene “0”" in c.handle("/summary scene 0")
+    from conftest import build_text
+    from bot.core.search import Searcher
+
+    sr = Searcher(build_text("In 1812 the army marched on Moscow, and Pierre watched it go from the hill.\n"))
+    assert [h.id for h in sr.scenes("1812")] == [1] and sr.scenes("scene 1812") == []  # a year no scene number has
     for typed in ("/scene ???!!!", "/scene 🎨"):
         assert c.handle(typed).startswith("No scene matches"), typed
 
@@ -169,6 +174,11 @@ def test_another_quote_is_never_the_one_on_show_and_a_topic_needs_a_sentence() -
     ix = build_text("Anna found a bottle by the door. On its label was written “poison,” in large letters, "
                     "and Tom looked at the label.\n")
     assert Searcher(ix).quote(about="label") is None  # a word on a label is no line about it
+    sr = Searcher(build_text("“We must not drink from this bottle at all,” said Tom to Anna.\n\n"
+                             "“Then we shall have to find the key some other way,” said Anna to Tom.\n"))
+    for seed in range(20):  # of two lines, the one not on show, whatever the draw
+        shown = sr.quote(seed=seed)
+        assert sr.quote(seed=seed, after=shown.start).start != shown.start
 
 
 def test_first_appearance_is_in_the_story_not_its_title_page() -> None:

@@ -76,7 +76,7 @@ class StoryPages:
             if what == "chapter" or what == "" and which.isdigit():
                 return Reply(body=f"No chapter “{fmt.escape(which)}”; there are {len(self.ix.chapters)}. "
                                   "Give a number, “book 6 chapter 13”, or a title.", private=True, error=True), None
-            if scene_number(what, which):
+            if scene_number(what, which) is not None:
                 return Reply(body=f"No scene “{fmt.escape(which)}”; there are {len(self.ix.scenes)}. "
                                   "Give a number, or words a reader remembers it by.", private=True, error=True), None
             return Reply(body=f"Nothing matches “{fmt.escape(which)}”: give words a reader remembers a scene by, "

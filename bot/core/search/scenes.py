@@ -29,7 +29,7 @@ def index(ix, name_words, word_rank, w):
     return bm25(docs, k1=1.2, b=0.5)
 
 
-_NUMBERED = re.compile(r"(scene\s*#?\s*|#\s*)?(-?\d+)", re.IGNORECASE)
+_NUMBERED = re.compile(r"(scene\s*#?\s*|#\s*)?(-?\d{1,9})", re.IGNORECASE)
 
 
 def numbered(keywords: str, bare: bool = True) -> int | None:
@@ -38,14 +38,19 @@ def numbered(keywords: str, bare: bool = True) -> int | None:
     return int(m.group(2)) if m and (bare or m.group(1)) else None
 
 
-def search(sr, keywords: str, top: int = 5, excerpts: bool = True) -> list[SceneHit]:
+def search(sr, keywords: str, top: int = 5, excerpts: bool = True, by_number: bool = True) -> list[SceneHit]:
     """Scenes ranked by their title, places, people and words, each with the excerpt that
     matches best (none without ``excerpts``: finding it in a long scene is most of the time).
-    A number is that scene; a search of no letters or digits finds none."""
+    With ``by_number``, a number is that scene ("scene 4", "#4", "4"; a bare number no scene
+    has, "1812", is searched as a word where a scene holds it); a search of no letters or
+    digits finds none."""
     ix = sr.ix
-    if (n := numbered(keywords)) is not None:
-        return [SceneHit(s.id, s.title, s.start, s.end, s.chapter, s.characters, trim(ix.text[s.start : s.end], 300), 1.0)
-                for s in ix.scenes if s.id == n]
+    if by_number and (m := _NUMBERED.fullmatch(" ".join(keywords.split()))):
+        n = int(m.group(2))
+        found = [SceneHit(s.id, s.title, s.start, s.end, s.chapter, s.characters, trim(ix.text[s.start : s.end], 300),
+                          1.0) for s in ix.scenes if s.id == n]
+        if found or m.group(1) or not any(t in sr.scene_bm25.vocab_dict for t in analyse(m.group(2))):
+            return found
     if not any(ch.isalnum() for ch in keywords):
         return []
     q = understand(sr.lex, keywords)

@@ -218,7 +218,7 @@ class Searcher:
 
     def _suggest(self, q: Question) -> list[str]:
         """Offer what we can: a scene that shares the question's words."""
-        hits = scenes.search(self, " ".join(q.terms), top=1, excerpts=False) if q.terms else []
+        hits = scenes.search(self, " ".join(q.terms), top=1, excerpts=False, by_number=False) if q.terms else []
         return [f"scene: {h.title}" for h in hits]
 
     # -- scenes and quotes ----------------------------------------------------------------------
