@@ -21,9 +21,11 @@ def test_explicit_tags_in_either_order_and_split_quotes() -> None:
     got = lines("“Good evening,” said John. “Will you sit?”\n\n"
                 "“No,” Emma replied, “I would rather stand.”\n\n"
                 '"Straight quotes," John said, "work too."\n')
-    # A comma before a tag cut out, where a new sentence follows, stood for its end: an ellipsis.
+    # A comma before a tag cut out that ends a sentence stood for a full stop: an ellipsis.
     assert got == [("Good evening … Will you sit?", "John Reed"),
                    ("No, I would rather stand.", "Emma Hart"), ("Straight quotes, work too.", "John Reed")]
+    got = lines("“If you please,” said John, “Mr. Reed will see you now.”\n")
+    assert got == [("If you please, Mr. Reed will see you now.", "John Reed")]  # the tag goes on: so does the line
 
 
 def test_pronoun_tags_resolve_by_gender() -> None:
@@ -220,7 +222,7 @@ def test_one_called_by_a_description_in_the_next_paragraph_is_not_the_one_who_ju
                 "“Good evening,” said Mary Dunn.\n\n"
                 "“Who sent you here?” asked Emma.\n\n"
                 "“Nobody sent me,” replied the girl. “I came alone.”\n")
-    assert got[-1] == ("Nobody sent me, I came alone.", "Mary Dunn"), got
+    assert got[-1] == ("Nobody sent me … I came alone.", "Mary Dunn"), got
 
 
 def test_one_who_makes_no_answer_has_had_their_turn_and_the_other_speaks_next() -> None:

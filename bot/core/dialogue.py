@@ -375,24 +375,23 @@ class _Attributor:
         return None, "unknown", None
 
 
-_PRONOUN_I = re.compile(r"I\b(?![.-])")  # the pronoun ("I do not", "I'm"), not an initial ("I. Adler")
-
-
-def joined(parts) -> str:
-    """One line's quoted parts as one text. Where a speech tag was cut out after a comma and
-    the speech goes on with a new sentence ('"Pray take a seat," said he. "This is my friend"'),
-    the comma stood for its end: it becomes an ellipsis ("Pray take a seat … This is my
-    friend"), so the halves do not read as one ungrammatical sentence. A sentence that goes on
-    keeps its comma ('"My dear," said she, "the rain has stopped"'; "Certainly, I do not")."""
-    out = ""
-    for part in parts:
-        part = part.lstrip()
-        if not out:
-            out = part
-        elif out.endswith(",") and part[:1].isupper() and not _PRONOUN_I.match(part):
+def joined(text: str, spans) -> str:
+    """One line's quoted parts (``spans`` of ``text``) as one text. Where the speech tag cut out
+    between two parts ends a sentence ('"Pray take a seat," said he. "This is my friend"'), the
+    comma before it stood for a full stop: it becomes an ellipsis ("Pray take a seat … This is
+    my friend"), so the halves do not read as one ungrammatical sentence. Where the tag goes on
+    ('"If you please," said John, "Mr. Reed will see you now"'), so does the sentence, comma and
+    all."""
+    out, last = "", None
+    for s, e in spans:
+        part = " ".join(text[s:e].split())
+        if not part:
+            continue
+        if out and out.endswith(",") and text[last:s].rstrip(" \t\n\"“”‘’'").endswith((".", "!", "?")):
             out = out[:-1] + " … " + part
         else:
-            out += " " + part
+            out = f"{out} {part}" if out else part
+        last = e
     return out
 
 
@@ -496,7 +495,7 @@ def extract(text: str, paras: list[Paragraph], characters: list[Character],
             last_id = speaker
             att.last_quote_end = group[-1][1]
             lines.append(Line(
-                text=joined(re.sub(r"\s+", " ", text[s:e]) for s, e in group),
+                text=joined(text, group),
                 start=group[0][0], end=group[-1][1], spans=tuple(group), paragraph=pi,
                 speaker=speaker if speaker is None or speaker >= 0 else None,
                 how=how if speaker is not None else "none", addressee=addressee,
