@@ -499,7 +499,8 @@ def test_days_later_inside_a_first_sentence_open_a_scene() -> None:
 def test_the_morning_after_as_a_clause_of_its_own_opens_a_scene_and_told_in_passing_does_not() -> None:
     starts = each_after_talk(
         "That the sisters should meet to talk it over was necessary; and the morning after the ball brought them to the farm.",
-        "When she told him that it had happened the day after her father's funeral, her voice trembled.")
+        "When she told him that it had happened the day after her father's funeral, her voice trembled.",
+        "Tom sat down; the day after the ball he had been ill, he said, and he was still pale.")
     assert starts == [WALK[:10], "That the s"], starts
 
 

@@ -64,8 +64,8 @@ def known_characters(ix: StoryIndex, end: int) -> tuple[list, dict[str, str]]:
         settled = {a: n for a, n in counts.items() if n >= min(2, len(uses[a]))}
         k = copy.copy(c)
         k.aliases = [a for a in c.aliases if a in settled]
-        k.mentions = sum(counts.values())
         names = settled or counts
+        k.mentions = sum(names.values())
         if c.name not in names and names:
             shown[c.name] = max(names, key=lambda a: (names[a], -uses[a][0]))
         met.append(k)

@@ -247,7 +247,7 @@ _TIME_JUMP = re.compile(
 # "The morning broke bright and cloudless": a new day anywhere in a paragraph's first sentence.
 _NEW_DAY = re.compile(r"\b(?:the )?(?:morning|day|dawn) (?:broke|dawned|came)\b|\bnext (?:morning|day)\b"
                       # "...; and the morning after the assembly brought the former to Longbourn"
-                      r"|[;,:] (?:and |but |so )?the (?:morning|day) after (?:the|his|her|their|our|my)\b"  # a clause of its own
+                      r"|[;,:] (?:and |but |so )?the (?:morning|day) after (?:the|his|her|their|our|my)\b(?![^.;]*\bhad\b)"  # a clause of its own, not a recollection
                       r"|^(?:\S+ ){0,4}?on the following (?:morning|day)\b"  # "He flattered himself on the following day that"
                       r"|^(?:\S+ ){0,5}?(?:early |late )?in the (?:morning|evening|afternoon)\b"  # "It had cleared in the morning"
                       # "I had been delayed at a case, and it was a little after half-past six when I found myself"

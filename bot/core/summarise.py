@@ -327,12 +327,3 @@ class Summariser:
     def _scene(searcher, which: str) -> Found | None:
         hits = searcher.scenes(which, top=1)
         return Found("scene", hits[0].id, hits[0].by_meaning) if hits else None
-        titled = next((c.id for c in self.ix.chapters if re.search(rf"\b{re.escape(which)}\b\.?$", c.title,
-                                                                   re.IGNORECASE)), None)
-        if titled is not None:
-            return ("chapter", titled)
-        hits = searcher.scenes(which, top=1)
-        if hits:
-            return ("scene", hits[0].id)
-        number = self.find_chapter(which)
-        return ("chapter", number) if number is not None else None
