@@ -84,7 +84,9 @@ async def test_two_processes_on_postgres_lose_nothing_acknowledged_and_post_the_
             post = await fake.next_post(timeout=30)
             text = post["body"]["data"]["embeds"][0]["description"]
             assert f"chapter {chapter} of" in text, (reader["username"], text)
-        assert 10 <= len(acknowledged) < len(readers)
+        # On a quick machine the victim may have answered the whole burst before the kill: then
+        # nothing was unacknowledged, and every answer was still checked above.
+        assert 10 <= len(acknowledged) <= len(readers)
 
         # Both processes looked at the quote of the day as they started; one posted it.
         for _ in range(100):
