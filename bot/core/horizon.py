@@ -5,8 +5,8 @@ One index is built per story and shared by every reader. A horizon is a position
 text order, what lies before it is a prefix of each list, found by bisection. Characters are
 counted from their recorded uses (``StoryIndex.uses``): someone exists from their first mention,
 each alias once it is used twice (or from its only use), and a name first used later is not
-shown (the reader sees the name they know). Building a view copies references, never text: a few milliseconds on War and
-Peace, with nothing rebuilt and nothing written to disk.
+shown (the reader sees the name they know). Building a view copies references, never text: a
+few milliseconds on War and Peace, with nothing rebuilt and nothing written to disk.
 """
 from __future__ import annotations
 

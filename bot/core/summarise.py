@@ -306,9 +306,9 @@ class Summariser:
             if what == "chapter" and len(self.ix.chapters) == 1:
                 return Found("chapter", 1)
             return Found("story", 0) if what in ("", "story") else None
-        if (n := scene_number(what, which)) is not None:
-            return Found("scene", n) if any(s.id == n for s in self.ix.scenes) else None
-        if what == "scene":
+        if (n := scene_number(what, which)) is not None and any(s.id == n for s in self.ix.scenes):
+            return Found("scene", n)
+        if what == "scene":  # a number that is no scene's is one only where a scene holds it as a word ("1812")
             return self._scene(searcher, which)
         if what == "chapter" or which.isdigit() or chapters.parts(which) != (None, None):
             number = self.find_chapter(which)
