@@ -340,3 +340,12 @@ def test_a_description_the_others_answer_by_name_is_that_person() -> None:
     assert "the robber" not in [c.name for c in ix.characters], [c.name for c in ix.characters]
     robber = [d.speaker for d in ix.dialogue if d.text.startswith(("Where is", "I want", "Then fetch"))]
     assert robber == ["Bill Sikes"] * 3, robber
+
+
+def test_a_line_that_says_my_name_is_is_that_person_s_whatever_the_turns() -> None:
+    got = lines("Mary Dunn came in, and John Reed rose.\n\n"
+                "“Good evening,” said John Reed.\n\n"
+                "“Good evening,” said Emma.\n\n"
+                "“My name is Mary Dunn, and I have come a long way to see you.”\n\n"
+                "“Then sit down,” said John.\n")
+    assert got[2] == ("My name is Mary Dunn, and I have come a long way to see you.", "Mary Dunn"), got

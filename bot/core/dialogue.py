@@ -28,7 +28,7 @@ class Line:
     spans: tuple[tuple[int, int], ...]
     paragraph: int
     speaker: int | None  # index into the character list
-    how: str  # explicit, anaphoric, actor, turn, vocative-other, described, none
+    how: str  # explicit, anaphoric, actor, turn, vocative-other, described, self-named, none
     addressee: int | None = None
     described: str | None = None  # "said the officer": a speaker the book only describes
 
@@ -375,6 +375,20 @@ class _Attributor:
         return None, "unknown", None
 
 
+_MY_NAME = re.compile(r"\b[Mm]y name is\s+")
+
+
+def _self_named(att, text: str, group) -> int | None:
+    """Who a line says its speaker is: "My name is Helen Stoner, and I am living with my
+    stepfather" is hers, whatever the turns would give."""
+    for s, e in group:
+        for m in _MY_NAME.finditer(text, s, e):
+            named = att.mention_at(m.end(), m.end() + 1)
+            if named is not None:
+                return named
+    return None
+
+
 def joined(text: str, spans) -> str:
     """One line's quoted parts (``spans`` of ``text``) as one text. Where the speech tag cut out
     between two parts ends a sentence ('"Pray take a seat," said he. "This is my friend"'), the
@@ -478,6 +492,8 @@ def extract(text: str, paras: list[Paragraph], characters: list[Character],
                 speaker, how = _actor(att, text, p, parts, {addressee} - {None})
             if speaker is None and how != "narrator" and opening and lead[0] != addressee and described is None:
                 speaker, how = lead[0], "lead-in"
+            if how not in ("explicit", "narrator") and (named := _self_named(att, text, group)) is not None:
+                speaker, how, described = named, "self-named", None  # "My name is Helen Stoner"
             if speaker is None and how != "narrator" and described is None:
                 speaker, how = _turn(att, last_speakers, last_addressee, quote_mentions, group[0][0])
             if speaker is not None and speaker >= 0 and att.tag_gender and att.genders[speaker] not in (att.tag_gender, None):
