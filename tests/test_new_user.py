@@ -154,6 +154,7 @@ def test_a_scene_asked_for_by_number_is_that_scene_and_punctuation_finds_none() 
     assert "No scene “99”; there are 8" in c.handle("/scene 99")
     assert c.handle("/summary #4").startswith("Scene 4:")
     assert "No scene “-1”" in c.handle("/summary scene -1") and "No scene “0”" in c.handle("/summary scene 0")
+    assert "No scene “99999999999999999999”" in c.handle("/scene 99999999999999999999")
     from conftest import build_text
     from bot.core.search import Searcher
 

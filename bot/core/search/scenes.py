@@ -29,13 +29,17 @@ def index(ix, name_words, word_rank, w):
     return bm25(docs, k1=1.2, b=0.5)
 
 
-_NUMBERED = re.compile(r"(scene\s*#?\s*|#\s*)?(-?\d{1,9})", re.IGNORECASE)
+_NUMBERED = re.compile(r"(scene\s*#?\s*|#\s*)?(-?\d+)", re.IGNORECASE)
+
+
+def _number(digits: str) -> int:
+    return int(digits) if len(digits) <= 9 else -1  # ten digits or more are no scene's number (and int() stops at 4,300)
 
 
 def numbered(keywords: str, bare: bool = True) -> int | None:
     """The scene a search names by its number: "scene 4", "#4", and with ``bare`` "4"."""
     m = _NUMBERED.fullmatch(" ".join(keywords.split()))
-    return int(m.group(2)) if m and (bare or m.group(1)) else None
+    return _number(m.group(2)) if m and (bare or m.group(1)) else None
 
 
 def search(sr, keywords: str, top: int = 5, excerpts: bool = True, by_number: bool = True) -> list[SceneHit]:
@@ -46,7 +50,7 @@ def search(sr, keywords: str, top: int = 5, excerpts: bool = True, by_number: bo
     digits finds none."""
     ix = sr.ix
     if by_number and (m := _NUMBERED.fullmatch(" ".join(keywords.split()))):
-        n = int(m.group(2))
+        n = _number(m.group(2))
         found = [SceneHit(s.id, s.title, s.start, s.end, s.chapter, s.characters, trim(ix.text[s.start : s.end], 300),
                           1.0) for s in ix.scenes if s.id == n]
         if found or m.group(1) or not any(t in sr.scene_bm25.vocab_dict for t in analyse(m.group(2))):
