@@ -32,14 +32,13 @@ def index(ix, name_words, word_rank, w):
 _NUMBERED = re.compile(r"(scene\s*#?\s*|#\s*)?(-?\d+)", re.IGNORECASE)
 
 
-def _number(digits: str) -> int:
-    return int(digits) if len(digits) <= 9 else -1  # ten digits or more are no scene's number (and int() stops at 4,300)
-
-
 def numbered(keywords: str, bare: bool = True) -> int | None:
-    """The scene a search names by its number: "scene 4", "#4", and with ``bare`` "4"."""
+    """The scene a search names by its number: "scene 4", "#4", and with ``bare`` "4" (ten
+    digits or more are no scene's number: -1; int() itself stops at 4,300)."""
     m = _NUMBERED.fullmatch(" ".join(keywords.split()))
-    return _number(m.group(2)) if m and (bare or m.group(1)) else None
+    if not m or not (bare or m.group(1)):
+        return None
+    return int(m.group(2)) if len(m.group(2)) <= 9 else -1
 
 
 def search(sr, keywords: str, top: int = 5, excerpts: bool = True, by_number: bool = True) -> list[SceneHit]:
@@ -49,11 +48,11 @@ def search(sr, keywords: str, top: int = 5, excerpts: bool = True, by_number: bo
     has, "1812", is searched as a word where a scene holds it); a search of no letters or
     digits finds none."""
     ix = sr.ix
-    if by_number and (m := _NUMBERED.fullmatch(" ".join(keywords.split()))):
-        n = _number(m.group(2))
+    if by_number and (n := numbered(keywords)) is not None:
         found = [SceneHit(s.id, s.title, s.start, s.end, s.chapter, s.characters, trim(ix.text[s.start : s.end], 300),
                           1.0) for s in ix.scenes if s.id == n]
-        if found or m.group(1) or not any(t in sr.scene_bm25.vocab_dict for t in analyse(m.group(2))):
+        if found or numbered(keywords, bare=False) is not None \
+                or not any(t in sr.scene_bm25.vocab_dict for t in analyse(keywords)):
             return found
     if not any(ch.isalnum() for ch in keywords):
         return []
