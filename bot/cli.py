@@ -13,7 +13,7 @@ from bot import config
 from bot.chat.cards import where
 from bot.core import library
 from bot.core.index import StoryIndex
-from bot.core.text import count
+from bot.core.text import count, listed
 from bot.errors import StorykeeperError
 
 
@@ -170,7 +170,7 @@ def render_answer(ix: StoryIndex, result) -> str:
     elif not result.confident:
         out.append("  I'm not sure the story says. The closest passage:")
     for n, a in enumerate(result.answers, start=1):
-        who = f" — {a.speaker}" if a.speaker else ""
+        who = f" — {listed(a.said_by)}" if a.said_by else ""
         out.append("")
         out.append(_wrap(a.quote) + who)
         out.append(f"    ({where(ix, a.chapter, a.scene)}; characters {a.start}-{a.end})")

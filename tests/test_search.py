@@ -700,3 +700,25 @@ def test_a_title_and_surname_typed_ask_about_that_one_of_the_family() -> None:
     assert q.characters == ["Mrs. Bennet"] and q.speaker == "Mrs. Bennet"
     assert understand(lex, "is miss bingley jealous of elizabeth").characters == ["Miss Bingley", "Elizabeth Bennet"]
     assert understand(lex, "did bingley dance").characters == ["Mr. Bingley"]
+
+
+def test_an_exchange_is_credited_to_everyone_in_it() -> None:
+    """A quote of a question and its reply is two people's words: both are credited, in the
+    order they speak, not only the one whose line the match is in; one line keeps one name."""
+    from conftest import build_text
+
+    from bot.cli import render_answer
+    from bot.core.search import Searcher
+
+    ix = build_text("Mara Quill came into the kitchen at noon. Tomas Reed was kneading the bread.\n\n"
+                    '"Where did you hide the silver key?" asked Mara Quill.\n\n'
+                    '"Under the blue stone in the garden," said Tomas Reed.\n\n'
+                    "She went out at once. Tomas Reed sang as he worked.\n\n"
+                    '"The oven is hot," said Tomas Reed to nobody at all.\n', "key")
+    s = Searcher(ix)
+    exchange = s.ask("where was the silver key hidden", top=1).answers[0]
+    assert "Under the blue stone" in exchange.quote and "Where did you hide" in exchange.quote
+    assert exchange.said_by == ("Mara Quill", "Tomas Reed")
+    assert "— Mara Quill and Tomas Reed" in render_answer(ix, s.ask("where was the silver key hidden", top=1))
+    alone = s.ask("was the oven hot", top=1).answers[0]
+    assert "oven is hot" in alone.quote and alone.said_by == ("Tomas Reed",), alone

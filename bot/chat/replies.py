@@ -13,6 +13,7 @@ from bot.chat.cards import BODY_MAX, SCENE_PAGE, Button, Conversation, Reply, wh
 from bot.chat.pages import StoryPages
 from bot.core.index import StoryIndex
 from bot.core.search import AskResult, Searcher, fold, numbered
+from bot.core.text import listed
 
 
 def _plain(text: str) -> str:
@@ -49,6 +50,10 @@ class Replies(StoryPages):
     def name(self, character: str | None) -> str:
         """A character as this reader knows them (see StoryIndex.shown)."""
         return self.ix.shown(character) or ""
+
+    def names(self, characters) -> str:
+        """Characters as this reader knows them, listed: "Holmes and Watson"."""
+        return listed(self.name(c) for c in characters)
 
     # -- helpers --------------------------------------------------------------------------
 
@@ -88,7 +93,7 @@ class Replies(StoryPages):
     def _unsure_card(self, state: Conversation, question: str, suggestions: list[str]) -> Reply:
         """Not sure: say so plainly and offer the passages most likely to answer, a button each."""
         shown = state.answers[:3]
-        rows = [f"**{i}.** {fmt.cut(fmt.story_text(a.quote), 220)}" + (f" — {fmt.escape(self.name(a.speaker))}" if a.speaker else "")
+        rows = [f"**{i}.** {fmt.cut(fmt.story_text(a.quote), 220)}" + (f" — {fmt.escape(self.names(a.said_by))}" if a.said_by else "")
                 + f"\n*{fmt.escape(self.where(a.chapter, a.scene))}*" for i, a in enumerate(shown, start=1)]
         note = "I'm not sure the story answers that. These passages may:"
         if suggestions:
@@ -108,8 +113,8 @@ class Replies(StoryPages):
         """The answer on show; the first one also carries the question and any doubt."""
         a = state.answers[state.index]
         body = fmt.cut(fmt.story_text(a.quote), BODY_MAX)
-        if a.speaker:
-            body = f"{body}\n— **{fmt.escape(self.name(a.speaker))}**"
+        if a.said_by:
+            body = f"{body}\n— **{fmt.escape(self.names(a.said_by))}**"
         if note:
             body = f"*{note}*\n\n{body}"
         return Reply(

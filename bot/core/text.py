@@ -59,6 +59,16 @@ def count(n: int, noun: str, plural: str | None = None) -> str:
     return f"{n:,} {noun if n == 1 else plural or noun + 's'}"
 
 
+def listed(names) -> str:
+    """Names as a sentence lists them: "Holmes", "Holmes and Watson", "Holmes, Watson and Mary".
+
+    >>> listed(["Holmes"]), listed(["Holmes", "Watson"]), listed(["Holmes", "Watson", "Mary"])
+    ('Holmes', 'Holmes and Watson', 'Holmes, Watson and Mary')
+    """
+    names = list(names)
+    return " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 2 else names)
+
+
 def words(text: str) -> list[str]:
     """Word tokens (letters and inner apostrophes)."""
     return WORD.findall(text)

@@ -73,15 +73,24 @@ def answer(sr, i: int, q: Question, score: float, unit: tuple[int, int, int] | N
     p = sr.ix.passages[i]
     start, end = best_quote(sr, p.start, p.end, q, around=unit[0] if unit else None, exact=known)
     # Whose words these are: the asked-for speaker's line, else the line the match is in.
-    lines = [d for d in sr.lines_by_passage.get(p.id, []) if d.start < end and d.end > start]
+    lines = [d for k in (p.id, p.id + 1) for d in sr.lines_by_passage.get(k, ()) if d.start < end and d.end > start]
     chosen = (next((d for d in lines if q.speaker and d.speaker == q.speaker), None)
               or next((d for d in lines if unit and d.start < unit[1] and d.end > unit[0]), None)
               or (lines[0] if lines else None))
-    speaker = chosen.speaker if chosen and chosen.speaker in sr.lex.speakers else None
-    if chosen and chosen.speaker is None and chosen.described:
-        speaker = chosen.described  # "— the officer"
+    speaker = credit(sr, chosen) if chosen else None
+    # An exchange is credited to everyone in it, not to the one whose line the match is in.
+    speakers = tuple(dict.fromkeys(who for d in lines if (who := credit(sr, d))))
     return Answer(sr.ix.text[start:end], start, end, p.id, p.scene, p.chapter,
-                  tuple(c for c in p.characters if c in sr.lex.speakers), speaker, score)
+                  tuple(c for c in p.characters if c in sr.lex.speakers), speaker, score,
+                  speakers if len(speakers) > 1 else ())
+
+
+def credit(sr, line) -> str | None:
+    """Whom a line of dialogue is credited to: its speaker, or one the book only describes
+    ("— the officer")."""
+    if line.speaker in sr.lex.speakers:
+        return line.speaker
+    return line.described if line.speaker is None else None
 
 
 def best_quote(sr, start: int, end: int, q: Question, around: int | None = None,

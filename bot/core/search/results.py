@@ -17,11 +17,19 @@ class Answer:
     characters: tuple[str, ...]
     speaker: str | None
     score: float
+    # Everyone whose words the quote holds, in the order they speak, when it holds an exchange
+    # ("Irene Adler is married," remarked Holmes. / "Married! When?" is Watson's); else empty.
+    speakers: tuple[str, ...] = ()
+
+    @property
+    def said_by(self) -> tuple[str, ...]:
+        """Whom to credit the quote to: everyone in an exchange, else its one speaker (if any)."""
+        return self.speakers or ((self.speaker,) if self.speaker else ())
 
     def to_dict(self) -> dict:
         return {"quote": self.quote, "start": self.start, "end": self.end, "passage": self.passage,
                 "scene": self.scene, "chapter": self.chapter, "characters": list(self.characters),
-                "speaker": self.speaker, "score": round(self.score, 3)}
+                "speaker": self.speaker, "speakers": list(self.said_by), "score": round(self.score, 3)}
 
 
 @dataclass(frozen=True)
