@@ -182,3 +182,29 @@ def test_a_story_another_process_adds_or_updates_is_seen_without_a_restart(tmp_p
     time.sleep(0.06)
     assert len(theirs.whole("42/keeper").ix.chapters) == 3  # the new version, read again
     assert mine.visible(42)["keeper"] == "42/keeper"
+
+
+async def test_a_rejected_file_is_named_as_attached_never_by_this_machines_path(server, tmp_path) -> None:
+    env, guild, channel, mod, reader = server
+    for name, data in [("empty.txt", b""), ("Blank Lines.txt", b"   \n\n  \n")]:
+        said = text_of(await mod.slash(channel, "story add", file=(name, data))).strip()
+        assert said.startswith(f"`{name}` is empty") and len(said.splitlines()) == 1, said
+        assert str(tmp_path) not in said and ".incoming" not in said, said
+    zipped = text_of(await mod.slash(channel, "story add", file=("book.epub", b"PK\x03\x04" + b"\0" * 40))).strip()
+    assert str(tmp_path) not in zipped and len(zipped.splitlines()) == 1, zipped
+
+
+async def test_buttons_after_a_story_is_removed_or_shortened_say_so_privately(server, tmp_path) -> None:
+    env, guild, channel, mod, reader = server
+    await mod.slash(channel, "story add", file=("lighthouse.txt", THREE_CHAPTERS.encode()), name="keeper")
+    await reader.slash(channel, "progress", chapter="3")
+    asked = await reader.slash(channel, "ask", question="who drank coffee on the rocks?", story="keeper")
+    await mod.slash(channel, "story update", file=("lighthouse.txt", TWO_CHAPTERS.encode()), story="keeper")
+    assert "chapter 3 of `keeper`, which now has 2 chapters" in text_of(await reader.slash(channel, "progress"))
+    pressed = await reader.click(asked.response, label="Whole scene")
+    assert pressed.ephemeral and "The story has changed since this card was made" in text_of(pressed)
+
+    quoted = await reader.slash(channel, "quote", story="keeper")
+    await mod.slash(channel, "story remove", story="keeper")
+    gone = await reader.click(quoted.response, label="Another")
+    assert gone.acknowledged and gone.ephemeral and "no longer in the library" in text_of(gone)

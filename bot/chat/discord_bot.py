@@ -34,6 +34,7 @@ from bot.chat.stories import StoryLibrary
 from bot.chat.store import Store, StoreUnavailable
 from bot.config import Settings
 from bot.core import library
+from bot.errors import StoryError
 
 log = logging.getLogger(__name__)
 
@@ -108,9 +109,35 @@ class ReplyView(discord.ui.View):
             return False
         return True
 
+    async def on_error(self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item) -> None:
+        """A press that broke gets one private line (and the log the error), never Discord's
+        "This interaction failed"."""
+        if isinstance(error, StoreUnavailable):
+            log.warning("button %s: %s", item, error)
+            text = "I can't reach my settings database just now; please try again in a moment."
+        else:
+            log.error("a button press failed", exc_info=error)
+            text = "Something went wrong on my side; it has been logged. Please try again."
+        await self._tell(interaction, text)
+
+    @staticmethod
+    async def _tell(interaction: discord.Interaction, text: str) -> None:
+        embed = to_embed(Reply(body=text, private=True, error=True))
+        try:
+            if interaction.response.is_done():
+                await interaction.followup.send(embed=embed, ephemeral=True)
+            else:
+                await interaction.response.send_message(embed=embed, ephemeral=True)
+        except discord.HTTPException:
+            log.warning("could not answer %s's press", interaction.user)
+
     def _make_callback(self, action: str):
         async def callback(interaction: discord.Interaction) -> None:
-            replies = await self.refresh(interaction) if self.refresh is not None else self.replies
+            try:
+                replies = await self.refresh(interaction) if self.refresh is not None else self.replies
+            except StoryError:  # removed since the card was made
+                await self._tell(interaction, "That story is no longer in the library. Try `/story list`, then ask again.")
+                return
             run = functools.partial(replies.press, self.state or Conversation("answer"), action)
             pool = getattr(interaction.client, "lookups", None)  # a card moved or a new quote: light work
             work = asyncio.get_running_loop().run_in_executor(pool, run)

@@ -241,15 +241,17 @@ class LibraryCog(commands.Cog, name="Library"):
             log.error("cannot write to %s: %s", incoming, exc)
             await status.show(Reply(body="I can't keep stories on this machine right now; it has been logged.", error=True))
             return
+        source = folder / (library.safe_name(Path(file.filename).stem) + Path(file.filename).suffix.lower())
         try:
-            source = folder / (library.safe_name(Path(file.filename).stem) + Path(file.filename).suffix.lower())
             source.write_bytes(data)
             add = functools.partial(library.add, settings, source, name or None, server, replace=replacing is not None,
                                     limit=STORIES_PER_SERVER if server is not None else None,
                                     progress=status.told)
             entry = await status.follow(loop.run_in_executor(self.bot.builds, add))
         except StorykeeperError as exc:
-            await status.show(Reply(body=str(exc).capitalize(), error=True))
+            # The message names the file as the moderator attached it, never this machine's path.
+            said = str(exc).replace(str(source), f"`{fmt.escape(file.filename[:80])}`").replace(str(folder), "")
+            await status.show(Reply(body=said[:1].upper() + said[1:], error=True))
             return
         finally:
             shutil.rmtree(folder, ignore_errors=True)

@@ -218,6 +218,9 @@ class Replies(StoryPages):
         before a ceiling was set cannot lead past it."""
         if self._past_horizon(state):
             limit = self.ix.extra.get("horizon")
+            if limit is None:  # no limit: the story itself changed (a moderator updated it)
+                return Reply(body="The story has changed since this card was made; ask again.",
+                             private=True, error=True), None
             return Reply(body=f"That part of the story is past chapter {limit}, where your spoiler limit is now; "
                               "ask again to see what you can.", private=True, error=True), None
         if action.startswith("quote:"):
