@@ -191,3 +191,23 @@ def test_first_appearance_is_in_the_story_not_its_title_page() -> None:
                     "Mary Lee came after him.\n\n\"Come home, Tom,\" said Mary Lee. Tom Hale shook his head.\n")
     reply, _ = Replies(ix, Searcher(ix)).character("Tom")
     assert dict(reply.fields)["First appearance"].startswith("Tom Hale walked to the bridge"), reply.fields
+
+
+def test_first_appearance_is_a_whole_sentence_as_the_story_writes_it() -> None:
+    """"Mr." ends no sentence, and a line of dialogue keeps its quotation marks and gets no
+    full stop of ours after them."""
+    from conftest import build_text
+    from bot.core.search import Searcher
+
+    ix = build_text("The rain came down on the town all day.\n\n"
+                    "Mr. Knightley, a sensible man of thirty, came in from the rain and sat down by the fire. "
+                    "Mary Lee poured the tea.\n\n"
+                    "“You are late again, Mr. Knightley,” said Mary Lee. Mr. Knightley laughed.\n")
+    replies = Replies(ix, Searcher(ix))
+    his = dict(replies.character("Knightley")[0].fields)["First appearance"]
+    assert his.startswith("Mr. Knightley, a sensible man of thirty") and his.endswith("by the fire."), his
+    ix = build_text("The rain came down on the town all day.\n\n"
+                    "“Come in, come in,” said Mary Lee to the boy at the door. He came in.\n\n"
+                    "“Thank you,” said Tom Hale to Mary Lee, and Tom Hale sat down.\n")
+    hers = dict(Replies(ix, Searcher(ix)).character("Mary Lee")[0].fields)["First appearance"]
+    assert hers == "“Come in, come in,” said Mary Lee to the boy at the door.", hers

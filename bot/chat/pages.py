@@ -11,7 +11,7 @@ from collections import Counter
 from bot.chat import format as fmt
 from bot.chat.cards import BODY_MAX, Button, Conversation, Reply
 from bot.core import dialogue, knowledge
-from bot.core.text import count
+from bot.core.text import count, sentences
 
 
 class StoryPages:
@@ -181,14 +181,15 @@ class StoryPages:
         return min(found) if found else c.first
 
     def _sentence_at(self, offset: int) -> str:
+        """The sentence of the story at ``offset``, as the story writes it ("Mr." ends none;
+        its quotation marks kept)."""
         text = self.ix.text
-        start = max(text.rfind(". ", 0, offset), text.rfind("\n\n", 0, offset), self.ix.start)
-        end = len(text)
-        for mark in (". ", "? ", "! ", "\n\n"):
-            pos = text.find(mark, offset)
-            if pos != -1:
-                end = min(end, pos + 1)
-        return text[start:end].strip(" .\n") + "."
+        start = max(text.rfind("\n\n", 0, offset), self.ix.start)
+        end = text.find("\n\n", offset)
+        end = len(text) if end == -1 else end
+        spans = list(sentences(text[start:end], start))
+        s, e = next(((s, e) for s, e in spans if offset < e), spans[-1] if spans else (start, end))
+        return " ".join(text[s:e].split())
 
     def characters(self) -> tuple[Reply, None]:
         rows = [f"**{fmt.escape(self.name(c.name))}** — {count(c.mentions, 'mention')}"
