@@ -435,3 +435,15 @@ def test_a_lady_is_not_the_miss_of_her_family_and_a_mans_name_is_not_his_wifes()
 def test_words_that_are_no_person(text: str, word: str, people: set[str]) -> None:
     found = names(text)
     assert word not in found and people <= set(found), found
+
+
+def test_someone_spoken_to_is_a_person_not_a_place() -> None:
+    """"said Tom to Mary" and "Hello Mary,": Mary is someone, though the story only ever names
+    her after "to" or in a greeting; the scene is Tom and Mary's, not "Tom in Mary"."""
+    from conftest import build_text
+
+    ix = build_text("The kitchen was warm and the kettle sang on the stove.\n\n"
+                    + "".join(f'"The bread is ready," said Tom to Mary. "Hello Mary," said Tom {n} times.\n\n'
+                              for n in ("two", "three", "four")), "kitchen")
+    assert {"Tom", "Mary"} <= {c.name for c in ix.characters}, ix.characters
+    assert "Mary" in ix.scenes[0].characters and "in Mary" not in ix.scenes[0].title, ix.scenes[0]

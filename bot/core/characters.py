@@ -85,6 +85,11 @@ _CAP_RUN = re.compile(
 _LOWER_WORD = re.compile(r"(?<![\w’'])[a-z][a-z]+(?![\w])")
 _SPEECH_SET = set(SPEECH_VERBS.split("|"))
 _PLACE_WORDS = {"in", "at", "from", "to", "into", "near", "toward", "towards", "through", "across", "of"}
+# "to" after a verb of speech, with up to two words between ("said Tom to", "said softly to"):
+# whom it is said to, a person, not a place.
+_SPOKEN_TO = re.compile(rf"\b(?:{SPEECH_VERBS})(?:\s+[\w.’']+){{0,2}}\s+to$")
+# Words a name is called after when spoken to: "my dear Watson,", "Hello Mary,".
+_BEFORE_CALLED = {"dear", "my", "hello", "hi", "hey", "goodbye", "goodnight", "bye", "thanks"}
 
 
 @dataclass
@@ -158,9 +163,11 @@ def find_candidates(text: str, start: int, end: int) -> tuple[dict[str, _Form], 
             f.person += 1  # but "St. George’s" is a church
         if last_word in _SPEECH_SET:
             f.person += 1
-        elif (last_char == "," or last_word in ("dear", "my")) and after[:1] in (",", "!", "?", ".", ";"):
+        elif (last_char == "," or last_word in _BEFORE_CALLED) and after[:1] in (",", "!", "?", ".", ";"):
             f.person += 1  # spoken to: "my dear Watson,"
-        if last_word in _PLACE_WORDS and last_char.isalpha():
+        if last_word == "to" and _SPOKEN_TO.search(tail):
+            f.person += 1  # spoken to: "said Tom to Mary", "whispered to Anna"
+        elif last_word in _PLACE_WORDS and last_char.isalpha():
             f.place += 1
         if last_word == "the" and last_char.isalpha() or dropped == "The":  # "The Tugendbund is ..." too
             f.the += 1
