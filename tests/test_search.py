@@ -722,3 +722,14 @@ def test_an_exchange_is_credited_to_everyone_in_it() -> None:
     assert "— Mara Quill and Tomas Reed" in render_answer(ix, s.ask("where was the silver key hidden", top=1))
     alone = s.ask("was the oven hot", top=1).answers[0]
     assert "oven is hot" in alone.quote and alone.said_by == ("Tomas Reed",), alone
+
+
+def test_a_person_the_book_calls_by_a_description_is_found_without_the() -> None:
+    """"old sailor" is "the old sailor", as a reader types it to /character."""
+    from conftest import build_text
+
+    from bot.core.search import Searcher
+
+    ix = build_text("".join(f'"Hoist the {x} sail," said the old sailor, and Ben Gray ran to the mast.\n\n'
+                            for x in ("red", "white", "blue", "torn", "new", "old")), "ship")
+    assert Searcher(ix).resolve_character("old sailor") == ("the old sailor", []), [c.name for c in ix.characters]

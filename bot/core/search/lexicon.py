@@ -88,8 +88,9 @@ class Lexicon:
         key = " ".join(words(name))
         if not key:
             return None, []
-        if key in self.aliases:
-            return self.aliases[key], []
+        for form in (key, f"the {key}", key.removeprefix("the ")):  # "old prince" is "the old prince"
+            if form in self.aliases:
+                return self.aliases[form], []
         if key in self.name_words:
             return self.name_words[key], []
         if (clipped := self.clipped(key)) is not None:
