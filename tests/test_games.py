@@ -251,6 +251,14 @@ async def test_late_answers_are_not_counted_and_rounds_stay_inside_the_channels_
     owl = config.StorySetting(name="owl-creek", path=tmp_path / "harbour.txt")
     env.bot.settings = replace(env.bot.settings, stories={**env.bot.settings.stories, "owl-creek": owl})
     env.bot.library.settings = env.bot.settings
+    free = await reader.slash(channel, "game start", kind="finish", rounds=1, story="owl-creek")
+    said = free.response.embeds[0].description
+    assert "1 round from" in said and "chapters 1 to" not in said, said  # no ceiling, no progress: all of it
+    await reader.slash(channel, "game stop")
+    await reader.slash(channel, "progress", chapter="2", story="owl-creek")
+    mine = await reader.slash(channel, "game start", kind="finish", rounds=1, story="owl-creek")
+    assert "chapters 1 to 2" in mine.response.embeds[0].description, mine.response.embeds[0].description
+    await reader.slash(channel, "game stop")
     ceiling = await mod.slash(channel, "ceiling", chapter=1, scope="channel", story="owl-creek")
     assert "up to chapter 1" in ceiling.response.embeds[0].description, ceiling.response.embeds[0].description
     started = await reader.slash(channel, "game start", kind="finish", rounds=3, story="owl-creek")

@@ -28,6 +28,7 @@ from bot.chat import format as fmt
 from bot.chat.discord_library import Story, complete_story
 from bot.chat.cards import Reply
 from bot.core import games, library
+from bot.core.text import count
 
 if TYPE_CHECKING:
     from bot.chat.discord_bot import StoryBot, StoryCog
@@ -142,9 +143,10 @@ class GameCog(commands.Cog, name="Games"):
             await self._tell(ctx, "A game is already running here; `/game stop` ends it.", error=True)
             return
         key = await self.reading.story_name(ctx, story)
-        # What is posted to everyone here comes from the channel's horizon, not the starter's.
-        horizon = await asyncio.to_thread(self.bot.store.channel_horizon, ctx.guild.id, ctx.channel.id,
-                                          library.shown(key))
+        # Rounds come from as far as the starter may see here: their progress (or the server's
+        # default), held by the server's and this channel's ceilings (which keep what is posted
+        # to everyone here inside what the channel may see).
+        horizon = await self.reading.horizon(ctx, key)
         if not self.bot.library.ready(key):
             if ctx.interaction is not None:
                 await ctx.defer()
@@ -153,15 +155,14 @@ class GameCog(commands.Cog, name="Games"):
         lines = len(games.sure_lines(replies.ix)) if kind == "who-said" else len(replies.ix.dialogue)
         if games.draw(kind, replies.ix, random.Random(0)) is None:
             what = "lines with a sure speaker" if kind == "who-said" else "scenes" if kind == "which-scene" else "lines"
-            await self._tell(ctx, f"`{library.shown(key)}` has too few {what} for this game "
-                                  f"up to chapter {horizon}; a moderator's `/ceiling` sets how far this channel "
-                                  "may see.", error=True)
+            upto = f" up to chapter {horizon}, as far as you may see here" if horizon is not None else ""
+            await self._tell(ctx, f"`{library.shown(key)}` has too few {what} for this game{upto}.", error=True)
             return
         game = Game(ctx.channel.id, ctx.author.id, key, kind, rounds)
         self.games[ctx.channel.id] = game
         chapters = len(replies.whole.ix.chapters) if replies.whole is not None else len(replies.ix.chapters)
-        where = f" (chapters 1 to {horizon}: this channel's limit)" if horizon < chapters else ""
-        await self._tell(ctx, f"**{TITLES[kind]}** — {rounds} rounds from `{library.shown(key)}`{where}, "
+        where = f" (chapters 1 to {horizon}, as far as you may see here)" if horizon is not None and horizon < chapters else ""
+        await self._tell(ctx, f"**{TITLES[kind]}** — {count(rounds, 'round')} from `{library.shown(key)}`{where}, "
                               f"{self.bot.settings.discord.game_seconds:g} s each; {lines:,} lines to draw from. "
                               "First right answer scores.")
         task = asyncio.ensure_future(self._play(ctx.channel, game, replies))
