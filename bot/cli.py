@@ -342,11 +342,13 @@ def _picture(args: argparse.Namespace, settings: config.Settings) -> int:
     replies = Replies(*library.open_story(settings, args.story), settings.discord.max_question_chars)
     dropped: list[str] = []
     if args.command == "timeline":
-        names, unplaced = replies.timeline_names(" ".join(args.characters))
+        names, unplaced = replies.timeline_names(", ".join(args.characters))  # one name an argument
         dropped = [repr(part) + (f" (did you mean {' or '.join(g)}?)" if g else "") for part, g in unplaced]
         if dropped and not names:
             raise StorykeeperError(f"no character called {', '.join(dropped)}")
         picture = pictures.timeline(replies.ix, names or None)
+        if beyond := names[len(picture.shows):]:
+            dropped.append(", ".join(beyond) + f" (a picture shows {pictures.TIMELINE_MOST} at most; ask for them in another)")
     else:
         picture = pictures.relations(replies.ix)
     try:

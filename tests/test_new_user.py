@@ -211,3 +211,15 @@ def test_first_appearance_is_a_whole_sentence_as_the_story_writes_it() -> None:
                     "“Thank you,” said Tom Hale to Mary Lee, and Tom Hale sat down.\n")
     hers = dict(Replies(ix, Searcher(ix)).character("Mary Lee")[0].fields)["First appearance"]
     assert hers == "“Come in, come in,” said Mary Lee to the boy at the door.", hers
+
+
+def test_a_timeline_of_more_people_than_it_can_show_names_the_rest() -> None:
+    from conftest import build_text
+    from bot.core.search import Searcher
+
+    people = ["Ada", "Ben", "Cora", "Dan", "Eve", "Finn", "Gwen", "Hugo", "Iris", "Jack"]
+    ix = build_text("".join(f'"The tide is {w} today," said {p} to {q}. {p} walked down to the harbour.\n\n'
+                            for w in ("high", "low", "out") for p, q in zip(people, people[1:] + people[:1])), "tide")
+    reply, _ = Replies(ix, Searcher(ix)).timeline(", ".join(people))
+    assert reply.title == "Where Ada, Ben, Cora, Dan and 4 more appear", reply.title
+    assert reply.body.startswith("Left out: Iris, Jack (a picture shows 8 at most"), reply.body

@@ -131,8 +131,13 @@ class StoryPages:
         if dropped and not chosen:
             return Reply(body=f"I don't know {', '.join(dropped)}.", private=True, error=True), None
         picture = pictures.timeline(self.ix, chosen or None)
-        return Reply(title=f"Where {fmt.escape(', '.join(picture.shows[:4]))} appear",
-                     body=f"Left out: {', '.join(dropped)}." if dropped else "",
+        if beyond := chosen[len(picture.shows):]:  # more than one picture shows: the rest are named
+            dropped.append(", ".join(fmt.escape(self.name(n)) for n in beyond)
+                           + f" (a picture shows {pictures.TIMELINE_MOST} at most; ask for them in another)")
+        shown = [self.name(n) for n in picture.shows]
+        more = f" and {len(shown) - 4} more" if len(shown) > 4 else ""
+        return Reply(title=fmt.cut(f"Where {fmt.escape(', '.join(shown[:4]))}{more} appear", fmt.EMBED_TITLE_MAX),
+                     body=fmt.cut(f"Left out: {', '.join(dropped)}.", BODY_MAX) if dropped else "",
                      footer=f"{fmt.escape(self.ix.title)} · bigger dots: more passages",
                      image=("timeline.png", picture.png)), None
 

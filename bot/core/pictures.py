@@ -86,8 +86,12 @@ def _groups(ix: StoryIndex, by_chapter: bool) -> list[tuple[int, str]]:
     return [(i, titles.get(ch, f"ch {ch}")) for ch, i in firsts.items()] if len(firsts) > 1 else []
 
 
-def timeline(ix: StoryIndex, names: list[str] | None = None, limit: int = 8) -> Picture:
-    """Where characters appear across the story: one row per character, dots sized by presence."""
+TIMELINE_MOST = 8  # rows a timeline can show and stay readable
+
+
+def timeline(ix: StoryIndex, names: list[str] | None = None, limit: int = TIMELINE_MOST) -> Picture:
+    """Where characters appear across the story: one row per character, dots sized by presence
+    (the first ``limit`` of ``names``; ``shows`` says which)."""
     names = [n for n in (names or [c.name for c in ix.characters[:6]])][:limit]
     labels, rows = presence(ix, names)
     plt, fig = _figure()
