@@ -351,6 +351,8 @@ def _picture(args: argparse.Namespace, settings: config.Settings) -> int:
             dropped.append(", ".join(beyond) + f" (a picture shows {pictures.TIMELINE_MOST} at most; ask for them in another)")
     else:
         picture = pictures.relations(replies.ix)
+    if not picture.shows:
+        raise StorykeeperError(f"{replies.ix.title!r} has no characters to draw")
     try:
         args.out.write_bytes(picture.png)
     except OSError as exc:

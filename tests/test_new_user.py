@@ -223,3 +223,15 @@ def test_a_timeline_of_more_people_than_it_can_show_names_the_rest() -> None:
     reply, _ = Replies(ix, Searcher(ix)).timeline(", ".join(people))
     assert reply.title == "Where Ada, Ben, Cora, Dan and 4 more appear", reply.title
     assert reply.body.startswith("Left out: Iris, Jack (a picture shows 8 at most"), reply.body
+
+
+def test_a_story_with_no_characters_says_so_on_every_card() -> None:
+    from conftest import build_text
+    from bot.core.search import Searcher
+
+    ix = build_text("The rain fell on the hills all day.\n\nThe river rose and the wind blew through the trees.\n", "rain")
+    replies = Replies(ix, Searcher(ix))
+    listed, _ = replies.characters()
+    assert "no characters" in listed.body, listed
+    for card in (replies.timeline()[0], replies.relations()[0]):
+        assert card.error and card.image is None and ("no characters" in card.body or "no one to draw" in card.body), card

@@ -14,6 +14,9 @@ from bot.core import dialogue, knowledge
 from bot.core.text import count, sentences
 
 
+NO_CHARACTERS = "I found no characters in this story: no name comes back often enough with words or deeds."
+
+
 class StoryPages:
     """The story-wide replies of `Replies`, which supplies ``ix``, ``searcher``, ``summariser``,
     ``name``, ``_too_long``, ``_did_you_mean``, ``_example_name`` and ``_first_passage``."""
@@ -131,6 +134,8 @@ class StoryPages:
         if dropped and not chosen:
             return Reply(body=f"I don't know {', '.join(dropped)}.", private=True, error=True), None
         picture = pictures.timeline(self.ix, chosen or None)
+        if not picture.shows:
+            return Reply(body=NO_CHARACTERS, private=True, error=True), None
         if beyond := chosen[len(picture.shows):]:  # more than one picture shows: the rest are named
             dropped.append(", ".join(fmt.escape(self.name(n)) for n in beyond)
                            + f" (a picture shows {pictures.TIMELINE_MOST} at most; ask for them in another)")
@@ -158,6 +163,9 @@ class StoryPages:
         from bot.core import pictures
 
         picture = pictures.relations(self.ix)
+        if not picture.shows:
+            return Reply(body="No line in this story has a speaker I know yet, so there is no one to draw.",
+                         private=True, error=True), None
         return Reply(title="Who talks to whom", footer=f"{fmt.escape(self.ix.title)} · thicker lines: more talk",
                      image=("relations.png", picture.png)), None
 
@@ -204,7 +212,8 @@ class StoryPages:
         more = len(self.ix.characters) - 30
         if more > 0:
             rows.append(f"…and {more} more")
-        return Reply(title=f"Characters in {fmt.escape(self.ix.title)}", body=fmt.cut("\n".join(rows), BODY_MAX)), None
+        return Reply(title=f"Characters in {fmt.escape(self.ix.title)}",
+                     body=fmt.cut("\n".join(rows), BODY_MAX) if rows else NO_CHARACTERS), None
 
     def story(self, hint: bool = True) -> tuple[Reply, None]:
         """The story's card; ``hint``: point to /help (not on the command line, which has --help)."""
