@@ -79,3 +79,13 @@ def test_title_and_author_lines_over_a_story_without_a_gutenberg_wrapper() -> No
     story = loader.from_text("Title: The Strange Man\n\nAuthor: H. G. Wells\n\n\nCHAPTER I.\n\n"
                              "The stranger came early in February, one wintry day.\n", "t")
     assert story.title == "The Strange Man" and story.author == "H. G. Wells"
+
+
+def test_a_story_that_opens_on_a_chapter_heading_is_titled_by_its_name() -> None:
+    from bot.core import loader
+
+    for opening in ("Chapter 1: The Storm", "# Chapter 1", "I.", "Prologue"):
+        story = loader.from_text(f"{opening}\n\nAda Finch climbed the stairs of the lighthouse.\n", "the-keeper")
+        assert story.title == "The Keeper", (opening, story.title)
+    titled = loader.from_text("The Lighthouse Keeper\n\nChapter 1\n\nAda Finch climbed the stairs.\n", "keeper")
+    assert titled.title == "The Lighthouse Keeper"

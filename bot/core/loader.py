@@ -100,10 +100,14 @@ def find_title(text: str, start: int, end: int, fallback: str) -> tuple[str, str
         fields = {m.group(1).lower(): m.group(2).strip() for m in _HEADER_FIELD.finditer(head)} | fields
     if "title" in fields:
         return _clean_title(fields["title"]), fields.get("author")
+    from bot.core.segment import heading_kind  # (segment reads stories: imported here, not at the top)
+
     for line in text[start:end].split("\n")[:20]:
         line = line.strip()
         if not line:
             continue
+        if heading_kind(line.lstrip("#")) in ("chapter", "part", "numeral", "numeral_titled", "epilogue", "separator"):
+            break  # a story that opens on "Chapter 1" has no title line: its file's name is the title
         if line.startswith("#") or (len(line) <= 80 and not re.search(r"[.!?\"”:,;]$", line)):
             title = _clean_title(line)
             if title:
