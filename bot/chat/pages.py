@@ -233,7 +233,7 @@ class StoryPages:
                 fields.append((label, fmt.cut(fmt.escape(text), 300)))
         if meta.get("summary"):
             fields.append(("Summary", fmt.cut(fmt.story_text(meta["summary"]), 400)))
-        return Reply(title=fmt.escape(ix.title), body="The story I know by heart." + (" Try `/help`." if hint else ""),
+        return Reply(title=fmt.escape(ix.title), body="Ask me about it with `/ask`; `/help` lists every command." if hint else "",
                      fields=tuple(fields)), None
 
     def help(self, prefix: str = "/", console: bool = False) -> tuple[Reply, None]:
