@@ -28,6 +28,15 @@ def test_explicit_tags_in_either_order_and_split_quotes() -> None:
     assert got == [("If you please, Mr. Reed will see you now.", "John Reed")]  # the tag goes on: so does the line
 
 
+def test_two_people_tagged_in_one_paragraph_say_two_lines() -> None:
+    """'"Good morning," said Emma. "The bread is warm," said John.': two lines, each its
+    speaker's; a second tag that is the same person going on ("he added") keeps one line."""
+    got = lines("“Good morning,” said Emma to John. “The bread is warm,” said John.\n\n"
+                "“Good night,” said John Reed. “Sleep well,” he added.\n")
+    assert got == [("Good morning,", "Emma Hart"), ("The bread is warm,", "John Reed"),
+                   ("Good night … Sleep well,", "John Reed")]
+
+
 def test_pronoun_tags_resolve_by_gender() -> None:
     got = lines("John looked at Emma. “You look pale,” she said.\n\n“I am fine,” he answered.\n")
     assert got == [("You look pale,", "Emma Hart"), ("I am fine,", "John Reed")]

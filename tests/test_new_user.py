@@ -204,12 +204,12 @@ def test_first_appearance_is_a_whole_sentence_as_the_story_writes_it() -> None:
                     "Mary Lee poured the tea.\n\n"
                     "“You are late again, Mr. Knightley,” said Mary Lee. Mr. Knightley laughed.\n")
     replies = Replies(ix, Searcher(ix))
-    his = dict(replies.character("Knightley")[0].fields)["First appearance"]
+    his = next(v for k, v in replies.character("Knightley")[0].fields if k.startswith("First appearance"))
     assert his.startswith("Mr. Knightley, a sensible man of thirty") and his.endswith("by the fire."), his
     ix = build_text("The rain came down on the town all day.\n\n"
                     "“Come in, come in,” said Mary Lee to the boy at the door. He came in.\n\n"
                     "“Thank you,” said Tom Hale to Mary Lee, and Tom Hale sat down.\n")
-    hers = dict(Replies(ix, Searcher(ix)).character("Mary Lee")[0].fields)["First appearance"]
+    hers = next(v for k, v in Replies(ix, Searcher(ix)).character("Mary Lee")[0].fields if k.startswith("First appearance"))
     assert hers == "“Come in, come in,” said Mary Lee to the boy at the door.", hers
 
 
@@ -235,3 +235,21 @@ def test_a_story_with_no_characters_says_so_on_every_card() -> None:
     assert "no characters" in listed.body, listed
     for card in (replies.timeline()[0], replies.relations()[0]):
         assert card.error and card.image is None and ("no characters" in card.body or "no one to draw" in card.body), card
+
+
+def test_a_profile_shows_a_sentence_once_under_all_it_says() -> None:
+    """A sentence that says two things (her first appearance and who she is, a tie and a
+    marriage) is shown once, under both labels."""
+    from conftest import build_text
+    from bot.core.search import Searcher
+
+    ix = build_text("The shop on the corner opened early every day.\n\n"
+                    "Mara Quill, the baker's only daughter, came into the shop at noon with the bread. Tom Hale watched her.\n\n"
+                    "“Good morning,” said Mara Quill to Tom Hale. “The bread is warm,” said Tom Hale.\n\n"
+                    "Mara Quill was the best cook in the whole valley, and everyone knew it.\n\n"
+                    "Tom Hale married Mara Quill in the spring, and Mara Quill became Tom Hale's wife.\n", "shop")
+    fields = Replies(ix, Searcher(ix)).character("Mara")[0].fields
+    shown = [v for k, v in fields if set(k.split(" · ")) & {"First appearance", "Who", "Looks", "Ties", "Married"}]
+    assert len(shown) == len(set(shown)) >= 2, fields
+    assert any(" · " in k for k, _ in fields), fields
+    assert dict(fields)["Says"] == "“Good morning,”", fields  # Tom's line is his, not hers

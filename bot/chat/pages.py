@@ -52,7 +52,12 @@ class StoryPages:
             fields.append(("First appearance", fmt.cut(fmt.story_text(self._sentence_at(first)),
                                                        fmt.EMBED_FIELD_VALUE_MAX)))
         for label, sentence in knowledge.profile(self.searcher, c.name, self.searcher.sizes[1]):
-            fields.append((label, fmt.cut(fmt.story_text(sentence), fmt.EMBED_FIELD_VALUE_MAX)))
+            value = fmt.cut(fmt.story_text(sentence), fmt.EMBED_FIELD_VALUE_MAX)
+            same = next((k for k, (_, v) in enumerate(fields) if v == value), None)
+            if same is None:
+                fields.append((label, value))
+            else:  # a sentence that says two things is shown once, under both: "Who · Ties"
+                fields[same] = (f"{fields[same][0]} · {label}", value)
         # Lines surely theirs first (tagged with their name): a line credited by turns or by
         # "she" is often someone else's ("Come nearer, come nearer, friend!" on Natásha's).
         best = sorted(lines, key=lambda d: (not dialogue.surely_said(d), -min(len(d.text.split()), 30)))[:2]
@@ -233,7 +238,7 @@ class StoryPages:
                 fields.append((label, fmt.cut(fmt.escape(text), 300)))
         if meta.get("summary"):
             fields.append(("Summary", fmt.cut(fmt.story_text(meta["summary"]), 400)))
-        return Reply(title=fmt.escape(ix.title), body="Ask me about it with `/ask`; `/help` lists every command." if hint else "",
+        return Reply(title=fmt.escape(ix.title), body="Ask me about it with `/ask`; `/help` lists the rest." if hint else "",
                      fields=tuple(fields)), None
 
     def help(self, prefix: str = "/", console: bool = False) -> tuple[Reply, None]:

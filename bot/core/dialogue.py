@@ -518,8 +518,8 @@ def extract(text: str, paras: list[Paragraph], characters: list[Character],
                 described=described_names[speaker] if speaker is not None and speaker < 0 else None,
             ))
             para_speaker = speaker if speaker is not None else para_speaker
-            if not (continued and last_speakers and last_speakers[-1] == speaker):
-                last_speakers.append(speaker)
+            if not ((continued or gi > 0) and last_speakers and last_speakers[-1] == speaker):
+                last_speakers.append(speaker)  # (one turn: a paragraph's second line by the same speaker)
             para_addressee = addressee if addressee is not None else para_addressee
         last_addressee = para_addressee
         prev_open = left_open
@@ -636,14 +636,22 @@ def _lead_in(att: _Attributor, text: str, start: int, end: int, whole: bool) -> 
 def _group(text: str, parts: list[tuple[int, int]], p: Paragraph) -> list[list[tuple[int, int]]]:
     """Join the parts of one utterance split by a tag ('"No," said X, "never."')."""
     groups: list[list[tuple[int, int]]] = []
-    for s, e in parts:
+    for k, (s, e) in enumerate(parts):
         if groups:
             ps, pe = groups[-1][-1]
             raw = text[pe:s]
             between = raw.strip(" \n”\"’'“‘")
             prev = text[ps:pe].rstrip()
             tag = _AFTER_VERB_FIRST.match(raw.lstrip("”\"’'")) or _AFTER_SUBJ_FIRST.match(raw.lstrip("”\"’'"))
-            if len(between) <= 120 and (
+            # '"Good morning," said Mara. "The bread is warm," said Tom.': a tag that ends its
+            # sentence, and another after the next part naming someone else, are two people's
+            # lines ('..." muttered the robber', "he added": the same one going on).
+            after = text[e : parts[k + 1][0] if k + 1 < len(parts) else p.end].lstrip("”\"’'")
+            next_tag = _AFTER_VERB_FIRST.match(after) or _AFTER_SUBJ_FIRST.match(after)
+            own_tag = (tag and next_tag and between.endswith(".")
+                       and all(t.group("subj")[:1].isupper() and t.group("subj") not in ("I", "The") for t in (tag, next_tag))
+                       and tag.group("subj") != next_tag.group("subj"))
+            if len(between) <= 120 and not own_tag and (
                 (prev.endswith((",", "—", "–", "-", ";")) and (tag or len(between) <= 60))
                 or (tag and between.endswith((",", ":", ";", "—", "–", "-")))
             ):
