@@ -733,3 +733,18 @@ def test_a_person_the_book_calls_by_a_description_is_found_without_the() -> None
     ix = build_text("".join(f'"Hoist the {x} sail," said the old sailor, and Ben Gray ran to the mast.\n\n'
                             for x in ("red", "white", "blue", "torn", "new", "old")), "ship")
     assert Searcher(ix).resolve_character("old sailor") == ("the old sailor", []), [c.name for c in ix.characters]
+
+
+def test_a_quote_that_announces_what_follows_goes_on_to_it() -> None:
+    """"...began to sing this:--" is no answer to what he sang: the song that follows is."""
+    from conftest import build_text
+
+    from bot.core.search import Searcher
+
+    ix = build_text("The fire burned low in the hall, and the guests sat close to it.\n\n"
+                    "The old miller put down his cup, cleared his throat twice, looked round the hall at every one "
+                    "of his neighbours in turn, and began, in a voice that shook a little, to sing this:--\n\n"
+                    "‘Over the hills the red fox runs, and the cold river runs below!’\n\n"
+                    "The guests clapped, and went home through the snow.\n", "song")
+    answer = Searcher(ix).ask("what did the old miller sing", top=1).answers[0]
+    assert "sing this" in answer.quote and "red fox runs" in answer.quote, answer.quote

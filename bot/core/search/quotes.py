@@ -33,6 +33,7 @@ _TAG_START = None
 _ASKED_INSIDE = re.compile(r"\?[\"”’]")  # a question mark that closes a quotation
 
 
+_ANNOUNCES = re.compile(r":\s*(?:-+|—+|–+)?\s*$")  # "...to sing this:--", "as follows:"
 QUOTE_SHORT = 80  # characters: a quote this short grows by a neighbour, before or after
 UNIT_MAX = 400  # characters: a longer quote is shown, summarised and ranked sentence by sentence
 
@@ -168,6 +169,15 @@ def best_quote(sr, start: int, end: int, q: Question, around: int | None = None,
         if (not alone[reply] and text[spans[reply][0]:spans[reply][0] + 1] in "\"“'‘"
                 and spans[reply][1] - spans[lo][0] <= QUOTE_MAX):
             hi = reply
+    # A quote that ends announcing what follows ("...began to sing this:--") goes on to it.
+    while _ANNOUNCES.search(text, spans[hi][0], spans[hi][1]):
+        if hi + 1 == len(spans):
+            spans = spans + [next(iter(sentences(text[end:end + QUOTE_MAX], end)), (end, end))]
+            alone = alone + [bare(text[spans[-1][0]:spans[-1][1]], sr.titles, sr.lex.aliases)]
+            end = spans[-1][1]
+        if alone[hi + 1] or spans[hi + 1][1] <= spans[hi][1] or spans[hi + 1][1] - spans[lo][0] > QUOTE_MAX:
+            break
+        hi += 1
     return spans[lo][0], min(spans[hi][1], spans[lo][0] + QUOTE_MAX)
 
 
