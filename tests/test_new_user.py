@@ -253,3 +253,19 @@ def test_a_profile_shows_a_sentence_once_under_all_it_says() -> None:
     assert len(shown) == len(set(shown)) >= 2, fields
     assert any(" · " in k for k, _ in fields), fields
     assert dict(fields)["Says"] == "“Good morning,”", fields  # Tom's line is his, not hers
+
+
+def test_another_quote_shows_no_line_twice_while_others_are_left() -> None:
+    from conftest import build_text
+    from bot.core.search import Searcher
+
+    ix = build_text("".join(f"“The {w} boat sails out of the harbour at dawn today, my friend,” said Ada Finch to Tom Reyes.\n\n"
+                            for w in ("red", "blue", "green", "white", "black", "old", "new", "small", "long", "fast")), "boats")
+    replies = Replies(ix, Searcher(ix))
+    reply, state = replies.quote(character="Ada", seed=1)
+    shown = [reply.body]
+    for _ in range(9):
+        another = next(b.action for b in reply.buttons if b.label == "Another")
+        reply, state = replies.press(state, another)
+        shown.append(reply.body)
+    assert len(set(shown)) == 10, shown

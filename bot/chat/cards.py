@@ -63,6 +63,7 @@ class Conversation:
     page: int = -1  # -1: not paging through the scene
     choices: list[tuple[str, str]] = field(default_factory=list)  # (label, command) for "did you mean"
     pages: list[str] = field(default_factory=list)  # an outline, page by page
+    seen: tuple[int, ...] = ()  # the quotes "Another" has shown, by where they start (the latest last)
 
 
 def where(ix: StoryIndex, chapter: int, scene: int) -> str:

@@ -15,6 +15,7 @@ from bot.core.index import StoryIndex
 from bot.core.search import AskResult, Searcher, fold, numbered
 from bot.core.text import listed
 
+SEEN_MOST = 50  # "Another" shows no quote again among the last this many while others are left
 
 def _plain(text: str) -> str:
     """What autocomplete compares: lower case, no punctuation, no accents ("natasha" is Natásha)."""
@@ -134,8 +135,8 @@ class Replies(StoryPages):
             Button("Whole scene", "scene"),
         )
 
-    def quote(self, character: str | None = None, about: str | None = None,
-              seed: int | None = None, after: int | None = None) -> tuple[Reply, Conversation | None]:
+    def quote(self, character: str | None = None, about: str | None = None, seed: int | None = None,
+              after: int | None = None, seen: tuple[int, ...] = ()) -> tuple[Reply, Conversation | None]:
         for what, value in (("character name", character), ("topic", about)):
             if value and (refusal := self._too_long(what, value)) is not None:
                 return refusal, None
@@ -144,7 +145,7 @@ class Replies(StoryPages):
             name, guesses = self.searcher.resolve_character(character)
             if name is None:
                 return self._did_you_mean(character, guesses, "quote")
-        q = self.searcher.quote(character=name, about=about, seed=seed, after=after)
+        q = self.searcher.quote(character=name, about=about, seed=seed, after=after, seen=seen)
         if q is None:
             whose = f" by {self.name(name)}" if name else ""
             topic = f" about “{fmt.escape(about)}”" if about else ""
@@ -154,7 +155,7 @@ class Replies(StoryPages):
         if q.speaker:
             body += f"\n— **{fmt.escape(self.name(q.speaker))}**"
         passage = next((p.id for p in self.ix.passages if p.start <= q.start < p.end), 1)
-        state = Conversation(kind="answer", passage=passage, scene=q.scene)
+        state = Conversation(kind="answer", passage=passage, scene=q.scene, seen=(*seen, q.start)[-SEEN_MOST:])
         return Reply(body=body, footer=self.where(q.chapter, q.scene),
                      buttons=(Button("Another", f"another:{q.start}|{name or ''}|{about or ''}"),
                               Button("Whole scene", "scene"))), state
@@ -236,7 +237,7 @@ class Replies(StoryPages):
             parts = action.split(":", 1)[1].split("|", 2)
             shown = int(parts.pop(0)) if len(parts) == 3 and parts[0].isdigit() else None  # older cards: "who|about"
             who, about = parts[0], parts[1] if len(parts) > 1 else ""
-            return self.quote(character=who or None, about=about or None, after=shown)
+            return self.quote(character=who or None, about=about or None, after=shown, seen=state.seen)
         if action == "other" and state.answers:
             state = replace(state, index=(state.index + 1) % len(state.answers), page=-1)
             current = state.answers[state.index]

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Collection
 
 from bot.core.dialogue import surely_said
 from bot.core.search.question import understand
@@ -11,10 +12,11 @@ from bot.core.search.terms import analyse
 
 
 def random_line(sr, character: str | None = None, about: str | None = None,
-                seed: int | None = None, after: int | None = None) -> Quote | None:
+                seed: int | None = None, after: int | None = None, seen: Collection[int] = ()) -> Quote | None:
     """A random memorable line of dialogue, optionally by a character and/or about a topic;
-    not the line starting at ``after`` (the one just shown) where another will do. A topic's
-    line is a sentence or more (three words at least): "poison," on a bottle's label is not."""
+    not the line starting at ``after`` (the one just shown) where another will do, nor one
+    starting at any of ``seen`` (shown before) while others are left. A topic's line is a
+    sentence or more (three words at least): "poison," on a bottle's label is not."""
     lines = list(sr.ix.dialogue)
     if character:
         name, _ = sr.lex.resolve_character(character)
@@ -41,7 +43,8 @@ def random_line(sr, character: str | None = None, about: str | None = None,
     lines = [d for d in lines if surely_said(d)] or lines
     memorable = ([d for d in lines if len(d.text.split()) >= 6 and len(d.text) <= SAY_MAX]
                  or [d for d in lines if len(d.text.split()) >= 6] or lines)
-    memorable = [d for d in memorable if d.start != after] or memorable
+    memorable = ([d for d in memorable if d.start != after and d.start not in seen]
+                 or [d for d in memorable if d.start != after] or memorable)
     rng = random.Random(seed)
     weights = [min(len(d.text.split()), 40) for d in memorable]
     d = rng.choices(memorable, weights=weights, k=1)[0]

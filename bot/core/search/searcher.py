@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import copy
 from collections import Counter
+from collections.abc import Collection
 
 import numpy as np
 
@@ -228,10 +229,11 @@ class Searcher:
         return scenes.search(self, keywords, top)
 
     def quote(self, character: str | None = None, about: str | None = None,
-              seed: int | None = None, after: int | None = None) -> Quote | None:
+              seed: int | None = None, after: int | None = None, seen: Collection[int] = ()) -> Quote | None:
         """A random memorable line of dialogue, optionally by a character and/or about a topic;
-        not the one starting at ``after`` (the quote just shown) while another will do."""
-        return lines.random_line(self, character, about, seed, after)
+        not the one starting at ``after`` (the quote just shown) while another will do, nor
+        one starting at any of ``seen`` while others are left."""
+        return lines.random_line(self, character, about, seed, after, seen)
 
 
 __all__ = ["Answer", "AskResult", "FORMAT", "Quote", "SceneHit", "Searcher"]
