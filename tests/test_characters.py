@@ -447,3 +447,17 @@ def test_someone_spoken_to_is_a_person_not_a_place() -> None:
                               for n in ("two", "three", "four")), "kitchen")
     assert {"Tom", "Mary"} <= {c.name for c in ix.characters}, ix.characters
     assert "Mary" in ix.scenes[0].characters and "in Mary" not in ix.scenes[0].title, ix.scenes[0]
+
+
+def test_a_title_one_person_bears_in_their_story_is_a_person_though_another_story_names_another() -> None:
+    """A collection: "the King of Bohemia" speaks in his story ("cried the King"); a king of
+    elsewhere named in passing stories later does not make "the King" a title many bear."""
+    from conftest import build_text
+
+    filler = "The fog lay thick on the river, and the lamps of the city burned all night. " * 800
+    ix = build_text("I. THE KING\n\nThe King of Bohemia came into the room and Holmes rose to meet him.\n\n"
+                    + "".join(f"“I must have the {w} letter back,” cried the King. Holmes nodded to Watson.\n\n"
+                              for w in ("old", "torn", "stolen", "secret"))
+                    + "II. THE CLERK\n\n" + filler + "\n\nThe clerk had once served the King of Scandinavia.\n\n"
+                    + "“It was a long time ago,” said Watson to Holmes.\n", "kings")
+    assert "the King" in {c.name for c in ix.characters}, [c.name for c in ix.characters]

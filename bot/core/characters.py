@@ -320,7 +320,7 @@ def _epithet_speakers(text: str, start: int, end: int, ignore: set[str], names: 
     """People a story calls by a description when they speak ("said the stranger", "the
     Hatter said"), when it does so often enough to be sure it is one person."""
     counts: Counter = Counter()
-    shared: dict[str, bool] = {}
+    shared: dict[tuple[str, int], bool] = {}
     for m in _EPITHET_TAG.finditer(text, start, end):
         phrase = " ".join((m.group("a") or m.group("b")).split())
         phrase = "the " + phrase.split(" ", 1)[1]  # "a Voice" is "the Voice" said again
@@ -330,12 +330,16 @@ def _epithet_speakers(text: str, start: int, end: int, ignore: set[str], names: 
         if (qualified or head[0].isupper()) and noun in _GENERIC:
             noun = "_"  # "the gentleman in the white waistcoat", "the Voice": one person each
         title = noun.capitalize() in TITLES and noun not in _TITLE_NOUNS
-        if title and noun not in shared:
-            shared[noun] = _shared_title(text, start, end, noun.capitalize(), titled)
+        # Shared where the tag is (an episode either side): a collection's "King of Bohemia" is
+        # one person in his story though another tells of a "King of Scandinavia".
+        near = (noun, m.start() // ROLE_GAP)
+        if title and near not in shared:
+            shared[near] = _shared_title(text, max(start, (near[1] - 1) * ROLE_GAP), min(end, (near[1] + 2) * ROLE_GAP),
+                                         noun.capitalize(), titled)
         # "the little princess", "the old prince": a word before a shared title singles one out
         modified = not qualified and len(phrase.split()) == 3 and phrase.split()[1].islower()
         if (noun in _GENERIC or noun in _FUNCTION_WORDS or noun in names and not (title and modified)
-                or noun.endswith("s") and not title or title and shared[noun] and not modified
+                or noun.endswith("s") and not title or title and shared[near] and not modified
                 or not title and noun.capitalize() in NOT_NAMES
                 or noun in _TITLE_NOUNS) or noun in _SPEECH_SET or phrase.lower() in ignore:
             continue
