@@ -461,3 +461,17 @@ def test_a_title_one_person_bears_in_their_story_is_a_person_though_another_stor
                     + "II. THE CLERK\n\n" + filler + "\n\nThe clerk had once served the King of Scandinavia.\n\n"
                     + "“It was a long time ago,” said Watson to Holmes.\n", "kings")
     assert "the King" in {c.name for c in ix.characters}, [c.name for c in ix.characters]
+
+
+def test_a_description_that_answers_to_a_name_goes_by_the_name() -> None:
+    """"Gladys, ..." said to her, answered each time by "said the duchess": one person, shown
+    as Gladys (her name), not as "the duchess"."""
+    from conftest import build_text
+
+    text = "".join(f"“Gladys, the {w} roses are out in the garden,” said Henry Wotton to her.\n\n"
+                   "“Then we shall walk there after tea,” said the duchess, and the duchess smiled at Henry Wotton.\n\n"
+                   for w in ("red", "white", "yellow", "wild", "tall", "old"))
+    ix = build_text(text + "Henry Wotton sat down, and Gladys laughed. Then Gladys sighed, and Henry Wotton rose, "
+                    "and Gladys went out.\n", "duchess")
+    names = {c.name: c.aliases for c in ix.characters}
+    assert "Gladys" in names and "the duchess" in names["Gladys"], names

@@ -477,6 +477,8 @@ def _merge(characters: list[Character], mentions: list[tuple[int, int, int]], in
         return characters, mentions
     for i, j in into.items():
         host = characters[j]
+        if host.name.startswith("the ") and not characters[i].name.startswith("the ") and not host.from_config:
+            host.name = characters[i].name  # "the duchess" who answers to "Gladys" is Gladys
         host.aliases = sorted({*host.aliases, *characters[i].aliases}, key=lambda a: (-len(a), a))
         host.gender = host.gender or characters[i].gender
     numbers = _joined_numbers(len(characters), into)
