@@ -63,6 +63,8 @@ class Console:
             return (f"Type a command like /ask who is {self.replies._example_name()}? — or /help. "
                     "Numbers press the buttons under the last reply.")
         reply, state = self._run(name, rest)
+        if not reply.buttons:
+            self.last = self.state = None  # a new reply with no buttons: none to press now
         return self._show(reply, state)
 
     def _split(self, line: str) -> tuple[commands.Command | None, str]:
