@@ -36,6 +36,7 @@ def test_commands_and_buttons_as_numbers() -> None:
     assert "9 buttons" not in c.handle("9") and "buttons; type 1 to" in c.handle("9")
     assert "Type a command like /ask" in c.handle("hello there")
     assert "under 300 characters" in c.handle("/ask " + "why " * 200)
+    assert "I don't know" not in c.handle("/quote about:") and "— " in c.handle("/quote character:")  # empty: any
     c.handle("/scene caroline")
     out = c.handle("/characters")  # a reply with no buttons: the scene's are gone with it
     assert "Type a command like /ask" in c.handle("1"), c.handle("1")
