@@ -185,3 +185,18 @@ def test_a_sentence_cut_at_its_paragraph_end_is_marked_so_the_next_does_not_end_
               Sentence(140, 160, "“Sh! sh!” went the Hatter.”"), Sentence(170, 180, "So it ended--")]
     assert read(picked) == ("It was at the great concert, and I had to sing … Alice was beginning very angrily. "
                             "“Sh! sh!” went the Hatter.” So it ended--")
+
+
+def test_a_sentence_picked_out_of_a_quotation_shows_it_is_cut() -> None:
+    """Split inside a quotation, a sentence opens a quote it never closes (or closes one it
+    never opened): the summary closes it after "…" (or opens it with one)."""
+    from bot.core.summarise import Sentence, read
+
+    picked = [Sentence(0, 60, "The Rabbit came back, muttering as he came, ‘Oh! the Duchess, the Duchess!"),
+              Sentence(80, 120, "Alice felt so desperate that she ran."),
+              Sentence(130, 170, "they must needs come wriggling down from the sky!’ said the Pigeon."),
+              Sentence(180, 200, "It isn’t the girls’ fault, said Alice.")]
+    assert read(picked) == ("The Rabbit came back, muttering as he came, ‘Oh! the Duchess, the Duchess! …’ "
+                            "Alice felt so desperate that she ran. "
+                            "‘… they must needs come wriggling down from the sky!’ said the Pigeon. "
+                            "It isn’t the girls’ fault, said Alice.")

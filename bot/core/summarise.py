@@ -86,6 +86,20 @@ class Summary:
         return read(self.sentences, name)
 
 
+def _balanced(text: str) -> str:
+    """A sentence picked out of a quotation shows it is one: a quote it opens and does not close
+    ("muttering as he came, ‘Oh! the Duchess, the Duchess!") is closed after a "…", and one it
+    closes and never opened (a sentence from the middle of a speech) is opened with one."""
+    # (A ’ inside a word is an apostrophe, and so is one after an "s" before a word: "the girls’ fault".)
+    for opening, closing, closes in (("“", "”", "”"), ("‘", "’", r"(?<!s)’(?![A-Za-z])|(?<=s)’(?![A-Za-z]| [a-z])")):
+        balance = text.count(opening) - len(re.findall(closes, text))
+        if balance > 0:
+            text = f"{text} …{closing}"
+        elif balance < 0 and not text.startswith(opening):
+            text = f"{opening}… {text}"
+    return text
+
+
 def read(picked: tuple[Sentence, ...] | list[Sentence], name: Callable[[str], str] = str) -> str:
     """Sentences as one paragraph to read. Speech picked without its tag says whose it is, once
     a run of one line's sentences: 'Dorian Gray: “This play was good enough for us, Harry. …
@@ -98,7 +112,7 @@ def read(picked: tuple[Sentence, ...] | list[Sentence], name: Callable[[str], st
         if not who:  # narration, or someone the reader does not know by name yet
             # A sentence cut where its paragraph ends ("and I had to sing" before the song's own
             # lines) is marked as cut, so the next one picked does not read as its end.
-            parts.append(x.text if _ENDED.search(x.text) else x.text + " …")
+            parts.append(_balanced(x.text if _ENDED.search(x.text) else x.text + " …"))
             k += 1
             continue
         run = [x]
