@@ -89,3 +89,17 @@ def test_a_story_that_opens_on_a_chapter_heading_is_titled_by_its_name() -> None
         assert story.title == "The Keeper", (opening, story.title)
     titled = loader.from_text("The Lighthouse Keeper\n\nChapter 1\n\nAda Finch climbed the stairs.\n", "keeper")
     assert titled.title == "The Lighthouse Keeper"
+
+
+def test_an_authors_note_in_a_plain_text_fic_is_not_story() -> None:
+    from bot.core import loader
+
+    text = ("Broken Crowns\n\nChapter 1: The Letter\n\nHarry Potter stared at the letter from Hermione.\n\n"
+            "A/N: Thanks for reading!! Leave a kudos and a comment if you liked it <3\n\n"
+            "Chapter 2: The Return\n\nThe train was crowded, and Draco Malfoy sat alone.\n\n"
+            "**Author's Note:** OMG 100 reviews!!\nNext chapter: the Yule Ball!!!\n\n"
+            "Please review! Check out my other fics on my profile.\n")
+    story = loader.from_text(text, "crowns")
+    assert len(story.text) == len(text) and "train was crowded" in story.text and "Harry Potter stared" in story.text
+    for note in ("kudos", "Thanks for reading", "100 reviews", "Yule Ball", "Please review", "other fics"):
+        assert note not in story.text, note

@@ -116,8 +116,24 @@ def find_title(text: str, start: int, end: int, fallback: str) -> tuple[str, str
     return fallback, None
 
 
+# A paragraph that is the author talking to readers, not the story: "A/N: Thanks for reading!!",
+# "Author's Note: ...", "Disclaimer: I don't own ...", "Please review!", "Leave a kudos ...".
+_NOTE = re.compile(
+    r"(?:^|(?<=\n\n))[ \t*_#>]*(?:(?:A/N|AN|Author['’]?s?\s+Notes?|Author\s+Notes?|Disclaimer)\b[^\n]{0,20}?[:\-–—]"
+    r"|(?i:please\s+(?:r\s*&\s*r|review|leave|comment)|thanks?\s+(?:you\s+)?(?:so\s+much\s+)?for\s+reading"
+    r"|leave\s+(?:a\s+|me\s+a\s+)?(?:kudos|comment|review)|check\s+out\s+my\s+other))"
+    r"[^\n]*(?:\n(?![ \t]*\n)[^\n]*)*")
+
+
+def _blank_notes(text: str) -> str:
+    """The text with each author's note paragraph blanked out (spaces, its line breaks kept):
+    never quoted, searched or summarised, and every offset still where it was."""
+    return _NOTE.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), text)
+
+
 def from_text(text: str, name: str, path: str = "<text>", encoding: str = "utf-8") -> Story:
     """Build a Story from already-decoded text (line endings must already be ``\\n``)."""
+    text = _blank_notes(text)
     span = _gutenberg_span(text)
     start, end = span if span else (0, len(text))
     title, author = find_title(text, start, end, fallback=name.replace("-", " ").replace("_", " ").title())
