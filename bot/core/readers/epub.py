@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import posixpath
 import zipfile
+from html import unescape
 from urllib.parse import unquote
 
 from bot.core.loader import Story
@@ -87,12 +88,13 @@ def read(data_path, name: str, path: str, max_mb: float) -> Story:
         toc_id = None
         for el in opf.iter():
             tag = _local(el.tag)
+            # (FanFicFare escapes some values twice, "Harry Potter &amp;amp; Hermione": read once more.)
             if tag == "title" and el.text and "title" not in meta:
-                meta["title"] = " ".join(el.text.split())
+                meta["title"] = unescape(" ".join(el.text.split()))
             elif tag == "creator" and el.text:
-                meta.setdefault("author", " ".join(el.text.split()))
+                meta.setdefault("author", unescape(" ".join(el.text.split())))
             elif tag == "subject" and el.text:
-                meta.setdefault("tags", []).append(" ".join(el.text.split()))
+                meta.setdefault("tags", []).append(unescape(" ".join(el.text.split())))
             elif tag == "description" and el.text:
                 meta.setdefault("summary", " ".join(html.parse(el.text, path).text_content().split()))
             elif tag == "item":
