@@ -584,3 +584,13 @@ def test_a_hyphenated_place_name_is_named_whole() -> None:
              "\"Thank you,\" said Holmes to Wilson. Holmes smiled.\n")
     scene = build_text(story).scenes[0]
     assert scene.places == ("Saxe-Coburg Square",) and scene.title.endswith("in Saxe-Coburg Square"), scene.title
+
+
+def test_a_chapter_named_by_its_number_alone_in_numerals_or_words() -> None:
+    """"/progress III" where the headings are "CHAPTER III. The Pool of Tears"; "twelve" too."""
+    from bot.core import chapters as chapter_refs
+
+    text = "".join(f"CHAPTER {n}. The {w} Room\n\n{PARA}\n\n" for n, w in
+                   (("I", "Red"), ("II", "Blue"), ("III", "Green"), ("IV", "Grey")))
+    _, chs, _ = segment.chapters_and_spans(loader.from_text(text, "t"))
+    assert [chapter_refs.find(chs, ref) for ref in ("III", "iii", "three", "chapter III", "the green room")] == [3] * 5

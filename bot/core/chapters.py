@@ -102,6 +102,8 @@ def find(chapters: Sequence[Chapter], ref: str) -> int | None:
         n = int(ref)
         return chapters[n - 1].id if 1 <= n <= len(chapters) else None
     wanted = parts(ref)
+    if wanted == (None, None) and " " not in ref:
+        wanted = parts(f"chapter {ref}")  # "III", "twelve": a chapter's number alone
     if wanted != (None, None):
         epilogue = _is_epilogue(ref)
         numbered = [(c, parts(c.title)) for c in chapters if _is_epilogue(c.title) == epilogue]
