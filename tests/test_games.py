@@ -76,6 +76,14 @@ def test_finish_the_line_is_judged_leniently_but_never_by_a_part(guess, ok) -> N
     assert games.right(guess, r) is ok
 
 
+@pytest.mark.parametrize("guess,ok", [("klaus", True), ("klaus mikaelson", True), ("mikaelson klaus", True),
+                                      ("Mikaelson", False), ("klaus m", False), ("marcel", False), ("", False)])
+def test_who_said_takes_any_part_of_the_name_no_other_choice_has(guess, ok) -> None:
+    """"klaus" is Klaus Mikaelson; "Mikaelson" is no answer where Elijah is a Mikaelson too."""
+    r = games.Round("who-said", "…", "Klaus Mikaelson", ("Klaus Mikaelson", "Marcel Gerard", "Elijah Mikaelson"), "", 1, 1)
+    assert games.right(guess, r) is ok
+
+
 def test_and_and_ampersand_are_the_same_and_air_is_not_chair() -> None:
     r = games.Round("finish", "…", "salt and pepper", (), "", 1, 1)
     assert games.right("salt & pepper", r)

@@ -178,6 +178,8 @@ def right(guess: str, round_: Round, shown: dict[str, str] | None = None) -> boo
     if round_.kind == "who-said":
         answers = {a, normalise((shown or {}).get(round_.answer, round_.answer))}
         names = {normalise(n) for c in round_.choices for n in (c, (shown or {}).get(c, c))} - answers
+        if set(g.split()) <= {w for x in answers for w in x.split()} and not any(set(g.split()) <= set(n.split()) for n in names):
+            return True  # a part of their name no other choice has: "klaus" for Klaus Mikaelson
         return g in answers or (g not in names and len(g) >= 3 and max(fuzz.ratio(g, x) for x in answers) >= TYPO_SCORE)
     if g == a:
         return True
