@@ -87,6 +87,7 @@ def _parser() -> argparse.ArgumentParser:
     character.add_argument("--story", help="a story name from the library, or a file path")
     for name, text in (("characters", "everyone in the story"), ("story", "title, author, length, chapters, scenes")):
         sub.add_parser(name, help=text).add_argument("--story", help="a story name from the library, or a file path")
+    sub.choices["story"].add_argument("info", nargs="?", choices=["info"], help="(as the bot's /story info)")
 
     run = sub.add_parser("run", help="run the bot: on Discord with DISCORD_TOKEN, else a local console")
     run.add_argument("--story", help="a story name from the library, or a file path")

@@ -147,6 +147,7 @@ def test_every_bot_command_also_works_on_the_command_line(tmp_path: Path, capsys
     assert main(["character", "carolin"]) == 0 and "Caroline Forbes" in capsys.readouterr().out
     assert main(["characters"]) == 0 and "Marcel Gerard" in capsys.readouterr().out
     assert main(["story"]) == 0 and "1,611 words" in capsys.readouterr().out
+    assert main(["story", "info"]) == 0 and "1,611 words" in capsys.readouterr().out  # as the bot's /story info
     assert main(["summary", "scene", "the", "bar", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["characters"][0] == "Marcel Gerard" and len(data["sentences"]) <= 5

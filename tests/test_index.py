@@ -97,3 +97,11 @@ def test_a_character_the_config_names_is_never_joined_to_who_answers_it() -> Non
     ix = index.build(loader.from_text(text, "boot"), setting)
     assert {"John Watson", "Lestrade"} <= {c.name for c in ix.characters}
     assert "Watson" not in next(c for c in ix.characters if c.name == "Lestrade").aliases
+
+
+def test_a_place_is_never_cut_at_saint() -> None:
+    """"at St. James's" is no place called "St" (a scene was "Mr. Bennet sends to Mr. Collins in St")."""
+    from bot.core.index import _PROPER_PLACE
+
+    assert [m.group(1) for m in _PROPER_PLACE.finditer("presented at St. James’s, and then to St. Petersburg")] \
+        == ["St. Petersburg"]

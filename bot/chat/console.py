@@ -104,6 +104,8 @@ class Console:
         if name == "progress":
             return self._progress(rest), None
         if name == "game":
+            if self.game is not None:
+                return Reply(body="A game is already running; `/game stop` ends it.", error=True), None
             self.game = ConsoleGame.start(self.replies, rest)
             reply = self.game.next() if self.game.kind else self.game.stop()
             if self.game.done:

@@ -146,7 +146,8 @@ class StoryPages:
                            + f" (a picture shows {pictures.TIMELINE_MOST} at most; ask for them in another)")
         shown = [self.name(n) for n in picture.shows]
         more = f" and {len(shown) - 4} more" if len(shown) > 4 else ""
-        return Reply(title=fmt.cut(f"Where {fmt.escape(', '.join(shown[:4]))}{more} appear", fmt.EMBED_TITLE_MAX),
+        verb = "appears" if len(shown) == 1 else "appear"
+        return Reply(title=fmt.cut(f"Where {fmt.escape(', '.join(shown[:4]))}{more} {verb}", fmt.EMBED_TITLE_MAX),
                      body=fmt.cut(f"Left out: {', '.join(dropped)}.", BODY_MAX) if dropped else "",
                      footer=f"{fmt.escape(self.ix.title)} · bigger dots: more passages",
                      image=("timeline.png", picture.png)), None

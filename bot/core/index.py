@@ -164,7 +164,7 @@ def _keywords(counts: Counter, stems: dict[str, str], df: Counter, n_docs: int,
 # Capitalised words, accented letters included ("to Natásha" is a name, not a place called "Nat").
 # The preposition is spelled so that re can skip ahead to its first letter (not after "\b").
 _PROPER_PLACE = re.compile(r"(?:i(?<!\w.)(?:nto|n)|t(?<!\w.)o|a(?<!\w.)(?:t|cross)|f(?<!\w.)rom|n(?<!\w.)ear)\s+((?:(?:[A-Z][^\W\d_A-Z]+(?:-[A-Z][^\W\d_A-Z]+)*|St\.)\s){0,2}"
-                           r"[A-Z][^\W\d_A-Z]+(?:-[A-Z][^\W\d_A-Z]+)*)\b(?![’'])")  # not the first half of "Doctors’ Commons"; "Saxe-Coburg Square" whole
+                           r"(?!St\b)[A-Z][^\W\d_A-Z]+(?:-[A-Z][^\W\d_A-Z]+)*)\b(?![’'])")  # not the first half of "Doctors’ Commons"; "Saxe-Coburg Square" whole
 _PLACE_WORDS_OK = {"New", "Old", "Great", "Little", "North", "South", "East", "West", "Saint", "Mount", "Lake"}
 
 
