@@ -37,12 +37,13 @@ def test_commands_and_buttons_as_numbers() -> None:
     assert "Type a command like /ask" in c.handle("hello there")
     assert "under 300 characters" in c.handle("/ask " + "why " * 200)
     assert "I don't know" not in c.handle("/quote about:") and "— " in c.handle("/quote character:")  # empty: any
-    assert "Round 1" in c.handle("/game who-said 3") or c.game is not None
+    c.handle("/game who-said 3")
+    assert c.game is not None and c.game.kind == "who-said"
     assert "already running" in c.handle("/game finish 2") and c.game.kind == "who-said"
     c.handle("/game stop")
     assert "Where Klaus Mikaelson appears" in c.handle("/timeline klaus")
     c.handle("/scene caroline")
-    out = c.handle("/characters")  # a reply with no buttons: the scene's are gone with it
+    c.handle("/characters")  # a reply with no buttons: the scene's are gone with it
     assert "Type a command like /ask" in c.handle("1"), c.handle("1")
 
 

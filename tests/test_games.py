@@ -82,6 +82,8 @@ def test_who_said_takes_any_part_of_the_name_no_other_choice_has(guess, ok) -> N
     """"klaus" is Klaus Mikaelson; "Mikaelson" is no answer where Elijah is a Mikaelson too."""
     r = games.Round("who-said", "…", "Klaus Mikaelson", ("Klaus Mikaelson", "Marcel Gerard", "Elijah Mikaelson"), "", 1, 1)
     assert games.right(guess, r) is ok
+    titled = games.Round("who-said", "…", "Mrs. Bennet", ("Mrs. Bennet", "Mr. Collins", "the old prince"), "", 1, 1)
+    assert games.right("bennet", titled) and not games.right("mrs", titled) and not games.right("mrs.", titled)
 
 
 def test_and_and_ampersand_are_the_same_and_air_is_not_chair() -> None:

@@ -103,3 +103,16 @@ def test_an_authors_note_in_a_plain_text_fic_is_not_story() -> None:
     assert len(story.text) == len(text) and "train was crowded" in story.text and "Harry Potter stared" in story.text
     for note in ("kudos", "Thanks for reading", "100 reviews", "Yule Ball", "Please review", "other fics"):
         assert note not in story.text, note
+
+
+def test_what_only_looks_like_an_authors_note_stays_story() -> None:
+    """A capitalised first word ("AN elderly gentleman"), a letter in the story ("Please leave
+    the key"), and a file of one paragraph a line whose note takes only its own line."""
+    from bot.core import loader
+
+    for text in ("AN elderly, well-dressed gentleman came in.\n\nAN old man—the miller—sat down.\n",
+                 "“Please leave the key under the mat,” she wrote.\n\nPlease leave it there, she thought.\n"):
+        assert loader.from_text(text, "t").text == text
+    lines = "A/N: my first fic!\nHarry walked to the lake.\n" + "Harry looked at the water for a long time.\n" * 20
+    story = loader.from_text(lines, "t")
+    assert "my first fic" not in story.text and story.text.count("Harry looked at the water") == 20

@@ -594,3 +594,6 @@ def test_a_chapter_named_by_its_number_alone_in_numerals_or_words() -> None:
                    (("I", "Red"), ("II", "Blue"), ("III", "Green"), ("IV", "Grey")))
     _, chs, _ = segment.chapters_and_spans(loader.from_text(text, "t"))
     assert [chapter_refs.find(chs, ref) for ref in ("III", "iii", "three", "chapter III", "the green room")] == [3] * 5
+    text = "".join(f"CHAPTER {n}. {w}\n\n{PARA}\n\n" for n, w in (("I", "Mix Tape"), ("II", "Cold"), ("III", "Last Light")))
+    _, chs, _ = segment.chapters_and_spans(loader.from_text(text, "t"))
+    assert [chapter_refs.find(chs, ref) for ref in ("mix", "last", "ii", "c")] == [1, 3, 2, None]

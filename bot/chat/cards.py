@@ -88,7 +88,7 @@ def progress_shown(name: str, current: int | None, total: int) -> Reply:
     """/progress with no chapter: where the reader is."""
     if current and current > total:  # the story was updated and is shorter now
         return Reply(body=f"You had reached chapter {current} of `{name}`, which now has {count(total, 'chapter')}: "
-                          "you see all of it. `/progress` sets it again.", private=True)
+                          "you see up to its end. `/progress <chapter>` sets it again.", private=True)
     return Reply(body=f"You're at chapter {current} of {total} in `{name}`." if current
                  else f"You haven't set your progress in `{name}` ({count(total, 'chapter')}).", private=True)
 

@@ -118,7 +118,7 @@ class Console:
             return reply, None
         # quote: "/quote Klaus", "/quote Klaus about love", "/quote character:Klaus about:love",
         # or as Discord shows it, "/quote Klaus about:jealous" (the first option given by place)
-        options = dict(re.findall(r"\b(character|about):(\"[^\"]*\"|\S*)", rest))
+        options = dict(re.findall(r"\b(character|about):\s*(\"[^\"]*\"|(?!(?:character|about):)\S*)", rest))
         if options:
             placed = re.split(r"\b(?:character|about):", rest, maxsplit=1)[0].strip()
             character = options.get("character", "").strip('"') or placed or None

@@ -249,7 +249,7 @@ class LibraryCog(commands.Cog, name="Library"):
                                     progress=status.told)
             entry = await status.follow(loop.run_in_executor(self.bot.builds, add))
         except StorykeeperError as exc:
-            # The message names the file as the moderator attached it, never this machine's path.
+            # The message names the file as the moderator attached it, not by its path here.
             said = str(exc).replace(str(source), f"`{fmt.escape(file.filename[:80])}`").replace(str(folder), "")
             await status.show(Reply(body=said[:1].upper() + said[1:], error=True))
             return

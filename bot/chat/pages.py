@@ -14,9 +14,6 @@ from bot.core import dialogue, knowledge
 from bot.core.text import count, sentences
 
 
-NO_CHARACTERS = "I found no characters in this story: no name comes back often enough with words or deeds."
-
-
 class StoryPages:
     """The story-wide replies of `Replies`, which supplies ``ix``, ``searcher``, ``summariser``,
     ``name``, ``_too_long``, ``_did_you_mean``, ``_example_name`` and ``_first_passage``."""
@@ -138,9 +135,11 @@ class StoryPages:
                    for part, g in unplaced]
         if dropped and not chosen:
             return Reply(body=f"I don't know {', '.join(dropped)}.", private=True, error=True), None
+        if not self.ix.characters:
+            return Reply(body=self._no_characters(), private=True, error=True), None
         picture = pictures.timeline(self.ix, chosen or None)
         if not picture.shows:
-            return Reply(body=NO_CHARACTERS, private=True, error=True), None
+            return Reply(body=self._no_characters(), private=True, error=True), None
         if beyond := chosen[len(picture.shows):]:  # more than one picture shows: the rest are named
             dropped.append(", ".join(fmt.escape(self.name(n)) for n in beyond)
                            + f" (a picture shows {pictures.TIMELINE_MOST} at most; ask for them in another)")
@@ -203,11 +202,10 @@ class StoryPages:
         """The sentence of the story at ``offset``, as the story writes it ("Mr." ends none;
         its quotation marks kept)."""
         text = self.ix.text
-        start = max(text.rfind("\n\n", 0, offset), self.ix.start)
-        end = text.find("\n\n", offset)
-        end = len(text) if end == -1 else end
-        spans = list(sentences(text[start:end], start))
-        s, e = next(((s, e) for s, e in spans if offset < e), spans[-1] if spans else (start, end))
+        start = max(text.rfind("\n\n", max(0, offset - 2000), offset), offset - 2000, self.ix.start)
+        end = text.find("\n\n", offset, offset + 2000)
+        end = min(offset + 2000 if end == -1 else end, self.ix.end)  # never past the reader's horizon
+        s, e = next(((s, e) for s, e in sentences(text[start:end], start) if offset < e), (start, end))
         return " ".join(text[s:e].split())
 
     def characters(self) -> tuple[Reply, None]:
@@ -219,7 +217,13 @@ class StoryPages:
         if more > 0:
             rows.append(f"…and {more} more")
         return Reply(title=f"Characters in {fmt.escape(self.ix.title)}",
-                     body=fmt.cut("\n".join(rows), BODY_MAX) if rows else NO_CHARACTERS), None
+                     body=fmt.cut("\n".join(rows), BODY_MAX) if rows else self._no_characters()), None
+
+    def _no_characters(self) -> str:
+        horizon = self.ix.extra.get("horizon")
+        if horizon:  # a reader's view: the story may have people later
+            return f"No one you have met yet, up to chapter {horizon}."
+        return "I found no characters in this story: no name comes back often enough with words or deeds."
 
     def story(self, hint: bool = True) -> tuple[Reply, None]:
         """The story's card; ``hint``: point to /help (not on the command line, which has --help)."""

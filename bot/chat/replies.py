@@ -17,6 +17,7 @@ from bot.core.text import listed
 
 SEEN_MOST = 50  # "Another" shows no quote again among the last this many while others are left
 
+
 def _plain(text: str) -> str:
     """What autocomplete compares: lower case, no punctuation, no accents ("natasha" is Natásha)."""
     from rapidfuzz import utils

@@ -274,9 +274,10 @@ class Store:
             "ORDER BY SUM(points) DESC, user_id LIMIT ?", (*args, top))]
 
     def channel_horizon(self, guild_id: int, channel_id: int, story: str) -> int:
-        """The last chapter everyone in a channel may see, for what the bot posts to all there
-        (games, the daily quote): the channel's ceiling, else the server's, else the server's
-        default progress, else the first chapter."""
+        """The last chapter everyone in a channel may see, for what the bot posts there with no
+        reader behind it (the daily quote): the channel's ceiling, else the server's, else the
+        server's default progress, else the first chapter. (A game is started by a reader: its
+        rounds come from their horizon, held by the ceilings, as an answer to them would.)"""
         for value in (self.channel(channel_id, f"ceiling:{story}"), self.guild(guild_id, f"ceiling:{story}"),
                       self.guild(guild_id, f"default_progress:{story}")):
             if value:

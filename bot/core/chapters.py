@@ -102,8 +102,11 @@ def find(chapters: Sequence[Chapter], ref: str) -> int | None:
         n = int(ref)
         return chapters[n - 1].id if 1 <= n <= len(chapters) else None
     wanted = parts(ref)
-    if wanted == (None, None) and " " not in ref:
-        wanted = parts(f"chapter {ref}")  # "III", "twelve": a chapter's number alone
+    if wanted == (None, None) and " " not in ref and len(ref) > 1:
+        # "III", "twelve": a chapter's number alone, where the story has that chapter (else a
+        # title's word: "Mix", "Last")
+        alone = parts(f"chapter {ref}")
+        wanted = alone if alone[0] is None and alone[1] is not None and 1 <= alone[1] <= len(chapters) else wanted
     if wanted != (None, None):
         epilogue = _is_epilogue(ref)
         numbered = [(c, parts(c.title)) for c in chapters if _is_epilogue(c.title) == epilogue]

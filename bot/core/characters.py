@@ -87,7 +87,9 @@ _SPEECH_SET = set(SPEECH_VERBS.split("|"))
 _PLACE_WORDS = {"in", "at", "from", "to", "into", "near", "toward", "towards", "through", "across", "of"}
 # "to" after a verb of speech, with up to two words between ("said Tom to", "said softly to"):
 # whom it is said to, a person, not a place.
-_SPOKEN_TO = re.compile(rf"\b(?:{SPEECH_VERBS})(?:\s+[\w.’']+){{0,2}}\s+to$")
+_SPOKEN_TO = re.compile(r"\b(?:said|says|whispered|whispers|murmured|muttered|shouted|yelled|cried|called|replied|"
+                        r"answered|spoke|speaks|talked|talking|explained|remarked|observed|exclaimed)"
+                        r"(?:\s+[\w.’']+){0,2}\s+to$")  # (not "returned to", "went on to": those go somewhere)
 # Words a name is called after when spoken to: "my dear Watson,", "Hello Mary,".
 _BEFORE_CALLED = {"dear", "my", "hello", "hi", "hey", "goodbye", "goodnight", "bye", "thanks"}
 

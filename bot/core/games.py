@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
+from bot.core.characters import TITLES
 from bot.core.dialogue import surely_said
 from bot.core.index import StoryIndex
 
@@ -30,6 +31,8 @@ KINDS = ("who-said", "finish", "which-scene")
 MIN_WORDS, MAX_CHARS = 6, 300  # a line worth guessing: a sentence, and short enough to read at once
 CHOICES = 4
 TYPO_SCORE = 88  # rapidfuzz ratio over the normalised words: one slip in a short answer
+# Words of a name that name no one alone ("mrs", "the old prince"'s "the" and "old").
+_NOT_A_NAME = {t.lower() for t in TITLES} | {"the", "a", "an", "of", "old", "young", "little", "de", "von", "van"}
 
 
 @dataclass(frozen=True)
@@ -169,7 +172,8 @@ def normalise(text: str) -> str:
 
 def right(guess: str, round_: Round, shown: dict[str, str] | None = None) -> bool:
     """Whether ``guess`` answers the round: the same words give or take a small typo, never a
-    part. ``shown``: canonical name -> the name the player sees (a guess may be either)."""
+    part (but for who-said, a name of the speaker's no other choice has: "klaus", never "mrs").
+    ``shown``: canonical name -> the name the player sees (a guess may be either)."""
     g, a = normalise(guess), normalise(round_.answer)
     if not g:
         return False
@@ -178,8 +182,10 @@ def right(guess: str, round_: Round, shown: dict[str, str] | None = None) -> boo
     if round_.kind == "who-said":
         answers = {a, normalise((shown or {}).get(round_.answer, round_.answer))}
         names = {normalise(n) for c in round_.choices for n in (c, (shown or {}).get(c, c))} - answers
-        if set(g.split()) <= {w for x in answers for w in x.split()} and not any(set(g.split()) <= set(n.split()) for n in names):
-            return True  # a part of their name no other choice has: "klaus" for Klaus Mikaelson
+        part = set(g.split()) - _NOT_A_NAME
+        if part and part == set(g.split()) and part <= {w for x in answers for w in x.split()} \
+                and not any(part <= set(n.split()) for n in names):
+            return True  # a part of their name no other choice has: "klaus" for Klaus Mikaelson (not "mrs")
         return g in answers or (g not in names and len(g) >= 3 and max(fuzz.ratio(g, x) for x in answers) >= TYPO_SCORE)
     if g == a:
         return True

@@ -119,16 +119,28 @@ def find_title(text: str, start: int, end: int, fallback: str) -> tuple[str, str
 # A paragraph that is the author talking to readers, not the story: "A/N: Thanks for reading!!",
 # "Author's Note: ...", "Disclaimer: I don't own ...", "Please review!", "Leave a kudos ...".
 _NOTE = re.compile(
-    r"(?:^|(?<=\n\n))[ \t*_#>]*(?:(?:A/N|AN|Author['’]?s?\s+Notes?|Author\s+Notes?|Disclaimer)\b[^\n]{0,20}?[:\-–—]"
-    r"|(?i:please\s+(?:r\s*&\s*r|review|leave|comment)|thanks?\s+(?:you\s+)?(?:so\s+much\s+)?for\s+reading"
-    r"|leave\s+(?:a\s+|me\s+a\s+)?(?:kudos|comment|review)|check\s+out\s+my\s+other))"
-    r"[^\n]*(?:\n(?![ \t]*\n)[^\n]*)*")
+    r"(?:^|(?<=\n\n))[ \t*_#>]*(?:(?:A/N|AN)\s*[:\-–—]|(?i:author['’]?s?\s+notes?|disclaimer)\s*[*_]*\s*[:\-–—]"
+    r"|(?i:please\s+(?:r\s*&\s*r|review|leave\s+(?:a\s+|me\s+a\s+)?(?:review|comment|kudos)|comment)\b"
+    r"|thanks?\s+(?:you\s+)?(?:so\s+much\s+)?for\s+reading|leave\s+(?:a\s+|me\s+a\s+)?(?:kudos|comment|review)"
+    r"|check\s+out\s+my\s+other))")
+NOTE_MOST = 600  # characters: a longer "paragraph" is a file without blank lines, and only the line goes
 
 
 def _blank_notes(text: str) -> str:
     """The text with each author's note paragraph blanked out (spaces, its line breaks kept):
-    never quoted, searched or summarised, and every offset still where it was."""
-    return _NOTE.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), text)
+    never quoted, searched or summarised, and every offset still where it was. Only the note's
+    own line goes where its paragraph runs long (a file of one paragraph a line)."""
+    out, last = [], 0
+    for m in _NOTE.finditer(text):
+        if m.start() < last:
+            continue
+        end = re.compile(r"\n[ \t]*\n|$").search(text, m.start()).start()
+        if end - m.start() > NOTE_MOST:
+            line_end = text.find("\n", m.start())
+            end = line_end if line_end != -1 else len(text)
+        out += [text[last : m.start()], re.sub(r"[^\n]", " ", text[m.start() : end])]
+        last = end
+    return "".join(out) + text[last:]
 
 
 def from_text(text: str, name: str, path: str = "<text>", encoding: str = "utf-8") -> Story:

@@ -94,7 +94,7 @@ def _balanced(text: str) -> str:
     for opening, closing, closes in (("“", "”", "”"), ("‘", "’", r"(?<!s)’(?![A-Za-z])|(?<=s)’(?![A-Za-z]| [a-z])")):
         balance = text.count(opening) - len(re.findall(closes, text))
         if balance > 0:
-            text = f"{text} …{closing}"
+            text = f"{text}{'' if text.endswith('…') else ' …'}{closing}"
         elif balance < 0 and not text.startswith(opening):
             text = f"{opening}… {text}"
     return text
