@@ -20,8 +20,9 @@ def console() -> Console:
     return Console(Replies(ix, searcher, settings.discord.max_question_chars), settings.discord.prefix)
 
 
-def test_commands_and_buttons_as_numbers() -> None:
+def test_commands_and_buttons_as_numbers(tmp_path: Path) -> None:
     c = console()
+    c.picture_dir = tmp_path  # (pictures are saved, not shown)
     out = c.handle("/ask What did Caroline ask Klaus in his studio?")
     assert "Will you wait for me?" in out and "[1] Earlier" in out and "[4] Whole scene" in out
     out = c.handle("4")
