@@ -123,6 +123,7 @@ _NOTE = re.compile(
     r"|(?i:please\s+(?:r\s*&\s*r|review|leave\s+(?:a\s+|me\s+a\s+)?(?:review|comment|kudos)|comment)\b"
     r"|thanks?\s+(?:you\s+)?(?:so\s+much\s+)?for\s+reading|leave\s+(?:a\s+|me\s+a\s+)?(?:kudos|comment|review)"
     r"|check\s+out\s+my\s+other))")
+_PARAGRAPH_END = re.compile(r"\n[ \t]*\n|$")
 NOTE_MOST = 600  # characters: a longer "paragraph" is a file without blank lines, and only the line goes
 
 
@@ -134,7 +135,7 @@ def _blank_notes(text: str) -> str:
     for m in _NOTE.finditer(text):
         if m.start() < last:
             continue
-        end = re.compile(r"\n[ \t]*\n|$").search(text, m.start()).start()
+        end = _PARAGRAPH_END.search(text, m.start()).start()
         if end - m.start() > NOTE_MOST:
             line_end = text.find("\n", m.start())
             end = line_end if line_end != -1 else len(text)

@@ -163,7 +163,7 @@ def best_quote(sr, start: int, end: int, q: Question, around: int | None = None,
         while turn + 1 < len(spans) and "\n\n" not in text[spans[turn][1]:spans[turn + 1][0]]:
             turn += 1
         if turn + 1 == len(spans):
-            spans = spans + [next(iter(sentences(text[end:end + QUOTE_MAX], end)), (end, end))]
+            spans = spans + [_sentence_after(sr, end)]
             alone = alone + [bare(text[spans[-1][0]:spans[-1][1]], sr.titles, sr.lex.aliases)]
         reply = turn + 1
         if (not alone[reply] and text[spans[reply][0]:spans[reply][0] + 1] in "\"“'‘"
@@ -172,13 +172,20 @@ def best_quote(sr, start: int, end: int, q: Question, around: int | None = None,
     # A quote that ends announcing what follows ("...began to sing this:--") goes on to it.
     while _ANNOUNCES.search(text, spans[hi][0], spans[hi][1]):
         if hi + 1 == len(spans):
-            spans = spans + [next(iter(sentences(text[end:end + QUOTE_MAX], end)), (end, end))]
+            spans = spans + [_sentence_after(sr, end)]
             alone = alone + [bare(text[spans[-1][0]:spans[-1][1]], sr.titles, sr.lex.aliases)]
             end = spans[-1][1]
         if alone[hi + 1] or spans[hi + 1][1] <= spans[hi][1] or spans[hi + 1][1] - spans[lo][0] > QUOTE_MAX:
             break
         hi += 1
     return spans[lo][0], min(spans[hi][1], spans[lo][0] + QUOTE_MAX)
+
+
+def _sentence_after(sr, end: int) -> tuple[int, int]:
+    """The sentence that follows offset ``end`` (a quote's reply, what it announces), never past
+    the reader's horizon."""
+    stop = max(end, min(end + QUOTE_MAX, sr.ix.end))
+    return next(iter(sentences(sr.ix.text[end:stop], end)), (end, end))
 
 
 def bare(text: str, titles: set[str], names: Container[str]) -> bool:

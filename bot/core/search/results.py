@@ -18,7 +18,7 @@ class Answer:
     speaker: str | None
     score: float
     # Everyone whose words the quote holds, in the order they speak, when it holds an exchange
-    # ("Irene Adler is married," remarked Holmes. / "Married! When?" is Watson's); else empty.
+    # ("Irene Adler is married," remarked Holmes. / "Married! When?" is the King's); else empty.
     speakers: tuple[str, ...] = ()
 
     @property
