@@ -475,3 +475,18 @@ def test_a_description_that_answers_to_a_name_goes_by_the_name() -> None:
                     "and Gladys went out.\n", "duchess")
     names = {c.name: c.aliases for c in ix.characters}
     assert "Gladys" in names and "the duchess" in names["Gladys"], names
+
+
+def test_a_title_two_people_bear_where_each_speaks_is_no_one_person() -> None:
+    """The Duchess of Harley speaks at one dinner, the Duchess of Monmouth at another far
+    later: "said the duchess" is each of them in turn, not one person."""
+    from conftest import build_text
+
+    filler = "The fog lay thick on the river, and the lamps of the city burned all night. " * 800
+    def dinner(who: str) -> str:
+        return (f"Opposite sat the Duchess of {who}, and Henry Wotton bowed to her.\n\n"
+                + "".join(f"“The {w} soup is cold,” said the duchess. Henry Wotton laughed.\n\n"
+                          for w in ("pea", "fish", "green", "brown")))
+    ix = build_text("I. THE FIRST DINNER\n\n" + dinner("Harley") + filler + "\n\nII. THE SECOND DINNER\n\n"
+                    + dinner("Monmouth"), "dinners")
+    assert "the duchess" not in {c.name for c in ix.characters}, [c.name for c in ix.characters]

@@ -304,25 +304,31 @@ _EPITHET_TAG = re.compile(
 )
 
 
-def _shared_title(text: str, start: int, end: int, title: str, titled: set[str]) -> bool:
+def _shared_title(text: str, start: int, end: int, title: str, titled: set[str], tags: list[int]) -> bool:
     """Whether a book puts ``title`` before names ("Countess Rostóva", "Prince Andrew": in
-    ``titled``, from its capitalised runs) or gives it to two or more people ("the Duchess of
-    Harley", "the Duchess of Monmouth"): "said the Countess" there is one of those named, not a
-    person of her own; "said the Queen" in a book with no other queen is."""
+    ``titled``, from its capitalised runs) or gives it to two or more people where its speech
+    tags (offsets ``tags``) are: "said the Countess" there is one of those named, not a person
+    of her own. Only tags with one such name near them (an episode either side) say whose
+    title it is: The Picture of Dorian Gray's duchess is the Duchess of Harley at one dinner and
+    the Duchess of Monmouth at another (shared); "cried the King" is the King of Bohemia in his
+    story, though he also names a King of Scandinavia there once (one person); "said the
+    Queen", in a book with no other queen, is one person."""
     if title in titled:
         return True
-    domains = set()
+    named = []
     for word in (title, title.lower()):  # two literal searches: one case-blind scan is slower
-        domains.update(re.findall(rf"{word}[ \t\n]+of[ \t\n]+([A-Z]\w+)", text[start:end]))
-    return len(domains) >= 2
+        named += [(start + m.start(), m.group(1))
+                  for m in re.finditer(rf"{word}[ \t\n]+of[ \t\n]+([A-Z]\w+)", text[start:end])]
+    near = [{who for at, who in named if abs(at - tag) <= ROLE_GAP} for tag in tags]
+    plain = set().union(*(n for n in near if len(n) <= 1))  # whose, where the tag is plain
+    return len(plain) >= 2 or not any(len(n) <= 1 for n in near)
 
 
 def _epithet_speakers(text: str, start: int, end: int, ignore: set[str], names: set[str],
                       titled: set[str] = frozenset()) -> list[Character]:
     """People a story calls by a description when they speak ("said the stranger", "the
     Hatter said"), when it does so often enough to be sure it is one person."""
-    counts: Counter = Counter()
-    shared: dict[tuple[str, int], bool] = {}
+    tags = []
     for m in _EPITHET_TAG.finditer(text, start, end):
         phrase = " ".join((m.group("a") or m.group("b")).split())
         phrase = "the " + phrase.split(" ", 1)[1]  # "a Voice" is "the Voice" said again
@@ -331,17 +337,20 @@ def _epithet_speakers(text: str, start: int, end: int, ignore: set[str], names: 
         noun = head.lower()
         if (qualified or head[0].isupper()) and noun in _GENERIC:
             noun = "_"  # "the gentleman in the white waistcoat", "the Voice": one person each
+        tags.append((m.start(), phrase, noun, qualified))
+    where: defaultdict[str, list[int]] = defaultdict(list)
+    for at, _, noun, _ in tags:
+        where[noun].append(at)
+    counts: Counter = Counter()
+    shared: dict[str, bool] = {}
+    for _, phrase, noun, qualified in tags:
         title = noun.capitalize() in TITLES and noun not in _TITLE_NOUNS
-        # Shared where the tag is (an episode either side): a collection's "King of Bohemia" is
-        # one person in his story though another tells of a "King of Scandinavia".
-        near = (noun, m.start() // ROLE_GAP)
-        if title and near not in shared:
-            shared[near] = _shared_title(text, max(start, (near[1] - 1) * ROLE_GAP), min(end, (near[1] + 2) * ROLE_GAP),
-                                         noun.capitalize(), titled)
+        if title and noun not in shared:
+            shared[noun] = _shared_title(text, start, end, noun.capitalize(), titled, where[noun])
         # "the little princess", "the old prince": a word before a shared title singles one out
         modified = not qualified and len(phrase.split()) == 3 and phrase.split()[1].islower()
         if (noun in _GENERIC or noun in _FUNCTION_WORDS or noun in names and not (title and modified)
-                or noun.endswith("s") and not title or title and shared[near] and not modified
+                or noun.endswith("s") and not title or title and shared[noun] and not modified
                 or not title and noun.capitalize() in NOT_NAMES
                 or noun in _TITLE_NOUNS) or noun in _SPEECH_SET or phrase.lower() in ignore:
             continue
