@@ -269,3 +269,20 @@ def test_another_quote_shows_no_line_twice_while_others_are_left() -> None:
         reply, state = replies.press(state, another)
         shown.append(reply.body)
     assert len(set(shown)) == 10, shown
+
+
+def test_a_first_appearance_reads_alone() -> None:
+    """A name called on its own goes on to the next sentence, and a speech tag after its
+    quotation is shown with the quotation ('"Who's that?" Marcel asked', not 'Marcel asked')."""
+    from conftest import build_text
+    from bot.core.search import Searcher
+
+    ix = build_text("“Tom Hale.” She was surprised to hear the name from behind her in the crowd. He smiled.\n\n"
+                    "“Who is she? She looks lost.” Mary Lee asked from where she stood by the door of the inn, "
+                    "watching the road. Tom Hale shrugged.\n\n“Tom!” said Mary Lee. Tom Hale turned.\n\n"
+                    "“The road is long,” said Tom Hale to Mary Lee. “It is,” said Mary Lee.\n")
+    replies = Replies(ix, Searcher(ix))
+    his = next(v for k, v in replies.character("Tom Hale")[0].fields if k.startswith("First appearance"))
+    assert his.startswith("“Tom Hale.” She was surprised to hear the name"), his
+    hers = next(v for k, v in replies.character("Mary Lee")[0].fields if k.startswith("First appearance"))
+    assert hers.startswith("“Who is she? She looks lost.” Mary Lee asked from where she stood"), hers
