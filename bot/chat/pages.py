@@ -11,14 +11,11 @@ from collections import Counter
 from bot.chat import format as fmt
 from bot.chat.cards import BODY_MAX, Button, Conversation, Reply
 from bot.core import dialogue, knowledge
-from bot.core.characters import SPEECH_VERBS
+from bot.core.search.quotes import utterances
 from bot.core.text import count, sentences
 
 
 _READS_ALONE = 5  # words: a shorter first appearance ('"Klaus."') goes on to the next sentence
-_QUOTED_MOST = 400  # characters of a quotation read with the speech tag after it
-# A sentence that opens on a speech tag: a name or "he" (up to three words), then a verb of speech.
-_TAG = re.compile(rf"\s*(?:[\w.’'-]+\s+){{1,3}}?(?:{SPEECH_VERBS})\b")
 
 
 class StoryPages:
@@ -213,14 +210,10 @@ class StoryPages:
         start = max(text.rfind("\n\n", max(0, offset - 2000), offset), offset - 2000, self.ix.start)
         end = text.find("\n\n", offset, offset + 2000)
         end = min(offset + 2000 if end == -1 else end, self.ix.end)  # never past the reader's horizon
-        spans = [(s, e) for s, e in sentences(text[start:end], start) if offset < e] or [(start, end)]
+        # A speech tag is read with its quotation ('"Who's that? ..." Marcel asked ...').
+        spans = [u for u in utterances(text, list(sentences(text[start:end], start)), whole_quotes=True)
+                 if offset < u[1]] or [(start, end)]
         s, e = spans[0]
-        before = text[start:s].rstrip()
-        if before[-1:] in ("”", '"') and _TAG.match(text[s:e]):
-            # A speech tag after its quotation ('"Who's that?" Marcel asked ...') is read with it.
-            opening = before.rfind("“" if before[-1] == "”" else '"', 0, len(before) - 1)
-            if opening >= 0 and len(before) - opening <= _QUOTED_MOST:
-                s = start + opening
         for _, later in spans[1:]:
             if len(text[s:e].split()) >= _READS_ALONE:
                 break
