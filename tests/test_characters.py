@@ -490,3 +490,18 @@ def test_a_title_two_people_bear_where_each_speaks_is_no_one_person() -> None:
     ix = build_text("I. THE FIRST DINNER\n\n" + dinner("Harley") + filler + "\n\nII. THE SECOND DINNER\n\n"
                     + dinner("Monmouth"), "dinners")
     assert "the duchess" not in {c.name for c in ix.characters}, [c.name for c in ix.characters]
+
+
+def test_a_description_is_found_by_its_fuller_forms() -> None:
+    """"The Cheshire Cat" and "the Queen of Hearts", each said twice, are names of the Cat and
+    the Queen: `/character cheshire cat` finds the Cat."""
+    from conftest import build_text
+    from bot.core.search import Searcher
+
+    tale = "".join(f"“The {w} tarts are gone,” said the Queen. “Not I,” said the Cat. Alice Lee laughed.\n\n"
+                   for w in ("red", "jam", "plum", "hot"))
+    ix = build_text("The Cheshire Cat sat in the tree, and the Queen of Hearts walked below.\n\n" + tale
+                    + "Alice Lee looked up at the Cheshire Cat, and then at the Queen of Hearts.\n", "tarts")
+    names = {c.name: c.aliases for c in ix.characters}
+    assert "the Cheshire Cat" in names["the Cat"] and "the Queen of Hearts" in names["the Queen"], names
+    assert Searcher(ix).resolve_character("cheshire cat")[0] == "the Cat"

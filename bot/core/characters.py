@@ -271,6 +271,7 @@ def detect(text: str, start: int, end: int, setting: StorySetting | None = None
     _adopt_bare_surnames(characters, forms)
     epithets = _epithet_speakers(text, start, end, ignore, names={w.lower() for form in people for w in form.split()},
                                  titled={title for form in forms if (title := _split_title(form.split())[0])})
+    _qualified_forms(text, start, end, epithets, {form.split()[-1] for form in people})
     characters = _apply_config(characters + epithets, setting)
     mentions = find_mentions(text, start, end, characters)
     count_mentions(characters, mentions)
@@ -361,6 +362,30 @@ def _epithet_speakers(text: str, start: int, end: int, ignore: set[str], names: 
 
 
 _MODIFIER = re.compile(r"\b[Tt]he\s+([A-Z][a-z]+)\s+$")
+QUALIFIED_MIN = 2  # times a fuller form of a description must be said to be one of its names
+
+
+def _qualified_forms(text: str, start: int, end: int, epithets: list[Character], names: set[str]) -> None:
+    """The fuller forms a book gives a capitalised description, as names of it: "the Cheshire
+    Cat" of the Cat, "the Queen of Hearts" of the Queen, "the King of Bohemia" of the King,
+    where the book says that form at least twice and at least twice as often as all the others
+    of its kind together ("the King of Bohemia" four times, "of Scandinavia" and "of Proosia"
+    once each); a word that is itself a name ("the Dormouse" and "the Hatter" are two) is not
+    a modifier."""
+    for c in epithets:
+        head = c.name.split()[-1]
+        if not head[:1].isupper() or len(c.name.split()) != 2:
+            continue
+        for form in (rf"\b[Tt]he[ \t\n]+([A-Z][a-z]+)[ \t\n]+{head}\b", rf"\b[Tt]he[ \t\n]+{head}[ \t\n]+of[ \t\n]+([A-Z][a-z]+)\b"):
+            said = Counter(m.group(1) for m in re.finditer(form, text[start:end]))
+            said = Counter({w: n for w, n in said.items() if w not in TITLES and w not in names
+                            and w.lower() not in _TITLE_NOUNS and w.lower() not in _GENERIC})
+            if not said:
+                continue
+            (word, n), rest = said.most_common(1)[0], sum(said.values()) - said.most_common(1)[0][1]
+            if n >= QUALIFIED_MIN and n >= 2 * rest:
+                fuller = f"the {word} {head}" if "of" not in form else f"the {head} of {word}"
+                c.aliases = sorted({*c.aliases, fuller}, key=lambda a: (-len(a), a))
 
 
 def _fuller_names(text: str, characters: list[Character], mentions: list[tuple[int, int, int]]) -> None:
