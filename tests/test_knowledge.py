@@ -485,3 +485,15 @@ def test_of_whom_and_a_list_of_names_say_nothing_of_who_someone_is() -> None:
     told = story.replace("came into the room at nine.", "came into the room at nine. I had no difficulty in "
                          "recognising Lestrade, of Scotland Yard.")
     assert "of Scotland Yard" in profile(Searcher(build_text(told, "yard2")), "Lestrade").get("Who", "")
+
+
+def test_his_in_speech_is_never_the_speakers_looks() -> None:
+    """"He is a very handsome man, with his fine dark eyes," said by Tom Hale of someone else,
+    is no description of Tom Hale (nor "her fine eyes", said by Ann Lee, of Ann Lee)."""
+    story = ("Chapter 1\n\nTom Hale and Ann Lee walked to the mill in Milton. Tom Hale looked at the river.\n\n"
+             "\"I saw him again. He is a very handsome man, with his fine dark eyes,\" said Tom Hale.\n\n"
+             "\"I am afraid, Tom Hale,\" said Ann Lee, \"that you admire her fine eyes too much.\"\n\n"
+             "Tom Hale laughed, and Ann Lee laughed. Tom Hale went home, and Ann Lee went home.\n")
+    s = Searcher(build_text(story, "milton"))
+    assert "fine dark eyes" not in profile(s, "Tom Hale").get("Looks", ""), profile(s, "Tom Hale")
+    assert "her fine eyes" not in profile(s, "Ann Lee").get("Looks", ""), profile(s, "Ann Lee")

@@ -212,7 +212,13 @@ class Knowledge:
                 if pronoun:
                     gender = "male" if owner.lower() in ("his", "he") else "female"
                 speaker = speakers(a, gender) if pronoun else None
-                if speaker and not _last_named(patterns, sentence[: m.start()], named & by_gender.get(gender, set())):
+                if pronoun and _spoken(text, a + m.start()):
+                    # In speech "his" is never the speaker's, and seldom the last one the
+                    # narration named ('"He knows that he is a very handsome young man,"' says
+                    # Mr. Knightley of Frank Churchill; "her fine eyes", says Miss Bingley of
+                    # Elizabeth): only another one named before it in the same sentence.
+                    mine = _last_named(patterns, sentence[: m.start()], named & by_gender.get(gender, set())) - {speaker}
+                elif speaker and not _last_named(patterns, sentence[: m.start()], named & by_gender.get(gender, set())):
                     # '"Oh my god." The blonde took a step back, her wide blue eyes on his': in
                     # a paragraph where she speaks, "her" is the speaker's, unless the sentence
                     # names another woman first.
