@@ -748,3 +748,15 @@ def test_a_quote_that_announces_what_follows_goes_on_to_it() -> None:
                     "The guests clapped, and went home through the snow.\n", "song")
     answer = Searcher(ix).ask("what did the old miller sing", top=1).answers[0]
     assert "sing this" in answer.quote and "red fox runs" in answer.quote, answer.quote
+
+
+def test_neighbouring_seeds_draw_different_quotes() -> None:
+    """Seeds 3 and 4 are two draws, not one: a character with many lines gets two of them."""
+    from conftest import build_text
+
+    from bot.core.search import Searcher
+
+    story = "".join(f'"The {w} boat came in with the tide this morning," said Tomas Reed to Mara Quill.\n\n'
+                    for w in "red blue green grey white black brown small old new long short tall wide".split())
+    sr = Searcher(build_text(story, "boats"))
+    assert sr.quote(character="Tomas", seed=3).start != sr.quote(character="Tomas", seed=4).start
