@@ -286,3 +286,23 @@ def test_a_first_appearance_reads_alone() -> None:
     assert his.startswith("“Tom Hale.” She was surprised to hear the name"), his
     hers = next(v for k, v in replies.character("Mary Lee")[0].fields if k.startswith("First appearance"))
     assert hers.startswith("“Who is she? She looks lost.” Mary Lee asked from where she stood"), hers
+
+
+def test_the_cast_list_shows_the_names_used_most_and_cuts_none(monkeypatch) -> None:
+    """"Lizzy", said most, comes before "Miss Elizabeth Bennet", said once; names that do not
+    fit are left out whole, with "…" (the list had cut one to "Miss Eli" and hidden "Lizzy")."""
+    from conftest import build_text
+    from bot.chat import pages
+    from bot.core.search import Searcher
+
+    story = ("Elizabeth Bennet walked to Meryton with her sister. Miss Elizabeth Bennet was late.\n\n"
+             + "".join(f'"The {w} ribbons are pretty," said Lizzy to Jane Bennet. Lizzy smiled.\n\n'
+                       for w in "red blue green pink".split())
+             + "Miss Eliza Bennet laughed, and Eliza Bennet sang. Miss Elizabeth danced, and Miss Eliza Bennet "
+               "sat down. Elizabeth Bennet went home.\n")
+    ix = build_text(story, "ribbons")
+    monkeypatch.setattr(pages, "ALSO_MOST", 40, raising=False)
+    row = Replies(ix, Searcher(ix)).characters()[0].body.splitlines()[0]
+    also = row.split("(also ", 1)[1].rstrip(")").removesuffix(" …").split(", ")
+    assert also[0] == "Lizzy" and row.endswith(" …)"), row
+    assert set(also) <= set(next(c for c in ix.characters if c.name == "Elizabeth Bennet").aliases), row

@@ -15,6 +15,7 @@ from bot.core.search.quotes import utterances
 from bot.core.text import count, sentences
 
 
+ALSO_MOST = 80  # characters of other names shown beside each one in the cast list
 _READS_ALONE = 5  # words: a shorter first appearance ('"Klaus."') goes on to the next sentence
 
 
@@ -34,7 +35,7 @@ class StoryPages:
             return self._did_you_mean(name, guesses, "character")
         c = next(c for c in self.ix.characters if c.name == canonical)
         shown = self.name(c.name)
-        aliases = [a for a in c.aliases if a != shown]
+        aliases = self._also(c)
         lines = [d for d in self.ix.dialogue if d.speaker == c.name]
         fields = []
         if aliases:
@@ -220,11 +221,20 @@ class StoryPages:
             e = later
         return " ".join(text[s:e].split())
 
+    def _also(self, c) -> list[str]:
+        """A character's other names, the ones the text uses most first."""
+        shown, uses = self.name(c.name), self.ix.uses.get(c.name, {})
+        return sorted((a for a in c.aliases if a != shown), key=lambda a: (-len(uses.get(a, ())), a))
+
     def characters(self) -> tuple[Reply, None]:
-        rows = [f"**{fmt.escape(self.name(c.name))}** — {count(c.mentions, 'mention')}"
-                + (f" (also {fmt.escape(', '.join(a for a in c.aliases if a != self.name(c.name))[:80])})"
-                   if len([a for a in c.aliases if a != self.name(c.name)]) else "")
-                for c in self.ix.characters[:30]]
+        rows = []
+        for c in self.ix.characters[:30]:
+            also = self._also(c)
+            while len(", ".join(also)) > ALSO_MOST and len(also) > 1:
+                also = also[:-1]  # whole names, the most used first: "Lizzy" before "Miss Eliza Bennet"
+            more = " …" if len(also) < len(self._also(c)) else ""
+            rows.append(f"**{fmt.escape(self.name(c.name))}** — {count(c.mentions, 'mention')}"
+                        + (f" (also {fmt.escape(', '.join(also))}{more})" if also else ""))
         more = len(self.ix.characters) - 30
         if more > 0:
             rows.append(f"…and {more} more")
