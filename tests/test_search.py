@@ -760,3 +760,19 @@ def test_neighbouring_seeds_draw_different_quotes() -> None:
                     for w in "red blue green grey white black brown small old new long short tall wide".split())
     sr = Searcher(build_text(story, "boats"))
     assert sr.quote(character="Tomas", seed=3).start != sr.quote(character="Tomas", seed=4).start
+
+
+def test_a_sentence_too_long_to_quote_is_cut_at_a_pause_and_says_so() -> None:
+    """A 900-character sentence is quoted to a pause within 600 characters, with "…", never
+    cut inside a word ("...would take the pl")."""
+    from conftest import build_text
+
+    from bot.core.search import Searcher
+
+    parts = [f"the {w} bells of the harbour rang over the water where the fishing boats lay at anchor"
+             for w in "first second third fourth fifth sixth seventh eighth ninth tenth".split()]
+    story = ("Chapter 1\n\nMara Quill walked to the harbour at dawn.\n\n"
+             "And so at the end she dreamt that " + ", and ".join(parts) + ".\n\nMara Quill woke.\n")
+    answer = Searcher(build_text(story, "bells")).ask("what bells rang over the water where the fishing boats lay").answers[0]
+    assert "bells" in answer.quote and answer.quote.endswith(" …") and len(answer.quote) <= 610, answer.quote
+    assert answer.quote.removesuffix(" …").endswith("at anchor"), answer.quote

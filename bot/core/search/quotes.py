@@ -81,7 +81,10 @@ def answer(sr, i: int, q: Question, score: float, unit: tuple[int, int, int] | N
     speaker = credit(sr, chosen) if chosen else None
     # An exchange is credited to everyone in it, not to the one whose line the match is in.
     speakers = tuple(dict.fromkeys(who for d in lines if (who := credit(sr, d))))
-    return Answer(sr.ix.text[start:end], start, end, p.id, p.scene, p.chapter,
+    quote = sr.ix.text[start:end]
+    if not _ENDED.search(quote) and not _PARAGRAPH_ENDS.match(sr.ix.text, end):
+        quote = quote.rstrip() + " …"  # cut inside a sentence too long to quote whole
+    return Answer(quote, start, end, p.id, p.scene, p.chapter,
                   tuple(c for c in p.characters if c in sr.lex.speakers), speaker, score,
                   speakers if len(speakers) > 1 else ())
 
@@ -178,7 +181,21 @@ def best_quote(sr, start: int, end: int, q: Question, around: int | None = None,
         if alone[hi + 1] or spans[hi + 1][1] <= spans[hi][1] or spans[hi + 1][1] - spans[lo][0] > QUOTE_MAX:
             break
         hi += 1
-    return spans[lo][0], min(spans[hi][1], spans[lo][0] + QUOTE_MAX)
+    s, e = spans[lo][0], min(spans[hi][1], spans[lo][0] + QUOTE_MAX)
+    if e - s > QUOTE_MAX // 2 and not _ENDED.search(text, s, e):
+        # A sentence longer than a quote may be, or one the passage ends inside: cut at its last
+        # pause ("--", ";", ","), else at a word, never inside one ("...would take the pl").
+        pauses = [m.start() for m in _PAUSE.finditer(text, s, e) if m.start() > (s + e) // 2]
+        if pauses:
+            e = pauses[-1]
+        elif text[e - 1 : e + 1].isalnum() and (space := text.rfind(" ", s, e)) > s:
+            e = space
+    return s, e
+
+
+_PAUSE = re.compile(r"\s*(?:--|—|;|:|,)\s")  # where a long sentence may be cut: a dash, a semicolon, a comma
+_ENDED = re.compile(r"[.!?…][\"”’')\]]*\s*\Z")  # a quote that ends a sentence
+_PARAGRAPH_ENDS = re.compile(r"[ \t]*(?:\n[ \t]*\n|\Z)")
 
 
 def _sentence_after(sr, end: int) -> tuple[int, int]:
