@@ -358,3 +358,12 @@ def test_a_line_that_says_my_name_is_is_that_person_s_whatever_the_turns() -> No
                 "“My name is Mary Dunn, and I have come a long way to see you.”\n\n"
                 "“Then sit down,” said John.\n")
     assert got[2] == ("My name is Mary Dunn, and I have come a long way to see you.", "Mary Dunn"), got
+
+
+def test_a_title_no_one_in_the_book_bears_is_a_speaker_of_their_own() -> None:
+    """'"I buy hair," said Madame.' where nobody is Madame anyone: the hair buyer speaks, not
+    Emma, the last woman who did."""
+    got = lines("“Will you buy my hair?” asked Emma.\n\n“I buy hair,” said Madame. “Take your hat off.”\n\n"
+                "“Twenty dollars,” said Madame, lifting the mass.\n")
+    assert got[-2:] == [("I buy hair … Take your hat off.", None), ("Twenty dollars,", None)], got
+    assert last_said(CAST + "“Twenty dollars,” said Madame, lifting the mass.\n") == (None, "Madame")

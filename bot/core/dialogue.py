@@ -221,6 +221,11 @@ class _Attributor:
             self.bearers[title] = found.pop() if len(found) == 1 else None
         return self.bearers[title]
 
+    def borne(self, title: str) -> bool:
+        """Whether any character's names begin with ``title`` ("Madame Ratignolle")."""
+        title = _full_title(title)
+        return any(" " in a and _full_title(a.split()[0]) == title for c in self.characters for a in c.aliases)
+
     def relative(self, kin: str, owner_gender: str | None, before: int, exclude: set[int]) -> int | None:
         """Who "her mother" or "his wife" is: the owner is the last speaker, the one spoken to or
         the one before (whoever fits "his" or "her"), or the one last named, even when the quote
@@ -360,6 +365,11 @@ class _Attributor:
             if bearer is not None:
                 return bearer, "explicit", None
         if title in TITLES and TITLES[title]:
+            if len(words) == 1 and not self.borne(title):
+                # "said Madame" where no one in the book is Madame anyone: a person of her own
+                # (the Gift of the Magi's hair buyer), not the last woman who spoke.
+                said = subj.strip()
+                return None, "described", said[:-1] if said.endswith(".") and len(said) > 4 else said
             return self.recent(quote_pos, TITLES[title], self._not_last(exclude)), "anaphoric", None
         whole = re.match(_EPITHET, self.text[s : s + 120], re.IGNORECASE) if words[0].lower() in ("the", "a", "an") else None
         before = self.text[max(0, s - 30) : s].rstrip()
