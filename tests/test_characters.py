@@ -505,3 +505,19 @@ def test_a_description_is_found_by_its_fuller_forms() -> None:
     names = {c.name: c.aliases for c in ix.characters}
     assert "the Cheshire Cat" in names["the Cat"] and "the Queen of Hearts" in names["the Queen"], names
     assert Searcher(ix).resolve_character("cheshire cat")[0] == "the Cat"
+
+
+def test_a_surname_that_is_also_a_word_is_a_name_when_said_in_full_again_and_again() -> None:
+    """"Jonathan Small", said in full five times, is a person, and "said Small" is him, though
+    "small" is an everyday word (a small boat, the small hours)."""
+    from conftest import build_text
+
+    told = "".join(f"The {w} boat was small, the small hours were cold, and Jonathan Small watched the river.\n\n"
+                   for w in ("first", "second", "third", "fourth", "fifth"))
+    ix = build_text("Holmes Carter lit his pipe.\n\n" + told
+                    + "“The treasure is mine,” said Small. “It is not,” said Holmes Carter.\n\n"
+                      "“I have waited years,” said Small to Holmes Carter.\n", "small")
+    small = next((c for c in ix.characters if c.name == "Jonathan Small"), None)
+    assert small is not None and "Small" in small.aliases, [(c.name, c.aliases) for c in ix.characters]
+    assert [ix.characters[d.speaker].name if isinstance(d.speaker, int) else d.speaker
+            for d in ix.dialogue][0] == "Jonathan Small"

@@ -186,6 +186,9 @@ def _given_before_name(words: list[str], lower: Counter) -> bool:
             and not words[0].endswith("ly") and _name_gender(words[0]) is not None)
 
 
+FULL_NAME_MIN = 5  # times a given name and a word after it are said together, mid-sentence, to make a full name
+
+
 def _is_name_word(word: str, f: _Form, lower: Counter) -> bool:
     """Not a stop word, and rarely written in lower case (so not an ordinary word)."""
     if word in NOT_NAMES:
@@ -209,6 +212,9 @@ def detect(text: str, start: int, end: int, setting: StorySetting | None = None
     for form, f in forms.items():
         title, words = _split_title(form.split())
         name_words = words[1:] if len(words) > 1 and _given_before_name(words, lower) else words  # "Rose Maylie"
+        if not title and len(words) == 2 and f.count - f.initial >= FULL_NAME_MIN and words[1] not in NOT_NAMES \
+                and _is_name_word(words[0], f, lower) and _name_gender(words[0]) is not None:
+            name_words = words[:1]  # "Jonathan Small", said in full again and again: a surname that is also a word
         if title and any(w in NOT_NAMES for w in words) or not title and not all(_is_name_word(w, f, lower) for w in name_words):
             continue  # a title makes "Mrs. Hall" a name even where "hall" is also a word
         if form.lower() in ignore or " ".join(words).lower() in ignore:
@@ -867,12 +873,13 @@ def _join_given_variants(characters: list[Character], forms: dict[str, _Form]) -
 
 def _adopt_bare_surnames(characters: list[Character], forms: dict[str, _Form]) -> None:
     """"said Hall": a surname that is also an ordinary word ("hall") still names the family's
-    titled member when it is capitalised mid-sentence and seldom used as a place."""
+    titled member, or the one named in full ("Jonathan Small"), when it is capitalised
+    mid-sentence and seldom used as a place."""
     taken = {a for c in characters for a in c.aliases}
     by_surname: dict[str, list[Character]] = defaultdict(list)
     for c in characters:
         words = c.name.split()
-        if len(words) == 2 and words[0].rstrip(".") in TITLES:
+        if len(words) == 2 and (words[0].rstrip(".") in TITLES or _name_gender(words[0]) is not None):
             by_surname[words[1]].append(c)
     for surname, owners in by_surname.items():
         f = forms.get(surname)
