@@ -597,3 +597,13 @@ def test_a_chapter_named_by_its_number_alone_in_numerals_or_words() -> None:
     text = "".join(f"CHAPTER {n}. {w}\n\n{PARA}\n\n" for n, w in (("I", "Mix Tape"), ("II", "Cold"), ("III", "Last Light")))
     _, chs, _ = segment.chapters_and_spans(loader.from_text(text, "t"))
     assert [chapter_refs.find(chs, ref) for ref in ("mix", "last", "ii", "c")] == [1, 3, 2, None]
+
+
+def test_a_scene_title_reads_its_verb_as_a_verb() -> None:
+    """"Tom longed", "Ann thanked": "Tom longs", "Ann thanks" (a lemmatiser that does not know the
+    part of speech had said "longes" and "thankes")."""
+    text = ("Tom Hale sat in the parlour of the inn with Ann Lee. Tom longed for home. Tom longed for the hills, "
+            "and Ann Lee smiled at Tom Hale.\n\n* * *\n\nAnn Lee stood in the garden of the old house at dawn. "
+            "Ann thanked Tom, and Ann thanked Tom again for the roses.\n")
+    titles = [s.title for s in build_text(text).scenes]
+    assert "longs" in titles[0] and "Ann thanks Tom" in titles[1], titles

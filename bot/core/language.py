@@ -113,3 +113,13 @@ QUANTITY_UNITS = {
     "long": "minute hour day week month year night fortnight".split(),
 }
 QUANTITY_UNITS["high"] = QUANTITY_UNITS["big"] = QUANTITY_UNITS["tall"]
+
+# Regular past forms simplemma reads as another word's ("longed" -> "longe", "thanked" ->
+# "thanke"): the verb each is. Found by comparing simplemma with a part-of-speech-aware
+# lemmatiser (lemminflect) over every "-ed" word of the corpora, the PDNC novels and the seed;
+# lemminflect itself is not a dependency (its tables add 0.4 s and 45 MB to a cold index).
+VERB_LEMMA_FIXES = {
+    "annexe": "annex", "assaile": "assail", "blowe": "blow", "deposite": "deposit", "develope": "develop",
+    "drenche": "drench", "envelope": "envelop", "fixe": "fix", "guarde": "guard", "longe": "long", "mixe": "mix",
+    "prefixe": "prefix", "smoothe": "smooth", "thanke": "thank", "unfolde": "unfold", "winge": "wing",
+}

@@ -15,6 +15,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from bot.core.language import VERB_LEMMA_FIXES
 from bot.core.segment import HE_SHE
 
 # Verbs too common in narration to tell one scene from another.
@@ -62,6 +63,7 @@ def _is_past(word: str) -> bool:
 def _past(word: str) -> str | None:
     """The lemma of a past-tense verb that says something ("kissed": "kiss"), else None."""
     lemma = _lemma(word)
+    lemma = VERB_LEMMA_FIXES.get(lemma, lemma)  # "longed" is "long", not "longe"
     return lemma if _is_past(word) and lemma not in WEAK_VERBS and len(lemma) >= 3 else None
 
 
