@@ -25,7 +25,7 @@ class _Parser(argparse.ArgumentParser):
 
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="storykeeper", description="A bot that knows a story by heart.")
-    parser.add_argument("--config", type=Path, help="settings file (default: ./config.yaml)")
+    parser.add_argument("--config", type=Path, help="settings file (default: ./config.yaml, else the project's own)")
     parser.add_argument("-v", "--verbose", action="store_true", help="log what the index does")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     add = sub.add_parser("add", help="add a story file (.txt, .md, .html, .epub) to the library, for every server")

@@ -243,12 +243,18 @@ class _UniqueKeyLoader(yaml.SafeLoader):
         return super().construct_mapping(node, deep=deep)
 
 
+PROJECT_CONFIG = Path(__file__).resolve().parents[1] / "config.yaml"
+
+
 def load(path: Path | None = None) -> Settings:
-    """Read config.yaml (``path``, or the one in the working directory; none means defaults)."""
+    """Read config.yaml (``path``, or the one in the working directory, else the project's own
+    beside the package, so `storykeeper ask` works from any folder; none means defaults)."""
     if path is None:
         path = Path("config.yaml")
         if not path.exists():
-            return from_dict({}, Path.cwd())
+            path = PROJECT_CONFIG
+            if not path.exists():  # an installed package, away from its project
+                return from_dict({}, Path.cwd())
     elif not path.exists():
         raise ConfigError(f"config: {path} does not exist; pass an existing file with --config")
     try:

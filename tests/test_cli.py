@@ -203,3 +203,10 @@ def test_a_chapter_past_the_end_says_how_many_there_are_as_the_console_does(caps
     for args in (["summary", "2"], ["summary", "chapter", "9"]):
         assert main(["--config", config, *args]) == 2
         assert "there are 1" in capsys.readouterr().err, args
+
+
+def test_commands_work_from_any_folder(tmp_path: Path) -> None:
+    """Run from a folder with no config.yaml, the project's own settings and stories are used
+    (it had said "no stories in <that folder>/seeds")."""
+    result = run(["story"], cwd=tmp_path)
+    assert result.returncode == 0 and "Always You" in result.stdout, result.stderr
