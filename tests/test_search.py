@@ -776,3 +776,19 @@ def test_a_sentence_too_long_to_quote_is_cut_at_a_pause_and_says_so() -> None:
     answer = Searcher(build_text(story, "bells")).ask("what bells rang over the water where the fishing boats lay").answers[0]
     assert "bells" in answer.quote and answer.quote.endswith(" …") and len(answer.quote) <= 610, answer.quote
     assert answer.quote.removesuffix(" …").endswith("at anchor"), answer.quote
+
+
+def test_a_word_that_says_what_happened_is_searched_though_the_stop_list_has_it() -> None:
+    """"oliver asks for more": "more" is what he asked for (stop-word lists drop it, leaving
+    "oliver asks", which every scene of his matches)."""
+    from conftest import build_text
+
+    from bot.core.search import Searcher
+
+    story = ("Oliver Hale asked the master where the boys slept, and Oliver Hale asked again. The master asked "
+             "him to wait, and Oliver Hale asked the cook for a candle.\n\n* * *\n\n"
+             "Oliver Hale took his bowl to the master at supper. He held it out and asked for more.\n\n* * *\n\n"
+             "Oliver Hale asked the beadle about the coffin shop, and the beadle asked Oliver Hale to be quiet. "
+             "Oliver Hale asked nothing else that night.\n")
+    hits = Searcher(build_text(story, "gruel")).scenes("oliver asks for more")
+    assert hits and "asked for more" in hits[0].excerpt, [h.excerpt for h in hits]

@@ -18,6 +18,11 @@ would could should might really actually exactly ever also like colour color col
 """.split())
 
 
+# Words of the list that say what happened ("oliver asks for more", "she fell down", "he ran off"),
+# searched as any other word.
+MEANT = frozenset("more again once down up out off over under against few".split())
+
+
 def stopwords() -> frozenset[str]:
     global _STOP
     if not _STOP:
@@ -26,7 +31,7 @@ def stopwords() -> frozenset[str]:
         # The list is made for tokenizers that split "won't" into "won" and "t"; ours keeps a
         # contraction whole, so those fragments that are words of their own ("who won the
         # race", "don his coat", "ma said") are words here.
-        _STOP = (frozenset(STOPWORDS_EN_PLUS) - {"won", "don", "ma"}
+        _STOP = (frozenset(STOPWORDS_EN_PLUS) - {"won", "don", "ma"} - MEANT
                  | {"would", "could", "also", "us", "upon", "shall"} | CHAT_CONTRACTIONS)
     return _STOP
 
