@@ -175,3 +175,17 @@ def test_a_married_name_said_once_in_passing_before_the_wedding_is_no_alias_yet(
     helen = {c.name: c for c in horizon.view(ix, 1).characters}["Helen Dorn"]
     assert helen.aliases == ["Helen Dorn"] and helen.mentions == 3, (helen.aliases, helen.mentions)
     assert "Countess Dorn" in {c.name: c for c in horizon.view(ix, 2).characters}["Helen Dorn"].aliases
+
+
+def test_the_cast_list_orders_other_names_by_their_use_so_far() -> None:
+    """"Lizzy", said three times by chapter 1, comes before "Miss Elizabeth Bennet", said twice
+    by then and ten times later: the order is the reader's so far, never the whole book's."""
+    story = ("Chapter 1\n\n" + "".join(f'"The {w} ribbons are pretty," said Lizzy to Jane Hill. Elizabeth Bennet smiled.\n\n'
+                                       for w in ("red", "blue", "green"))
+             + "Miss Elizabeth Bennet laughed, and Jane Hill laughed at Miss Elizabeth Bennet.\n\nChapter 2\n\n"
+             + "".join(f"Miss Elizabeth Bennet walked to the {w} gate with Jane Hill.\n\n"
+                       for w in "old new iron wooden high low east west north south".split()))
+    ix = index.build(loader.from_text(story, "ribbons"))
+    early = horizon.view(ix, 1)
+    row = next(line for line in Replies(early, Searcher(early)).characters()[0].body.splitlines() if "Elizabeth" in line)
+    assert row.index("Lizzy") < row.index("Miss Elizabeth Bennet"), row

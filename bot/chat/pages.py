@@ -5,6 +5,7 @@ in, with its story index (``ix``), searcher and helpers.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 
@@ -16,6 +17,7 @@ from bot.core.text import count, sentences
 
 
 ALSO_MOST = 80  # characters of other names shown beside each one in the cast list
+_QUOTED_MOST = 400  # characters of a quotation read with the speech tag after it
 _READS_ALONE = 5  # words: a shorter first appearance ('"Klaus."') goes on to the next sentence
 
 
@@ -55,11 +57,13 @@ class StoryPages:
                                                        fmt.EMBED_FIELD_VALUE_MAX)))
         for label, sentence in knowledge.profile(self.searcher, c.name, self.searcher.sizes[1]):
             value = fmt.cut(fmt.story_text(sentence), fmt.EMBED_FIELD_VALUE_MAX)
-            same = next((k for k, (_, v) in enumerate(fields) if v == value), None)
+            # (or within another: a first appearance that holds it)
+            same = next((k for k, (lab, v) in enumerate(fields)
+                         if v == value or lab == "First appearance" and value in v), None)
             if same is None:
                 fields.append((label, value))
             else:  # a sentence that says two things is shown once, under both: "Who · Ties"
-                fields[same] = (f"{fields[same][0]} · {label}", value)
+                fields[same] = (f"{fields[same][0]} · {label}", fields[same][1])
         # Lines surely theirs first (tagged with their name): a line credited by turns or by
         # "she" is often someone else's ("Come nearer, come nearer, friend!" on Natásha's).
         best = sorted(lines, key=lambda d: (not dialogue.surely_said(d), -min(len(d.text.split()), 30)))[:2]
@@ -211,10 +215,16 @@ class StoryPages:
         start = max(text.rfind("\n\n", max(0, offset - 2000), offset), offset - 2000, self.ix.start)
         end = text.find("\n\n", offset, offset + 2000)
         end = min(offset + 2000 if end == -1 else end, self.ix.end)  # never past the reader's horizon
-        # A speech tag is read with its quotation ('"Who's that? ..." Marcel asked ...').
-        spans = [u for u in utterances(text, list(sentences(text[start:end], start)), whole_quotes=True)
-                 if offset < u[1]] or [(start, end)]
+        every = list(sentences(text[start:end], start)) or [(start, end)]
+        at = next((i for i, (_, e) in enumerate(every) if offset < e), len(every) - 1)
+        spans = every[at:]
         s, e = spans[0]
+        if at and len(utterances(text, every[at - 1 : at + 1])) == 1:
+            # A speech tag is read with its quotation ('"Who's that? ..." Marcel asked ...'), from
+            # where the quotation opens (quotes.utterances joins a tag to its last sentence only).
+            before = text[start:s].rstrip()
+            opening = before.rfind("“" if before[-1] == "”" else '"', 0, len(before) - 1)
+            s = start + opening if 0 <= opening and len(before) - opening <= _QUOTED_MOST else every[at - 1][0]
         for _, later in spans[1:]:
             if len(text[s:e].split()) >= _READS_ALONE:
                 break
@@ -222,17 +232,19 @@ class StoryPages:
         return " ".join(text[s:e].split())
 
     def _also(self, c) -> list[str]:
-        """A character's other names, the ones the text uses most first."""
+        """A character's other names, the ones the text uses most (up to the reader's horizon:
+        the uses are the whole book's) first."""
         shown, uses = self.name(c.name), self.ix.uses.get(c.name, {})
-        return sorted((a for a in c.aliases if a != shown), key=lambda a: (-len(uses.get(a, ())), a))
+        return sorted((a for a in c.aliases if a != shown),
+                      key=lambda a: (-bisect.bisect_left(uses.get(a, []), self.ix.end), a))
 
     def characters(self) -> tuple[Reply, None]:
         rows = []
         for c in self.ix.characters[:30]:
-            also = self._also(c)
+            every = also = self._also(c)
             while len(", ".join(also)) > ALSO_MOST and len(also) > 1:
                 also = also[:-1]  # whole names, the most used first: "Lizzy" before "Miss Eliza Bennet"
-            more = " …" if len(also) < len(self._also(c)) else ""
+            more = " …" if len(also) < len(every) else ""
             rows.append(f"**{fmt.escape(self.name(c.name))}** — {count(c.mentions, 'mention')}"
                         + (f" (also {fmt.escape(', '.join(also))}{more})" if also else ""))
         more = len(self.ix.characters) - 30
