@@ -173,7 +173,7 @@ def render_answer(ix: StoryIndex, result) -> str:
     for n, a in enumerate(result.answers, start=1):
         who = f" — {listed(a.said_by)}" if a.said_by else ""
         out.append("")
-        out.append(_wrap(a.quote) + who)
+        out.append(_wrap(a.shown) + who)
         out.append(f"    ({where(ix, a.chapter, a.scene)}; characters {a.start}-{a.end})")
         if n == 1 and len(result.answers) > 1:
             out.append("")

@@ -773,9 +773,25 @@ def test_a_sentence_too_long_to_quote_is_cut_at_a_pause_and_says_so() -> None:
              for w in "first second third fourth fifth sixth seventh eighth ninth tenth".split()]
     story = ("Chapter 1\n\nMara Quill walked to the harbour at dawn.\n\n"
              "And so at the end she dreamt that " + ", and ".join(parts) + ".\n\nMara Quill woke.\n")
-    answer = Searcher(build_text(story, "bells")).ask("what bells rang over the water where the fishing boats lay").answers[0]
-    assert "bells" in answer.quote and answer.quote.endswith(" …") and len(answer.quote) <= 610, answer.quote
-    assert answer.quote.removesuffix(" …").endswith("at anchor"), answer.quote
+    ix = build_text(story, "bells")
+    answer = Searcher(ix).ask("what bells rang over the water where the fishing boats lay").answers[0]
+    assert "bells" in answer.quote and answer.quote.endswith("at anchor") and len(answer.quote) <= 600, answer.quote
+    assert answer.cut and answer.shown == answer.quote + " …" and ix.text[answer.start : answer.end] == answer.quote
+
+
+def test_a_paragraph_that_breaks_off_is_quoted_whole() -> None:
+    """A paragraph under 600 characters that ends on a dash ("...and then--") is quoted to its
+    end, not cut at a pause, and not marked as cut."""
+    from conftest import build_text
+
+    from bot.core.search import Searcher
+
+    said = ", ".join(f"the {w} sail came round the point" for w in "first second third fourth fifth sixth seventh eighth ninth tenth".split())
+    story = ("Chapter 1\n\nMara Quill walked to the harbour at dawn.\n\n"
+             f"“I watched from the cliff while {said}, and then--”\n\nMara Quill woke.\n")
+    ix = build_text(story, "sails")
+    answer = Searcher(ix).ask("which sail came round the point").answers[0]
+    assert answer.quote.endswith("and then--”") and not answer.cut, answer.quote
 
 
 def test_a_word_that_says_what_happened_is_searched_though_the_stop_list_has_it() -> None:

@@ -95,7 +95,7 @@ class Replies(StoryPages):
     def _unsure_card(self, state: Conversation, question: str, suggestions: list[str]) -> Reply:
         """Not sure: say so plainly and offer the passages most likely to answer, a button each."""
         shown = state.answers[:3]
-        rows = [f"**{i}.** {fmt.cut(fmt.story_text(a.quote), 220)}" + (f" — {fmt.escape(self.names(a.said_by))}" if a.said_by else "")
+        rows = [f"**{i}.** {fmt.cut(fmt.story_text(a.shown), 220)}" + (f" — {fmt.escape(self.names(a.said_by))}" if a.said_by else "")
                 + f"\n*{fmt.escape(self.where(a.chapter, a.scene))}*" for i, a in enumerate(shown, start=1)]
         note = "I'm not sure the story answers that. These passages may:"
         if suggestions:
@@ -114,7 +114,7 @@ class Replies(StoryPages):
     def _answer_card(self, state: Conversation, question: str = "", note: str = "") -> Reply:
         """The answer on show; the first one also carries the question and any doubt."""
         a = state.answers[state.index]
-        body = fmt.cut(fmt.story_text(a.quote), BODY_MAX)
+        body = fmt.cut(fmt.story_text(a.shown), BODY_MAX)
         if a.said_by:
             body = f"{body}\n— **{fmt.escape(self.names(a.said_by))}**"
         if note:

@@ -82,11 +82,10 @@ def answer(sr, i: int, q: Question, score: float, unit: tuple[int, int, int] | N
     # An exchange is credited to everyone in it, not to the one whose line the match is in.
     speakers = tuple(dict.fromkeys(who for d in lines if (who := credit(sr, d))))
     quote = sr.ix.text[start:end]
-    if not _ENDED.search(quote) and not _PARAGRAPH_ENDS.match(sr.ix.text, end):
-        quote = quote.rstrip() + " …"  # cut inside a sentence too long to quote whole
+    cut = not _ENDED.search(quote) and not _PARAGRAPH_ENDS.match(sr.ix.text, end)  # inside a sentence
     return Answer(quote, start, end, p.id, p.scene, p.chapter,
                   tuple(c for c in p.characters if c in sr.lex.speakers), speaker, score,
-                  speakers if len(speakers) > 1 else ())
+                  speakers if len(speakers) > 1 else (), cut)
 
 
 def credit(sr, line) -> str | None:
@@ -182,7 +181,7 @@ def best_quote(sr, start: int, end: int, q: Question, around: int | None = None,
             break
         hi += 1
     s, e = spans[lo][0], min(spans[hi][1], spans[lo][0] + QUOTE_MAX)
-    if e - s > QUOTE_MAX // 2 and not _ENDED.search(text, s, e):
+    if e - s > QUOTE_MAX // 2 and not _ENDED.search(text, s, e) and not _PARAGRAPH_ENDS.match(text, e):
         # A sentence longer than a quote may be, or one the passage ends inside: cut at its last
         # pause ("--", ";", ","), else at a word, never inside one ("...would take the pl").
         pauses = [m.start() for m in _PAUSE.finditer(text, s, e) if m.start() > (s + e) // 2]
@@ -194,7 +193,7 @@ def best_quote(sr, start: int, end: int, q: Question, around: int | None = None,
 
 
 _PAUSE = re.compile(r"\s*(?:--|—|;|:|,)\s")  # where a long sentence may be cut: a dash, a semicolon, a comma
-_ENDED = re.compile(r"[.!?…][\"”’')\]]*\s*\Z")  # a quote that ends a sentence
+_ENDED = re.compile(r"(?:[.!?…—–]|--)[\"”’')\]]*\s*\Z")  # a quote that ends a sentence, or breaks off
 _PARAGRAPH_ENDS = re.compile(r"[ \t]*(?:\n[ \t]*\n|\Z)")
 
 

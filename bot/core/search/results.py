@@ -20,6 +20,12 @@ class Answer:
     # Everyone whose words the quote holds, in the order they speak, when it holds an exchange
     # ("Irene Adler is married," remarked Holmes. / "Married! When?" is the King's); else empty.
     speakers: tuple[str, ...] = ()
+    cut: bool = False  # the quote stops inside a sentence (one too long to quote whole): shown with "…"
+
+    @property
+    def shown(self) -> str:
+        """The quote as a reader sees it: "…" where it stops inside a sentence."""
+        return self.quote.rstrip() + " …" if self.cut else self.quote
 
     @property
     def said_by(self) -> tuple[str, ...]:
@@ -29,7 +35,7 @@ class Answer:
     def to_dict(self) -> dict:
         return {"quote": self.quote, "start": self.start, "end": self.end, "passage": self.passage,
                 "scene": self.scene, "chapter": self.chapter, "characters": list(self.characters),
-                "speaker": self.speaker, "speakers": list(self.said_by), "score": round(self.score, 3)}
+                "speaker": self.speaker, "speakers": list(self.said_by), "cut": self.cut, "score": round(self.score, 3)}
 
 
 @dataclass(frozen=True)
