@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -255,6 +256,8 @@ def load(path: Path | None = None) -> Settings:
             path = PROJECT_CONFIG
             if not path.exists():  # an installed package, away from its project
                 return from_dict({}, Path.cwd())
+            # Its seeds, cache and data (the per-server store) are then the project's.
+            logging.getLogger(__name__).info("no config.yaml here: using %s", path)
     elif not path.exists():
         raise ConfigError(f"config: {path} does not exist; pass an existing file with --config")
     try:

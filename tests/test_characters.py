@@ -505,6 +505,10 @@ def test_a_description_is_found_by_its_fuller_forms() -> None:
     names = {c.name: c.aliases for c in ix.characters}
     assert "the Cheshire Cat" in names["the Cat"] and "the Queen of Hearts" in names["the Queen"], names
     assert Searcher(ix).resolve_character("cheshire cat")[0] == "the Cat"
+    two = build_text(tale + "The Red Queen sat, the Red Queen rose, the Red Queen walked, the Red Queen ran, and the Red Queen spoke. The White Queen "
+                     "wept, and the White Queen laughed.\n", "queens")
+    assert not [a for c in two.characters for a in c.aliases if "Red" in a or "White" in a], \
+        [(c.name, c.aliases) for c in two.characters]  # two queens, each said of more than once
 
 
 def test_a_surname_that_is_also_a_word_is_a_name_when_said_in_full_again_and_again() -> None:

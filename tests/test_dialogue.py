@@ -367,3 +367,5 @@ def test_a_title_no_one_in_the_book_bears_is_a_speaker_of_their_own() -> None:
                 "“Twenty dollars,” said Madame, lifting the mass.\n")
     assert got[-2:] == [("I buy hair … Take your hat off.", None), ("Twenty dollars,", None)], got
     assert last_said(CAST + "“Twenty dollars,” said Madame, lifting the mass.\n") == (None, "Madame")
+    # A family's own word ("said Mother") is left to the family there, not made a stranger.
+    assert last_said(CAST + "“Go to bed,” said Emma.\n\n“Now,” said Mother, and John sat down.\n")[1] is None

@@ -497,3 +497,6 @@ def test_his_in_speech_is_never_the_speakers_looks() -> None:
     s = Searcher(build_text(story, "milton"))
     assert "fine dark eyes" not in profile(s, "Tom Hale").get("Looks", ""), profile(s, "Tom Hale")
     assert "her fine eyes" not in profile(s, "Ann Lee").get("Looks", ""), profile(s, "Ann Lee")
+    story = story.replace("I saw him again. He is", "I saw Frank Lee again. Frank Lee is")
+    s = Searcher(build_text(story + "Frank Lee came to the mill, and Frank Lee left.\n", "milton"))
+    assert "fine dark eyes" in profile(s, "Frank Lee").get("Looks", ""), profile(s, "Frank Lee")  # named before it

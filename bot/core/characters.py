@@ -373,25 +373,32 @@ QUALIFIED_MIN = 2  # times a fuller form of a description must be said to be one
 
 def _qualified_forms(text: str, start: int, end: int, epithets: list[Character], names: set[str]) -> None:
     """The fuller forms a book gives a capitalised description, as names of it: "the Cheshire
-    Cat" of the Cat, "the Queen of Hearts" of the Queen, "the King of Bohemia" of the King,
-    where the book says that form at least twice and at least twice as often as all the others
-    of its kind together ("the King of Bohemia" four times, "of Scandinavia" and "of Proosia"
-    once each); a word that is itself a name ("the Dormouse" and "the Hatter" are two) is not
-    a modifier."""
-    for c in epithets:
-        head = c.name.split()[-1]
-        if not head[:1].isupper() or len(c.name.split()) != 2:
+    Cat" of the Cat, "the Queen of Hearts" of the Queen, where the book says that form at least
+    twice and no other of its kind more than once ("the White Queen" said twice beside "the Red
+    Queen" is a second queen; Sherlock Holmes's King is not "of Bohemia", which the book says
+    five times, as it says "of Scandinavia" twice). A word that is itself a name ("the Dormouse"
+    and "the Hatter" are two) is not a modifier. Two scans of the text, for every description."""
+    heads = {c.name.split()[-1]: c for c in epithets if len(c.name.split()) == 2 and c.name.split()[-1][:1].isupper()}
+    if not heads:
+        return
+    alternatives = "|".join(re.escape(h) for h in heads)
+    before = re.compile(rf"\b[Tt]he[ \t\n]+([A-Z][a-z]+)[ \t\n]+({alternatives})\b")  # the Cheshire Cat
+    after = re.compile(rf"\b[Tt]he[ \t\n]+({alternatives})[ \t\n]+of[ \t\n]+([A-Z][a-z]+)\b")  # the Queen of Hearts
+    said: dict[tuple[str, str], Counter] = defaultdict(Counter)
+    for m in before.finditer(text, start, end):
+        said[m.group(2), "before"][m.group(1)] += 1
+    for m in after.finditer(text, start, end):
+        said[m.group(1), "after"][m.group(2)] += 1
+    for (head, where), words in said.items():
+        words = Counter({w: n for w, n in words.items() if w not in TITLES and w not in names
+                         and w.lower() not in _TITLE_NOUNS and w.lower() not in _GENERIC})
+        if not words:
             continue
-        for form in (rf"\b[Tt]he[ \t\n]+([A-Z][a-z]+)[ \t\n]+{head}\b", rf"\b[Tt]he[ \t\n]+{head}[ \t\n]+of[ \t\n]+([A-Z][a-z]+)\b"):
-            said = Counter(m.group(1) for m in re.finditer(form, text[start:end]))
-            said = Counter({w: n for w, n in said.items() if w not in TITLES and w not in names
-                            and w.lower() not in _TITLE_NOUNS and w.lower() not in _GENERIC})
-            if not said:
-                continue
-            (word, n), rest = said.most_common(1)[0], sum(said.values()) - said.most_common(1)[0][1]
-            if n >= QUALIFIED_MIN and n >= 2 * rest:
-                fuller = f"the {word} {head}" if "of" not in form else f"the {head} of {word}"
-                c.aliases = sorted({*c.aliases, fuller}, key=lambda a: (-len(a), a))
+        (word, n), *others = words.most_common()
+        if n >= QUALIFIED_MIN and all(k <= 1 for _, k in others):
+            c = heads[head]
+            fuller = f"the {word} {head}" if where == "before" else f"the {head} of {word}"
+            c.aliases = sorted({*c.aliases, fuller}, key=lambda a: (-len(a), a))
 
 
 def _fuller_names(text: str, characters: list[Character], mentions: list[tuple[int, int, int]]) -> None:

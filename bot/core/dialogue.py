@@ -112,6 +112,8 @@ SUBJECT_REACH = 300  # characters before a pronoun tag in which a subject of its
 _NOT_SUBJECT = re.compile(r"\b(?:to|with|of|at|for|by|from|on|upon|about|and|than)\s+$")
 _SENTENCE_GAP = re.compile(r"[.!?…][”\"’)]*\s+|\n\s*\n")
 _ABBREVIATION = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|St|Mme|Mlle|Capt|Col|Prof|Gen|Lt|Rev)\.$")
+# Titles that are also what a family calls its own ("said Mother"): the one of that family there.
+_KIN_TITLES = frozenset({"Mother", "Father", "Aunt", "Uncle", "Sister", "Brother"})
 _DECIDED = ("narrator", "described")  # a tag that settles who speaks even with no character for them
 # Ways of finding a speaker that are right often enough to credit a line to someone on its own (a
 # profile's "Says", a random quote, the who-said game): on PDNC, explicit tags 0.98 (tuning half)
@@ -165,6 +167,7 @@ class _Attributor:
         self.tag_phrase: str | None = None
         self.last_quote_end = 0  # where the last utterance ended: narration after it sets the scene
         self.titled: dict[str, set[str]] | None = None
+        self.titles_borne: set[str] | None = None  # every title some character's names begin with
 
     def mention_at(self, pos: int, end: int) -> int | None:
         """The character mentioned in text[pos:end], if one mention starts there."""
@@ -223,8 +226,9 @@ class _Attributor:
 
     def borne(self, title: str) -> bool:
         """Whether any character's names begin with ``title`` ("Madame Ratignolle")."""
-        title = _full_title(title)
-        return any(" " in a and _full_title(a.split()[0]) == title for c in self.characters for a in c.aliases)
+        if self.titles_borne is None:
+            self.titles_borne = {_full_title(a.split()[0]) for c in self.characters for a in c.aliases if " " in a}
+        return _full_title(title) in self.titles_borne
 
     def relative(self, kin: str, owner_gender: str | None, before: int, exclude: set[int]) -> int | None:
         """Who "her mother" or "his wife" is: the owner is the last speaker, the one spoken to or
@@ -365,7 +369,7 @@ class _Attributor:
             if bearer is not None:
                 return bearer, "explicit", None
         if title in TITLES and TITLES[title]:
-            if len(words) == 1 and not self.borne(title):
+            if len(words) == 1 and title not in _KIN_TITLES and not self.borne(title):
                 # "said Madame" where no one in the book is Madame anyone: a person of her own
                 # (the Gift of the Magi's hair buyer), not the last woman who spoke.
                 said = subj.strip()
