@@ -166,10 +166,11 @@ def _wrap(text: str, indent: str = "  ") -> str:
 def render_answer(ix: StoryIndex, result) -> str:
     """An answer as a person reads it in a terminal."""
     out = [f"Q: {result.question}"]
+    never = f"  “{result.unheard}” never comes up in the story" if result.unheard else ""
     if not result.answers:
-        out.append("  The story does not seem to say.")
+        out.append(never + "." if never else "  The story does not seem to say.")
     elif not result.confident:
-        out.append("  I'm not sure the story says. The closest passage:")
+        out.append(never + "; the closest passage:" if never else "  I'm not sure the story says. The closest passage:")
     for n, a in enumerate(result.answers, start=1):
         who = f" — {listed(a.said_by)}" if a.said_by else ""
         out.append("")

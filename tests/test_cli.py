@@ -102,7 +102,7 @@ def test_ask_json_shape_and_offsets() -> None:
     result = run(["ask", "what did Marcel say about Caroline?", "--json", "--top", "2"])
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
-    assert set(data) == {"question", "confident", "answers", "suggestions"}
+    assert set(data) == {"question", "confident", "answers", "suggestions", "unheard"}
     text = (ROOT / "seeds" / "always-you.txt").open(encoding="utf-8", newline=None).read()
     assert 1 <= len(data["answers"]) <= 2
     for a in data["answers"]:

@@ -189,3 +189,15 @@ def test_the_cast_list_orders_other_names_by_their_use_so_far() -> None:
     early = horizon.view(ix, 1)
     row = next(line for line in Replies(early, Searcher(early)).characters()[0].body.splitlines() if "Elizabeth" in line)
     assert row.index("Lizzy") < row.index("Miss Elizabeth Bennet"), row
+
+
+def test_who_is_someone_the_story_never_names_says_so() -> None:
+    """"who is mycroft" asked of a story that never names him says so, and at a reader's
+    horizon says "so far"; someone the story does name gets no such line."""
+    ix = index.build(loader.from_text(FUTURE, "dorn"))
+    reply = Replies(ix, Searcher(ix)).ask("who is mycroft")[0]
+    assert reply.body.startswith("“mycroft” never comes up in the story"), reply.body
+    early = horizon.view(ix, 1)
+    reply = Replies(early, Searcher(early)).ask("who is mycroft holmes")[0]
+    assert "“mycroft holmes” never comes up in the story so far" in reply.body, reply.body
+    assert "never comes up" not in Replies(ix, Searcher(ix)).ask("who is helen dorn")[0].body

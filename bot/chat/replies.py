@@ -84,20 +84,28 @@ class Replies(StoryPages):
         state = Conversation(kind="answer", answers=result.answers, index=0,
                              passage=result.answers[0].passage, scene=result.answers[0].scene)
         if not result.confident and len(result.answers) >= 2:
-            return self._unsure_card(state, question, result.suggestions), state
+            return self._unsure_card(state, question, result.suggestions, result.unheard), state
         note = ""
         if not result.confident:
-            note = "I'm not sure the story says; this is the closest passage."
+            note = self._never(result.unheard) + "this is the closest passage." if result.unheard \
+                else "I'm not sure the story says; this is the closest passage."
             if result.suggestions:
                 note += " Maybe: " + "; ".join(fmt.escape(x) for x in result.suggestions)
         return self._answer_card(state, question, note), state
 
-    def _unsure_card(self, state: Conversation, question: str, suggestions: list[str]) -> Reply:
+    def _never(self, unheard: str) -> str:
+        """ "“mycroft” never comes up in the story; ": whom a "who is" asks about, unknown so far."""
+        so_far = " so far" if self.ix.extra.get("horizon") else ""
+        return f"“{fmt.escape(unheard)}” never comes up in the story{so_far}; "
+
+    def _unsure_card(self, state: Conversation, question: str, suggestions: list[str],
+                     unheard: str | None = None) -> Reply:
         """Not sure: say so plainly and offer the passages most likely to answer, a button each."""
         shown = state.answers[:3]
         rows = [f"**{i}.** {fmt.cut(fmt.story_text(a.shown), 220)}" + (f" — {fmt.escape(self.names(a.said_by))}" if a.said_by else "")
                 + f"\n*{fmt.escape(self.where(a.chapter, a.scene))}*" for i, a in enumerate(shown, start=1)]
-        note = "I'm not sure the story answers that. These passages may:"
+        note = self._never(unheard) + "these are the closest passages:" if unheard \
+            else "I'm not sure the story answers that. These passages may:"
         if suggestions:
             note += " (maybe: " + "; ".join(fmt.escape(x) for x in suggestions) + ")"
         return Reply(title=fmt.cut(f"“{fmt.escape(question)}”", fmt.EMBED_TITLE_MAX),
@@ -106,7 +114,7 @@ class Replies(StoryPages):
                      + (Button("Whole scene", "scene"),))
 
     def _no_answer(self, question: str, result: AskResult) -> Reply:
-        body = "The story doesn't seem to say."
+        body = self._never(result.unheard).rstrip("; ") + "." if result.unheard else "The story doesn't seem to say."
         if result.suggestions:
             body += "\nMaybe: " + "; ".join(fmt.escape(s) for s in result.suggestions)
         return Reply(title=fmt.cut(f"“{fmt.escape(question)}”", fmt.EMBED_TITLE_MAX), body=body)

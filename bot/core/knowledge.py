@@ -53,6 +53,12 @@ _PLACE = re.compile(r"\b(?:" + "|".join(SETTING_PREPOSITIONS) + r")\s+(?:the\s+)
 # What a question asks of the story's knowledge, and about whom.
 _WHO_IS = re.compile(r"^\s*(?:so\s+)?who(?:'s|’s|\s+is|\s+was|\s+were|\s+are)\s+(?P<who>[^?!.]+?)(?:\s+really)?\s*[?!.]*\s*$",
                      re.IGNORECASE)
+def who_is(question: str) -> str | None:
+    """Whom a "who is X" question asks about, as typed ("irene adler"), or None."""
+    m = _WHO_IS.match(question)
+    return m.group("who").strip() if m else None
+
+
 _LOOKS = re.compile(r"\b(?:what\s+(?:does|did|do|is|was)\s+(?P<who>.+?)\s+look(?:s|ed)?\s+like|"
                     r"describe\s+(?P<who2>.+?)(?:'s\s+(?:looks|appearance))?\s*[?!.]*\s*$|"
                     r"(?P<who3>\w+(?:\s+\w+)?)(?:'s|’s|s)\s+(?:appearance|looks)\b)", re.IGNORECASE)

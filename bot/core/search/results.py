@@ -44,10 +44,14 @@ class AskResult:
     confident: bool
     answers: list[Answer]
     suggestions: list[str] = field(default_factory=list)
+    # Whom a "who is X" asks about, when the story (to the reader's horizon) never names them:
+    # "irene adler" asked of Alice.
+    unheard: str | None = None
 
     def to_dict(self) -> dict:
         return {"question": self.question, "confident": self.confident,
-                "answers": [a.to_dict() for a in self.answers], "suggestions": self.suggestions}
+                "answers": [a.to_dict() for a in self.answers], "suggestions": self.suggestions,
+                "unheard": self.unheard}
 
 
 @dataclass(frozen=True)

@@ -8,12 +8,13 @@ from collections.abc import Collection
 import numpy as np
 
 from bot.core.index import StoryIndex
-from bot.core.knowledge import Knowledge
+from bot.core.characters import TITLES
+from bot.core.knowledge import Knowledge, who_is
 from bot.core.search import confidence, lines, quotes, rerank, retrieval, scenes, signals
 from bot.core.search.lexicon import Lexicon
 from bot.core.search.question import Question, understand
 from bot.core.search.results import Answer, AskResult, Quote, SceneHit
-from bot.core.search.terms import words
+from bot.core.search.terms import stopwords, term, words
 from bot.core.search.weights import WEIGHTS, Weights
 
 FORMAT = 35  # bump when the Searcher's state changes: cached searchers are rebuilt
@@ -163,7 +164,7 @@ class Searcher:
         asked = self.knowledge.asked(question, self.lex.who, self.ix.characters)
         known = self.knowledge.windows(asked, self.sizes[1])[: self.w.known_top] if asked else []
         if not len(pscores) or pscores.max() <= 0 and not known and (self.encoder is None or not self.sizes[1]):
-            return AskResult(question, False, [], suggestions or self._suggest(q))
+            return AskResult(question, False, [], suggestions or self._suggest(q), self._unheard(question))
         combined = retrieval.window_scores(self, q, pscores) * signals.factor(self, q, position)
         combined[self.sizes[1]:] = 0.0  # windows past the reader's horizon are never answers
         combined[self.unit_bare] = 0.0  # nor headings and names alone
@@ -191,7 +192,18 @@ class Searcher:
         confident = confidence.sure(self, q, answers, fusion, only_position)
         if not confident:
             suggestions = suggestions + self._suggest(q)
-        return AskResult(question, confident, answers, suggestions)
+        return AskResult(question, confident, answers, suggestions, None if confident else self._unheard(question))
+
+    def _unheard(self, question: str) -> str | None:
+        """Whom "who is X" asks about, when no word of X (but a title) is a word of the story so
+        far and X is no one it names: "who is mycroft" asked of The Adventures of Sherlock Holmes."""
+        typed = who_is(question)
+        if not typed or self.lex.who(typed) is not None:
+            return None
+        named = [w for w in words(typed) if w not in stopwords() and w.capitalize() not in TITLES]
+        if not named or any(self.lex.knows(w) or term(w) in self.lex.known_terms for w in named):
+            return None
+        return typed
 
     def _fuse(self, q: Question, order: np.ndarray, combined: np.ndarray):
         """The best windows reordered by the answer model (rerank.fuse); a step of its own so that
