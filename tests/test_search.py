@@ -808,3 +808,17 @@ def test_a_word_that_says_what_happened_is_searched_though_the_stop_list_has_it(
              "Oliver Hale asked nothing else that night.\n")
     hits = Searcher(build_text(story, "gruel")).scenes("oliver asks for more")
     assert hits and "asked for more" in hits[0].excerpt, [h.excerpt for h in hits]
+
+
+def test_a_random_quote_is_said_aloud_not_thought() -> None:
+    """'"So it does," thought Tomas Reed' is a thought: a quote by him is one he said."""
+    from conftest import build_text
+
+    from bot.core.search import Searcher
+
+    story = "".join(f'"The {w} boat is late again today, I am sure of it," thought Tomas Reed.\n\n'
+                    for w in "red blue green grey white black brown small".split())
+    story += '"Bring the nets in before the rain comes down on us," said Tomas Reed to Mara Quill.\n'
+    sr = Searcher(build_text(story, "thoughts"))
+    assert {sr.quote(character="Tomas", seed=seed).quote for seed in range(8)} == \
+        {"Bring the nets in before the rain comes down on us,"}
