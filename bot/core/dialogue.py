@@ -13,7 +13,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 
 from bot.core.characters import SPEECH_VERBS, TITLES, Character
-from bot.core.language import LINK_WORDS, NOT_SOMEONE, NOUN_GENDER, NOUNS_IN_LY, SENTENCE_OPENING
+from bot.core.language import LINK_WORDS, NOT_SOMEONE, NOUN_GENDER, NOUNS_IN_LY, SENTENCE_OPENING, THOUGHT_VERBS
 from bot.core.segment import Paragraph
 from bot.core.text import sentences
 
@@ -125,6 +125,14 @@ SURE_WAYS = frozenset({"explicit", "narrator"})
 def surely_said(line: Line) -> bool:
     """Whether the speaker of ``line`` was found in a way that is almost always right."""
     return line.speaker is not None and line.how in SURE_WAYS
+
+
+_THOUGHT = re.compile(rf"[\"”’',!?.…\s]{{0,4}}(?:[\w.]+\s+){{0,3}}?(?:{'|'.join(THOUGHT_VERBS)})\b")
+
+
+def thought(text: str, line: Line) -> bool:
+    """Whether ``line`` is a thought, not said aloud ('"So it does," thought Pierre')."""
+    return _THOUGHT.match(text, line.end, line.end + 40) is not None
 
 
 _PRONOUN_SUBJ = {"he": "male", "she": "female", "i": "narrator"}

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from bot.core.characters import TITLES
-from bot.core.dialogue import surely_said
+from bot.core.dialogue import surely_said, thought
 from bot.core.index import StoryIndex
 
 KINDS = ("who-said", "finish", "which-scene")
@@ -200,6 +200,7 @@ def daily_line(ix: StoryIndex, used: set[int], rng: random.Random):
 
     good = [d for d in ix.dialogue if len(d.text.split()) >= MIN_WORDS and len(d.text) <= SAY_MAX]
     good = [d for d in good if surely_said(d)] or good  # it is posted with who said it
+    good = [d for d in good if not thought(ix.text, d)] or good  # said aloud
     if not good:
         return None, False
     fresh = [d for d in good if d.start not in used]

@@ -2,18 +2,13 @@
 from __future__ import annotations
 
 import random
-import re
 from collections.abc import Collection
 
-from bot.core.dialogue import surely_said
-from bot.core.language import THOUGHT_VERBS
+from bot.core.dialogue import surely_said, thought
 from bot.core.search.question import understand
 from bot.core.search.quotes import SAY_MAX, aloud
 from bot.core.search.results import Quote
 from bot.core.search.terms import analyse
-
-
-_THOUGHT = re.compile(rf"[\"”’',!?.…\s]{{0,4}}(?:[\w.]+\s+){{0,3}}?(?:{'|'.join(THOUGHT_VERBS)})\b")
 
 
 def random_line(sr, character: str | None = None, about: str | None = None,
@@ -47,7 +42,7 @@ def random_line(sr, character: str | None = None, about: str | None = None,
     # The line is shown with who said it: those whose speaker is sure come first, and lines said
     # aloud before thoughts ('"So it does," thought Pierre': a tag with a name, and so sure).
     lines = [d for d in lines if surely_said(d)] or lines
-    lines = [d for d in lines if not _THOUGHT.match(sr.ix.text, d.end, d.end + 40)] or lines
+    lines = [d for d in lines if not thought(sr.ix.text, d)] or lines
     memorable = ([d for d in lines if len(d.text.split()) >= 6 and len(d.text) <= SAY_MAX]
                  or [d for d in lines if len(d.text.split()) >= 6] or lines)
     memorable = ([d for d in memorable if d.start != after and d.start not in seen]
