@@ -13,7 +13,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 
 from bot.core.characters import SPEECH_VERBS, TITLES, Character
-from bot.core.language import LINK_WORDS, NOT_SOMEONE, NOUN_GENDER, NOUNS_IN_LY, SENTENCE_OPENING, THOUGHT_VERBS
+from bot.core.language import LINK_WORDS, NOT_SOMEONE, NOUN_GENDER, NOUNS_IN_LY, SENTENCE_OPENING
 from bot.core.segment import Paragraph
 from bot.core.text import sentences
 
@@ -127,11 +127,9 @@ def surely_said(line: Line) -> bool:
     return line.speaker is not None and line.how in SURE_WAYS
 
 
-_THOUGHT = re.compile(rf"[\"”’',!?.…\s]{{0,4}}(?:[\w.]+\s+){{0,3}}?(?:{'|'.join(THOUGHT_VERBS)})\b")
-
-
 def thought(text: str, line: Line) -> bool:
-    """Whether ``line`` is a thought, not said aloud ('"So it does," thought Pierre')."""
+    """Whether ``line`` is a thought, not said aloud ('"So it does," thought Pierre'; _THOUGHT,
+    below, also keeps a thought's words from naming whom they are said to)."""
     return _THOUGHT.match(text, line.end, line.end + 40) is not None
 
 

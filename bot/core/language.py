@@ -123,6 +123,3 @@ VERB_LEMMA_FIXES = {
     "drenche": "drench", "envelope": "envelop", "fixe": "fix", "guarde": "guard", "longe": "long", "mixe": "mix",
     "prefixe": "prefix", "smoothe": "smooth", "thanke": "thank", "unfolde": "unfold", "winge": "wing",
 }
-
-# Verbs that tag a thought, not a line said aloud ('"So it does," thought Pierre').
-THOUGHT_VERBS = ("thought", "wondered", "mused", "reflected")
