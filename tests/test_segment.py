@@ -607,3 +607,14 @@ def test_a_scene_title_reads_its_verb_as_a_verb() -> None:
             "Ann thanked Tom, and Ann thanked Tom again for the roses.\n")
     titles = [s.title for s in build_text(text).scenes]
     assert "longs" in titles[0] and "Ann thanks Tom" in titles[1], titles
+
+
+def test_a_scene_title_leaves_out_in_the_room() -> None:
+    """"in the room" tells no scene from another: "Tom Hale and Ann Lee", not "... in the room";
+    "in the studio" stays, and a scene with no one in it is still "The room", not a word list."""
+    from bot.core import titles
+
+    called = {0: "Tom Hale", 1: "Ann Lee"}
+    assert titles.title(None, [0, 1], called, "the room", ["door"]) == "Tom Hale and Ann Lee"
+    assert titles.title(None, [0, 1], called, "the studio", ["door"]) == "Tom Hale and Ann Lee in the studio"
+    assert titles.title(None, [], {}, "the room", ["door", "ally"]) == "The room"

@@ -141,6 +141,9 @@ meadow ward apartment lobby gallery cave tower dungeon basement
 """.split())
 
 
+GENERIC_PLACES = {"the room"}
+
+
 def at(place: str) -> str:
     """ "the bar" -> "at the bar"; "the studio" -> "in the studio"; "New Orleans" -> "in New Orleans"."""
     if place[:4].lower() != "the ":
@@ -183,7 +186,9 @@ def _title(event: Event | None, present: list[int], called: dict[int, str], plac
     """The title of one scene; ``called`` is how the scene itself names each person.
     "Marcel watches Caroline at the bar"; "Klaus and Caroline outside the bar: Klaus hisses";
     "Klaus and Caroline in the studio"; "The station"."""
-    where = f" {at(place)}" if place else ""
+    # "in the room" tells no scene from another (every one indoors is in a room): said only when
+    # the title has nothing else ("The room").
+    where = f" {at(place)}" if place and place not in GENERIC_PLACES else ""
     # "The stranger" at a sentence's start is "the stranger" in a title, as "the Rabbit" is.
     called = {p: "the " + form[4:] if form.startswith("The ") else form for p, form in called.items()}
     people = [called[p] for p in present[:2] if p in called]
