@@ -324,8 +324,8 @@ def _shared_title(text: str, start: int, end: int, title: str, titled: set[str],
         return True
     named = []
     for word in (title, title.lower()):  # two literal searches: one case-blind scan is slower
-        named += [(start + m.start(), m.group(1))
-                  for m in re.finditer(rf"{word}[ \t\n]+of[ \t\n]+([A-Z]\w+)", text[start:end])]
+        named += [(m.start(), m.group(1))
+                  for m in re.compile(rf"{word}[ \t\n]+of[ \t\n]+([A-Z]\w+)").finditer(text, start, end)]
     near = [{who for at, who in named if abs(at - tag) <= ROLE_GAP} for tag in tags]
     plain = set().union(*(n for n in near if len(n) <= 1))  # whose, where the tag is plain
     return len(plain) >= 2 or not any(len(n) <= 1 for n in near)

@@ -173,7 +173,7 @@ class _Attributor:
         self.tag_phrase: str | None = None
         self.last_quote_end = 0  # where the last utterance ended: narration after it sets the scene
         self.titled: dict[str, set[str]] | None = None
-        self.titles_borne: set[str] | None = None  # every title some character's names begin with
+        self.titles_borne: dict[str, set[int]] | None = None  # see _named_with
 
     def mention_at(self, pos: int, end: int) -> int | None:
         """The character mentioned in text[pos:end], if one mention starts there."""
@@ -217,8 +217,7 @@ class _Attributor:
         by their names, else by the names the text puts after the title anywhere."""
         title = _full_title(title)
         if title not in self.bearers:
-            found = {i for i, c in enumerate(self.characters)
-                     if any(" " in a and _full_title(a.split()[0]) == title for a in c.aliases)}
+            found = set(self._named_with().get(title, ()))
             if not found and TITLES.get(title, "") is None:
                 if self.titled is None:  # one pass over the text: every title and the name after it
                     self.titled = {}
@@ -232,9 +231,17 @@ class _Attributor:
 
     def borne(self, title: str) -> bool:
         """Whether any character's names begin with ``title`` ("Madame Ratignolle")."""
+        return _full_title(title) in self._named_with()
+
+    def _named_with(self) -> dict[str, set[int]]:
+        """Each title the characters' names begin with, and whose names they are (once)."""
         if self.titles_borne is None:
-            self.titles_borne = {_full_title(a.split()[0]) for c in self.characters for a in c.aliases if " " in a}
-        return _full_title(title) in self.titles_borne
+            self.titles_borne = {}
+            for i, c in enumerate(self.characters):
+                for a in c.aliases:
+                    if " " in a:
+                        self.titles_borne.setdefault(_full_title(a.split()[0]), set()).add(i)
+        return self.titles_borne
 
     def relative(self, kin: str, owner_gender: str | None, before: int, exclude: set[int]) -> int | None:
         """Who "her mother" or "his wife" is: the owner is the last speaker, the one spoken to or
